@@ -1,0 +1,153 @@
+"""Checklist items: loaded from ``checklists/items/*.yaml``, validated, and dated.
+
+An item's due date is a rule relative to its phase window (``from: start`` plus `days`, or
+``from: end`` minus `days`), clamped into the window so that a short phase never pushes an
+item into another phase.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from planner.errors import PlannerError
+from planner.phases import Campaign, Window, load_campaign
+from planner.yamlio import Node, line_of, parse_yaml
+
+ITEM_FILES = ("items/prepare.yaml", "items/battle.yaml", "items/aftermath.yaml")
+ITEM_KEYS = {"id", "phase", "category", "owner", "due", "tiers", "title", "detail"}
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
+LANGS = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    phase: str
+    category: str
+    owner: str
+    due_from: str
+    due_days: int
+    tiers: tuple[str, ...]
+    title: dict[str, str]
+    detail: dict[str, str]
+
+    def due(self, window: Window) -> dt.date:
+        """The due date inside `window`, clamped to its first and last day."""
+        offset = dt.timedelta(days=min(self.due_days, window.days - 1))
+        return window.start + offset if self.due_from == "start" else window.end - offset
+
+
+@cache
+def load_items() -> tuple[Item, ...]:
+    """All shipped items, in file order."""
+    from importlib.resources import files
+
+    folder = files("planner.checklists")
+    campaign = load_campaign()
+    items: list[Item] = []
+    for name in ITEM_FILES:
+        data = parse_yaml((folder / name).read_text(encoding="utf-8"), name)
+        items.extend(parse_items(data, name, campaign))
+    return check_unique(items, None)
+
+
+def check_unique(items: list[Item], name: str | None) -> tuple[Item, ...]:
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            raise PlannerError("error.data-duplicate-id", file=name, field=item.id)
+        seen.add(item.id)
+    return tuple(items)
+
+
+def parse_items(data: Any, name: str, campaign: Campaign) -> list[Item]:
+    """Validate one item file: ``{items: [...]}``; errors name the file, line and item."""
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise PlannerError("error.data-missing", file=name, field="items")
+    items: list[Item] = []
+    seen: dict[str, int] = {}
+    for raw in data["items"]:
+        item = parse_item(raw, name, campaign)
+        if item.id in seen:
+            raise PlannerError("error.data-duplicate-id", file=name, line=raw.line,
+                               field=item.id)
+        seen[item.id] = raw.line
+        items.append(item)
+    return items
+
+
+def parse_item(raw: Any, name: str, campaign: Campaign) -> Item:
+    if not isinstance(raw, Node):
+        raise PlannerError("error.wrong-type", file=name, field="items[]", expected="mapping")
+    ident = raw.get("id")
+    label = ident if isinstance(ident, str) else "items[]"
+
+    def fail(key: str, field: str, **params: Any) -> PlannerError:
+        return PlannerError(key, file=name, line=line_of(raw, field.split(".")[0]),
+                            field=f"{label}.{field}", **params)
+
+    if not isinstance(ident, str) or not ID_PATTERN.match(ident):
+        raise fail("error.item-id", "id", value=ident)
+    unknown = set(raw) - ITEM_KEYS
+    if unknown:
+        raise fail("error.unknown-key", sorted(unknown)[0], allowed=", ".join(sorted(ITEM_KEYS)))
+    missing = ITEM_KEYS - set(raw)
+    if missing:
+        raise fail("error.data-missing", sorted(missing)[0])
+
+    def choose(field: str, allowed: Any) -> str:
+        value = raw[field]
+        if value not in allowed:
+            raise fail("error.unknown-value", field, value=value, allowed=", ".join(allowed))
+        return value
+
+    phase = choose("phase", campaign.phases)
+    if not ident.startswith(phase + "."):
+        raise fail("error.item-id-phase", "id", phase=phase)
+    category = choose("category", campaign.categories)
+    owner = choose("owner", campaign.owners)
+    tiers = raw["tiers"]
+    if not isinstance(tiers, list) or not tiers:
+        raise fail("error.wrong-type", "tiers", expected="list")
+    for tier in tiers:
+        if tier not in campaign.tiers:
+            raise fail("error.unknown-value", "tiers", value=tier,
+                       allowed=", ".join(campaign.tiers))
+    due_from, due_days = parse_due(raw["due"], fail)
+    texts = {}
+    for field in ("title", "detail"):
+        value = raw[field]
+        for lang in LANGS:
+            text = value.get(lang) if isinstance(value, dict) else None
+            if not isinstance(text, str) or not text.strip():
+                raise fail("error.data-missing-translation", f"{field}.{lang}")
+        texts[field] = {lang: value[lang].strip() for lang in LANGS}
+    return Item(ident, phase, category, owner, due_from, due_days, tuple(tiers),
+                texts["title"], texts["detail"])
+
+
+def parse_due(due: Any, fail: Any) -> tuple[str, int]:
+    if not isinstance(due, dict) or set(due) != {"from", "days"}:
+        raise fail("error.item-due", "due")
+    if due["from"] not in ("start", "end"):
+        raise fail("error.unknown-value", "due.from", value=due["from"], allowed="start, end")
+    days = due["days"]
+    if not isinstance(days, int) or isinstance(days, bool) or days < 0:
+        raise fail("error.item-due", "due.days")
+    return due["from"], days
+
+
+def select(items: tuple[Item, ...], tier: str, *, phase: str | None = None,
+           category: str | None = None, owner: str | None = None) -> list[Item]:
+    """The items of `tier`, optionally narrowed to one phase, category or owner."""
+    return [
+        item for item in items
+        if tier in item.tiers
+        and (phase is None or item.phase == phase)
+        and (category is None or item.category == category)
+        and (owner is None or item.owner == owner)
+    ]

@@ -1,0 +1,91 @@
+"""Checking items off: check, uncheck, skip and undo, validated and applied all-or-nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import getpass
+import os
+from dataclasses import dataclass
+
+from planner.clock import iso
+from planner.errors import PlannerError
+from planner.store import Change, ItemState, Store
+
+USER_ENV = "PLANNER315_USER"
+
+
+def user_name(option: str | None = None) -> str:
+    """--by, else $PLANNER315_USER, else the operating-system user."""
+    name = (option or os.environ.get(USER_ENV) or "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, e.g. in a bare container
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a request did to one item: `changed` False means it was already so."""
+
+    id: str
+    changed: bool
+    old: ItemState | None
+    new: ItemState | None
+
+
+def validate_ids(requested: list[str], applicable: list[str], known: list[str]) -> list[str]:
+    """The requested ids, de-duplicated, or an error naming the first bad one.
+
+    An unknown id gets the closest known ids as suggestions; a known id that this shop's
+    plan does not include says so.
+    """
+    wanted = list(dict.fromkeys(requested))
+    applicable_set = set(applicable)
+    for item_id in wanted:
+        if item_id in applicable_set:
+            continue
+        if item_id in known:
+            raise PlannerError("error.item-not-in-plan", field=item_id)
+        close = difflib.get_close_matches(item_id, known, n=3, cutoff=0.5)
+        if close:
+            raise PlannerError("error.unknown-item-suggest", field=item_id,
+                               suggestions=", ".join(close))
+        raise PlannerError("error.unknown-item", field=item_id)
+    return wanted
+
+
+def set_status(store: Store, ids: list[str], status: str | None, *, by: str,
+               at: dt.datetime, recorded_at: dt.datetime, note: str | None = None,
+               action: str) -> list[Outcome]:
+    """Move items to `status` ("done", "skipped", or None for open) in one transaction."""
+    outcomes, changes = [], []
+    for item_id in ids:
+        old = store.item_state(item_id)
+        if (old.status if old else None) == status:
+            outcomes.append(Outcome(item_id, False, old, old))
+            continue
+        new = None if status is None else ItemState(status, by, iso(at), note)
+        changes.append(Change(item_id, action, old, new))
+        outcomes.append(Outcome(item_id, True, old, new))
+    if changes:
+        store.apply(changes, by=by, recorded_at=iso(recorded_at), note=note)
+    return outcomes
+
+
+def undo(store: Store, *, by: str, recorded_at: dt.datetime) -> list[Change]:
+    """Revert `by`'s latest change that is not yet undone; the revert is a new history entry."""
+    txn = store.last_open_txn(by)
+    if txn is None:
+        raise PlannerError("error.nothing-to-undo", by=by)
+    reverts = [Change(change.subject, "undo", change.new, change.old)
+               for change in reversed(store.txn_changes(txn))]
+    for change in reverts:
+        if store.item_state(change.subject) != change.old:
+            current = store.item_state(change.subject)
+            raise PlannerError("error.undo-conflict", field=change.subject,
+                               other=current.by if current else "-")
+    store.apply(reverts, by=by, recorded_at=iso(recorded_at), reverts=txn)
+    return reverts

@@ -1,0 +1,265 @@
+"""`check`, `uncheck`, `skip`, `undo`, `status`, `next` and `log`: the team's daily work."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from planner.cli.options import (
+    DateParam,
+    format_option,
+    lang_option,
+    resolve_setup,
+    today_option,
+    workspace_option,
+)
+
+by_option = click.option("--by", "-b", default=None,
+                         help="Who did it (default: $PLANNER315_USER, else your user name).")
+note_option = click.option("--note", "-m", default=None, help="A note for the history / 备注.")
+
+
+def _setup(workspace, lang, today=None):
+    return resolve_setup(shop_path=None, workspace=workspace, lang=lang, size=None, year=None,
+                         today=today, need_workspace=True)
+
+
+def _plan(setup):
+    from planner.plan import build_plan
+
+    return build_plan(size=setup.size, year=setup.year, lang=setup.lang, shop=setup.shop)
+
+
+def _color() -> bool | None:
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def _change_status(ids, status, *, workspace, lang, by, note, at=None, action):
+    from planner.checklist import load_items
+    from planner.checkoff import set_status, user_name, validate_ids
+    from planner.clock import now
+    from planner.i18n import t
+    from planner.store import open_store
+
+    setup = _setup(workspace, lang)
+    plan = _plan(setup)
+    applicable = [item["id"] for phase in plan["phases"] for item in phase["items"]]
+    wanted = validate_ids(list(ids), applicable, [item.id for item in load_items()])
+    moment = now()
+    if at is not None and at > moment:
+        from planner.errors import PlannerError
+
+        raise PlannerError("error.at-in-future", field="--at", value=at.isoformat())
+    with open_store(setup.workspace, write=True) as store:
+        outcomes = set_status(store, wanted, status, by=user_name(by), at=at or moment,
+                              recorded_at=moment, note=note, action=action)
+    label = t(f"status.{status or 'open'}", setup.lang)
+    for outcome in outcomes:
+        key = "checkoff.changed" if outcome.changed else "checkoff.unchanged"
+        click.echo(t(key, setup.lang, id=outcome.id, status=label))
+
+
+class DateTimeParam(click.ParamType):
+    name = "DATETIME"
+
+    def convert(self, value, param, ctx):
+        from planner.clock import parse_datetime
+        from planner.errors import PlannerError
+
+        try:
+            return parse_datetime(value)
+        except PlannerError as err:
+            from planner.cli.options import current_lang
+
+            self.fail(err.render(current_lang()), param, ctx)
+
+
+@click.command(name="check")
+@click.argument("items", nargs=-1, required=True)
+@by_option
+@note_option
+@click.option("--at", type=DateTimeParam(), default=None,
+              help="When it was done: YYYY-MM-DD HH:MM or ISO 8601 (default: now).")
+@workspace_option
+@lang_option
+def checkoff_check(items, by, note, at, workspace, lang):
+    """Mark ITEMS done (all or nothing).
+
+    将检查项标记为已完成（全部成功或全部不变）。
+
+    \b
+    Example / 示例:
+      planner315 check prepare.copy.ad-law prepare.price.named-checker --by 张敏
+    """
+    _change_status(items, "done", workspace=workspace, lang=lang, by=by, note=note, at=at,
+                   action="check")
+
+
+@click.command(name="uncheck")
+@click.argument("items", nargs=-1, required=True)
+@by_option
+@note_option
+@workspace_option
+@lang_option
+def checkoff_uncheck(items, by, note, workspace, lang):
+    """Reopen ITEMS.
+
+    重新打开检查项。
+
+    \b
+    Example / 示例:
+      planner315 uncheck prepare.copy.ad-law --note "主图还有极限词"
+    """
+    _change_status(items, None, workspace=workspace, lang=lang, by=by, note=note,
+                   action="uncheck")
+
+
+@click.command(name="skip")
+@click.argument("items", nargs=-1, required=True)
+@click.option("--reason", "-r", required=True, help="Why it does not apply / 不适用的原因.")
+@by_option
+@workspace_option
+@lang_option
+def checkoff_skip(items, reason, by, workspace, lang):
+    """Mark ITEMS as not applicable to this shop (counts as settled).
+
+    将检查项标记为不适用（计为已处理）。
+
+    \b
+    Example / 示例:
+      planner315 skip prepare.promo.prizes --reason "今年没有实物奖品"
+    """
+    _change_status(items, "skipped", workspace=workspace, lang=lang, by=by, note=reason,
+                   action="skip")
+
+
+@click.command(name="undo")
+@by_option
+@workspace_option
+@lang_option
+def checkoff_undo(by, workspace, lang):
+    """Revert your last change (the revert is recorded too).
+
+    撤销自己最近一次的修改（撤销本身也记入历史）。
+
+    \b
+    Example / 示例:
+      planner315 undo --by 张敏
+    """
+    from planner.checkoff import undo, user_name
+    from planner.clock import now
+    from planner.i18n import t
+    from planner.store import open_store
+
+    setup = _setup(workspace, lang)
+    with open_store(setup.workspace, write=True) as store:
+        reverted = undo(store, by=user_name(by), recorded_at=now())
+    for change in reverted:
+        status = change.new.status if change.new else "open"
+        click.echo(t("checkoff.undone", setup.lang, id=change.subject,
+                     status=t(f"status.{status}", setup.lang)))
+
+
+@click.command(name="status")
+@workspace_option
+@today_option
+@lang_option
+@format_option(("table", "json"))
+def checkoff_status(workspace, today, lang, fmt):
+    """Progress per phase and category, overdue items first, then what is due soon.
+
+    按阶段和类别显示进度，先列逾期事项，再列近期到期事项。
+
+    \b
+    Example / 示例:
+      planner315 status --today 2027-03-01
+      planner315 status --format json
+    """
+    from planner import render
+    from planner.progress import status_report
+    from planner.store import open_store
+
+    setup = _setup(workspace, lang, today)
+    with open_store(setup.workspace) as store:
+        report = status_report(_plan(setup), store.item_states(), setup.today)
+        extra = _status_extras(store, setup)
+    report.update(extra)
+    if fmt == "json":
+        click.echo(render.to_json(report))
+    else:
+        click.echo(render.status_as_table(report, setup.lang), color=_color())
+
+
+def _status_extras(store, setup) -> dict:
+    """Hook for other state (the complaint register adds its counts here)."""
+    return {}
+
+
+@click.command(name="next")
+@click.option("--owner", "-o", default=None, help="Only this owner role / 只看该负责人.")
+@workspace_option
+@today_option
+@lang_option
+@format_option(("table", "json"))
+def checkoff_next(owner, workspace, today, lang, fmt):
+    """What is due now and next, for one role or all.
+
+    现在该做和接下来要做的事项，可按负责人筛选。
+
+    \b
+    Example / 示例:
+      planner315 next --owner warehouse --today 2027-02-27
+    """
+    from planner import render
+    from planner.phases import load_campaign
+    from planner.progress import next_items
+    from planner.store import open_store
+
+    setup = _setup(workspace, lang, today)
+    owners = load_campaign().owners
+    if owner is not None and owner not in owners:
+        from planner.i18n import t
+
+        raise click.BadParameter(t("error.unknown-choice", setup.lang, value=owner,
+                                   allowed=", ".join(owners)), param_hint="--owner")
+    with open_store(setup.workspace) as store:
+        result = next_items(_plan(setup), store.item_states(), setup.today, owner)
+    if fmt == "json":
+        click.echo(render.to_json({"as_of": setup.today, **result}))
+    else:
+        click.echo(render.next_as_table(result, setup.today, setup.lang), color=_color())
+
+
+@click.command(name="log")
+@click.option("--item", "-i", "item_id", default=None, help="Only this item / 只看该事项.")
+@click.option("--by", "-b", default=None, help="Only this person / 只看此人.")
+@click.option("--since", type=DateParam(), default=None, help="From DATE on (YYYY-MM-DD).")
+@workspace_option
+@lang_option
+@format_option(("table", "json"))
+def checkoff_log(item_id, by, since, workspace, lang, fmt):
+    """The history of changes, oldest first.
+
+    修改历史（按时间先后）。
+
+    \b
+    Example / 示例:
+      planner315 log --item prepare.copy.ad-law
+      planner315 log --by 张敏 --since 2027-03-01 --format json
+    """
+    from planner import render
+    from planner.store import open_store
+
+    setup = _setup(workspace, lang)
+    with open_store(setup.workspace) as store:
+        entries = list(store.history(subject=item_id, by=by,
+                                     since=since.isoformat() if since else None))
+    if fmt == "json":
+        click.echo(render.to_json(entries))
+    else:
+        click.echo(render.log_as_table(entries, setup.lang))
+
+
+COMMANDS = (checkoff_check, checkoff_uncheck, checkoff_skip, checkoff_undo, checkoff_status,
+            checkoff_next, checkoff_log)

@@ -1,0 +1,109 @@
+"""Options shared by several commands, and the context every command resolves first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from planner.i18n import resolve_lang, t
+from planner.render import FORMATS
+
+SIZES = ("small", "medium", "large")
+LANG_KEY = "planner315.lang"
+
+
+def current_lang() -> str:
+    """The language chosen for this invocation so far (for messages raised early)."""
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None:
+        if LANG_KEY in ctx.meta:
+            return ctx.meta[LANG_KEY]
+        ctx = ctx.parent
+    try:
+        return resolve_lang(None)
+    except Exception:  # a bad PLANNER315_LANG is reported by the command itself
+        return "en"
+
+
+class DateParam(click.ParamType):
+    """A calendar date written YYYY-MM-DD."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(t("error.bad-date", current_lang(), value=value), param, ctx)
+
+
+def format_option(choices: tuple[str, ...] = FORMATS) -> Any:
+    return click.option("--format", "-f", "fmt", type=click.Choice(choices), default="table",
+                        show_default=True, help="Output format / 输出格式.")
+
+
+lang_option = click.option("--lang", "-l", type=click.Choice(["zh", "en"]), default=None,
+                           help="Language (default: $PLANNER315_LANG, shop file, locale) / 语言.")
+size_option = click.option("--size", "-s", type=click.Choice(SIZES), default=None,
+                           help="Shop size tier / 店铺规模.")
+year_option = click.option("--year", "-y", type=click.IntRange(2000, 2100), default=None,
+                           help="Campaign year, 2000-2100 (default: the next unfinished one).")
+shop_option = click.option("--shop", "shop_path", type=click.Path(dir_okay=False),
+                           default=None, help="Shop file (default: the workspace's shop.yaml).")
+workspace_option = click.option("--workspace", "-w", type=click.Path(file_okay=False),
+                                default=None,
+                                help="Workspace folder (default: $PLANNER315_WORKSPACE, then "
+                                     "the nearest folder upwards with shop.yaml).")
+today_option = click.option("--today", type=DateParam(), default=None,
+                            help="Pretend today is DATE (YYYY-MM-DD) / 指定今天的日期.")
+
+
+@dataclass
+class Setup:
+    """What every plan-like command needs: the shop, its language, size, year and today."""
+
+    shop: Any
+    workspace: Path | None
+    lang: str
+    size: str
+    year: int
+    today: dt.date
+
+
+def resolve_setup(*, shop_path: str | None, workspace: str | None, lang: str | None,
+                  size: str | None, year: int | None, today: dt.date | None,
+                  need_workspace: bool = False) -> Setup:
+    """Load the shop (explicit file or workspace), then settle language, size and year.
+
+    With `need_workspace`, a missing workspace is an error that says how to make one.
+    """
+    from planner.phases import today_in_shanghai
+    from planner.plan import resolve_size, resolve_year
+    from planner.shop import SHOP_FILE, load_shop
+    from planner.workspace import find_workspace
+
+    ctx = click.get_current_context()
+    ctx.meta[LANG_KEY] = resolve_lang(lang)
+    folder = None
+    if shop_path is None:
+        folder = find_workspace(workspace)
+        shop_path = str(folder / SHOP_FILE) if folder else None
+    if need_workspace and folder is None:
+        from planner.errors import PlannerError
+
+        raise PlannerError("error.no-workspace")
+    shop = load_shop(shop_path) if shop_path else None
+    chosen_lang = resolve_lang(lang, shop.lang if shop else None)
+    ctx.meta[LANG_KEY] = chosen_lang
+    chosen_size = resolve_size(size, shop)
+    if chosen_size is None:
+        raise click.UsageError(t("error.no-size", chosen_lang), ctx=ctx)
+    today = today or today_in_shanghai()
+    chosen_year = resolve_year(year, chosen_size, shop, today)
+    return Setup(shop, folder, chosen_lang, chosen_size, chosen_year, today)

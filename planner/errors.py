@@ -1,0 +1,60 @@
+"""The one exception type the core raises for user mistakes.
+
+A `PlannerError` carries a message key and its parameters rather than a finished sentence, so
+that the CLI can render it in the user's language. The location (file, line or row, field) is
+kept apart from the message and always printed first, so every error reads the same way:
+``shop.yaml:12: phases.battle: the battle must contain March 15``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class PlannerError(Exception):
+    """A user mistake or bad data: rendered as one line, exit code 1, no traceback."""
+
+    def __init__(
+        self,
+        key: str,
+        /,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        **params: Any,
+    ) -> None:
+        super().__init__(key)
+        self.key = key
+        self.file = file
+        self.line = line
+        self.field = field
+        self.params = params
+
+    def located(self, *, file: str | None = None, line: int | None = None,
+                field: str | None = None) -> PlannerError:
+        """Fill in location parts that the raiser did not know (returns self)."""
+        self.file = self.file or file
+        self.line = self.line or line
+        self.field = self.field or field
+        return self
+
+    def location(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(f"{self.file}:{self.line}" if self.line else self.file)
+        elif self.line:
+            parts.append(f"line {self.line}")
+        if self.field:
+            parts.append(str(self.field))
+        return ": ".join(parts)
+
+    def render(self, lang: str = "en") -> str:
+        from planner.i18n import t
+
+        message = t(self.key, lang, **self.params)
+        where = self.location()
+        return f"{where}: {message}" if where else message
+
+    def __str__(self) -> str:
+        return self.render("en")

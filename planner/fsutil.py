@@ -1,0 +1,51 @@
+"""Writing files so that an interruption never leaves half a file behind."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from planner.errors import PlannerError
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path, *, force: bool = False) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; on success rename it over `target`.
+
+    Without `force` an existing target is an error. On any failure the temporary file is
+    removed and the target is left as it was.
+    """
+    target = Path(target)
+    if target.exists() and not force:
+        raise PlannerError("error.file-exists", file=str(target))
+    folder = target.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                             dir=folder)
+        os.close(handle)
+    except OSError as err:
+        raise PlannerError("error.file-unwritable", file=str(target),
+                           detail=err.strerror) from None
+    temp = Path(temp_name)
+    try:
+        yield temp
+        os.replace(temp, target)
+    except OSError as err:
+        raise PlannerError("error.file-unwritable", file=str(target),
+                           detail=err.strerror) from None
+    finally:
+        if temp.exists():
+            temp.unlink()
+
+
+def atomic_write_text(target: Path, text: str, *, force: bool = False) -> Path:
+    with atomic_path(target, force=force) as temp, \
+            open(temp, "w", encoding="utf-8", newline="\n") as stream:
+        stream.write(text)
+        stream.flush()
+        os.fsync(stream.fileno())
+    return Path(target)

@@ -1,0 +1,68 @@
+"""User-facing strings in Chinese and English, kept as YAML under templates/messages/.
+
+Every file there maps a message key to ``{zh: ..., en: ...}``; placeholders use str.format
+syntax. The files are read once, on the first lookup.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import Any
+
+LANGS = ("zh", "en")
+
+
+@cache
+def _messages() -> dict[str, dict[str, str]]:
+    from importlib.resources import files
+
+    from planner.yamlio import parse_yaml
+
+    merged: dict[str, dict[str, str]] = {}
+    folder = files("planner.templates") / "messages"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            text = entry.read_text(encoding="utf-8")
+            merged.update(parse_yaml(text, f"messages/{entry.name}"))
+    return merged
+
+
+def t(key: str, lang: str, /, **params: Any) -> str:
+    """The message `key` in `lang`, formatted with `params` (else English, else the key)."""
+    entry = _messages().get(key)
+    if entry is None:
+        return key if not params else f"{key} {params}"
+    text = entry.get(lang) or entry.get("en") or key
+    return text.format(**params) if params else text
+
+
+def pick(text: Any, lang: str) -> str:
+    """The `lang` variant of a ``{zh, en}`` mapping from the data files."""
+    if isinstance(text, dict):
+        return text.get(lang) or text.get("en") or ""
+    return "" if text is None else str(text)
+
+
+def locale_lang(environ: os._Environ | dict[str, str] | None = None) -> str | None:
+    """`zh` when the locale is Chinese, `en` when a locale is set otherwise, None when unset."""
+    env = os.environ if environ is None else environ
+    value = env.get("LC_ALL") or env.get("LANG") or ""
+    if not value:
+        return None
+    return "zh" if value.lower().startswith("zh") else "en"
+
+
+def resolve_lang(option: str | None, shop_lang: str | None = None,
+                 environ: dict[str, str] | None = None) -> str:
+    """--lang, else PLANNER315_LANG, else the shop file, else the locale, else English."""
+    env = os.environ if environ is None else environ
+    from_env = env.get("PLANNER315_LANG") or None
+    if from_env is not None and from_env not in LANGS:
+        from planner.errors import PlannerError
+
+        raise PlannerError("error.lang-env", value=from_env, field="PLANNER315_LANG")
+    for candidate in (option, from_env, shop_lang):
+        if candidate in LANGS:
+            return candidate
+    return locale_lang(env) or "en"

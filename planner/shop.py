@@ -1,0 +1,96 @@
+"""The shop file (``shop.yaml``): who the shop is, its size, language and phase overrides."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from planner.errors import PlannerError
+from planner.yamlio import Node, line_of, load_yaml_file
+
+SHOP_FILE = "shop.yaml"
+# Keys a shop file may hold; later modules (roster, complaints) read their own keys.
+SHOP_KEYS = ("name", "size", "daily_orders", "cs_headcount", "lang", "phases", "contacts",
+             "business_hours", "issuer")
+
+
+@dataclass(frozen=True)
+class Shop:
+    path: str
+    name: str | None = None
+    size: str | None = None
+    daily_orders: int | None = None
+    cs_headcount: int | None = None
+    lang: str | None = None
+    phases: Any = None
+    contacts: list[Any] = field(default_factory=list)
+    raw: Any = None
+
+    def line(self, key: str) -> int | None:
+        return line_of(self.raw, key)
+
+
+def load_shop(path: str | Path) -> Shop:
+    """Read and validate a shop file; every error names the file, the line and the key."""
+    from planner.phases import load_campaign
+
+    name = str(path)
+    data = load_yaml_file(path)
+    if data is None:
+        data = Node()
+    if not isinstance(data, dict):
+        raise PlannerError("error.wrong-type", file=name, field="(top level)",
+                           expected="mapping")
+    for key in data:
+        if key not in SHOP_KEYS:
+            raise PlannerError("error.unknown-key", file=name, line=line_of(data, key),
+                               field=str(key), allowed=", ".join(SHOP_KEYS))
+
+    def where(key: str) -> dict[str, Any]:
+        return {"file": name, "line": line_of(data, key), "field": key}
+
+    campaign = load_campaign()
+    size = data.get("size")
+    if size is not None and size not in campaign.tiers:
+        raise PlannerError("error.unknown-value", **where("size"), value=size,
+                           allowed=", ".join(campaign.tiers))
+    lang = data.get("lang")
+    if lang is not None and lang not in ("zh", "en"):
+        raise PlannerError("error.unknown-value", **where("lang"), value=lang, allowed="zh, en")
+    counts = {}
+    for key in ("daily_orders", "cs_headcount"):
+        value = data.get(key)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)
+                                  or value < 0):
+            raise PlannerError("error.wrong-type", **where(key), expected="integer >= 0")
+        counts[key] = value
+    shop_name = data.get("name")
+    if shop_name is not None and not isinstance(shop_name, str | int | float):
+        raise PlannerError("error.wrong-type", **where("name"), expected="text")
+    if isinstance(shop_name, str | int | float) and not isinstance(shop_name, bool):
+        shop_name = str(shop_name).strip() or None
+    contacts = data.get("contacts") or []
+    if not isinstance(contacts, list):
+        raise PlannerError("error.wrong-type", **where("contacts"), expected="list")
+    phases = data.get("phases")
+    if phases is not None and not isinstance(phases, dict):
+        raise PlannerError("error.wrong-type", **where("phases"), expected="mapping")
+    return Shop(path=name, name=shop_name, size=size, lang=lang, phases=phases,
+                contacts=contacts, raw=data, **counts)
+
+
+def pinned_year(shop: Shop | None) -> int | None:
+    """The year that full-date phase overrides pin the campaign to, if any."""
+    if shop is None or not shop.phases:
+        return None
+    years = {
+        value.year
+        for spec in shop.phases.values() if isinstance(spec, dict)
+        for value in spec.values() if isinstance(value, dt.date)
+    }
+    if len(years) > 1:
+        raise PlannerError("error.override-years", file=shop.path, line=shop.line("phases"),
+                           field="phases", years=", ".join(str(y) for y in sorted(years)))
+    return years.pop() if years else None

@@ -1,0 +1,295 @@
+"""The workspace's state: one SQLite file with the current state of every checklist item and
+an append-only history of every change.
+
+All reads and writes of saved state go through this module, so another backend could replace
+it. Writes run in short ``BEGIN IMMEDIATE`` transactions with a busy timeout, so several
+people working on one shop at the same moment all succeed; SQLite's rollback journal makes
+every change all-or-nothing, even when the process is killed mid-write.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from planner.errors import PlannerError
+
+DB_FILE = "planner315.db"
+APPLICATION_ID = 0x33313550  # "315P": marks the file as ours
+BUSY_TIMEOUT_MS = 10_000
+
+# Forward migrations: MIGRATIONS[n] takes a database from schema version n to n + 1.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE items (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL CHECK (status IN ('done', 'skipped')),
+        by TEXT NOT NULL,
+        at TEXT NOT NULL,
+        note TEXT
+    );
+    CREATE TABLE history (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        txn INTEGER NOT NULL,
+        recorded_at TEXT NOT NULL,
+        by TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        old TEXT,
+        new TEXT,
+        note TEXT,
+        reverts INTEGER
+    );
+    CREATE INDEX history_by ON history (by, seq);
+    CREATE INDEX history_subject ON history (subject, seq);
+    CREATE INDEX history_txn ON history (txn);
+    CREATE INDEX history_reverts ON history (reverts);
+    CREATE TRIGGER history_no_update BEFORE UPDATE ON history
+        BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+    CREATE TRIGGER history_no_delete BEFORE DELETE ON history
+        BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class ItemState:
+    status: str  # "done" or "skipped"; items without a row are open
+    by: str
+    at: str
+    note: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "by": self.by, "at": self.at, "note": self.note}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One item moving from `old` to `new` (None = open)."""
+
+    subject: str
+    action: str
+    old: ItemState | None
+    new: ItemState | None
+
+
+def _state_json(state: ItemState | None) -> str | None:
+    return None if state is None else json.dumps(state.as_dict(), ensure_ascii=False)
+
+
+def _state_from_json(text: str | None) -> ItemState | None:
+    return None if text is None else ItemState(**json.loads(text))
+
+
+class Store:
+    """An open state database. Use `open_store`; close it (or use it as a context manager)."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path, readonly: bool) -> None:
+        self.db = connection
+        self.path = path
+        self.readonly = readonly
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- reading -------------------------------------------------------------------------
+
+    def item_states(self) -> dict[str, ItemState]:
+        rows = self.db.execute("SELECT id, status, by, at, note FROM items")
+        return {row[0]: ItemState(*row[1:]) for row in rows}
+
+    def item_state(self, item_id: str) -> ItemState | None:
+        row = self.db.execute("SELECT status, by, at, note FROM items WHERE id = ?",
+                              (item_id,)).fetchone()
+        return ItemState(*row) if row else None
+
+    def history(self, *, subject: str | None = None, by: str | None = None,
+                since: str | None = None, subject_prefix: str | None = None
+                ) -> Iterator[dict[str, Any]]:
+        """History entries, oldest first, optionally filtered (since: ISO date or datetime)."""
+        clauses, params = [], []
+        for clause, value in (("subject = ?", subject), ("by = ?", by),
+                              ("recorded_at >= ?", since),
+                              ("subject LIKE ? ESCAPE '\\'", _like_prefix(subject_prefix))):
+            if value is not None:
+                clauses.append(clause)
+                params.append(value)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        query = ("SELECT seq, txn, recorded_at, by, action, subject, old, new, note, reverts "
+                 f"FROM history {where} ORDER BY seq")
+        for row in self.db.execute(query, params):
+            yield {"seq": row[0], "txn": row[1], "at": row[2], "by": row[3],
+                   "action": row[4], "subject": row[5], "old": _json_or_none(row[6]),
+                   "new": _json_or_none(row[7]), "note": row[8], "reverts": row[9]}
+
+    def last_open_txn(self, by: str) -> int | None:
+        """The latest change by `by` that is not an undo and has not been undone."""
+        row = self.db.execute(
+            "SELECT txn FROM history AS h WHERE by = ? AND action != 'undo' "
+            "AND NOT EXISTS (SELECT 1 FROM history AS u WHERE u.reverts = h.txn) "
+            "ORDER BY seq DESC LIMIT 1", (by,)).fetchone()
+        return row[0] if row else None
+
+    def txn_changes(self, txn: int) -> list[Change]:
+        rows = self.db.execute(
+            "SELECT subject, action, old, new FROM history WHERE txn = ? ORDER BY seq", (txn,))
+        return [Change(r[0], r[1], _state_from_json(r[2]), _state_from_json(r[3]))
+                for r in rows]
+
+    # --- writing -------------------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One all-or-nothing write transaction, taken at once so writers queue, not fail."""
+        if self.readonly:
+            raise PlannerError("error.store-readonly", file=str(self.path))
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            raise _store_error(err, self.path) from None
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError as err:
+            self.db.execute("ROLLBACK")
+            raise _store_error(err, self.path) from None
+
+    def apply(self, changes: Iterable[Change], *, by: str, recorded_at: str,
+              note: str | None = None, reverts: int | None = None) -> int:
+        """Apply item changes and append them to history in one transaction; returns its txn.
+
+        Each change's `old` must still be the item's state, or nothing is written (someone
+        else changed the item in between).
+        """
+        changes = list(changes)
+        with self.write() as db:
+            txn = db.execute("SELECT COALESCE(MAX(txn), 0) + 1 FROM history").fetchone()[0]
+            for change in changes:
+                current = self.item_state(change.subject)
+                if current != change.old:
+                    raise PlannerError("error.store-conflict", field=change.subject,
+                                       by=current.by if current else "-")
+                if change.new is None:
+                    db.execute("DELETE FROM items WHERE id = ?", (change.subject,))
+                else:
+                    new = change.new
+                    db.execute("INSERT OR REPLACE INTO items (id, status, by, at, note) "
+                               "VALUES (?, ?, ?, ?, ?)",
+                               (change.subject, new.status, new.by, new.at, new.note))
+                db.execute(
+                    "INSERT INTO history (txn, recorded_at, by, action, subject, old, new, "
+                    "note, reverts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (txn, recorded_at, by, change.action, change.subject,
+                     _state_json(change.old), _state_json(change.new), note, reverts))
+        return txn
+
+
+def _json_or_none(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def _like_prefix(prefix: str | None) -> str | None:
+    if prefix is None:
+        return None
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _store_error(err: sqlite3.Error, path: Path) -> PlannerError:
+    text = str(err).lower()
+    if "readonly" in text or "read-only" in text:
+        return PlannerError("error.store-readonly", file=str(path))
+    if "locked" in text or "busy" in text:
+        return PlannerError("error.store-busy", file=str(path))
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return PlannerError("error.store-corrupt", file=str(path))
+    return PlannerError("error.store-failed", file=str(path), detail=str(err))
+
+
+def open_store(workspace: Path, *, write: bool = False) -> Store:
+    """Open the workspace's database; create or migrate it only when about to write.
+
+    Reading a workspace that has no database yet gives an empty in-memory store, so reads
+    never create files (and work in read-only folders).
+    """
+    path = Path(workspace) / DB_FILE
+    if not path.exists() and not write:
+        connection = sqlite3.connect(":memory:", isolation_level=None)
+        _migrate(connection, path)
+        return Store(connection, path, readonly=True)
+    readonly = not write
+    try:
+        if readonly:
+            connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                         isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        else:
+            connection = sqlite3.connect(path, isolation_level=None,
+                                         timeout=BUSY_TIMEOUT_MS / 1000)
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _check_ours(connection, path)
+        if write:
+            connection.execute("PRAGMA synchronous = FULL")
+            _migrate(connection, path)
+    except sqlite3.Error as err:
+        raise _store_error(err, path) from None
+    return Store(connection, path, readonly)
+
+
+def _check_ours(connection: sqlite3.Connection, path: Path) -> None:
+    app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if app_id == 0 and version == 0 and tables == 0:
+        return  # an empty file: ours to initialise
+    if app_id != APPLICATION_ID:
+        raise PlannerError("error.store-not-ours", file=str(path))
+    if version > SCHEMA_VERSION:
+        raise PlannerError("error.store-newer", file=str(path), version=version,
+                           known=SCHEMA_VERSION)
+
+
+def _migrate(connection: sqlite3.Connection, path: Path) -> None:
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version >= SCHEMA_VERSION:
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        # Re-read inside the lock: another process may have migrated meanwhile.
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        for step in range(version, SCHEMA_VERSION):
+            for statement in _statements(MIGRATIONS[step]):
+                connection.execute(statement)
+        connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (triggers hold semicolons inside BEGIN...END)."""
+    statements, current = [], []
+    for line in script.strip().splitlines():
+        current.append(line)
+        joined = "\n".join(current).strip()
+        if joined.endswith(";") and (not joined.upper().startswith("CREATE TRIGGER")
+                                     or joined.upper().endswith("END;")):
+            statements.append(joined)
+            current = []
+    return statements

@@ -1,0 +1,43 @@
+"""Every test runs in an empty temporary folder with a neutral environment, so that no test
+ever reads or writes a real workspace or depends on the machine's locale."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from planner.cli import main
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    for name in ("PLANNER315_LANG", "PLANNER315_WORKSPACE", "PLANNER315_USER", "LC_ALL",
+                 "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def run():
+    """Invoke the CLI; returns click's Result (exit_code, output, stderr)."""
+    runner = CliRunner()
+
+    def invoke(*args, **kwargs):
+        return runner.invoke(main, [str(a) for a in args], **kwargs)
+
+    return invoke
+
+
+@pytest.fixture
+def shop_file(tmp_path):
+    """Write a shop.yaml from text and return its path."""
+
+    def write(text: str, folder=None):
+        path = (folder or tmp_path) / "shop.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
