@@ -61,13 +61,51 @@ def startup(runs: int) -> float:
     return plan
 
 
+def seeded_workspace(folder: Path, rows: int) -> Path:
+    """A large-shop workspace whose history already holds `rows` entries."""
+    from planner.store import Change, ItemState, open_store
+
+    workspace = folder / "ws"
+    workspace.mkdir()
+    (workspace / "shop.yaml").write_text("name: Bench\nsize: large\nlang: zh\n",
+                                         encoding="utf-8")
+    done = ItemState("done", "bench", "2027-03-01T10:00:00+08:00", None)
+    changes = []
+    for n in range(rows):  # alternate check/uncheck on a set of ids so the history is real
+        subject = f"prepare.bench.item-{n % 500}"
+        checked = (n // 500) % 2 == 0
+        changes.append(Change(subject, "check" if checked else "uncheck",
+                              None if checked else done, done if checked else None))
+    with open_store(workspace, write=True) as store:
+        store.apply(changes, by="bench", recorded_at="2027-03-01T10:00:00+08:00")
+    return workspace
+
+
+def checkoff(runs: int, plan: float, rows: int = 100_000) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = seeded_workspace(Path(folder), rows)
+        env = {**os.environ, "PLANNER315_WORKSPACE": str(workspace)}
+        times = []
+        for n in range(runs):  # alternate so that every run really writes
+            verb = "check" if n % 2 == 0 else "uncheck"
+            times.append(median_seconds(cli(verb, "prepare.copy.ad-law"), 1, env=env))
+        label = f"check/uncheck, {rows:,} history rows"
+        report(label, statistics.median(times), plan, 1.2)
+        report(f"status, {rows:,} history rows",
+               median_seconds(cli("status", "--format", "json"), runs, env=env), plan, 1.2)
+        report(f"next, {rows:,} history rows", median_seconds(cli("next"), runs, env=env),
+               plan, 1.2)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "0")
     print(f"python {sys.version.split()[0]}, median of {args.runs} runs\n")
-    startup(args.runs)
+    plan = startup(args.runs)
+    print("\nratios to planner315 plan:")
+    checkoff(args.runs, plan)
 
 
 if __name__ == "__main__":

@@ -84,8 +84,7 @@ def undo(store: Store, *, by: str, recorded_at: dt.datetime) -> list[Change]:
                for change in reversed(store.txn_changes(txn))]
     for change in reverts:
         if store.item_state(change.subject) != change.old:
-            current = store.item_state(change.subject)
             raise PlannerError("error.undo-conflict", field=change.subject,
-                               other=current.by if current else "-")
+                               other=store.last_changed_by(change.subject) or "-")
     store.apply(reverts, by=by, recorded_at=iso(recorded_at), reverts=txn)
     return reverts

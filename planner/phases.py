@@ -1,7 +1,9 @@
 """The campaign calendar: phases, shop-size tiers, and the dated windows for a given year.
 
 Everything here is driven by ``checklists/campaign.yaml``; this module knows the shape of that
-file, not its dates.
+file, not its dates. Dates are plain `datetime.date` values: every command a person types
+goes through here, and importing pendulum would cost more start-up time than the whole
+plan computation (see bench/run.py), for arithmetic the standard library does exactly.
 """
 
 from __future__ import annotations
@@ -11,12 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import pendulum
-
 from planner.errors import PlannerError
 from planner.yamlio import line_of, load_resource
 
-TIMEZONE = "Asia/Shanghai"
 CAMPAIGN_FILE = "campaign.yaml"
 YEAR_MIN, YEAR_MAX = 2000, 2100
 CONSUMER_DAY = (3, 15)
@@ -148,14 +147,14 @@ def month_day(value: Any, year: int, *, file: str | None = None, line: int | Non
         if value.year != year:
             raise PlannerError("error.override-year", file=file, line=line, field=field,
                                value=value.isoformat(), year=year)
-        return pendulum.date(value.year, value.month, value.day)
+        return dt.date(value.year, value.month, value.day)
     text = str(value).strip()
     parts = text.split("-")
     try:
         if len(parts) == 2:
-            return pendulum.date(year, int(parts[0]), int(parts[1]))
+            return dt.date(year, int(parts[0]), int(parts[1]))
         if len(parts) == 3 and len(parts[0]) == 4:
-            day = pendulum.date(int(parts[0]), int(parts[1]), int(parts[2]))
+            day = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
             if day.year != year:
                 raise PlannerError("error.override-year", file=file, line=line, field=field,
                                    value=text, year=year)
@@ -241,7 +240,9 @@ def campaign_windows(tier: str, year: int, overrides: Any = None, source: str = 
 
 
 def today_in_shanghai() -> dt.date:
-    return pendulum.now(TIMEZONE).date()
+    from planner.clock import now
+
+    return now().date()
 
 
 def default_year(today: dt.date, campaign_end: Any) -> int:

@@ -107,7 +107,8 @@ class Store:
     # --- reading -------------------------------------------------------------------------
 
     def item_states(self) -> dict[str, ItemState]:
-        rows = self.db.execute("SELECT id, status, by, at, note FROM items")
+        with self.guarded():
+            rows = self.db.execute("SELECT id, status, by, at, note FROM items").fetchall()
         return {row[0]: ItemState(*row[1:]) for row in rows}
 
     def item_state(self, item_id: str) -> ItemState | None:
@@ -129,10 +130,17 @@ class Store:
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         query = ("SELECT seq, txn, recorded_at, by, action, subject, old, new, note, reverts "
                  f"FROM history {where} ORDER BY seq")
-        for row in self.db.execute(query, params):
-            yield {"seq": row[0], "txn": row[1], "at": row[2], "by": row[3],
-                   "action": row[4], "subject": row[5], "old": _json_or_none(row[6]),
-                   "new": _json_or_none(row[7]), "note": row[8], "reverts": row[9]}
+        with self.guarded():
+            for row in self.db.execute(query, params):
+                yield {"seq": row[0], "txn": row[1], "at": row[2], "by": row[3],
+                       "action": row[4], "subject": row[5], "old": _json_or_none(row[6]),
+                       "new": _json_or_none(row[7]), "note": row[8], "reverts": row[9]}
+
+    def last_changed_by(self, subject: str) -> str | None:
+        """Who changed `subject` last, from the history."""
+        row = self.db.execute("SELECT by FROM history WHERE subject = ? ORDER BY seq DESC "
+                              "LIMIT 1", (subject,)).fetchone()
+        return row[0] if row else None
 
     def last_open_txn(self, by: str) -> int | None:
         """The latest change by `by` that is not an undo and has not been undone."""
@@ -151,24 +159,27 @@ class Store:
     # --- writing -------------------------------------------------------------------------
 
     @contextmanager
+    def guarded(self) -> Iterator[None]:
+        """Turn SQLite failures (read-only file, damage, lock time-out) into user errors."""
+        try:
+            yield
+        except sqlite3.Error as err:
+            raise _store_error(err, self.path) from None
+
+    @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One all-or-nothing write transaction, taken at once so writers queue, not fail."""
         if self.readonly:
             raise PlannerError("error.store-readonly", file=str(self.path))
-        try:
+        with self.guarded():
             self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as err:
-            raise _store_error(err, self.path) from None
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        try:
-            self.db.execute("COMMIT")
-        except sqlite3.OperationalError as err:
-            self.db.execute("ROLLBACK")
-            raise _store_error(err, self.path) from None
+            try:
+                yield self.db
+                self.db.execute("COMMIT")
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
 
     def apply(self, changes: Iterable[Change], *, by: str, recorded_at: str,
               note: str | None = None, reverts: int | None = None) -> int:
@@ -184,7 +195,7 @@ class Store:
                 current = self.item_state(change.subject)
                 if current != change.old:
                     raise PlannerError("error.store-conflict", field=change.subject,
-                                       by=current.by if current else "-")
+                                       by=self.last_changed_by(change.subject) or "-")
                 if change.new is None:
                     db.execute("DELETE FROM items WHERE id = ?", (change.subject,))
                 else:

@@ -6,17 +6,14 @@ errors can name the file, the line and the field. Syntax errors become a `Planne
 
 from __future__ import annotations
 
+import os
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-try:
-    _BaseLoader = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml
-    _BaseLoader = yaml.SafeLoader
-
 from planner.errors import PlannerError
+
+CACHE_ENV = "PLANNER315_CACHE"
 
 
 class Node(dict):
@@ -29,37 +26,45 @@ class Node(dict):
         return self.lines.get(key, self.line)
 
 
-class _Loader(_BaseLoader):
-    pass
+@cache
+def _loader() -> type:
+    """A safe loader (libyaml's when available) that builds `Node`s; made on first use,
+    because importing yaml is a good part of a command's start-up time."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        pass
+
+    def construct_mapping(loader: Any, node: Any) -> Node:
+        loader.flatten_mapping(node)
+        mapping = Node()
+        mapping.line = node.start_mark.line + 1
+        mapping.lines = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            try:
+                hash(key)
+            except TypeError:
+                raise PlannerError("error.yaml-syntax", line=line,
+                                   detail="unhashable key") from None
+            if key in mapping:
+                raise PlannerError("error.yaml-duplicate-key", line=line, field=str(key))
+            mapping[key] = loader.construct_object(value_node, deep=True)
+            mapping.lines[key] = line
+        return mapping
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return Loader
 
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Node:
-    loader.flatten_mapping(node)
-    mapping = Node()
-    mapping.line = node.start_mark.line + 1
-    mapping.lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in mapping:
-            raise PlannerError("error.yaml-duplicate-key", line=key_node.start_mark.line + 1,
-                               field=str(key))
-        try:
-            hash(key)
-        except TypeError:
-            raise PlannerError("error.yaml-syntax", line=key_node.start_mark.line + 1,
-                               detail="unhashable key") from None
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.lines[key] = key_node.start_mark.line + 1
-    return mapping
+def _parse(text: str, name: str) -> Any:
+    import yaml
 
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def parse_yaml(text: str, name: str) -> Any:
-    """Parse `text`; errors name `name` and the line."""
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=_loader())
     except PlannerError as err:
         raise err.located(file=name) from None
     except yaml.MarkedYAMLError as err:
@@ -69,6 +74,68 @@ def parse_yaml(text: str, name: str) -> Any:
                            detail=err.problem or str(err)) from None
     except yaml.YAMLError as err:
         raise PlannerError("error.yaml-syntax", file=name, detail=str(err)) from None
+
+
+def parse_yaml(text: str, name: str) -> Any:
+    """Parse `text`; errors name `name` and the line.
+
+    Parsed results are cached by content (see `_cache_file`): the data files are the same on
+    every run, and parsing them cost more than everything else a command does.
+    """
+    path = _cache_file(text)
+    if path is not None:
+        cached = _cache_read(path)
+        if cached is not None:
+            return cached[0]
+    data = _parse(text, name)
+    if path is not None:
+        _cache_write(path, data)
+    return data
+
+
+def _cache_file(text: str) -> Path | None:
+    """Where the parse of `text` is kept: $PLANNER315_CACHE (empty turns caching off), else
+    $XDG_CACHE_HOME/planner315, else ~/.cache/planner315."""
+    import hashlib
+
+    from planner import __version__
+
+    folder = os.environ.get(CACHE_ENV)
+    if folder == "":
+        return None
+    if folder is None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"),
+                                                                ".cache")
+        folder = os.path.join(base, "planner315")
+    digest = hashlib.sha256(f"{__version__}\0{text}".encode()).hexdigest()
+    return Path(folder) / "yaml" / f"{digest}.pickle"
+
+
+def _cache_read(path: Path) -> tuple[Any] | None:
+    import pickle
+
+    try:
+        with open(path, "rb") as stream:
+            value = pickle.load(stream)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+            IndexError, TypeError, ValueError):
+        return None  # no entry, or an unreadable one: parse again
+    return value if isinstance(value, tuple) and len(value) == 1 else None
+
+
+def _cache_write(path: Path, data: Any) -> None:
+    """Best effort: a cache that cannot be written only costs time."""
+    import pickle
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump((data,), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, path)
+    except (OSError, pickle.PicklingError):
+        pass
 
 
 def read_text_file(path: str | Path) -> str:

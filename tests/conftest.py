@@ -10,11 +10,12 @@ from planner.cli import main
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
+def isolated(tmp_path, tmp_path_factory, monkeypatch):
     for name in ("PLANNER315_LANG", "PLANNER315_WORKSPACE", "PLANNER315_USER", "LC_ALL",
                  "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setenv("PLANNER315_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -1,0 +1,234 @@
+"""The state database keeps everything: concurrent writers, kills mid-write, foreign files."""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from planner.errors import PlannerError
+from planner.store import DB_FILE, SCHEMA_VERSION, Change, ItemState, open_store
+
+
+def state(status="done", by="a"):
+    return ItemState(status, by, "2027-03-01T10:00:00+08:00", None)
+
+
+@pytest.fixture
+def ws(tmp_path):
+    (tmp_path / "shop.yaml").write_text("size: large\nlang: en\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_creates_schema_and_marks_file_as_ours(ws):
+    with open_store(ws, write=True):
+        pass
+    db = sqlite3.connect(ws / DB_FILE)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("PRAGMA application_id").fetchone()[0] == 0x33313550
+
+
+def test_history_is_append_only(ws):
+    with open_store(ws, write=True) as store:
+        store.apply([Change("x", "check", None, state())], by="a", recorded_at="t")
+        for statement in ("UPDATE history SET by = 'z'", "DELETE FROM history"):
+            with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+                store.db.execute(statement)
+        assert [e["by"] for e in store.history()] == ["a"]
+
+
+def test_failed_change_writes_nothing(ws):
+    with open_store(ws, write=True) as store:
+        store.apply([Change("x", "check", None, state())], by="a", recorded_at="t")
+        stale = [Change("y", "check", None, state()), Change("x", "check", None, state())]
+        with pytest.raises(PlannerError):
+            store.apply(stale, by="b", recorded_at="t")
+        assert set(store.item_states()) == {"x"}
+        assert len(list(store.history())) == 1
+
+
+WORKER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from planner.checkoff import set_status
+    from planner.clock import now
+    from planner.store import open_store
+
+    workspace, who = Path(sys.argv[1]), sys.argv[2]
+    items, rounds = sys.argv[3].split(","), int(sys.argv[4])
+    for n in range(rounds):
+        item = items[n % len(items)]
+        status = "done" if (n // len(items)) % 2 == 0 else None
+        with open_store(workspace, write=True) as store:  # a fresh connection per command
+            [outcome] = set_status(store, [item], status, by=who, at=now(), recorded_at=now(),
+                                   action="check" if status else "uncheck")
+            assert outcome.changed
+    print("ok")
+""")
+
+
+def test_two_processes_200_operations_each(ws):
+    items = {"p1": ["prepare.copy.ad-law", "prepare.plan.kickoff", "prepare.promo.rules"],
+             "p2": ["battle.cs.conduct", "battle.cs.escalate"]}
+    rounds = 200
+    procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(ws), who, ",".join(ids),
+                               str(rounds)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+             for who, ids in items.items()]
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        assert out.strip() == "ok"
+    with open_store(ws) as store:
+        entries = list(store.history())
+        states = store.item_states()
+    assert len(entries) == 2 * rounds
+    for who, ids in items.items():
+        mine = [e for e in entries if e["by"] == who]
+        assert len(mine) == rounds
+        # each process's entries are in its own order: item n % k, alternating check/uncheck
+        for n, entry in enumerate(mine):
+            assert entry["subject"] == ids[n % len(ids)]
+            assert entry["action"] == ("check" if (n // len(ids)) % 2 == 0 else "uncheck")
+        for item in ids:
+            touches = [e for e in mine if e["subject"] == item]
+            final = touches[-1]["new"]
+            assert (states[item].status if item in states else None) == (
+                final["status"] if final else None)
+    assert len({e["seq"] for e in entries}) == len(entries)
+
+
+KILLED = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from planner.store import Change, ItemState, Store, open_store
+
+    original = Store.item_state
+    calls = {"n": 0}
+
+    def slow_item_state(self, item_id):
+        calls["n"] += 1
+        if calls["n"] == 50:  # half-way through the transaction: rows already written
+            print("mid", flush=True)
+            time.sleep(60)
+        return original(self, item_id)
+
+    Store.item_state = slow_item_state
+    store = open_store(Path(sys.argv[1]), write=True)
+    new = ItemState("done", "k", "2027-03-01T10:00:00+08:00", None)
+    store.apply([Change(f"item-{n}", "check", None, new) for n in range(100)], by="k",
+                recorded_at="2027-03-01T10:00:00+08:00")
+    print("committed", flush=True)
+""")
+
+
+def test_sigkill_mid_write_leaves_all_or_nothing(ws):
+    with open_store(ws, write=True) as store:
+        store.apply([Change("before", "check", None, state())], by="a", recorded_at="t")
+    proc = subprocess.Popen([sys.executable, "-c", KILLED, str(ws)], stdout=subprocess.PIPE,
+                            text=True)
+    assert proc.stdout.readline().strip() == "mid"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    db = sqlite3.connect(ws / DB_FILE)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
+    with open_store(ws, write=True) as store:
+        assert set(store.item_states()) == {"before"}
+        assert [e["subject"] for e in store.history()] == ["before"]
+        # and the database still takes writes
+        store.apply([Change("after", "check", None, state())], by="a", recorded_at="t")
+        assert set(store.item_states()) == {"before", "after"}
+
+
+def _foreign_db(path: Path) -> None:
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE orders (id INTEGER)")
+    db.commit()
+    db.close()
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.write_bytes(b"this is not a database at all" * 100),
+         "not a valid planner315 database"),
+        (_foreign_db, "belongs to another program"),
+    ],
+)
+def test_foreign_or_corrupt_files_are_never_touched(ws, run, monkeypatch, make, message):
+    path = ws / DB_FILE
+    make(path)
+    before = path.read_bytes()
+    monkeypatch.chdir(ws)
+    for args in (["check", "prepare.copy.ad-law"], ["status"], ["log"]):
+        result = run(*args, "--lang", "en")
+        assert result.exit_code == 1, result.output
+        assert message in result.output and DB_FILE in result.output
+        assert "Traceback" not in result.output
+    assert path.read_bytes() == before
+
+
+def test_newer_schema_is_refused(ws, run, monkeypatch):
+    with open_store(ws, write=True):
+        pass
+    db = sqlite3.connect(ws / DB_FILE)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.commit()
+    db.close()
+    before = (ws / DB_FILE).read_bytes()
+    monkeypatch.chdir(ws)
+    result = run("check", "prepare.copy.ad-law", "--lang", "en")
+    assert result.exit_code == 1 and "newer than" in result.output and "upgrade" in result.output
+    assert (ws / DB_FILE).read_bytes() == before
+
+
+@pytest.fixture
+def read_only(tmp_path):
+    """Make a folder read-only for the CLI: chmod for ordinary users; root ignores
+    permissions, so for root the folder is a tmpfs that is remounted read-only."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    mounted = False
+    if os.geteuid() == 0:
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)],
+                          capture_output=True).returncode != 0:
+            pytest.skip("running as root without permission to mount a read-only folder")
+        mounted = True
+
+    def lock():
+        if mounted:
+            subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        else:
+            for path in folder.iterdir():
+                path.chmod(0o444)
+            folder.chmod(0o555)
+
+    yield folder, lock
+    if mounted:
+        subprocess.run(["umount", str(folder)], check=True)
+    else:
+        folder.chmod(0o755)
+
+
+def test_read_only_workspace(read_only, tmp_path):
+    """Reads work and writes fail clearly when the workspace cannot be written."""
+    ws, lock = read_only
+    (ws / "shop.yaml").write_text("size: large\n", encoding="utf-8")
+    env = {**os.environ, "PLANNER315_WORKSPACE": str(ws), "PLANNER315_LANG": "en"}
+    cli = [sys.executable, "-m", "planner"]
+    subprocess.run([*cli, "check", "prepare.copy.ad-law"], env=env, check=True,
+                   capture_output=True)
+    lock()
+    read = subprocess.run([*cli, "status", "--format", "json"], env=env, capture_output=True,
+                          text=True)
+    assert read.returncode == 0, read.stderr
+    assert '"status": "done"' in read.stdout
+    write = subprocess.run([*cli, "check", "prepare.plan.kickoff"], env=env,
+                           capture_output=True, text=True)
+    assert write.returncode == 1, write.stderr
+    assert "read-only" in write.stderr and "Traceback" not in write.stderr
