@@ -119,9 +119,17 @@ def checklist_as_table(plan: dict[str, Any], lang: str) -> str:
                t("label.owner", lang), t("label.due", lang), t("label.title", lang),
                t("label.detail", lang)]
     names = {phase["id"]: phase["name"] for phase in plan["phases"]}
-    rows = [[item["id"], names[item["phase"]], item["category_name"], item["owner_name"],
-             item["due"], item["title"], item["detail"]] for item in flat_items(plan)]
+    items = flat_items(plan)
+    with_status = any("status" in item for item in items)
+    rows = []
+    for item in items:
+        row = [item["id"], names[item["phase"]], item["category_name"], item["owner_name"],
+               item["due"], item["title"], item["detail"]]
+        rows.append([*row, item_status(item, lang)] if with_status else row)
     widths = [None, None, 14, 12, None, 24, 40]
+    if with_status:
+        headers.append(t("label.status", lang))
+        widths.append(16)
     return plan_title(plan, lang) + "\n\n" + (table(headers, rows, widths)
                                                 or t("checklist.none", lang))
 
