@@ -125,6 +125,9 @@ def parse_item(raw: Any, name: str, campaign: Campaign) -> Item:
             text = value.get(lang) if isinstance(value, dict) else None
             if not isinstance(text, str) or not text.strip():
                 raise fail("error.data-missing-translation", f"{field}.{lang}")
+        extra = sorted(map(str, set(value) - set(LANGS)))
+        if extra:  # e.g. an unquoted comma in a flow mapping split the text in two
+            raise fail("error.unknown-key", f"{field}.{extra[0]}", allowed="zh, en")
         texts[field] = {lang: value[lang].strip() for lang in LANGS}
     return Item(ident, phase, category, owner, due_from, due_days, tuple(tiers),
                 texts["title"], texts["detail"])

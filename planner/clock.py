@@ -1,7 +1,8 @@
-"""Time in the shop's zone (Asia/Shanghai): now, and the datetimes users type.
+"""Time in the shop's zone, Asia/Shanghai: now, and the date-times users type.
 
-A DATETIME is ``YYYY-MM-DD HH:MM`` (read as Asia/Shanghai), ``YYYY-MM-DD`` (midnight there),
-or ISO 8601 with an offset. Results are aware datetimes in Asia/Shanghai.
+A DATETIME is ``YYYY-MM-DD HH:MM[:SS]`` (read as Asia/Shanghai) or ISO 8601 with an offset;
+where a caller allows it, a date alone means midnight. Results are aware datetimes in
+Asia/Shanghai. This is the one place that parses or produces them.
 """
 
 from __future__ import annotations
@@ -9,17 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from zoneinfo import ZoneInfo
 
 from planner.errors import PlannerError
 
-SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991
-_LOCAL = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+_LOCAL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 def now() -> dt.datetime:
     """The current time in Asia/Shanghai, to the second.
 
-    ``PLANNER315_NOW`` (an ISO datetime) fixes it, so that tests and demos are reproducible.
+    ``PLANNER315_NOW`` (a DATETIME) fixes it, so that tests and demonstrations are
+    reproducible.
     """
     fixed = os.environ.get("PLANNER315_NOW")
     if fixed:
@@ -27,19 +31,32 @@ def now() -> dt.datetime:
     return dt.datetime.now(SHANGHAI).replace(microsecond=0)
 
 
-def parse_datetime(text: str, *, field: str | None = None) -> dt.datetime:
+def to_shanghai(moment: dt.datetime) -> dt.datetime:
+    """`moment` as Asia/Shanghai time (a naive value is taken to be Shanghai time already)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=SHANGHAI)
+    return moment.astimezone(SHANGHAI)
+
+
+def parse_datetime(text: str, *, allow_date: bool = False, field: str | None = None
+                   ) -> dt.datetime:
+    """A DATETIME as Asia/Shanghai time; `PlannerError("error.bad-datetime")` otherwise.
+
+    A date alone is refused unless `allow_date` (for a complaint the hour moves the deadline).
+    """
     value = str(text).strip()
     try:
+        local = _LOCAL.match(value) or (allow_date and _DATE.match(value))
+        if local:
+            return dt.datetime(*(int(part or 0) for part in local.groups()), tzinfo=SHANGHAI)
         parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise PlannerError("error.bad-datetime", field=field, value=value) from None
-    if parsed.tzinfo is None:
-        if not _LOCAL.match(value):
-            raise PlannerError("error.bad-datetime", field=field, value=value)
-        parsed = parsed.replace(tzinfo=SHANGHAI)
-    return parsed.astimezone(SHANGHAI)
+        if parsed.tzinfo is not None:
+            return parsed.astimezone(SHANGHAI)
+    except (ValueError, OverflowError):
+        pass
+    raise PlannerError("error.bad-datetime", field=field, value=value)
 
 
 def iso(moment: dt.datetime) -> str:
     """ISO 8601 with the +08:00 offset."""
-    return moment.astimezone(SHANGHAI).isoformat()
+    return to_shanghai(moment).isoformat()

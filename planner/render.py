@@ -190,6 +190,23 @@ def status_as_table(report: dict[str, Any], lang: str) -> str:
     return "\n\n".join(blocks)
 
 
+def register_section(summary: dict[str, Any], lang: str) -> str:
+    """The complaint lines of `status`: open / overdue by level, call-backs still due."""
+    levels = ("urgent", "III", "II", "I")
+    names = summary.get("level_names", {})
+    rows = [[names.get(level, level), summary["open"].get(level, 0),
+             summary["overdue"].get(level, 0)]
+            for level in levels if summary["open"].get(level)]
+    text_block = t("status.complaints", lang)
+    if rows:
+        text_block += "\n" + table([t("label.register.level", lang), t("status.c-open", lang),
+                                    t("status.c-overdue", lang)], rows)
+    if summary["callback_due"]:
+        text_block += "\n" + t("status.callback-due", lang, count=len(summary["callback_due"]),
+                               numbers=", ".join(summary["callback_due"][:20]))
+    return text_block
+
+
 def next_as_table(result: dict[str, list[dict[str, Any]]], today: Any, lang: str) -> str:
     import click
 
@@ -212,13 +229,23 @@ def next_as_table(result: dict[str, list[dict[str, Any]]], today: Any, lang: str
 def log_as_table(entries: list[dict[str, Any]], lang: str) -> str:
     if not entries:
         return t("log.empty", lang)
-
-    def state(value: Any) -> str:
-        return t(f"status.{value['status']}", lang) if value else t("status.open", lang)
-
     rows = [[e["at"][:16].replace("T", " "), e["by"], t(f"action.{e['action']}", lang),
-             e["subject"], f"{state(e['old'])} → {state(e['new'])}", e["note"] or ""]
+             e["subject"], f"{_state_label(e['old'], e['subject'], lang)} → "
+                           f"{_state_label(e['new'], e['subject'], lang)}", e["note"] or ""]
             for e in entries]
     return table([t("label.when", lang), t("label.by", lang), t("label.action", lang),
                   t("label.id", lang), t("label.change", lang), t("label.note", lang)], rows,
                  [None, None, None, None, None, 40])
+
+
+def _state_label(value: Any, subject: str, lang: str) -> str:
+    """An item's or a complaint's state in a history entry, in words."""
+    if not subject.startswith("complaint:"):
+        return t(f"status.{value['status']}", lang) if value else t("status.open", lang)
+    if not value:
+        return "-"
+    if "satisfied" in value:
+        return t(f"register.satisfied.{'yes' if value['satisfied'] else 'no'}", lang)
+    if "level" in value and "status" not in value:
+        return value["level"]
+    return t(f"register.status.{value['status']}", lang)

@@ -54,8 +54,40 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER history_no_delete BEFORE DELETE ON history
         BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
     """,
+    # 2: the complaint register. Form numbers come from a per-year counter, so a number is
+    # never handed out twice.
+    """
+    CREATE TABLE complaints (
+        number TEXT PRIMARY KEY,
+        year INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        category TEXT NOT NULL,
+        product TEXT,
+        order_id TEXT,
+        buyer TEXT,
+        channel TEXT,
+        summary TEXT NOT NULL,
+        received TEXT NOT NULL,
+        received_day TEXT NOT NULL,
+        level TEXT NOT NULL,
+        priority INTEGER NOT NULL,
+        handler TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        deadline TEXT NOT NULL,
+        calendar TEXT NOT NULL,
+        flags TEXT NOT NULL,
+        status TEXT NOT NULL,
+        callback TEXT,
+        created_by TEXT NOT NULL,
+        UNIQUE (year, seq)
+    );
+    CREATE TABLE complaint_counters (year INTEGER PRIMARY KEY, last INTEGER NOT NULL);
+    CREATE INDEX complaints_issue ON complaints (received_day, category, product);
+    CREATE INDEX complaints_queue ON complaints (status, priority, deadline);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+ITEM_ACTIONS = ("check", "uncheck", "skip")  # the changes `undo` can revert
 
 
 @dataclass(frozen=True)
@@ -77,10 +109,6 @@ class Change:
     action: str
     old: ItemState | None
     new: ItemState | None
-
-
-def _state_json(state: ItemState | None) -> str | None:
-    return None if state is None else json.dumps(state.as_dict(), ensure_ascii=False)
 
 
 def _state_from_json(text: str | None) -> ItemState | None:
@@ -143,9 +171,10 @@ class Store:
         return row[0] if row else None
 
     def last_open_txn(self, by: str) -> int | None:
-        """The latest change by `by` that is not an undo and has not been undone."""
+        """The latest check-off change by `by` that is not an undo and has not been undone."""
         row = self.db.execute(
-            "SELECT txn FROM history AS h WHERE by = ? AND action != 'undo' "
+            "SELECT txn FROM history AS h WHERE by = ? AND action IN "
+            f"({', '.join(repr(action) for action in ITEM_ACTIONS)}) "
             "AND NOT EXISTS (SELECT 1 FROM history AS u WHERE u.reverts = h.txn) "
             "ORDER BY seq DESC LIMIT 1", (by,)).fetchone()
         return row[0] if row else None
@@ -181,6 +210,20 @@ class Store:
                     self.db.execute("ROLLBACK")
                 raise
 
+    def next_txn(self) -> int:
+        """A new transaction number for history entries (call inside `write`)."""
+        return self.db.execute("SELECT COALESCE(MAX(txn), 0) + 1 FROM history").fetchone()[0]
+
+    def append_history(self, txn: int, *, recorded_at: str, by: str, action: str,
+                       subject: str, old: Any, new: Any, note: str | None = None,
+                       reverts: int | None = None) -> None:
+        """Append one entry (call inside `write`); `old`/`new` are stored as JSON."""
+        self.db.execute(
+            "INSERT INTO history (txn, recorded_at, by, action, subject, old, new, note, "
+            "reverts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (txn, recorded_at, by, action, subject, _to_json(old), _to_json(new), note,
+             reverts))
+
     def apply(self, changes: Iterable[Change], *, by: str, recorded_at: str,
               note: str | None = None, reverts: int | None = None) -> int:
         """Apply item changes and append them to history in one transaction; returns its txn.
@@ -190,7 +233,7 @@ class Store:
         """
         changes = list(changes)
         with self.write() as db:
-            txn = db.execute("SELECT COALESCE(MAX(txn), 0) + 1 FROM history").fetchone()[0]
+            txn = self.next_txn()
             for change in changes:
                 current = self.item_state(change.subject)
                 if current != change.old:
@@ -203,12 +246,15 @@ class Store:
                     db.execute("INSERT OR REPLACE INTO items (id, status, by, at, note) "
                                "VALUES (?, ?, ?, ?, ?)",
                                (change.subject, new.status, new.by, new.at, new.note))
-                db.execute(
-                    "INSERT INTO history (txn, recorded_at, by, action, subject, old, new, "
-                    "note, reverts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (txn, recorded_at, by, change.action, change.subject,
-                     _state_json(change.old), _state_json(change.new), note, reverts))
+                self.append_history(
+                    txn, recorded_at=recorded_at, by=by, action=change.action,
+                    subject=change.subject, old=change.old and change.old.as_dict(),
+                    new=change.new and change.new.as_dict(), note=note, reverts=reverts)
         return txn
+
+
+def _to_json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def _json_or_none(text: str | None) -> Any:

@@ -56,7 +56,15 @@ def _loader() -> type:
             mapping.lines[key] = line
         return mapping
 
+    def construct_timestamp(loader: Any, node: Any) -> Any:
+        try:
+            return base.construct_yaml_timestamp(loader, node)
+        except ValueError:  # looks like a date but is not one, e.g. 2027-02-30
+            raise PlannerError("error.yaml-date", line=node.start_mark.line + 1,
+                               value=node.value) from None
+
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
     return Loader
 
 

@@ -37,6 +37,7 @@ def test_parses_a_valid_item():
         ("owner: operations", "owner: ceo", 5, "unknown value 'ceo'"),
         ("tiers: [small, large]", "tiers: [tiny]", 7, "unknown value 'tiny'"),
         ("title: {zh: 标题, en: Title}", "title: {zh: 标题}", 8, "missing translation"),
+        ("title: {zh: 标题, en: Title}", "title: {zh: 标题, en: Title, two}", 8, "unknown key"),
         ("detail: {zh: 说明, en: Detail}", "detail: {zh: '', en: Detail}", 9,
          "missing translation"),
         ("due: {from: start, days: 2}", "due: {from: middle, days: 2}", 6, "unknown value"),

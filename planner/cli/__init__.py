@@ -42,9 +42,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from planner.cli import checkoff, plan
+    from planner.cli import checkoff, complaint, plan, playbook, register
 
-    for module in (plan, checkoff):
+    for module in (plan, checkoff, complaint, register, playbook):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -8,6 +8,7 @@ import click
 
 from planner.cli.options import (
     DateParam,
+    DateTimeParam,
     format_option,
     lang_option,
     resolve_setup,
@@ -60,26 +61,11 @@ def _change_status(ids, status, *, workspace, lang, by, note, at=None, action):
         click.echo(t(key, setup.lang, id=outcome.id, status=label))
 
 
-class DateTimeParam(click.ParamType):
-    name = "DATETIME"
-
-    def convert(self, value, param, ctx):
-        from planner.clock import parse_datetime
-        from planner.errors import PlannerError
-
-        try:
-            return parse_datetime(value)
-        except PlannerError as err:
-            from planner.cli.options import current_lang
-
-            self.fail(err.render(current_lang()), param, ctx)
-
-
 @click.command(name="check")
 @click.argument("items", nargs=-1, required=True)
 @by_option
 @note_option
-@click.option("--at", type=DateTimeParam(), default=None,
+@click.option("--at", type=DateTimeParam(allow_date=True), default=None,
               help="When it was done: YYYY-MM-DD HH:MM or ISO 8601 (default: now).")
 @workspace_option
 @lang_option
@@ -183,17 +169,40 @@ def checkoff_status(workspace, today, lang, fmt):
     setup = _setup(workspace, lang, today)
     with open_store(setup.workspace) as store:
         report = status_report(_plan(setup), store.item_states(), setup.today)
-        extra = _status_extras(store, setup)
-    report.update(extra)
+        extras = _status_extras(store, setup, report)
     if fmt == "json":
+        report["complaints"] = extras["complaints"]
         click.echo(render.to_json(report))
     else:
+        report["sections"] = extras.get("sections", [])
         click.echo(render.status_as_table(report, setup.lang), color=_color())
 
 
-def _status_extras(store, setup) -> dict:
-    """Hook for other state (the complaint register adds its counts here)."""
-    return {}
+def _status_extras(store, setup, report) -> dict:
+    """The complaint register's part of the status: open and overdue counts by level, and,
+    from the aftermath on, finished complaints whose buyer has not been called back."""
+    import datetime as dt
+
+    from planner.clock import SHANGHAI, now
+    from planner.complaints import register_summary
+    from planner.policy import load_policy
+
+    # with --today, deadlines are judged as of the end of that day
+    moment = (now() if setup.today == now().date()
+              else dt.datetime.combine(setup.today, dt.time(23, 59, 59), tzinfo=SHANGHAI))
+    summary = register_summary(store, moment)
+    policy = load_policy(setup.workspace)
+    summary["level_names"] = {level: policy.level_name(level, setup.lang)
+                              for level in ("urgent", "III", "II", "I")}
+    aftermath = next(p for p in report["phases"] if p["id"] == "aftermath")
+    if setup.today < aftermath["start"]:
+        summary["callback_due"] = []
+    extras = {"complaints": summary}
+    if summary["open"] or summary["callback_due"]:
+        from planner.render import register_section
+
+        extras["sections"] = [register_section(summary, setup.lang)]
+    return extras
 
 
 @click.command(name="next")

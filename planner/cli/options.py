@@ -43,6 +43,32 @@ class DateParam(click.ParamType):
             self.fail(t("error.bad-date", current_lang(), value=value), param, ctx)
 
 
+class DateTimeParam(click.ParamType):
+    """``YYYY-MM-DD HH:MM`` (Asia/Shanghai) or ISO 8601 with an offset; Shanghai time out.
+
+    With `allow_date`, a date alone means midnight.
+    """
+
+    name = "DATETIME"
+
+    def __init__(self, allow_date: bool = False) -> None:
+        self.allow_date = allow_date
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> dt.datetime:
+        from planner.clock import parse_datetime, to_shanghai
+        from planner.errors import PlannerError
+        from planner.i18n import LANGS
+
+        if isinstance(value, dt.datetime):
+            return to_shanghai(value)
+        try:
+            return parse_datetime(value, allow_date=self.allow_date)
+        except PlannerError as err:
+            # --lang counts when it came earlier on the command line; else the usual fallbacks.
+            chosen = ctx.params.get("lang") if ctx is not None else None
+            self.fail(err.render(chosen if chosen in LANGS else current_lang()), param, ctx)
+
+
 def format_option(choices: tuple[str, ...] = FORMATS) -> Any:
     return click.option("--format", "-f", "fmt", type=click.Choice(choices), default="table",
                         show_default=True, help="Output format / 输出格式.")

@@ -1,0 +1,436 @@
+"""The complaint policy: levels, categories, handler roles, first-response rules, urgency.
+
+The policy is data: ``templates/policy.yaml`` ships with the program, and a workspace may
+replace it with its own ``policy.yaml`` of the same shape. Both are validated the same way;
+every error names the file, the line and the entry.
+
+Typical use::
+
+    policy = load_policy(workspace)               # workspace folder or None
+    result = triage(policy, "quality", vip=True)   # -> Triage(level="III", handler=..., ...)
+    rows = level_table(policy, "zh")               # for the notice
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from planner.errors import PlannerError
+from planner.i18n import pick, t
+from planner.yamlio import line_of, load_resource, load_yaml_file
+
+POLICY_FILE = "policy.yaml"
+URGENT = "urgent"
+# The program computes with these ids, so a policy file may name them but not invent others.
+LEVELS = (URGENT, "III", "II", "I")
+TRIGGERS = ("media-risk", "head-office", "sensitive", "batch")
+TOP_KEYS = ("levels", "roles", "rules", "categories", "vip_category", "escalated_category",
+            "urgent", "escalation_path")
+CATEGORY_KEYS = ("level", "handler", "rule", "name", "cases", "note")
+URGENT_KEYS = ("handler", "rule", "name", "note", "batch_threshold", "sensitive", "triggers")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+Names = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Category:
+    """One complaint category: its level, who handles it and how fast."""
+
+    id: str
+    level: str
+    handler: str
+    rule: str
+    name: Names
+    cases: Names
+    note: Names | None = None
+
+
+@dataclass(frozen=True)
+class Urgent:
+    """How urgent complaints are handled and what makes a complaint urgent."""
+
+    handler: str
+    rule: str
+    name: Names
+    note: Names | None
+    batch_threshold: int
+    sensitive: dict[str, Names]
+    triggers: dict[str, Names]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A validated policy file. Names are ``{zh, en}`` mappings; use the `*_name` helpers."""
+
+    source: str
+    levels: tuple[str, ...]
+    level_names: dict[str, Names]
+    roles: dict[str, Names]
+    rules: dict[str, Names]
+    categories: dict[str, Category]
+    vip_category: str
+    escalated_category: str
+    urgent: Urgent
+    steps: tuple[Names, ...]
+
+    def priority(self, level: str) -> int:
+        """0 for the level handled first, then 1, 2, ..."""
+        return self.levels.index(level)
+
+    def level_name(self, level: str, lang: str) -> str:
+        return pick(self.level_names[level], lang)
+
+    def role_name(self, role: str, lang: str) -> str:
+        return pick(self.roles[role], lang)
+
+    def rule_name(self, rule: str, lang: str) -> str:
+        return pick(self.rules[rule], lang)
+
+    def category_name(self, category: str, lang: str) -> str:
+        return pick(self.categories[category].name, lang)
+
+    def sensitive_name(self, party: str, lang: str) -> str:
+        return pick(self.urgent.sensitive[party], lang)
+
+    def trigger_text(self, trigger: str, lang: str) -> str:
+        """The description of an urgent trigger, with the batch threshold filled in."""
+        text = pick(self.urgent.triggers[trigger], lang)
+        return text.replace("{threshold}", str(self.urgent.batch_threshold))
+
+
+@dataclass(frozen=True)
+class Triage:
+    """The outcome of triage for one complaint.
+
+    `category` is the complaint's own category; `treated_as` the category whose handling was
+    applied (differs for VIP or escalated complaints; None when urgent). `reasons` are ids:
+    ``category``, ``vip``, ``escalated``, or the urgent triggers ``media-risk``,
+    ``head-office``, ``sensitive``, ``batch``.
+    """
+
+    level: str
+    handler: str
+    rule: str
+    reasons: tuple[str, ...]
+    category: str
+    treated_as: str | None
+
+
+# --- loading -------------------------------------------------------------------------------
+
+@cache
+def shipped_policy() -> Policy:
+    return parse_policy(load_resource("planner.templates", POLICY_FILE), POLICY_FILE)
+
+
+def load_policy(workspace: str | Path | None = None) -> Policy:
+    """The workspace's ``policy.yaml`` if it has one, else the shipped policy."""
+    if workspace is not None:
+        path = Path(workspace) / POLICY_FILE
+        if path.is_file():
+            return parse_policy(load_yaml_file(path), str(path))
+    return shipped_policy()
+
+
+def parse_policy(data: Any, name: str) -> Policy:
+    """Validate the policy data read from file `name`."""
+    from planner.deadlines import RULES
+
+    if not isinstance(data, dict):
+        raise PlannerError("error.wrong-type", file=name, field="(top level)", expected="mapping")
+    for key in data:
+        if key not in TOP_KEYS:
+            raise PlannerError("error.unknown-key", file=name, line=line_of(data, key),
+                               field=str(key), allowed=", ".join(TOP_KEYS))
+    levels = _levels(data, name)
+    roles = _name_map(data, "roles", name)
+    rules = _name_map(data, "rules", name, allowed=RULES)
+    categories = _categories(data, name, levels, roles, rules)
+    return Policy(
+        source=name,
+        levels=tuple(levels),
+        level_names=levels,
+        roles=roles,
+        rules=rules,
+        categories=categories,
+        vip_category=_category_ref(data, "vip_category", name, categories),
+        escalated_category=_category_ref(data, "escalated_category", name, categories),
+        urgent=_urgent(data, name, roles, rules),
+        steps=_steps(data, name),
+    )
+
+
+def _required(data: Any, key: str, name: str, prefix: str = "") -> Any:
+    value = data.get(key) if isinstance(data, dict) else None
+    if value is None or value == "" or value == [] or value == {}:
+        raise PlannerError("error.data-missing", file=name,
+                           line=line_of(data, key) or getattr(data, "line", None),
+                           field=f"{prefix}{key}")
+    return value
+
+
+def bilingual(value: Any, name: str, line: int | None, field: str) -> Names:
+    """A ``{zh, en}`` text with both parts non-empty; else an error naming file, line, entry."""
+    if not isinstance(value, dict) or not all(
+        isinstance(value.get(lang), str) and value[lang].strip() for lang in ("zh", "en")
+    ):
+        raise PlannerError("error.data-missing-translation", file=name, line=line, field=field)
+    extra = set(value) - {"zh", "en"}
+    if extra:  # e.g. an unquoted comma in a flow mapping split the English text
+        raise PlannerError("error.unknown-key", file=name, line=line,
+                           field=f"{field}.{sorted(map(str, extra))[0]}", allowed="zh, en")
+    return {"zh": value["zh"].strip(), "en": value["en"].strip()}
+
+
+def _check_choice(value: Any, allowed: Any, name: str, line: int | None, field: str) -> None:
+    if not isinstance(value, str) or value not in allowed:
+        raise PlannerError("error.unknown-value", file=name, line=line, field=field, value=value,
+                           allowed=", ".join(allowed))
+
+
+def _levels(data: Any, name: str) -> dict[str, Names]:
+    entries = _required(data, "levels", name)
+    if not isinstance(entries, list):
+        raise PlannerError("error.wrong-type", file=name, line=line_of(data, "levels"),
+                           field="levels", expected="list of {id, name}")
+    levels: dict[str, Names] = {}
+    for entry in entries:
+        line = line_of(entry, "id") or line_of(data, "levels")
+        ident = entry.get("id") if isinstance(entry, dict) else None
+        _check_choice(ident, LEVELS, name, line, f"levels.{ident}")
+        if ident in levels:
+            raise PlannerError("error.data-duplicate-id", file=name, line=line,
+                               field=f"levels.{ident}")
+        levels[ident] = bilingual(entry.get("name"), name, line_of(entry, "name"),
+                               f"levels.{ident}.name")
+    missing = [level for level in LEVELS if level not in levels]
+    if missing:
+        raise PlannerError("error.policy-level-missing", file=name, line=line_of(data, "levels"),
+                           field="levels", missing=", ".join(missing))
+    return levels
+
+
+def _name_map(data: Any, key: str, name: str, prefix: str = "",
+              allowed: tuple[str, ...] | None = None) -> dict[str, Names]:
+    """A mapping ``id -> {zh, en}``; ids must be in `allowed` when given, else look like ids."""
+    entries = _required(data, key, name, prefix)
+    if not isinstance(entries, dict):
+        raise PlannerError("error.wrong-type", file=name, line=line_of(data, key),
+                           field=prefix + key, expected="mapping: id -> {zh, en}")
+    result = {}
+    for ident, names in entries.items():
+        line, field = line_of(entries, ident), f"{prefix}{key}.{ident}"
+        if allowed is not None:
+            _check_choice(ident, allowed, name, line, field)
+        elif not isinstance(ident, str) or not _ID.match(ident):
+            raise PlannerError("error.policy-id", file=name, line=line, field=field, value=ident)
+        result[ident] = bilingual(names, name, line, field)
+    return result
+
+
+def _categories(data: Any, name: str, levels: dict[str, Names], roles: dict[str, Names],
+                rules: dict[str, Names]) -> dict[str, Category]:
+    entries = _required(data, "categories", name)
+    if not isinstance(entries, dict):
+        raise PlannerError("error.wrong-type", file=name, line=line_of(data, "categories"),
+                           field="categories", expected="mapping: id -> {level, handler, ...}")
+    categories = {}
+    for ident, spec in entries.items():
+        field = f"categories.{ident}"
+        line = line_of(entries, ident)
+        if not isinstance(ident, str) or not _ID.match(ident):
+            raise PlannerError("error.policy-id", file=name, line=line, field=field, value=ident)
+        if not isinstance(spec, dict):
+            raise PlannerError("error.wrong-type", file=name, line=line, field=field,
+                               expected="mapping with " + ", ".join(CATEGORY_KEYS))
+        for key in spec:
+            if key not in CATEGORY_KEYS:
+                raise PlannerError("error.unknown-key", file=name, line=line_of(spec, key),
+                                   field=f"{field}.{key}", allowed=", ".join(CATEGORY_KEYS))
+        values = {}
+        for key, allowed in (("level", levels), ("handler", roles), ("rule", rules)):
+            values[key] = _required(spec, key, name, f"{field}.")
+            _check_choice(values[key], allowed, name, line_of(spec, key), f"{field}.{key}")
+        texts = {key: bilingual(_required(spec, key, name, f"{field}."), name, line_of(spec, key),
+                             f"{field}.{key}") for key in ("name", "cases")}
+        note = (None if spec.get("note") is None else
+                bilingual(spec["note"], name, line_of(spec, "note"), f"{field}.note"))
+        categories[ident] = Category(ident, **values, **texts, note=note)
+    return categories
+
+
+def _category_ref(data: Any, key: str, name: str, categories: dict[str, Category]) -> str:
+    value = _required(data, key, name)
+    _check_choice(value, categories, name, line_of(data, key), key)
+    return value
+
+
+def _urgent(data: Any, name: str, roles: dict[str, Names], rules: dict[str, Names]) -> Urgent:
+    spec = _required(data, "urgent", name)
+    if not isinstance(spec, dict):
+        raise PlannerError("error.wrong-type", file=name, line=line_of(data, "urgent"),
+                           field="urgent", expected="mapping with " + ", ".join(URGENT_KEYS))
+    for key in spec:
+        if key not in URGENT_KEYS:
+            raise PlannerError("error.unknown-key", file=name, line=line_of(spec, key),
+                               field=f"urgent.{key}", allowed=", ".join(URGENT_KEYS))
+    for key, allowed in (("handler", roles), ("rule", rules)):
+        _check_choice(_required(spec, key, name, "urgent."), allowed, name, line_of(spec, key),
+                      f"urgent.{key}")
+    threshold = spec.get("batch_threshold")
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
+        raise PlannerError("error.wrong-type", file=name, line=line_of(spec, "batch_threshold"),
+                           field="urgent.batch_threshold", expected="integer >= 0")
+    sensitive = _name_map(spec, "sensitive", name, "urgent.")
+    triggers = _name_map(spec, "triggers", name, "urgent.", allowed=TRIGGERS)
+    missing = [trigger for trigger in TRIGGERS if trigger not in triggers]
+    if missing:
+        raise PlannerError("error.policy-trigger-missing", file=name,
+                           line=line_of(spec, "triggers"), field="urgent.triggers",
+                           missing=", ".join(missing))
+    note = (None if spec.get("note") is None else
+            bilingual(spec["note"], name, line_of(spec, "note"), "urgent.note"))
+    return Urgent(handler=spec["handler"], rule=spec["rule"],
+                  name=bilingual(_required(spec, "name", name, "urgent."), name,
+                              line_of(spec, "name"), "urgent.name"),
+                  note=note, batch_threshold=threshold, sensitive=sensitive, triggers=triggers)
+
+
+def _steps(data: Any, name: str) -> tuple[Names, ...]:
+    entries = _required(data, "escalation_path", name)
+    if not isinstance(entries, list):
+        raise PlannerError("error.wrong-type", file=name, line=line_of(data, "escalation_path"),
+                           field="escalation_path", expected="list of {zh, en}")
+    return tuple(
+        bilingual(entry, name, getattr(entry, "line", None) or line_of(data, "escalation_path"),
+               f"escalation_path[{number}]")
+        for number, entry in enumerate(entries, start=1)
+    )
+
+
+# --- triage --------------------------------------------------------------------------------
+
+def batch_is_urgent(policy: Policy, count: int | None) -> bool:
+    """Whether `count` complaints about the same issue on one calendar day make it urgent.
+
+    `count` includes the complaint at hand; urgent once it exceeds the policy's threshold.
+    """
+    return count is not None and count > policy.urgent.batch_threshold
+
+
+def urgent_triggers(policy: Policy, *, from_head_office: bool = False,
+                    sensitive: str | None = None, media_risk: bool = False,
+                    same_issue_count: int | None = None) -> tuple[str, ...]:
+    """The urgent triggers that apply, in the order of `TRIGGERS` (empty: not urgent)."""
+    if sensitive is not None and sensitive not in policy.urgent.sensitive:
+        raise PlannerError("error.unknown-value", field="sensitive", value=sensitive,
+                           allowed=", ".join(policy.urgent.sensitive))
+    fired = {"media-risk": media_risk, "head-office": from_head_office,
+             "sensitive": sensitive is not None,
+             "batch": batch_is_urgent(policy, same_issue_count)}
+    return tuple(trigger for trigger in TRIGGERS if fired[trigger])
+
+
+def triage(policy: Policy, category: str, *, vip: bool = False, escalated: bool = False,
+           from_head_office: bool = False, sensitive: str | None = None,
+           media_risk: bool = False, same_issue_count: int | None = None) -> Triage:
+    """Level, handler role and first-response rule for one complaint.
+
+    Urgent triggers win over everything. Otherwise a VIP or escalated complaint is handled
+    like the policy's `vip_category` / `escalated_category` unless its own category ranks
+    higher; on equal rank the VIP/escalated handling applies.
+    """
+    if category not in policy.categories:
+        raise PlannerError("error.unknown-value", field="category", value=category,
+                           allowed=", ".join(policy.categories))
+    triggers = urgent_triggers(policy, from_head_office=from_head_office, sensitive=sensitive,
+                               media_risk=media_risk, same_issue_count=same_issue_count)
+    if triggers:
+        return Triage(URGENT, policy.urgent.handler, policy.urgent.rule, triggers, category,
+                      None)
+    chosen = policy.categories[category]
+    for flag, target in ((vip, policy.vip_category), (escalated, policy.escalated_category)):
+        candidate = policy.categories[target]
+        if flag and policy.priority(candidate.level) <= policy.priority(chosen.level):
+            chosen = candidate
+    reasons = tuple(reason for reason, flag, target in (
+        ("vip", vip, policy.vip_category), ("escalated", escalated, policy.escalated_category))
+        if flag and target == chosen.id and chosen.id != category) or ("category",)
+    return Triage(chosen.level, chosen.handler, chosen.rule, reasons, category, chosen.id)
+
+
+def reason_text(policy: Policy, result: Triage, reason: str, lang: str,
+                sensitive: str | None = None) -> str:
+    """One reason of a triage result, as a sentence in `lang`."""
+    if reason in TRIGGERS:
+        text = policy.trigger_text(reason, lang)
+        if reason == "sensitive" and sensitive in policy.urgent.sensitive:
+            text += f" ({policy.sensitive_name(sensitive, lang)})"
+        return text
+    return t(f"complaint.reason.{reason}", lang,
+             category=policy.category_name(result.treated_as or result.category, lang))
+
+
+def describe(policy: Policy, result: Triage, lang: str, sensitive: str | None = None
+             ) -> dict[str, Any]:
+    """A triage result as plain data with names in `lang` (ids are kept next to names)."""
+    note = (policy.urgent.note if result.level == URGENT
+            else policy.categories[result.treated_as or result.category].note)
+    return {
+        "level": result.level,
+        "level_name": policy.level_name(result.level, lang),
+        "category": result.category,
+        "category_name": policy.category_name(result.category, lang),
+        "treated_as": result.treated_as,
+        "handler": result.handler,
+        "handler_name": policy.role_name(result.handler, lang),
+        "rule": result.rule,
+        "rule_name": policy.rule_name(result.rule, lang),
+        "reasons": list(result.reasons),
+        "reason_texts": [reason_text(policy, result, reason, lang, sensitive)
+                         for reason in result.reasons],
+        "note": pick(note, lang) if note else None,
+    }
+
+
+# --- for the notice ------------------------------------------------------------------------
+
+def level_table(policy: Policy, lang: str) -> list[dict[str, Any]]:
+    """The level table, one row per category, rows ordered by level priority.
+
+    The urgent level gets one row whose `category` is None and whose `cases` lists the urgent
+    triggers. Keys: level, level_name, category, category_name, cases, handler, handler_name,
+    rule, rule_name, note.
+    """
+    separator = "；" if lang == "zh" else "; "
+    rows = []
+    for level in policy.levels:
+        if level == URGENT:
+            urgent = policy.urgent
+            rows.append(_row(policy, lang, level, None, pick(urgent.name, lang),
+                             separator.join(policy.trigger_text(trigger, lang)
+                                            for trigger in TRIGGERS),
+                             urgent.handler, urgent.rule, urgent.note))
+        rows.extend(_row(policy, lang, level, category.id, pick(category.name, lang),
+                         pick(category.cases, lang), category.handler, category.rule,
+                         category.note)
+                    for category in policy.categories.values() if category.level == level)
+    return rows
+
+
+def _row(policy: Policy, lang: str, level: str, category: str | None, category_name: str,
+         cases: str, handler: str, rule: str, note: Names | None) -> dict[str, Any]:
+    return {"level": level, "level_name": policy.level_name(level, lang), "category": category,
+            "category_name": category_name, "cases": cases, "handler": handler,
+            "handler_name": policy.role_name(handler, lang), "rule": rule,
+            "rule_name": policy.rule_name(rule, lang), "note": pick(note, lang) if note else None}
+
+
+def escalation_path(policy: Policy, lang: str) -> list[str]:
+    """The handling procedure, one step per string, in `lang`."""
+    return [pick(step, lang) for step in policy.steps]

@@ -1,0 +1,138 @@
+"""The complaint register as a library: numbering, batch rule, ordering, updates, call-backs."""
+
+import pytest
+
+from planner.clock import parse_datetime
+from planner.complaints import (
+    add_complaint,
+    list_complaints,
+    record_callback,
+    register_summary,
+    show_complaint,
+    update_status,
+)
+from planner.deadlines import load_complaint_rules
+from planner.errors import PlannerError
+from planner.store import open_store
+
+T = parse_datetime
+
+@pytest.fixture
+def store(tmp_path):
+    (tmp_path / "shop.yaml").write_text("size: large\n", encoding="utf-8")
+    with open_store(tmp_path, write=True) as opened:
+        yield opened
+
+@pytest.fixture
+def rules():
+    return load_complaint_rules(None)
+
+def add(store, rules, category="quality", received="2026-03-16 10:00", now=None, **extra):
+    received_at = T(received)
+    return add_complaint(store, rules, category=category, summary=extra.pop("summary", "破损"),
+                         received=received_at, now=T(now) if now else received_at, by="li",
+                         lang="en", **extra)
+
+def test_numbers_are_sequential_per_year_and_never_reused(store, rules):
+    numbers = [add(store, rules)["complaint"]["number"] for _ in range(3)]
+    assert numbers == ["TS-2026-0001", "TS-2026-0002", "TS-2026-0003"]
+    assert add(store, rules, received="2027-03-15 10:00")["complaint"]["number"] == "TS-2027-0001"
+    assert add(store, rules)["complaint"]["number"] == "TS-2026-0004"
+
+def test_add_records_level_owner_deadline_and_history(store, rules):
+    result = add(store, rules, category="account-security", received="2026-03-13 17:00",
+                 order="O-1", buyer="王女士", product="P-9", channel="wangwang")
+    complaint = result["complaint"]
+    assert (complaint["level"], complaint["handler"], complaint["status"]) == (
+        "III", "risk-control", "open")
+    # Fri 17:00 -> T = Fri; T+2 working days = Tue 18:00
+    assert complaint["deadline"] == "2026-03-17T18:00:00+08:00"
+    assert complaint["calendar"] == "official"
+    [entry] = show_complaint(store, complaint["number"], T("2026-03-13 17:01"))["history"]
+    assert (entry["action"], entry["by"], entry["new"]["level"]) == ("complaint-add", "li", "III")
+
+def test_vip_and_urgent_flags(store, rules):
+    vip = add(store, rules, category="quality", vip=True)["complaint"]
+    assert (vip["level"], vip["handler"]) == ("III", "cs-supervisor")
+    media = add(store, rules, category="quality", sensitive="media",
+                received="2026-03-16 22:30")["complaint"]
+    assert media["level"] == "urgent"
+    assert media["deadline"] == "2026-03-17T01:30:00+08:00"
+
+def test_batch_rule_makes_the_whole_day_urgent(store, rules):
+    for n in range(10):
+        result = add(store, rules, product="SKU-1", received=f"2026-03-16 {9 + n % 8:02d}:00",
+                     now="2026-03-16 17:00")
+        assert result["escalated"] == [] and result["complaint"]["level"] == "I"
+    other_product = add(store, rules, product="SKU-2", now="2026-03-16 17:00")
+    eleventh = add(store, rules, product="SKU-1", received="2026-03-16 17:05",
+                   now="2026-03-16 17:05")
+    assert eleventh["complaint"]["level"] == "urgent"
+    assert eleventh["complaint"]["deadline"] == "2026-03-16T20:05:00+08:00"
+    assert len(eleventh["escalated"]) == 10
+    levels = {c["number"]: c for c in list_complaints(store, T("2026-03-16 17:06"))}
+    assert all(levels[number]["level"] == "urgent" for number in eleventh["escalated"])
+    # three hours from when the batch was recognised, never later than before
+    assert all(levels[number]["deadline"] == "2026-03-16T20:05:00+08:00"
+               for number in eleventh["escalated"])
+    assert levels[other_product["complaint"]["number"]]["level"] == "I"
+    # the next day starts a new count
+    assert add(store, rules, product="SKU-1", received="2026-03-17 09:00")["complaint"][
+        "level"] == "I"
+
+def test_list_order_overdue_and_at_risk(store, rules):
+    first = add(store, rules, category="quality", received="2026-03-16 10:00")["complaint"]
+    agent = add(store, rules, category="agent-attitude", received="2026-03-16 10:00")["complaint"]
+    urgent = add(store, rules, category="quality", media_risk=True,
+                 received="2026-03-16 10:00")["complaint"]
+    infringement = add(store, rules, category="infringement",
+                       received="2026-03-16 11:00")["complaint"]
+    now = T("2026-03-16 12:30")
+    ordered = [c["number"] for c in list_complaints(store, now)]
+    assert ordered == [urgent["number"], infringement["number"], agent["number"],
+                       first["number"]]
+    late = [c["number"] for c in list_complaints(store, T("2026-03-16 13:01"), overdue=True)]
+    assert late == [urgent["number"]]
+    # same-day rule: 10:00 -> 18:00; 80% of 8 hours is 16:24
+    risky = {c["number"]: c["at_risk"] for c in list_complaints(store, T("2026-03-16 16:30"))}
+    assert risky[agent["number"]] is True and risky[first["number"]] is False
+    assert [c["number"] for c in list_complaints(store, now, level="II")] == [agent["number"]]
+    assert [c["number"] for c in list_complaints(store, now, owner="risk-control")] == []
+
+def test_update_callback_and_summary(store, rules):
+    number = add(store, rules)["complaint"]["number"]
+    with pytest.raises(PlannerError) as caught:
+        record_callback(store, number, True, by="li", now=T("2026-03-17 09:00"))
+    assert "nothing to call back about yet" in caught.value.render("en")
+    assert update_status(store, number, "resolved", by="li", now=T("2026-03-17 09:00"),
+                         note="退款")["changed"]
+    assert not update_status(store, number, "resolved", by="li", now=T("2026-03-17 09:01"))[
+        "changed"]
+    summary = register_summary(store, T("2026-03-17 10:00"))
+    assert summary["callback_due"] == [number]
+    record_callback(store, number, False, by="zhao", now=T("2026-03-25 10:00"), note="仍不满意")
+    assert register_summary(store, T("2026-03-25 10:01"))["callback_due"] == []
+    shown = show_complaint(store, number.lower(), T("2026-03-25 11:00"))
+    assert shown["callback"]["satisfied"] is False
+    assert [e["action"] for e in shown["history"]] == [
+        "complaint-add", "complaint-update", "complaint-callback"]
+
+def test_bad_values_write_nothing(store, rules):
+    with pytest.raises(PlannerError):
+        add(store, rules, category="weather")
+    with pytest.raises(PlannerError):
+        add(store, rules, summary="  ")
+    with pytest.raises(PlannerError):
+        add(store, rules, received="2026-03-16 10:00", now="2026-03-16 09:00")
+    with pytest.raises(PlannerError):
+        update_status(store, "TS-2026-0099", "closed", by="li", now=T("2026-03-17 09:00"))
+    assert list(list_complaints(store, T("2026-03-17 09:00"))) == []
+    assert list(store.history()) == []
+    assert add(store, rules)["complaint"]["number"] == "TS-2026-0001"
+
+def test_register_summary_counts(store, rules):
+    add(store, rules, category="quality")
+    add(store, rules, category="quality", media_risk=True)
+    summary = register_summary(store, T("2026-03-16 14:00"))
+    assert summary["open"] == {"I": 1, "urgent": 1}
+    assert summary["overdue"] == {"urgent": 1}

@@ -1,0 +1,223 @@
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planner.clock import SHANGHAI, parse_datetime
+from planner.deadlines import (
+    DEFAULT_HOURS,
+    RULES,
+    BusinessHours,
+    acceptance_day,
+    business_hours_of,
+    first_response,
+    first_response_deadline,
+    parse_business_hours,
+)
+from planner.errors import PlannerError
+from planner.shop import load_shop
+from planner.workdays import WorkCalendar
+
+
+def at(text: str) -> dt.datetime:
+    return parse_datetime(text)
+
+
+def due(rule: str, received: str, calendar: WorkCalendar | None = None,
+        hours: BusinessHours = DEFAULT_HOURS) -> str:
+    return first_response_deadline(rule, at(received), calendar or WorkCalendar(),
+                                   hours).isoformat()
+
+
+# --- the rules across weekends, make-up days and holidays ---------------------------------
+
+def test_last_working_day_before_national_day():
+    assert due("same-day", "2026-09-30 10:00") == "2026-09-30T18:00:00+08:00"
+    assert due("T+1", "2026-09-30 10:00") == "2026-10-08T18:00:00+08:00"
+    assert due("T+2", "2026-09-30 10:00") == "2026-10-09T18:00:00+08:00"
+
+
+def test_one_minute_either_side_of_the_end_of_business():
+    assert due("T+1", "2026-09-30 17:59") == "2026-10-08T18:00:00+08:00"
+    assert due("T+1", "2026-09-30 18:01") == "2026-10-09T18:00:00+08:00"
+    assert due("same-day", "2026-09-30 18:01") == "2026-10-08T18:00:00+08:00"
+
+
+def test_exactly_at_the_end_of_business_counts_as_after():
+    assert acceptance_day(at("2026-09-30 18:00"), WorkCalendar()) == dt.date(2026, 10, 8)
+    assert acceptance_day(at("2026-09-30 17:59:59"), WorkCalendar()) == dt.date(2026, 9, 30)
+
+
+def test_make_up_saturdays_are_working_days():
+    # 2026-02-14 is a make-up Saturday just before the Spring Festival (Feb 15-23 off).
+    assert due("same-day", "2026-02-14 10:00") == "2026-02-14T18:00:00+08:00"
+    assert due("T+1", "2026-02-14 10:00") == "2026-02-24T18:00:00+08:00"
+    assert due("T+1", "2026-02-14 18:01") == "2026-02-25T18:00:00+08:00"
+    # 2026-02-28 is a make-up Saturday; Sunday Mar 1 is off.
+    assert due("T+1", "2026-02-28 09:30") == "2026-03-02T18:00:00+08:00"
+    assert due("T+1", "2026-02-27 12:00") == "2026-02-28T18:00:00+08:00"
+
+
+def test_weekend_and_holiday_arrivals_start_on_the_next_working_day():
+    assert due("same-day", "2026-03-01 10:00") == "2026-03-02T18:00:00+08:00"  # Sunday
+    assert due("T+1", "2026-10-03 10:00") == "2026-10-09T18:00:00+08:00"  # National Day
+    assert due("T+2", "2026-04-04 10:00") == "2026-04-09T18:00:00+08:00"  # Qingming
+
+
+def test_before_start_of_business_counts_for_that_day():
+    assert due("same-day", "2026-03-02 07:00") == "2026-03-02T18:00:00+08:00"
+
+
+def test_three_hours_ignores_calendar_and_business_hours():
+    assert due("3h", "2026-10-01 23:00") == "2026-10-02T02:00:00+08:00"
+    assert due("3h", "2026-10-01T15:00:00Z") == "2026-10-02T02:00:00+08:00"
+    deadline = first_response("3h", at("2099-01-01 00:00"), WorkCalendar())
+    assert deadline.calendar == "official"  # no working-day calendar involved
+
+
+def test_business_hours_from_the_shop():
+    hours = BusinessHours(dt.time(8, 30), dt.time(17, 30))
+    assert due("same-day", "2026-03-02 17:40", hours=hours) == "2026-03-03T17:30:00+08:00"
+    assert due("same-day", "2026-03-02 17:20", hours=hours) == "2026-03-02T17:30:00+08:00"
+
+
+def test_unknown_year_is_estimated():
+    calendar = WorkCalendar()
+    deadline = first_response("T+1", at("2099-03-13 10:00"), calendar)  # a Friday
+    assert deadline.at.isoformat() == "2099-03-16T18:00:00+08:00"
+    assert deadline.calendar == "estimated" and deadline.estimated_years == (2099,)
+    assert calendar.estimated_years == {2099}
+
+
+def test_deadline_crossing_into_an_unknown_year():
+    # Thursday 2026-12-31: T+2 runs into 2027, which the package may not know yet.
+    calendar = WorkCalendar()
+    deadline = first_response("T+2", at("2026-12-31 10:00"), calendar)
+    if calendar.is_estimated(2027):
+        assert deadline.at.isoformat() == "2027-01-04T18:00:00+08:00"
+        assert deadline.estimated_years == (2027,)
+    else:
+        assert deadline.calendar == "official"
+
+
+def test_unknown_year_with_workspace_holidays_is_official(tmp_path):
+    (tmp_path / "holidays.yaml").write_text(
+        "2099:\n  days_off: [2099-03-16]\n  makeup_days: [2099-03-21]\n", encoding="utf-8")
+    calendar = WorkCalendar.for_workspace(tmp_path)
+    deadline = first_response("T+1", at("2099-03-13 10:00"), calendar)
+    assert deadline.at.isoformat() == "2099-03-17T18:00:00+08:00"
+    assert deadline.calendar == "official" and not calendar.estimated
+    assert due("same-day", "2099-03-21 10:00", calendar) == "2099-03-21T18:00:00+08:00"
+
+
+def test_unknown_rule_is_an_error():
+    with pytest.raises(PlannerError, match=r"unknown value 'T\+9'"):
+        first_response("T+9", at("2026-03-02 10:00"), WorkCalendar())
+
+
+# --- properties -----------------------------------------------------------------------------
+
+moments = st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2027, 12, 31),
+                       timezones=st.just(SHANGHAI))
+
+
+@settings(max_examples=150, deadline=None)
+@given(received=moments, rule=st.sampled_from(RULES))
+def test_deadline_is_never_before_acceptance(received, rule):
+    assert first_response_deadline(rule, received, WorkCalendar()) >= received
+
+
+@settings(max_examples=150, deadline=None)
+@given(received=moments, rule=st.sampled_from(["same-day", "T+1", "T+2"]))
+def test_working_day_deadline_falls_on_a_working_day_at_end_of_business(received, rule):
+    deadline = first_response_deadline(rule, received, WorkCalendar())
+    assert WorkCalendar().is_workday(deadline.date())
+    assert deadline.timetz().replace(tzinfo=None) == DEFAULT_HOURS.end
+
+
+@settings(max_examples=100, deadline=None)
+@given(received=moments)
+def test_rules_are_ordered(received):
+    calendar = WorkCalendar()
+    same, one, two = (first_response_deadline(rule, received, calendar)
+                      for rule in ("same-day", "T+1", "T+2"))
+    assert same < one < two
+
+
+@settings(max_examples=100, deadline=None)
+@given(received=st.datetimes(min_value=dt.datetime(2000, 1, 1),
+                             max_value=dt.datetime(2100, 12, 31),
+                             timezones=st.sampled_from([SHANGHAI, dt.UTC])))
+def test_three_hours_is_exactly_three_hours(received):
+    deadline = first_response_deadline("3h", received, WorkCalendar())
+    assert deadline - received == dt.timedelta(hours=3)
+    assert deadline.utcoffset() == dt.timedelta(hours=8)
+
+
+# --- parsing --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2027-03-15 10:00", "2027-03-15T10:00:00+08:00"),
+    ("2027-03-15 9:05", "2027-03-15T09:05:00+08:00"),
+    ("2027-03-15T10:00:30", "2027-03-15T10:00:30+08:00"),
+    ("2027-03-15T10:00:00+08:00", "2027-03-15T10:00:00+08:00"),
+    ("2027-03-15T02:00:00Z", "2027-03-15T10:00:00+08:00"),
+    ("2027-03-15T10:00:00-05:00", "2027-03-15T23:00:00+08:00"),
+])
+def test_parse_datetime(text, expected):
+    assert parse_datetime(text).isoformat() == expected
+
+
+@pytest.mark.parametrize("text", ["2027-03-15", "tomorrow", "2027-02-30 10:00",
+                                  "2027-03-15 25:00", "15/03/2027 10:00", ""])
+def test_parse_datetime_rejects(text):
+    with pytest.raises(PlannerError) as caught:
+        parse_datetime(text)
+    assert caught.value.key == "error.bad-datetime"
+
+
+@settings(max_examples=60, deadline=None)
+@given(moment=st.datetimes(min_value=dt.datetime(2000, 1, 1),
+                           max_value=dt.datetime(2100, 1, 1)).map(
+                               lambda m: m.replace(second=0, microsecond=0)))
+def test_parse_datetime_round_trips(moment):
+    assert parse_datetime(f"{moment:%Y-%m-%d %H:%M}") == moment.replace(tzinfo=SHANGHAI)
+    aware = moment.replace(tzinfo=SHANGHAI)
+    assert parse_datetime(aware.isoformat()) == aware
+
+
+# --- business hours from shop.yaml ----------------------------------------------------------
+
+def test_business_hours_default_and_partial():
+    assert parse_business_hours(None, "shop.yaml") == DEFAULT_HOURS
+    assert parse_business_hours({"end": "17:30"}, "shop.yaml") == BusinessHours(
+        dt.time(9, 0), dt.time(17, 30))
+
+
+def test_business_hours_read_from_a_shop_file(shop_file):
+    path = shop_file('name: Test\nbusiness_hours: {start: "08:30", end: "20:00"}\n')
+    shop = load_shop(path)
+    assert business_hours_of(shop.raw, shop.path) == BusinessHours(dt.time(8, 30),
+                                                                    dt.time(20, 0))
+    assert business_hours_of(load_shop(shop_file("name: Test\n")).raw, str(path)) == \
+        DEFAULT_HOURS
+
+
+@pytest.mark.parametrize(("text", "line", "field", "words"), [
+    ("business_hours:\n  start: 9:00\n", 2, "business_hours.start", 'quotes as "HH:MM"'),
+    ('business_hours:\n  start: "09:00"\n  end: "25:00"\n', 3, "business_hours.end",
+     "not a valid time"),
+    ('business_hours:\n  start: "18:00"\n  end: "09:00"\n', 3, "business_hours",
+     "must be before"),
+    ('business_hours:\n  start: "09:00"\n  stop: "18:00"\n', 3, "business_hours.stop",
+     "unknown key"),
+    ("name: x\nbusiness_hours: 9-18\n", 2, "business_hours", "wrong type"),
+])
+def test_business_hours_errors_name_file_and_line(shop_file, text, line, field, words):
+    shop = load_shop(shop_file(text))
+    with pytest.raises(PlannerError) as caught:
+        business_hours_of(shop.raw, shop.path)
+    err = caught.value
+    assert (err.file, err.line, err.field) == (shop.path, line, field)
+    assert words in str(err)

@@ -1,0 +1,128 @@
+import json
+import re
+
+import pytest
+
+from planner.errors import PlannerError
+from planner.playbook import CUSTOMER_TYPES, load_playbook, parse_playbook
+from planner.yamlio import parse_yaml
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+SCRIPT_FAMILIES = ["listening", "respect", "expectation", "confirm", "choices", "action",
+                   "callback"]
+
+
+def all_texts(book):
+    for entry in book["customer_types"]:
+        yield from (value for key, value in entry.items() if key != "id")
+    for script in book["scripts"]:
+        yield script["name"]
+        yield from script["lines"]
+    yield from book["principles"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_playbook_shape_and_language(lang):
+    book = load_playbook(lang)
+    assert [entry["id"] for entry in book["customer_types"]] == list(CUSTOMER_TYPES)
+    for entry in book["customer_types"]:
+        assert set(entry) == {"id", "name", "signs", "approach", "how", "words"}
+    assert [script["id"] for script in book["scripts"]] == SCRIPT_FAMILIES
+    assert all(2 <= len(script["lines"]) <= 4 for script in book["scripts"])
+    assert len(book["principles"]) >= 5
+    texts = list(all_texts(book))
+    assert all(isinstance(text, str) and text for text in texts)
+    if lang == "zh":
+        assert all(CJK.search(text) for text in texts)
+    else:
+        assert not any(CJK.search(text) for text in texts)
+
+
+def test_principles_cover_the_rules_of_answering():
+    principles = " ".join(load_playbook("en")["principles"])
+    for words in ("Feelings first", "Explain", "Apologise", "Coordinate", "Sanction",
+                  "Correct", "another department", "not be the one complained about"):
+        assert words in principles
+
+
+def test_filter_by_customer_type():
+    book = load_playbook("zh", "habitual")
+    assert [entry["id"] for entry in book["customer_types"]] == ["habitual"]
+    assert "认可" in book["customer_types"][0]["words"]
+    assert len(book["scripts"]) == len(SCRIPT_FAMILIES)
+    with pytest.raises(PlannerError, match="unknown value 'angry'"):
+        load_playbook("en", "angry")
+
+
+GOOD = """\
+customer_types:
+  - id: quiet
+    name: {zh: 静, en: Quiet}
+    signs: {zh: 甲, en: a}
+    approach: {zh: 乙, en: b}
+    how: {zh: 丙, en: c}
+    words: {zh: 丁, en: d}
+scripts:
+  - id: listening
+    name: {zh: 听, en: Listen}
+    lines:
+      - {zh: 一, en: one}
+      - {zh: 二, en: two}
+principles:
+  - {zh: 先情后理, en: Feelings first}
+"""
+
+
+def test_parse_a_valid_file():
+    book = parse_playbook(parse_yaml(GOOD, "book.yaml"), "book.yaml")
+    assert book["scripts"][0]["lines"][1] == {"zh": "二", "en": "two"}
+
+
+@pytest.mark.parametrize(("old", "new", "line", "field", "words"), [
+    ("words: {zh: 丁, en: d}", "words: {zh: 丁}", 7, "customer_types.quiet.words",
+     "missing translation"),
+    ("      - {zh: 二, en: two}", "      - {zh: 二, en: ''}", 13, "scripts.listening.lines[2]",
+     "missing translation"),
+    ("  - {zh: 先情后理, en: Feelings first}", "  - {en: Feelings first}", 15,
+     "principles[1]", "missing translation"),
+    ("  - id: quiet", "  - id: shy", 2, "customer_types.shy", "unknown value 'shy'"),
+])
+def test_playbook_errors_name_file_line_and_entry(old, new, line, field, words):
+    with pytest.raises(PlannerError) as caught:
+        parse_playbook(parse_yaml(GOOD.replace(old, new), "book.yaml"), "book.yaml")
+    err = caught.value
+    assert (err.file, err.line, err.field) == ("book.yaml", line, field)
+    assert words in str(err)
+
+
+# --- the command ----------------------------------------------------------------------------
+
+def test_cli_table_in_both_languages(run):
+    zh = run("playbook", "--lang", "zh")
+    en = run("playbook", "--lang", "en")
+    assert zh.exit_code == 0 and en.exit_code == 0, zh.output + en.output
+    assert "投诉应答手册" in zh.output and "激进型" in zh.output and "答复原则" in zh.output
+    assert "Complaint answer playbook" in en.output and "Habitual" in en.output
+    assert "Words that help" in en.output and "Call back" in en.output
+
+
+def test_cli_json_and_type_filter(run):
+    result = run("playbook", "--type", "aggressive", "--format", "json", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [entry["id"] for entry in data["customer_types"]] == ["aggressive"]
+    assert data == load_playbook("en", "aggressive")
+
+
+def test_cli_markdown(run):
+    result = run("playbook", "--format", "markdown", "--lang", "zh")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("# 投诉应答手册")
+    assert "## 应答话术" in result.output and "### 回访" in result.output
+    assert "| 类型 | 表现 |" in result.output
+
+
+def test_cli_bad_type_is_a_usage_error(run):
+    result = run("playbook", "--type", "angry")
+    assert result.exit_code == 2
+    assert "angry" in result.output and "Traceback" not in result.output

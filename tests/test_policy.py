@@ -1,0 +1,190 @@
+from importlib.resources import files
+
+import pytest
+
+from planner.errors import PlannerError
+from planner.policy import (
+    LEVELS,
+    POLICY_FILE,
+    batch_is_urgent,
+    describe,
+    escalation_path,
+    level_table,
+    load_policy,
+    shipped_policy,
+    triage,
+)
+
+SHIPPED_TEXT = (files("planner.templates") / POLICY_FILE).read_text(encoding="utf-8")
+
+EXPECTED = {
+    "quality": ("I", "first-taker", "T+1"),
+    "after-sale": ("I", "first-taker", "T+1"),
+    "pushy-selling": ("I", "first-taker", "T+1"),
+    "price-difference": ("I", "first-taker", "T+1"),
+    "promotion": ("I", "first-taker", "T+1"),
+    "announced": ("I", "first-taker", "T+1"),
+    "merchant-attitude": ("II", "first-taker", "T+1"),
+    "agent-attitude": ("II", "agent-supervisor", "same-day"),
+    "agent-efficiency": ("II", "senior-agent", "same-day"),
+    "infringement": ("III", "first-taker", "T+1"),
+    "account-security": ("III", "risk-control", "T+2"),
+    "escalated": ("III", "cs-supervisor", "same-day"),
+}
+
+
+@pytest.fixture
+def policy():
+    return shipped_policy()
+
+
+def test_shipped_categories_match_the_procedure(policy):
+    assert {cid: (c.level, c.handler, c.rule) for cid, c in policy.categories.items()} == EXPECTED
+    assert policy.levels == ("urgent", "III", "II", "I")
+    assert (policy.urgent.handler, policy.urgent.rule, policy.urgent.batch_threshold) == (
+        "cs-supervisor", "3h", 10)
+    assert set(policy.urgent.sensitive) == {"media", "regulator", "government",
+                                            "consumer-association"}
+    for role in policy.roles:
+        assert policy.role_name(role, "zh") != policy.role_name(role, "en")
+
+
+@pytest.mark.parametrize("category", sorted(EXPECTED))
+def test_plain_triage_follows_the_category(policy, category):
+    result = triage(policy, category)
+    assert (result.level, result.handler, result.rule) == EXPECTED[category]
+    assert result.reasons == ("category",) and result.treated_as == category
+
+
+def test_vip_and_escalated_are_handled_like_escalated(policy):
+    for flags in ({"vip": True}, {"escalated": True}):
+        result = triage(policy, "quality", **flags)
+        assert (result.level, result.handler, result.rule) == ("III", "cs-supervisor",
+                                                               "same-day")
+        assert result.category == "quality" and result.treated_as == "escalated"
+        assert result.reasons == tuple(flags)
+    # Equal rank: the VIP handling applies over account security's T+2.
+    assert triage(policy, "account-security", vip=True).rule == "same-day"
+    assert triage(policy, "escalated", vip=True).reasons == ("category",)
+
+
+@pytest.mark.parametrize(("flags", "reasons"), [
+    ({"sensitive": "media"}, ("sensitive",)),
+    ({"sensitive": "consumer-association"}, ("sensitive",)),
+    ({"from_head_office": True}, ("head-office",)),
+    ({"media_risk": True}, ("media-risk",)),
+    ({"same_issue_count": 11}, ("batch",)),
+    ({"media_risk": True, "vip": True, "same_issue_count": 40}, ("media-risk", "batch")),
+])
+def test_urgent_triggers(policy, flags, reasons):
+    result = triage(policy, "promotion", **flags)
+    assert (result.level, result.handler, result.rule) == ("urgent", "cs-supervisor", "3h")
+    assert result.reasons == reasons and result.treated_as is None
+
+
+def test_batch_rule_is_more_than_the_threshold(policy):
+    assert not batch_is_urgent(policy, None)
+    assert not batch_is_urgent(policy, 10)
+    assert batch_is_urgent(policy, 11)
+    assert triage(policy, "quality", same_issue_count=10).level == "I"
+
+
+def test_unknown_category_or_sensitive_party(policy):
+    with pytest.raises(PlannerError, match="unknown value 'nope'"):
+        triage(policy, "nope")
+    with pytest.raises(PlannerError, match="unknown value 'blogger'"):
+        triage(policy, "quality", sensitive="blogger")
+
+
+def test_describe_localizes(policy):
+    zh = describe(policy, triage(policy, "quality", sensitive="regulator"), "zh", "regulator")
+    en = describe(policy, triage(policy, "quality", sensitive="regulator"), "en", "regulator")
+    assert (zh["level_name"], en["level_name"]) == ("紧急投诉", "Urgent")
+    assert "监管部门" in zh["reason_texts"][0] and "Regulator" in en["reason_texts"][0]
+    assert zh["note"] and en["note"]
+    plain = describe(policy, triage(policy, "merchant-attitude"), "en")
+    assert plain["handler_name"] == "First person who took it"
+    assert "merchant side" in plain["note"]
+
+
+def test_level_table(policy):
+    for lang in ("zh", "en"):
+        rows = level_table(policy, lang)
+        assert len(rows) == len(EXPECTED) + 1
+        order = [LEVELS.index(row["level"]) for row in rows]
+        assert order == sorted(order)
+        assert set(rows[0]) >= {"level", "level_name", "category", "category_name", "cases",
+                                "handler", "handler_name", "rule", "rule_name"}
+        urgent = rows[0]
+        assert urgent["level"] == "urgent" and urgent["category"] is None
+        assert "10" in urgent["cases"] and "{threshold}" not in urgent["cases"]
+        assert [row["level"] for row in rows[1:4]] == ["III"] * 3
+    zh = {row["category"]: row for row in level_table(policy, "zh")}
+    assert zh["account-security"]["handler_name"] == "风控团队"
+    assert "T+2" in zh["account-security"]["rule_name"]
+
+
+def test_escalation_path(policy):
+    zh, en = escalation_path(policy, "zh"), escalation_path(policy, "en")
+    assert len(zh) == len(en) == 10
+    assert en[0].startswith("Accept") and en[-1].startswith("Close")
+    assert "受理" in zh[0] and "编号" in zh[4]
+
+
+def write_policy(folder, text):
+    (folder / POLICY_FILE).write_text(text, encoding="utf-8")
+    return str(folder / POLICY_FILE)
+
+
+def test_workspace_policy_replaces_the_shipped_one(tmp_path):
+    write_policy(tmp_path, SHIPPED_TEXT.replace("batch_threshold: 10", "batch_threshold: 3"))
+    policy = load_policy(tmp_path)
+    assert policy.source == str(tmp_path / POLICY_FILE)
+    assert triage(policy, "quality", same_issue_count=4).level == "urgent"
+    assert "3" in level_table(policy, "en")[0]["cases"]
+    assert load_policy(tmp_path / "elsewhere") is shipped_policy()
+
+
+def line_number(text, needle):
+    lines = [number for number, line in enumerate(text.splitlines(), start=1) if needle in line]
+    assert len(lines) == 1
+    return lines[0]
+
+
+# (text to replace, replacement, text of the line the error must name, field, message part)
+@pytest.mark.parametrize(("old", "new", "needle", "field", "words"), [
+    ("  quality:\n    level: I\n", "  quality:\n    level: IV\n", "level: IV",
+     "categories.quality.level", "unknown value 'IV'"),
+    ("    handler: risk-control\n", "    handler: security-team\n", "security-team",
+     "categories.account-security.handler", "unknown value 'security-team'"),
+    ("    rule: T+2\n", "    rule: T+3\n", "T+3", "categories.account-security.rule",
+     "unknown value 'T+3'"),
+    ("  handler: cs-supervisor\n  rule: 3h", "  handler: boss\n  rule: 3h", "boss",
+     "urgent.handler", "unknown value 'boss'"),
+    ("  3h: {zh:", "  4h: {zh:", "4h:", "rules.4h", "unknown value '4h'"),
+    ("  - id: II\n", "  - id: IV\n", "id: IV", "levels.IV", "unknown value 'IV'"),
+    ("vip_category: escalated", "vip_category: vip", "vip_category", "vip_category",
+     "unknown value 'vip'"),
+    ("    name: {zh: 商品质量, en: Product quality}", "    name: {zh: 商品质量}", "{zh: 商品质量}",
+     "categories.quality.name", "missing translation"),
+    ("escalation_path:", "escalation_steps:", "escalation_steps:", "escalation_steps",
+     "unknown key"),
+])
+def test_policy_errors_name_file_line_and_entry(tmp_path, old, new, needle, field, words):
+    assert SHIPPED_TEXT.count(old) == 1
+    text = SHIPPED_TEXT.replace(old, new)
+    path = write_policy(tmp_path, text)
+    with pytest.raises(PlannerError) as caught:
+        load_policy(tmp_path)
+    err = caught.value
+    line = line_number(text, needle)
+    assert (err.file, err.line, err.field) == (path, line, field)
+    assert words in str(err)
+    assert str(err).startswith(f"{path}:{line}: {field}: ")
+
+
+def test_missing_level_is_reported(tmp_path):
+    text = SHIPPED_TEXT.replace("  - id: I\n    name: {zh: I 级, en: Level I}\n", "")
+    write_policy(tmp_path, text)
+    with pytest.raises(PlannerError, match="levels missing: I"):
+        load_policy(tmp_path)
