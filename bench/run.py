@@ -1,19 +1,26 @@
-"""Start-up and throughput benchmarks, run by hand: ``python bench/run.py``.
+"""Start-up and throughput benchmarks, run by hand: ``python bench/run.py [--runs N]``.
 
 Every figure is a ratio against a baseline measured in the same run on the same interpreter,
 so the numbers compare across machines. Each command runs in a fresh process, as a person
-would type it; the median of several runs is reported.
+would type it. The commands are run in rounds, one of each per round, so that a change in
+the machine's load during the run touches all of them alike; the median is reported.
+
+Ratios: `plan` and `--help` against a Click hello-world (target 2x); the state commands on a
+workspace holding 100,000 history rows and 100,000 complaints against `plan` (targets 1.2x,
+and 2x for listing overdue complaints).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HELLO = """\
@@ -25,44 +32,39 @@ def main():
 
 main()
 """
+ROWS = 100_000
 
 
-def median_seconds(argv: list[str], runs: int, cwd: str | None = None,
-                   env: dict[str, str] | None = None) -> float:
-    times = []
-    for _ in range(runs):
+@dataclass
+class Case:
+    name: str
+    argvs: list[list[str]]  # run in turn, round after round (e.g. check, then uncheck)
+    baseline: str | None = None
+    target: float | None = None
+    env: dict[str, str] | None = None
+    cwd: str | None = None
+    times: list[float] = field(default_factory=list)
+
+    def run_once(self, round_number: int) -> None:
+        argv = self.argvs[round_number % len(self.argvs)]
         start = time.perf_counter()
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, cwd=cwd, env=env)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       cwd=self.cwd, env=self.env)
+        self.times.append(time.perf_counter() - start)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
 
 
 def cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "planner", *args]
 
 
-def report(name: str, seconds: float, baseline: float, target: float | None) -> None:
-    ratio = seconds / baseline
-    verdict = "" if target is None else ("  ok" if ratio <= target else f"  OVER {target}x")
-    print(f"{name:<44} {seconds * 1000:8.1f} ms  {ratio:5.2f}x{verdict}")
-
-
-def startup(runs: int) -> float:
-    with tempfile.TemporaryDirectory() as folder:
-        hello = Path(folder) / "hello.py"
-        hello.write_text(HELLO)
-        baseline = median_seconds([sys.executable, str(hello)], runs, cwd=folder)
-        print(f"{'click hello-world (baseline)':<44} {baseline * 1000:8.1f} ms  1.00x")
-        plan = median_seconds(cli("plan", "--size", "large", "--format", "json"), runs,
-                              cwd=folder)
-        report("planner315 plan --format json", plan, baseline, 2.0)
-        report("planner315 --help", median_seconds(cli("--help"), runs, cwd=folder), baseline,
-               2.0)
-    return plan
-
-
-def seeded_workspace(folder: Path, rows: int) -> Path:
-    """A large-shop workspace whose history already holds `rows` entries."""
+def seeded_workspace(folder: Path) -> Path:
+    """A large-shop workspace whose history holds ROWS check-offs and whose register holds
+    ROWS complaints (most closed, a few hundred still open)."""
+    from planner.complaints import COLUMNS
     from planner.store import Change, ItemState, open_store
 
     workspace = folder / "ws"
@@ -71,41 +73,89 @@ def seeded_workspace(folder: Path, rows: int) -> Path:
                                          encoding="utf-8")
     done = ItemState("done", "bench", "2027-03-01T10:00:00+08:00", None)
     changes = []
-    for n in range(rows):  # alternate check/uncheck on a set of ids so the history is real
+    for n in range(ROWS):  # alternate check/uncheck on a set of ids so the history is real
         subject = f"prepare.bench.item-{n % 500}"
         checked = (n // 500) % 2 == 0
         changes.append(Change(subject, "check" if checked else "uncheck",
                               None if checked else done, done if checked else None))
+    flags = json.dumps({"vip": False, "escalated": False, "from_head_office": False,
+                        "sensitive": None, "media_risk": False})
+    levels = (("I", 3, "first-taker", "T+1"), ("II", 2, "agent-supervisor", "same-day"),
+              ("III", 1, "cs-supervisor", "same-day"))
+
+    def complaint(n: int) -> tuple:
+        level, priority, handler, rule = levels[n % 3]
+        day = f"2027-03-{11 + n % 10:02d}"
+        values = {
+            "number": f"TS-2027-{n + 1:06d}", "year": 2027, "seq": n + 1,
+            "category": "quality", "product": f"SKU-{n % 977}", "order_id": str(n),
+            "buyer": f"buyer {n}", "channel": "wangwang", "summary": "bench complaint",
+            "received": f"{day}T10:00:00+08:00", "received_day": day, "level": level,
+            "priority": priority, "handler": handler, "rule": rule,
+            "deadline": f"{day}T18:00:00+08:00", "calendar": "official", "flags": flags,
+            "status": "open" if n % 500 == 0 else "closed", "callback": None,
+            "created_by": "bench",
+        }
+        return tuple(values[column] for column in COLUMNS)
+
     with open_store(workspace, write=True) as store:
         store.apply(changes, by="bench", recorded_at="2027-03-01T10:00:00+08:00")
+        with store.write() as db:
+            db.executemany(f"INSERT INTO complaints ({', '.join(COLUMNS)}) VALUES "
+                           f"({', '.join('?' for _ in COLUMNS)})", map(complaint, range(ROWS)))
+            db.execute("INSERT INTO complaint_counters (year, last) VALUES (2027, ?)", (ROWS,))
     return workspace
 
 
-def checkoff(runs: int, plan: float, rows: int = 100_000) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        workspace = seeded_workspace(Path(folder), rows)
-        env = {**os.environ, "PLANNER315_WORKSPACE": str(workspace)}
-        times = []
-        for n in range(runs):  # alternate so that every run really writes
-            verb = "check" if n % 2 == 0 else "uncheck"
-            times.append(median_seconds(cli(verb, "prepare.copy.ad-law"), 1, env=env))
-        label = f"check/uncheck, {rows:,} history rows"
-        report(label, statistics.median(times), plan, 1.2)
-        report(f"status, {rows:,} history rows",
-               median_seconds(cli("status", "--format", "json"), runs, env=env), plan, 1.2)
-        report(f"next, {rows:,} history rows", median_seconds(cli("next"), runs, env=env),
-               plan, 1.2)
+def cases(folder: Path) -> list[Case]:
+    hello = folder / "hello.py"
+    hello.write_text(HELLO)
+    workspace = seeded_workspace(folder)
+    env = {**os.environ, "PLANNER315_WORKSPACE": str(workspace),
+           "PLANNER315_NOW": "2027-03-21 09:00"}
+    rows = f"{ROWS:,}"
+    return [
+        Case("click hello-world", [[sys.executable, str(hello)]], cwd=str(folder)),
+        Case("plan --format json", [cli("plan", "--size", "large", "--format", "json")],
+             "click hello-world", 2.0, cwd=str(folder)),
+        Case("--help", [cli("--help")], "click hello-world", 2.0, cwd=str(folder)),
+        Case(f"check / uncheck ({rows} history rows)",
+             [cli("check", "prepare.copy.ad-law"), cli("uncheck", "prepare.copy.ad-law")],
+             "plan --format json", 1.2, env),
+        Case(f"status --format json ({rows} rows)", [cli("status", "--format", "json")],
+             "plan --format json", 1.2, env),
+        Case(f"next ({rows} rows)", [cli("next", "--format", "json")], "plan --format json",
+             1.2, env),
+        Case(f"complaint add ({rows} complaints)",
+             [cli("complaint", "add", "-c", "quality", "-s", "bench", "-p", "SKU-X",
+                  "--received", "2027-03-21 08:00")], "plan --format json", 1.2, env),
+        Case(f"complaint list --overdue ({rows})",
+             [cli("complaint", "list", "--overdue", "--format", "json")],
+             "plan --format json", 2.0, env),
+    ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=15, help="rounds (default 15)")
     args = parser.parse_args()
-    os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "0")
-    print(f"python {sys.version.split()[0]}, median of {args.runs} runs\n")
-    plan = startup(args.runs)
-    print("\nratios to planner315 plan:")
-    checkoff(args.runs, plan)
+    print(f"python {sys.version.split()[0]}, median of {args.runs} interleaved rounds\n")
+    with tempfile.TemporaryDirectory() as folder:
+        measured = cases(Path(folder))
+        for case in measured:  # one warm-up each: the YAML parse cache, the OS file cache
+            case.run_once(0)
+            case.times.clear()
+        for round_number in range(args.runs):
+            for case in measured:
+                case.run_once(round_number)
+    by_name = {case.name: case for case in measured}
+    for case in measured:
+        line = f"{case.name:<44} {case.median * 1000:8.1f} ms"
+        if case.baseline:
+            ratio = case.median / by_name[case.baseline].median
+            verdict = "ok" if ratio <= case.target else f"OVER {case.target}x"
+            line += f"  {ratio:5.2f}x {case.baseline}  {verdict}"
+        print(line)
 
 
 if __name__ == "__main__":

@@ -255,18 +255,25 @@ def list_complaints(store: Store, now: dt.datetime, *, open_only: bool = False,
             yield _public(_row_dict(row), now)
 
 
-def register_summary(store: Store, now: dt.datetime) -> dict[str, Any]:
-    """Open and overdue counts by level, and finished complaints still awaiting a call-back."""
+def register_summary(store: Store, now: dt.datetime, *, callbacks: bool = True,
+                     sample: int = 20) -> dict[str, Any]:
+    """Open and overdue counts by level and, with `callbacks`, how many finished complaints
+    still await a call-back (with the first `sample` numbers)."""
+    summary: dict[str, Any] = {"open": {}, "overdue": {},
+                               "callback_due": {"count": 0, "numbers": []}}
     if not _has_register(store):
-        return {"open": {}, "overdue": {}, "callback_due": []}
+        return summary
     with store.guarded():
         rows = store.db.execute(
             "SELECT level, count(*), sum(status IN ('open', 'in-progress') AND deadline < ?) "
             "FROM complaints WHERE status IN ('open', 'in-progress', 'replied') "
             "GROUP BY level", (_iso(now),)).fetchall()
-        callback_due = [row[0] for row in store.db.execute(
-            "SELECT number FROM complaints WHERE status IN ('resolved', 'closed') AND "
-            "callback IS NULL ORDER BY number")]
-    return {"open": {level: count for level, count, _ in rows},
-            "overdue": {level: late for level, _, late in rows if late},
-            "callback_due": callback_due}
+        if callbacks:
+            waiting = "FROM complaints WHERE status IN ('resolved', 'closed') AND callback IS NULL"
+            count = store.db.execute(f"SELECT count(*) {waiting}").fetchone()[0]
+            numbers = [row[0] for row in store.db.execute(
+                f"SELECT number {waiting} ORDER BY year, seq LIMIT ?", (sample,))]
+            summary["callback_due"] = {"count": count, "numbers": numbers}
+    summary["open"] = {level: count for level, count, _ in rows}
+    summary["overdue"] = {level: late for level, _, late in rows if late}
+    return summary

@@ -201,9 +201,11 @@ def register_section(summary: dict[str, Any], lang: str) -> str:
     if rows:
         text_block += "\n" + table([t("label.register.level", lang), t("status.c-open", lang),
                                     t("status.c-overdue", lang)], rows)
-    if summary["callback_due"]:
-        text_block += "\n" + t("status.callback-due", lang, count=len(summary["callback_due"]),
-                               numbers=", ".join(summary["callback_due"][:20]))
+    due = summary["callback_due"]
+    if due["count"]:
+        more = "…" if due["count"] > len(due["numbers"]) else ""
+        text_block += "\n" + t("status.callback-due", lang, count=due["count"],
+                               numbers=", ".join(due["numbers"]) + more)
     return text_block
 
 

@@ -198,11 +198,14 @@ def test_init_without_size_uses_counts(run, tmp_path):
 
 
 def test_every_command_has_help_with_example(run):
-    for name in main.commands:
-        result = run(name, "--help")
-        assert result.exit_code == 0, name
-        assert "Example" in result.output, name
-        assert run(name, "-h").exit_code == 0
+    for name in main.list_commands(None):
+        command = main.get_command(None, name)
+        paths = [[name]] + [[name, sub] for sub in getattr(command, "commands", {})]
+        for path in paths:
+            result = run(*path, "--help")
+            assert result.exit_code == 0, path
+            assert "Example" in result.output, path
+            assert run(*path, "-h").exit_code == 0
 
 
 def test_version(run):

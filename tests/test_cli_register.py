@@ -88,7 +88,7 @@ def test_update_callback_show_and_log(run, ws, monkeypatch):
     assert result.exit_code == 0 and "now resolved" in result.output
     monkeypatch.setenv("PLANNER315_NOW", "2026-03-25 10:00")
     status = json.loads(run("status", "--today", "2026-03-25", "--format", "json").output)
-    assert status["complaints"]["callback_due"] == [number]
+    assert status["complaints"]["callback_due"] == {"count": 1, "numbers": [number]}
     assert "Resolved but not called back yet (1)" in run("status", "--today",
                                                          "2026-03-25").output
     assert run("complaint", "callback", number, "--satisfied", "no", "--by", "zhao").exit_code == 0

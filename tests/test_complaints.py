@@ -109,9 +109,9 @@ def test_update_callback_and_summary(store, rules):
     assert not update_status(store, number, "resolved", by="li", now=T("2026-03-17 09:01"))[
         "changed"]
     summary = register_summary(store, T("2026-03-17 10:00"))
-    assert summary["callback_due"] == [number]
+    assert summary["callback_due"] == {"count": 1, "numbers": [number]}
     record_callback(store, number, False, by="zhao", now=T("2026-03-25 10:00"), note="仍不满意")
-    assert register_summary(store, T("2026-03-25 10:01"))["callback_due"] == []
+    assert register_summary(store, T("2026-03-25 10:01"))["callback_due"]["count"] == 0
     shown = show_complaint(store, number.lower(), T("2026-03-25 11:00"))
     assert shown["callback"]["satisfied"] is False
     assert [e["action"] for e in shown["history"]] == [

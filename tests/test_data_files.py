@@ -63,7 +63,8 @@ def test_errors_are_not_cached(monkeypatch, tmp_path):
 
 def test_readme_mentions_every_command():
     readme = README.read_text(encoding="utf-8")
-    for name, command in main.commands.items():
+    for name in main.list_commands(None):
+        command = main.get_command(None, name)
         assert f"planner315 {name}" in readme or f"`{name}" in readme, name
         for sub in getattr(command, "commands", {}):
             assert f"{name} {sub}" in readme, f"{name} {sub}"

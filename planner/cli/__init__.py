@@ -15,8 +15,37 @@ from planner.errors import PlannerError
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+# Commands are imported only when used, so that each command pays only for its own imports.
+COMMANDS = {
+    "plan": "planner.cli.plan:plan_command",
+    "checklist": "planner.cli.plan:checklist_command",
+    "init": "planner.cli.plan:init_command",
+    "check": "planner.cli.checkoff:checkoff_check",
+    "uncheck": "planner.cli.checkoff:checkoff_uncheck",
+    "skip": "planner.cli.checkoff:checkoff_skip",
+    "undo": "planner.cli.checkoff:checkoff_undo",
+    "status": "planner.cli.checkoff:checkoff_status",
+    "next": "planner.cli.checkoff:checkoff_next",
+    "log": "planner.cli.checkoff:checkoff_log",
+    "complaint": "planner.cli.register:complaint_group",
+    "playbook": "planner.cli.playbook:playbook_command",
+}
+
+
 class PlannerGroup(click.Group):
-    """Turns a `PlannerError` from any command into a one-line message and exit code 1."""
+    """Loads commands lazily, and turns a `PlannerError` from any of them into a one-line
+    message and exit code 1."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in COMMANDS and name not in self.commands:
+            from importlib import import_module
+
+            module, attribute = COMMANDS[name].split(":")
+            self.add_command(getattr(import_module(module), attribute), name)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -39,14 +68,3 @@ def main() -> None:
       planner315 plan --size large
       planner315 checklist --phase prepare --lang zh
     """
-
-
-def _register() -> None:
-    from planner.cli import checkoff, complaint, plan, playbook, register
-
-    for module in (plan, checkoff, complaint, register, playbook):
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()

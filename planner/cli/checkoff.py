@@ -190,15 +190,13 @@ def _status_extras(store, setup, report) -> dict:
     # with --today, deadlines are judged as of the end of that day
     moment = (now() if setup.today == now().date()
               else dt.datetime.combine(setup.today, dt.time(23, 59, 59), tzinfo=SHANGHAI))
-    summary = register_summary(store, moment)
+    aftermath = next(p for p in report["phases"] if p["id"] == "aftermath")
+    summary = register_summary(store, moment, callbacks=setup.today >= aftermath["start"])
     policy = load_policy(setup.workspace)
     summary["level_names"] = {level: policy.level_name(level, setup.lang)
                               for level in ("urgent", "III", "II", "I")}
-    aftermath = next(p for p in report["phases"] if p["id"] == "aftermath")
-    if setup.today < aftermath["start"]:
-        summary["callback_due"] = []
     extras = {"complaints": summary}
-    if summary["open"] or summary["callback_due"]:
+    if summary["open"] or summary["callback_due"]["count"]:
         from planner.render import register_section
 
         extras["sections"] = [register_section(summary, setup.lang)]
@@ -268,7 +266,3 @@ def checkoff_log(item_id, by, since, workspace, lang, fmt):
         click.echo(render.to_json(entries))
     else:
         click.echo(render.log_as_table(entries, setup.lang))
-
-
-COMMANDS = (checkoff_check, checkoff_uncheck, checkoff_skip, checkoff_undo, checkoff_status,
-            checkoff_next, checkoff_log)

@@ -150,6 +150,3 @@ def triage_table(data: dict[str, Any], lang: str) -> str:
                                   for key, value in rows if value],
                         [None, 70])
     return f"{t('complaint.triage-title', lang)}\n\n{body}"
-
-
-COMMANDS = (complaint_group,)

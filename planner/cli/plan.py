@@ -132,6 +132,3 @@ def init_command(directory, shop_name, size, lang, force):
     path = write_shop_file(Path(directory), name=shop_name, size=size, lang=chosen,
                            force=force)
     click.echo(t("init.written", chosen, path=str(path)))
-
-
-COMMANDS = (plan_command, checklist_command, init_command)

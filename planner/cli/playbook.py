@@ -85,6 +85,3 @@ def playbook_markdown(book: dict[str, Any], lang: str) -> str:
                  + "\n".join(f"{number}. {render.md_escape(text)}"
                              for number, text in enumerate(book["principles"], start=1)))
     return "\n\n".join(parts) + "\n"
-
-
-COMMANDS = (playbook_command,)

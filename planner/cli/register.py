@@ -1,4 +1,7 @@
-"""The complaint register's subcommands of `complaint`: add, list, update, callback, show."""
+"""The complaint register's subcommands of `complaint`: add, list, update, callback, show.
+
+The CLI loads `complaint_group` from here, so that the group comes with these subcommands.
+"""
 
 from __future__ import annotations
 
@@ -281,6 +284,3 @@ def register_show(number, when, workspace, lang, fmt):
     click.echo()
     click.echo(render.table([t("label.when", lang), t("label.by", lang),
                              t("label.action", lang), t("label.note", lang)], history))
-
-
-COMMANDS = ()  # the subcommands above hang on `complaint`, registered by planner.cli.complaint
