@@ -7,7 +7,9 @@ the machine's load during the run touches all of them alike; the median is repor
 
 Ratios: `plan` and `--help` against a Click hello-world (target 2x); the state commands on a
 workspace holding 100,000 history rows and 100,000 complaints against `plan` (targets 1.2x,
-and 2x for listing overdue complaints).
+and 2x for listing overdue complaints). With ``--export ROWS`` it also runs
+bench/bench_export.py: our streaming xlsx writer against a bare openpyxl loop and pandas
+(install pandas and xlsxwriter to include those).
 """
 
 from __future__ import annotations
@@ -138,6 +140,8 @@ def cases(folder: Path) -> list[Case]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15, help="rounds (default 15)")
+    parser.add_argument("--export", type=int, default=0, metavar="ROWS",
+                        help="also benchmark exporting ROWS rows (the issue uses 100000)")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, median of {args.runs} interleaved rounds\n")
     with tempfile.TemporaryDirectory() as folder:
@@ -156,6 +160,12 @@ def main() -> None:
             verdict = "ok" if ratio <= case.target else f"OVER {case.target}x"
             line += f"  {ratio:5.2f}x {case.baseline}  {verdict}"
         print(line)
+    if args.export:
+        sys.path.insert(0, str(Path(__file__).parent))
+        import bench_export
+
+        print()
+        bench_export.run(args.export)
 
 
 if __name__ == "__main__":

@@ -88,3 +88,33 @@ def undo(store: Store, *, by: str, recorded_at: dt.datetime) -> list[Change]:
                                other=store.last_changed_by(change.subject) or "-")
     store.apply(reverts, by=by, recorded_at=iso(recorded_at), reverts=txn)
     return reverts
+
+
+def apply_imported(store: Store, rows: list[dict], *, by: str, recorded_at: dt.datetime
+                   ) -> list[Outcome]:
+    """Apply the rows of an edited checklist workbook whose status differs from the saved
+    one, all in one transaction; rows whose status is unchanged are left alone, so importing
+    the same file twice changes nothing the second time.
+
+    A row is ``{row, id, status, by, date, note}`` (status open/done/skipped, date a
+    `datetime.date` or None); its `by` and `date` say who settled the item and when.
+    """
+    late = [row["row"] for row in rows if row["date"] and row["date"] > recorded_at.date()]
+    if late:
+        raise PlannerError("error.import-future-dates", rows=", ".join(map(str, late)))
+    actions = {"done": "check", "skipped": "skip", "open": "uncheck"}
+    changes, outcomes = [], []
+    for row in rows:
+        old = store.item_state(row["id"])
+        if (old.status if old else "open") == row["status"]:
+            continue
+        new = None
+        if row["status"] != "open":
+            at = (dt.datetime.combine(row["date"], dt.time(), tzinfo=recorded_at.tzinfo)
+                  if row["date"] else recorded_at)
+            new = ItemState(row["status"], row["by"] or by, iso(at), row["note"])
+        changes.append(Change(row["id"], actions[row["status"]], old, new))
+        outcomes.append(Outcome(row["id"], True, old, new))
+    if changes:
+        store.apply(changes, by=by, recorded_at=iso(recorded_at), note="import")
+    return outcomes

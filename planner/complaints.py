@@ -230,11 +230,49 @@ def show_complaint(store: Store, number: str, now: dt.datetime) -> dict[str, Any
 
 def list_complaints(store: Store, now: dt.datetime, *, open_only: bool = False,
                     overdue: bool = False, level: str | None = None,
-                    owner: str | None = None) -> Iterator[dict[str, Any]]:
-    """Complaints, urgent first, then III, II, I, then by deadline; streamed from SQL."""
+                    owner: str | None = None, chunk: int = 2000
+                    ) -> Iterator[dict[str, Any]]:
+    """Complaints, urgent first, then III, II, I, then by deadline.
+
+    Rows are read in chunks of `chunk`, each in its own short read, so that a long export
+    never holds a lock that would keep other people from recording complaints meanwhile.
+    """
     if not _has_register(store):
         return
-    clauses, params = [], []
+    clauses, params = _filters(now, open_only=open_only, overdue=overdue, level=level,
+                               owner=owner)
+    last: tuple[Any, ...] | None = None
+    while True:
+        page_clauses, page_params = list(clauses), list(params)
+        if last is not None:
+            page_clauses.append("(priority, deadline, number) > (?, ?, ?)")
+            page_params += last
+        where = f"WHERE {' AND '.join(page_clauses)}" if page_clauses else ""
+        query = (f"SELECT {', '.join(COLUMNS)} FROM complaints {where} "
+                 "ORDER BY priority, deadline, number LIMIT ?")
+        with store.guarded():
+            rows = store.db.execute(query, [*page_params, chunk]).fetchall()
+        for row in rows:
+            yield _public(_row_dict(row), now)
+        if len(rows) < chunk:
+            return
+        record = dict(zip(COLUMNS, rows[-1], strict=True))
+        last = (record["priority"], record["deadline"], record["number"])
+
+
+def count_complaints(store: Store, now: dt.datetime, **filters: Any) -> int:
+    if not _has_register(store):
+        return 0
+    clauses, params = _filters(now, **filters)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    with store.guarded():
+        return store.db.execute(f"SELECT count(*) FROM complaints {where}", params).fetchone()[0]
+
+
+def _filters(now: dt.datetime, *, open_only: bool = False, overdue: bool = False,
+             level: str | None = None, owner: str | None = None) -> tuple[list[str], list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
     if open_only:
         clauses.append(f"status IN ({', '.join('?' for _ in UNFINISHED)})")
         params += UNFINISHED
@@ -247,12 +285,7 @@ def list_complaints(store: Store, now: dt.datetime, *, open_only: bool = False,
     if owner:
         clauses.append("handler = ?")
         params.append(owner)
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    query = (f"SELECT {', '.join(COLUMNS)} FROM complaints {where} "
-             "ORDER BY priority, deadline, number")
-    with store.guarded():
-        for row in store.db.execute(query, params):
-            yield _public(_row_dict(row), now)
+    return clauses, params
 
 
 def register_summary(store: Store, now: dt.datetime, *, callbacks: bool = True,

@@ -33,6 +33,7 @@ def atomic_path(target: Path, *, force: bool = False) -> Iterator[Path]:
     temp = Path(temp_name)
     try:
         yield temp
+        _match_permissions(temp, target)
         os.replace(temp, target)
     except OSError as err:
         raise PlannerError("error.file-unwritable", file=str(target),
@@ -40,6 +41,18 @@ def atomic_path(target: Path, *, force: bool = False) -> Iterator[Path]:
     finally:
         if temp.exists():
             temp.unlink()
+
+
+def _match_permissions(temp: Path, target: Path) -> None:
+    """Give the new file the old one's mode, or what a plain open() would have given it:
+    mkstemp makes files readable by their owner only."""
+    if target.exists():
+        mode = target.stat().st_mode & 0o777
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(temp, mode)
 
 
 def atomic_write_text(target: Path, text: str, *, force: bool = False) -> Path:

@@ -227,3 +227,17 @@ def test_python_dash_m(tmp_path):
                          cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["year"] == 2027
+
+
+def test_written_files_get_ordinary_permissions(run, tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        assert run("init", "ws").exit_code == 0
+        assert (tmp_path / "ws" / "shop.yaml").stat().st_mode & 0o777 == 0o644
+        (tmp_path / "ws" / "shop.yaml").chmod(0o600)
+        assert run("init", "ws", "--force").exit_code == 0
+        assert (tmp_path / "ws" / "shop.yaml").stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(umask)

@@ -121,3 +121,31 @@ def test_estimated_calendar_warns(run, ws, monkeypatch):
     assert result.exit_code == 0
     assert json.loads(result.stdout)["complaint"]["calendar"] == "estimated"
     assert "2031" in result.stderr
+
+
+def test_export_complaints_is_formula_safe_and_streams(run, ws):
+    import zipfile
+
+    import openpyxl
+
+    add(run, "-c", "quality", "-s", '=HYPERLINK("http://evil","点我")', "--buyer", "@x",
+        "--product", "-1+2", "--order", "00123")
+    for n in range(30):
+        add(run, "-c", "agent-attitude", "-s", f"第 {n} 件")
+    result = run("export", "complaints", "-o", ws / "reg.xlsx")
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(ws / "reg.xlsx") as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and "HYPERLINK" in xml
+    wb = openpyxl.load_workbook(ws / "reg.xlsx")
+    sheet = wb.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows.index(next(r for r in rows if r and r[0] == "Number"))
+    data = rows[header + 1:]
+    assert len(data) == 31
+    assert data[-1][0] == "TS-2026-0001"  # level I last
+    assert data[-1][7] == '=HYPERLINK("http://evil","点我")' and data[-1][4] == "00123"
+    assert sheet.freeze_panes and sheet.auto_filter.ref
+    assert sheet.page_setup.paperSize in ("9", 9)
+    again = run("export", "complaints", "-o", ws / "reg.xlsx")
+    assert again.exit_code == 1 and "--force" in again.output

@@ -136,3 +136,12 @@ def test_register_summary_counts(store, rules):
     summary = register_summary(store, T("2026-03-16 14:00"))
     assert summary["open"] == {"I": 1, "urgent": 1}
     assert summary["overdue"] == {"urgent": 1}
+
+
+def test_listing_in_chunks_keeps_the_order(store, rules):
+    for n in range(25):
+        add(store, rules, category=("quality", "agent-attitude", "infringement")[n % 3],
+            received=f"2026-03-16 {9 + n % 8:02d}:{n:02d}")
+    whole = [c["number"] for c in list_complaints(store, T("2026-03-16 18:00"))]
+    chunked = [c["number"] for c in list_complaints(store, T("2026-03-16 18:00"), chunk=4)]
+    assert chunked == whole and len(whole) == 25

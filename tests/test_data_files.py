@@ -67,4 +67,4 @@ def test_readme_mentions_every_command():
         command = main.get_command(None, name)
         assert f"planner315 {name}" in readme or f"`{name}" in readme, name
         for sub in getattr(command, "commands", {}):
-            assert f"{name} {sub}" in readme, f"{name} {sub}"
+            assert f"{name} {sub}" in readme or f"`{sub}`" in readme, f"{name} {sub}"

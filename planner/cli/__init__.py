@@ -29,6 +29,9 @@ COMMANDS = {
     "log": "planner.cli.checkoff:checkoff_log",
     "complaint": "planner.cli.register:complaint_group",
     "playbook": "planner.cli.playbook:playbook_command",
+    "roster": "planner.cli.export:roster_group",
+    "export": "planner.cli.export:export_group",
+    "import": "planner.cli.export:import_group",
 }
 
 

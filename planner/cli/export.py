@@ -1,0 +1,484 @@
+"""`roster` (show, import) and `export` (the Excel workbooks)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from planner.cli.options import (
+    LANG_KEY,
+    format_option,
+    lang_option,
+    resolve_setup,
+    shop_option,
+    size_option,
+    today_option,
+    workspace_option,
+    year_option,
+)
+
+mask_option = click.option("--mask-phones", is_flag=True,
+                           help="Show mobiles as 138****8000 / 隐藏手机号中间四位.")
+force_option = click.option("--force", is_flag=True,
+                            help="Overwrite existing files / 覆盖已有文件.")
+issuer_option = click.option("--issuer", default=None,
+                             help="Who issues the notice (default: shop.yaml issuer) / 发布人.")
+
+
+# --- roster ---------------------------------------------------------------------------------
+
+
+def _roster_workspace(workspace: str | None, lang: str | None) -> tuple[Path, Any, str]:
+    """The workspace folder, its shop and the language (recorded for error messages)."""
+    from planner.errors import PlannerError
+    from planner.i18n import resolve_lang
+    from planner.shop import SHOP_FILE, load_shop
+    from planner.workspace import find_workspace
+
+    ctx = click.get_current_context()
+    ctx.meta[LANG_KEY] = resolve_lang(lang)
+    folder = find_workspace(workspace)
+    if folder is None:
+        raise PlannerError("error.workspace-missing", file=str(Path.cwd()))
+    shop = load_shop(folder / SHOP_FILE)
+    ctx.meta[LANG_KEY] = resolve_lang(lang, shop.lang)
+    return folder, shop, ctx.meta[LANG_KEY]
+
+
+@click.group(name="roster", invoke_without_command=True)
+@format_option(("table", "json"))
+@mask_option
+@workspace_option
+@lang_option
+@click.pass_context
+def roster_group(ctx, fmt, mask_phones, workspace, lang):
+    """Show the contact roster (roster.yaml, else the contacts in shop.yaml).
+
+    显示联络表（优先读 roster.yaml，否则读 shop.yaml 中的 contacts）。
+
+    \b
+    Example / 示例:
+      planner315 roster --mask-phones
+      planner315 roster import 联络表.xlsx
+    """
+    ctx.meta["planner315.roster"] = {"workspace": workspace, "lang": lang}
+    if ctx.invoked_subcommand is not None:
+        return
+    from planner import render
+    from planner.export.roster import roster_rows
+    from planner.i18n import t
+    from planner.roster import FIELDS, load_roster, mask_mobile, roster_source, sorted_contacts
+
+    folder, shop, chosen = _roster_workspace(workspace, lang)
+    contacts = sorted_contacts(load_roster(folder, shop))
+    if fmt == "json":
+        shown = [dict(c, mobile=mask_mobile(c["mobile"])) if mask_phones else c
+                 for c in contacts]
+        click.echo(render.to_json({"source": roster_source(folder, shop), "contacts": shown}))
+        return
+    if not contacts:
+        click.echo(t("roster.none", chosen))
+        return
+    headers = [t(f"roster.header.{field}", chosen) for field in FIELDS]
+    rows = roster_rows(contacts, chosen, mask_phones=mask_phones)
+    click.echo(t("roster.source", chosen, path=roster_source(folder, shop), count=len(contacts)))
+    click.echo(render.table(headers, rows, [14, 10, 12, None, None, 14, 24, 20, None, 10]))
+
+
+@roster_group.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@workspace_option
+@lang_option
+def roster_import(file, workspace, lang):
+    """Replace roster.yaml with the contacts of a CSV or XLSX file.
+
+    从 CSV 或 XLSX 文件导入联络表，替换 roster.yaml。表头可用中文或英文（部门、姓名、职务、手机、
+    座机/分机、旺旺/钉钉、邮箱、值班/班次、升级顺序、备岗）；CSV 可为 UTF-8 或 GBK 编码。
+    任何一行有错都不会写入，原联络表保持不变。
+
+    \b
+    Example / 示例:
+      planner315 roster import contacts.csv
+      planner315 roster import 联络表.xlsx --workspace myshop
+    """
+    from planner.i18n import t
+    from planner.roster import import_roster
+
+    parent = click.get_current_context().find_root().meta.get("planner315.roster", {})
+    folder, _shop, chosen = _roster_workspace(workspace or parent.get("workspace"),
+                                              lang or parent.get("lang"))
+    target, contacts, ignored = import_roster(file, folder, chosen)
+    if ignored:
+        click.echo(t("roster.ignored-columns", chosen, columns=", ".join(ignored)), err=True)
+    click.echo(t("roster.imported", chosen, count=len(contacts), path=str(target)))
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+def export_options(command):
+    for option in reversed((size_option, year_option, shop_option, workspace_option,
+                            lang_option, today_option)):
+        command = option(command)
+    return command
+
+
+output_file_option = click.option(
+    "--output", "-o", type=click.Path(dir_okay=False), default=None,
+    help="Output file (default: 315-<year>-<shop>-<kind>.xlsx here) / 输出文件.")
+
+
+@click.group(name="export")
+def export_group():
+    """Write Excel workbooks: roster, notice, checklist, schedule (or all four).
+
+    导出 Excel 工作簿：联络表、部署通知、检查表、进度表（或全部）。
+
+    \b
+    Example / 示例:
+      planner315 export notice --issuer 张经理
+      planner315 export all -o exports/
+    """
+
+
+class _Context:
+    """What every export needs, worked out once: setup, plan, contacts."""
+
+    def __init__(self, *, size, year, shop_path, workspace, lang, today):
+        from planner.plan import build_plan
+
+        self.setup = resolve_setup(shop_path=shop_path, workspace=workspace, lang=lang,
+                                   size=size, year=year, today=today)
+        self.lang = self.setup.lang
+        self.plan = build_plan(size=self.setup.size, year=self.setup.year, lang=self.lang,
+                               shop=self.setup.shop)
+        self._contacts = None
+
+    @property
+    def shop_name(self) -> str | None:
+        return self.setup.shop.name if self.setup.shop else None
+
+    @property
+    def contacts(self) -> list[dict[str, Any]]:
+        if self._contacts is None:
+            from planner.roster import load_roster
+
+            shop = self.setup.shop
+            folder = Path(shop.path).parent if shop else None
+            self._contacts = load_roster(folder, shop)
+        return self._contacts
+
+    def target(self, kind: str, output: str | None, folder: Path | None = None) -> Path:
+        from planner.errors import PlannerError
+        from planner.export import default_path
+
+        if output is None:
+            return default_path(kind, self.setup.year, self.shop_name, folder)
+        path = Path(output)
+        if path.suffix.lower() != ".xlsx":
+            raise PlannerError("error.export-suffix", file=output)
+        return path
+
+    def with_status(self) -> dict[str, Any]:
+        """The plan with each item's check-off state, when there is a workspace."""
+        if self.setup.workspace is not None:
+            from planner.progress import annotate
+            from planner.store import open_store
+
+            with open_store(self.setup.workspace) as store:
+                annotate(self.plan, store.item_states())
+        return self.plan
+
+    def has_complaints(self) -> bool:
+        if self.setup.workspace is None:
+            return False
+        from planner.clock import now
+        from planner.complaints import count_complaints
+        from planner.store import open_store
+
+        with open_store(self.setup.workspace) as store:
+            return count_complaints(store, now()) > 0
+
+    def issuer(self, option: str | None) -> str | None:
+        from planner.errors import PlannerError
+
+        if option:
+            return option
+        shop = self.setup.shop
+        value = shop.raw.get("issuer") if shop is not None and shop.raw else None
+        if value is not None and not isinstance(value, str | int):
+            raise PlannerError("error.issuer-type", file=shop.path, line=shop.line("issuer"),
+                               field="issuer")
+        return str(value).strip() or None if value is not None else None
+
+
+def _refuse_existing(paths: list[Path], force: bool) -> None:
+    """Stop before any work when a target exists and --force was not given."""
+    from planner.errors import PlannerError
+
+    for path in paths:
+        if path.exists() and not force:
+            raise PlannerError("error.file-exists", file=str(path))
+
+
+def _write(kind: str, ctx: _Context, target: Path, *, force: bool, issuer: str | None = None,
+           mask_phones: bool = False) -> Path:
+    from planner.errors import PlannerError
+
+    if kind == "roster":
+        from planner.export.roster import write_roster_workbook
+        from planner.export.xlsx import progress_bar
+        from planner.i18n import t
+
+        if not ctx.contacts:
+            raise PlannerError("error.roster-no-contacts")
+        with progress_bar(len(ctx.contacts), t("export.progress", ctx.lang,
+                                               name=target.name)) as progress:
+            return write_roster_workbook(target, ctx.contacts, ctx.lang, shop=ctx.shop_name,
+                                         year=ctx.setup.year, mask_phones=mask_phones,
+                                         force=force, progress=progress)
+    if kind == "complaints":
+        return _write_register(ctx, target, force=force)
+    if kind == "checklist":
+        from planner.export.checklist import write_checklist_workbook
+
+        return write_checklist_workbook(target, ctx.with_status(), ctx.lang, force=force)
+    if kind == "schedule":
+        from planner.export.schedule import write_schedule_workbook
+
+        return write_schedule_workbook(target, ctx.with_status(), ctx.lang, force=force)
+    return _write_notice(ctx, target, force=force, issuer=issuer, mask_phones=mask_phones)
+
+
+def _write_register(ctx: _Context, target: Path, *, force: bool) -> Path:
+    from planner.clock import now
+    from planner.complaints import count_complaints, list_complaints
+    from planner.errors import PlannerError
+    from planner.export.complaints import write_register_workbook
+    from planner.export.xlsx import progress_bar
+    from planner.i18n import t
+    from planner.policy import load_policy
+    from planner.store import open_store
+
+    if ctx.setup.workspace is None:
+        raise PlannerError("error.no-workspace")
+    moment = now()
+    with open_store(ctx.setup.workspace) as store:
+        total = count_complaints(store, moment)
+        label = t("export.progress", ctx.lang, name=target.name)
+        with progress_bar(total, label) as progress:
+            return write_register_workbook(
+                target, list_complaints(store, moment), ctx.lang,
+                policy=load_policy(ctx.setup.workspace), shop=ctx.shop_name,
+                year=ctx.setup.year, total=total, force=force, progress=progress)
+
+
+def _write_notice(ctx: _Context, target: Path, *, force: bool, issuer: str | None,
+                  mask_phones: bool) -> Path:
+    from planner.export.notice import (
+        levels_from_policy,
+        reminders_from_playbook,
+        write_notice_workbook,
+    )
+    from planner.playbook import load_playbook
+    from planner.policy import escalation_path, level_table, load_policy
+
+    policy = load_policy(ctx.setup.workspace)
+    return write_notice_workbook(
+        target, ctx.plan, ctx.contacts, ctx.lang, issuer=ctx.issuer(issuer),
+        issued=ctx.setup.today, levels=levels_from_policy(level_table(policy, ctx.lang), ctx.lang),
+        procedure=escalation_path(policy, ctx.lang),
+        reminders=reminders_from_playbook(load_playbook(ctx.lang), ctx.lang),
+        mask_phones=mask_phones, force=force)
+
+
+def _export_one(kind: str, output, force, issuer=None, mask_phones=False, **setup) -> None:
+    from planner.i18n import t
+
+    ctx = _Context(**setup)
+    target = ctx.target(kind, output)
+    _refuse_existing([target], force)
+    path = _write(kind, ctx, target, force=force, issuer=issuer, mask_phones=mask_phones)
+    click.echo(t("export.written", ctx.lang, path=str(path)))
+
+
+@export_group.command(name="roster")
+@output_file_option
+@force_option
+@mask_option
+@export_options
+def export_roster(output, force, mask_phones, **setup):
+    """Write the contact roster workbook (phones as text).
+
+    导出联络表工作簿（电话号码按文本保存）。
+
+    \b
+    Example / 示例:
+      planner315 export roster --mask-phones -o 联络表.xlsx
+    """
+    _export_one("roster", output, force, mask_phones=mask_phones, **_setup_args(setup))
+
+
+@export_group.command(name="notice")
+@output_file_option
+@force_option
+@issuer_option
+@mask_option
+@export_options
+def export_notice(output, force, issuer, mask_phones, **setup):
+    """Write the deployment notice (with the roster as its second sheet).
+
+    导出“3·15”投诉应对工作部署通知（第二页为联络表）。
+
+    \b
+    Example / 示例:
+      planner315 export notice --issuer 张经理 --lang zh
+    """
+    _export_one("notice", output, force, issuer=issuer, mask_phones=mask_phones,
+                **_setup_args(setup))
+
+
+@export_group.command(name="checklist")
+@output_file_option
+@force_option
+@export_options
+def export_checklist(output, force, **setup):
+    """Write the checklist workbook, with a status dropdown to fill in.
+
+    导出检查表工作簿，“状态”列为下拉选择，填好后可再导入。
+
+    \b
+    Example / 示例:
+      planner315 export checklist -o checklist.xlsx --force
+    """
+    _export_one("checklist", output, force, **_setup_args(setup))
+
+
+@export_group.command(name="schedule")
+@output_file_option
+@force_option
+@export_options
+def export_schedule(output, force, **setup):
+    """Write the schedule workbook: a Gantt chart, one column per campaign day.
+
+    导出进度表（甘特图）：每天一列，阶段着色，标出截止日和周末。
+
+    \b
+    Example / 示例:
+      planner315 export schedule --size medium --year 2027
+    """
+    _export_one("schedule", output, force, **_setup_args(setup))
+
+
+@export_group.command(name="complaints")
+@output_file_option
+@force_option
+@export_options
+def export_complaints(output, force, **setup):
+    """Write the complaint register workbook (streamed: any number of complaints).
+
+    导出投诉登记表（流式写出，投诉再多也不占大量内存）。
+
+    \b
+    Example / 示例:
+      planner315 export complaints -o 投诉登记表.xlsx
+    """
+    _export_one("complaints", output, force, **_setup_args(setup))
+
+
+@export_group.command(name="all")
+@click.option("--output", "-o", type=click.Path(), default=".", show_default=True,
+              help="Folder to write the four workbooks into / 输出文件夹.")
+@force_option
+@issuer_option
+@mask_option
+@export_options
+def export_all(output, force, issuer, mask_phones, **setup):
+    """Write every workbook into a folder (none is written if one already exists).
+
+    把所有工作簿导出到一个文件夹（已有同名文件且未加 --force 时一个也不写）。
+
+    The four of the plan, and the complaint register when it holds any complaint.
+
+    \b
+    Example / 示例:
+      planner315 export all -o exports --issuer 张经理
+    """
+    from planner.errors import PlannerError
+    from planner.export import KINDS
+    from planner.i18n import t
+
+    folder = Path(output)
+    if folder.exists() and not folder.is_dir():
+        raise PlannerError("error.export-output-dir", file=output)
+    ctx = _Context(**_setup_args(setup))
+    kinds = [kind for kind in KINDS if kind != "roster" or ctx.contacts]
+    if ctx.has_complaints():
+        kinds.append("complaints")
+    if "roster" not in kinds:
+        click.echo(t("roster.none", ctx.lang), err=True)
+    targets = {kind: ctx.target(kind, None, folder) for kind in kinds}
+    _refuse_existing(list(targets.values()), force)
+    for kind, target in targets.items():
+        path = _write(kind, ctx, target, force=force, issuer=issuer, mask_phones=mask_phones)
+        click.echo(t("export.written", ctx.lang, path=str(path)))
+
+
+@click.group(name="import")
+def import_group():
+    """Read back a workbook that the team filled in.
+
+    导入团队填写后的工作簿。
+
+    \b
+    Example / 示例:
+      planner315 import checklist 315-2027-myshop-checklist.xlsx --by 张敏
+    """
+
+
+@import_group.command(name="checklist")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--by", "-b", default=None,
+              help="Who imports (default: $PLANNER315_USER, else your user name).")
+@workspace_option
+@lang_option
+def import_checklist(file, by, workspace, lang):
+    """Apply the statuses of an edited checklist workbook (all rows or none).
+
+    导入填写后的检查表：只应用状态有变化的行；任何一行有错则整个文件都不导入。
+
+    \b
+    Example / 示例:
+      planner315 import checklist checklist.xlsx --by 张敏
+    """
+    from planner.checkoff import apply_imported, user_name
+    from planner.clock import now
+    from planner.export.checklist import read_checklist
+    from planner.i18n import t
+    from planner.plan import build_plan
+    from planner.store import open_store
+
+    setup = resolve_setup(shop_path=None, workspace=workspace, lang=lang, size=None, year=None,
+                          today=None, need_workspace=True)
+    plan = build_plan(size=setup.size, year=setup.year, lang=setup.lang, shop=setup.shop)
+    ids = [item["id"] for phase in plan["phases"] for item in phase["items"]]
+    rows = read_checklist(file, setup.lang, valid_ids=ids)
+    with open_store(setup.workspace, write=True) as store:
+        outcomes = apply_imported(store, rows, by=user_name(by), recorded_at=now())
+
+    def label(state):
+        return t(f"status.{state.status if state else 'open'}", setup.lang)
+
+    for outcome in outcomes:
+        click.echo(t("import.changed", setup.lang, id=outcome.id, old=label(outcome.old),
+                     new=label(outcome.new)))
+    click.echo(t("import.summary", setup.lang, count=len(outcomes)) if outcomes
+               else t("import.nothing", setup.lang))
+
+
+def _setup_args(options: dict[str, Any]) -> dict[str, Any]:
+    return {"size": options["size"], "year": options["year"],
+            "shop_path": options["shop_path"], "workspace": options["workspace"],
+            "lang": options["lang"], "today": options["today"]}

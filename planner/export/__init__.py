@@ -1,0 +1,33 @@
+"""Excel exports: the contact roster, the deployment notice, the checklist and the schedule.
+
+Each module builds one workbook from plain data (the plan dict of `planner.plan.build_plan`,
+the contacts of `planner.roster`); `planner.export.xlsx` holds what they share. This package
+imports nothing heavy itself, so that file names can be worked out without openpyxl.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+KINDS = ("roster", "notice", "checklist", "schedule")
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\s]+')
+NAME_LIMIT = 60
+
+
+def filename_safe(text: str | None, fallback: str = "shop") -> str:
+    """`text` usable in a file name on Windows, macOS and Linux (Chinese kept)."""
+    cleaned = _UNSAFE.sub("_", unicodedata.normalize("NFC", text or ""))
+    # A leading '-' would read as an option in a shell; leading dots hide the file.
+    cleaned = cleaned.strip("._- ")[:NAME_LIMIT].rstrip("._- ")
+    return cleaned or fallback
+
+
+def default_name(kind: str, year: int, shop: str | None) -> str:
+    """``315-2027-<shop>-<kind>.xlsx``."""
+    return f"315-{year}-{filename_safe(shop)}-{kind}.xlsx"
+
+
+def default_path(kind: str, year: int, shop: str | None, folder: Path | None = None) -> Path:
+    return (folder or Path(".")) / default_name(kind, year, shop)

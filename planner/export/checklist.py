@@ -1,0 +1,260 @@
+"""The checklist workbook, and reading an edited one back.
+
+One row per item; the status column is a dropdown of the localised statuses. People fill in
+status, by, date and note in Excel or LibreOffice and hand the file back; `read_checklist`
+reads it, accepting what those programs do to values (statuses in either language, dates as
+serial numbers or text, ids turned into numbers), and rejects the whole file when any row is
+wrong, naming every bad row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from planner.errors import PlannerError
+from planner.i18n import LANGS, t
+from planner.roster import cell_text
+
+STATUSES = ("open", "done", "skipped")
+FIELDS = ("id", "phase", "category", "owner", "due", "title", "status", "by", "date", "note")
+# Fields read back from an edited workbook; the others are for the reader only.
+READ_FIELDS = ("id", "status", "by", "date", "note")
+# Excel serial numbers of 1990-01-01 and 2100-12-31: a check-off date outside is a typo.
+_SERIAL_RANGE = (32_874, 73_415)
+_DATE_TEXT = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_STATUS_FILL = {"done": "E2EFDA", "skipped": "EDEDED"}
+
+
+def header(field: str, lang: str) -> str:
+    return t(f"export.checklist.{field}", lang)
+
+
+def status_label(status: str | None, lang: str) -> str:
+    return t(f"status.{status or 'open'}", lang)
+
+
+def checklist_rows(plan: dict[str, Any], lang: str) -> Iterator[list[Any]]:
+    names = {phase["id"]: phase["name"] for phase in plan["phases"]}
+    for phase in plan["phases"]:
+        for item in phase["items"]:
+            at = item.get("at")
+            yield [item["id"], names[item["phase"]], item["category_name"], item["owner_name"],
+                   _iso(item["due"]), item["title"], status_label(item.get("status"), lang),
+                   item.get("by"), _iso(at)[:10] if at else None, item.get("note")]
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def checklist_table(plan: dict[str, Any], lang: str, title: str) -> Any:
+    from planner.export.xlsx import Column, Table
+
+    count = sum(len(phase["items"]) for phase in plan["phases"])
+    # Ids and dates are text, in every cell: LibreOffice turns "00123" typed into a General
+    # cell into 123 and a typed date into a serial number.
+    widths = {"id": {"text": True, "edit": True, "max_width": 36},
+              "due": {"text": True, "edit": True, "width": 12},
+              "date": {"text": True, "edit": True, "width": 12},
+              "by": {"text": True, "edit": True, "width": 10},
+              "note": {"text": True, "edit": True, "width": 30, "wrap": True},
+              "title": {"max_width": 40, "wrap": True}, "status": {"width": 10},
+              "category": {"max_width": 22, "wrap": True},
+              "owner": {"max_width": 16, "wrap": True}}
+    columns = [Column(header(field, lang), **widths.get(field, {})) for field in FIELDS]
+
+    def setup(ws: Any, header_row: int) -> None:
+        _status_dropdown(ws, lang, header_row + 1, header_row + max(count, 1))
+
+    return Table(title=t("export.sheet.checklist", lang), columns=columns,
+                 rows=checklist_rows(plan, lang), total=count, landscape=True,
+                 freeze_columns=1, page_title=title, setup=setup)
+
+
+def _status_dropdown(ws: Any, lang: str, first: int, last: int) -> None:
+    """A dropdown of the statuses in `lang` on the status column, and a colour per status."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    column = get_column_letter(FIELDS.index("status") + 1)
+    last_column = get_column_letter(len(FIELDS))
+    labels = [status_label(status, lang) for status in STATUSES]
+    validation = DataValidation(
+        type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True,
+        showErrorMessage=True, errorStyle="stop", errorTitle=t("export.checklist.status", lang),
+        error=t("export.checklist.status-error", lang, allowed=" / ".join(labels)),
+        showInputMessage=True, promptTitle=t("export.checklist.status", lang),
+        prompt=" / ".join(labels))
+    validation.add(f"{column}{first}:{column}{last}")
+    ws.data_validations.append(validation)
+    for status, fill in _STATUS_FILL.items():
+        label = status_label(status, lang).replace('"', '""')
+        ws.conditional_formatting.add(
+            f"A{first}:{last_column}{last}",
+            FormulaRule(formula=[f'${column}{first}="{label}"'],
+                        fill=PatternFill("solid", bgColor=fill)))
+
+
+def checklist_title(plan: dict[str, Any], lang: str) -> str:
+    shop = plan.get("shop") or t("plan.no-shop-name", lang)
+    return t("export.title.checklist", lang, shop=shop, year=plan["year"])
+
+
+def write_checklist_workbook(target: Path, plan: dict[str, Any], lang: str, *,
+                             force: bool = False) -> Path:
+    """Write the checklist workbook for `plan` (items may carry status, by, at, note)."""
+    from planner.export.xlsx import building, save_workbook, write_table
+
+    title = checklist_title(plan, lang)
+    with building(title, lang=lang) as wb:
+        write_table(wb, checklist_table(plan, lang, title))
+        return save_workbook(wb, target, force=force)
+
+
+# --- reading an edited checklist back -------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+def _status_names() -> dict[str, str]:
+    names = {status: status for status in STATUSES}
+    for lang in LANGS:
+        for status in STATUSES:
+            names[_fold(status_label(status, lang))] = status
+    return names
+
+
+def _header_fields() -> dict[str, str]:
+    return {_fold(header(field, lang)): field for field in FIELDS for lang in LANGS}
+
+
+def normalise_id(value: Any) -> str:
+    """An item id as typed or as a spreadsheet returns it (``123.0`` -> ``123``)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip().lower() if value is not None else ""
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date from a cell: a date, an Excel serial number, or text; None when empty.
+
+    Raises ValueError for anything else.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    if numeric or re.fullmatch(r"\d+(\.\d+)?", text):
+        # A date typed into an unformatted cell comes back as its serial number.
+        serial = float(value if numeric else text)
+        if not _SERIAL_RANGE[0] <= serial <= _SERIAL_RANGE[1]:
+            raise ValueError(text)
+        from openpyxl.utils.datetime import from_excel
+
+        return from_excel(serial).date()
+    match = _DATE_TEXT.match(text)
+    if not match:
+        raise ValueError(text)
+    return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+
+
+def read_checklist(path: str | Path, lang: str | None = None,
+                   valid_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """The rows of an edited checklist workbook: ``{row, id, status, by, date, note}``.
+
+    Statuses may be written in either language (or as open/done/skipped; empty means open).
+    Any bad row (unknown status, malformed date, missing or repeated id, or an id outside
+    `valid_ids` when given) rejects the whole file: the PlannerError names every bad row, and
+    its ``bad_rows`` parameter lists their numbers.
+    """
+    lang = lang or "en"
+    path = Path(path)
+    table = _read_sheet(path)
+    known = set(valid_ids) if valid_ids is not None else None
+    statuses = _status_names()
+    rows: list[dict[str, Any]] = []
+    problems: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
+    for number, values in table:
+        row, problem = _read_row(number, values, statuses, known, seen, lang)
+        if problem:
+            problems.append((number, problem))
+        elif row is not None:
+            rows.append(row)
+    if problems:
+        details = "; ".join(t("checklist.read.row", lang, row=number, problem=problem)
+                            for number, problem in problems)
+        raise PlannerError("error.checklist-bad-rows", file=str(path), count=len(problems),
+                           details=details, bad_rows=[number for number, _ in problems])
+    return rows
+
+
+def _read_sheet(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    from zipfile import BadZipFile
+
+    import openpyxl
+
+    if not path.is_file():
+        raise PlannerError("error.file-is-dir" if path.is_dir() else "error.file-missing",
+                           file=str(path))
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, OSError, KeyError, ValueError) as err:
+        raise PlannerError("error.roster-xlsx", file=str(path), detail=str(err)) from None
+    try:
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        names = _header_fields()
+        first = next(rows, ())
+        columns = {i: names[_fold(str(v))] for i, v in enumerate(first)
+                   if v is not None and _fold(str(v)) in names}
+        if not {"id", "status"} <= set(columns.values()):
+            raise PlannerError("error.checklist-not-export", file=str(path), line=1)
+        table = []
+        for number, values in enumerate(rows, 2):
+            record = {field: values[i] for i, field in columns.items()
+                      if field in READ_FIELDS and i < len(values)}
+            if any(v is not None and str(v).strip() for v in record.values()):
+                table.append((number, record))
+        return iter(table)
+    finally:
+        wb.close()
+
+
+def _read_row(number: int, values: dict[str, Any], statuses: dict[str, str],
+              known: set[str] | None, seen: dict[str, int], lang: str
+              ) -> tuple[dict[str, Any] | None, str | None]:
+    ident = normalise_id(values.get("id"))
+    if not ident:
+        return None, t("checklist.read.no-id", lang)
+    if ident in seen:
+        return None, t("checklist.read.duplicate", lang, id=ident, other=seen[ident])
+    seen[ident] = number
+    if known is not None and ident not in known:
+        return None, t("checklist.read.unknown-id", lang, id=ident)
+    raw_status = values.get("status")
+    folded = _fold(str(raw_status)) if raw_status is not None else ""
+    status = statuses.get(folded) if folded else "open"
+    if status is None:
+        return None, t("checklist.read.status", lang, value=str(raw_status).strip(),
+                       allowed=" / ".join(status_label(s, lang) for s in STATUSES))
+    try:
+        date = parse_date(values.get("date"))
+    except ValueError:
+        return None, t("checklist.read.date", lang, value=str(values.get("date")).strip())
+
+    return {"row": number, "id": ident, "status": status, "by": cell_text(values.get("by")) or None,
+            "date": date, "note": cell_text(values.get("note")) or None}, None

@@ -1,0 +1,327 @@
+"""The deployment notice (工作部署通知): what a manager sends every team before the battle.
+
+The words and the order of the sections come from ``templates/notice.<lang>.yaml``; this module
+fills them with the plan (phases, tasks, owners, due dates), the complaint levels, the roster
+(escalation order, managers on the floor each battle day) and the reminders, as a list of
+`Line`s, then lays the lines out as a printable sheet. The roster follows as a second sheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from planner.i18n import t
+from planner.roster import escalation_path, mask_mobile, on_floor_schedule
+
+WIDTHS = (6.0, 60.0, 20.0, 24.0)
+SKIPPED_OWNER = "shop-owner"  # the notice goes out from the shop owner, not to them
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of the notice. `kind`: heading, subheading, text (spans the row) or entry."""
+
+    kind: str
+    text: str
+    number: str = ""
+    owner: str = ""
+    when: str = ""
+
+
+@cache
+def notice_template(lang: str) -> dict[str, Any]:
+    from planner.yamlio import load_resource
+
+    return load_resource("planner.templates", f"notice.{lang}.yaml")
+
+
+def format_date(day: dt.date, lang: str) -> str:
+    words = notice_template(lang)
+    return words["date"].format(**_date_parts(day, words))
+
+
+def _date_parts(day: dt.date, words: dict[str, Any]) -> dict[str, Any]:
+    months = words.get("months")
+    return {"year": day.year, "month": day.month, "day": day.day,
+            "weekday": words["weekdays"][day.weekday()],
+            "month_name": months[day.month - 1] if months else day.month}
+
+
+def short_date(day: dt.date, lang: str) -> str:
+    words = notice_template(lang)
+    return words["short_date"].format(**_date_parts(day, words))
+
+
+def _span(start: dt.date, end: dt.date, lang: str) -> str:
+    return notice_template(lang)["span"].format(start=short_date(start, lang),
+                                                end=short_date(end, lang),
+                                                days=(end - start).days + 1)
+
+
+def addressees(plan: dict[str, Any], contacts: list[dict[str, Any]], lang: str) -> str:
+    """The teams the notice goes to: every owner of a task or contact, in campaign order."""
+    from planner.phases import load_campaign
+
+    used = {item["owner"] for phase in plan["phases"] for item in phase["items"]}
+    used |= {contact["department"] for contact in contacts}
+    owners = load_campaign().owners
+    names = [names[lang] for ident, names in owners.items()
+             if ident in used and ident != SKIPPED_OWNER]
+    return notice_template(lang)["departments_separator"].join(names)
+
+
+def notice_lines(plan: dict[str, Any], contacts: list[dict[str, Any]], lang: str, *,
+                 levels: list[dict[str, str]] | None = None,
+                 procedure: list[str] | None = None, reminders: list[str] | None = None,
+                 mask_phones: bool = False) -> list[Line]:
+    """The body of the notice, section by section, in the template's order.
+
+    `levels`: rows ``{level, cases, handler, deadline}`` of the complaint level table (None:
+    the notice points to the level table issued separately; see `levels_from_policy`).
+    `procedure`: the handling steps, each "step: what it means". `reminders`: texts on
+    customer types and answer scripts (None: the template's own; see `reminders_from_playbook`).
+    """
+    words = notice_template(lang)
+    builders = {
+        "purpose": lambda: _purpose(plan, words, lang),
+        "phases": lambda: _phases(plan, words, lang),
+        "tasks": lambda: _tasks(plan, words, lang),
+        "levels": lambda: _levels(levels, words),
+        "escalation": lambda: _escalation(contacts, procedure, words, lang, mask_phones),
+        "on_floor": lambda: _on_floor(plan, contacts, words, lang),
+        "reminders": lambda: _numbered(reminders if reminders is not None
+                                       else words["reminders"]["items"]),
+        "other": lambda: _numbered(words["other"]["items"]),
+    }
+    lines: list[Line] = []
+    for index, section in enumerate(words["sections"]):
+        heading = words["heading"].format(numeral=words["numerals"][index],
+                                          heading=words[section]["heading"])
+        lines.append(Line("heading", heading))
+        lines.extend(builders[section]())
+    return lines
+
+
+def _purpose(plan: dict[str, Any], words: dict[str, Any], lang: str) -> list[Line]:
+    phases = plan["phases"]
+    start = short_date(phases[0]["start"], lang) if phases else ""
+    end = short_date(phases[-1]["end"], lang) if phases else ""
+    shop = plan.get("shop") or t("plan.no-shop-name", lang)
+    return [Line("text", _paragraph(paragraph, lang).format(shop=shop, year=plan["year"],
+                                                            start=start, end=end))
+            for paragraph in words["purpose"]["paragraphs"]]
+
+
+def _paragraph(text: str, lang: str) -> str:
+    """Folded YAML keeps a space where a line broke; Chinese text has no spaces there."""
+    return " ".join(text.split()) if lang == "en" else "".join(text.split())
+
+
+def _phases(plan: dict[str, Any], words: dict[str, Any], lang: str) -> list[Line]:
+    spec = words["phases"]
+    return [Line("entry", spec["row"].format(name=phase["name"],
+                                             focus=spec["focus"].get(phase["id"], "")),
+                 number=str(n), when=_span(phase["start"], phase["end"], lang))
+            for n, phase in enumerate(plan["phases"], 1)]
+
+
+def _tasks(plan: dict[str, Any], words: dict[str, Any], lang: str) -> list[Line]:
+    spec = words["tasks"]
+    lines = []
+    for index, phase in enumerate(plan["phases"]):
+        title = spec["phase"].format(name=phase["name"],
+                                     span=_span(phase["start"], phase["end"], lang))
+        lines.append(Line("subheading", words["subheading"].format(
+            numeral=words["numerals"][index], heading=title)))
+        if not phase["items"]:
+            lines.append(Line("text", spec["none"]))
+        for n, item in enumerate(phase["items"], 1):
+            lines.append(Line("entry", item["title"], number=str(n), owner=item["owner_name"],
+                              when=format_date(item["due"], lang)))
+    return lines
+
+
+def _levels(levels: list[dict[str, str]] | None, words: dict[str, Any]) -> list[Line]:
+    spec = words["levels"]
+    if not levels:
+        lines = [Line("text", spec["missing"])]
+    else:
+        lines = [Line("text", spec["intro"])]
+        lines += [Line("entry", spec["row"].format(level=row["level"], cases=row["cases"]),
+                       number=str(n), owner=row.get("handler", ""),
+                       when=row.get("deadline", ""))
+                  for n, row in enumerate(levels, 1)]
+    return lines + [Line("text", rule) for rule in spec["rules"]]
+
+
+def _escalation(contacts: list[dict[str, Any]], procedure: list[str] | None,
+                words: dict[str, Any], lang: str, mask_phones: bool) -> list[Line]:
+    from planner.phases import load_campaign
+
+    spec = words["escalation"]
+    lines = _numbered(spec["steps"])
+    if procedure:
+        steps = spec["arrow"].join(re.split(r"[:：]", step, maxsplit=1)[0].strip()
+                                   for step in procedure)
+        lines.append(Line("text", spec["procedure"].format(steps=steps)))
+    path = escalation_path(contacts)
+    if not path:
+        return [*lines, Line("text", spec["none"])]
+    lines.append(Line("text", spec["contacts"]))
+    owners = load_campaign().owners
+    for contact in path:
+        mobile = contact.get("mobile")
+        phones = [mask_mobile(mobile) if mask_phones else mobile, contact.get("landline")]
+        text = spec["contact"].format(name=contact["name"], role=contact.get("role") or "")
+        lines.append(Line("entry", text.rstrip(" ,　"), number=str(contact["escalation"]),
+                          owner=owners[contact["department"]][lang],
+                          when=" / ".join(p for p in phones if p)))
+    return lines
+
+
+def _on_floor(plan: dict[str, Any], contacts: list[dict[str, Any]], words: dict[str, Any],
+              lang: str) -> list[Line]:
+    spec = words["on_floor"]
+    battle = next((p for p in plan["phases"] if p["id"] == "battle"), None)
+    managers = [c for c in contacts if c["department"] == "cs-manager"]
+    lines = [Line("text", spec["intro"])]
+    if battle is None:
+        return lines
+    if not managers:
+        return [*lines, Line("text", spec["no_managers"])]
+    for n, (day, present) in enumerate(on_floor_schedule(contacts, battle["start"],
+                                                         battle["end"]), 1):
+        people = [spec["person"].format(name=c["name"], shift=label) if label else c["name"]
+                  for c, label in present]
+        lines.append(Line("entry", spec["separator"].join(people) or spec["nobody"],
+                          number=str(n), when=format_date(day, lang)))
+    return lines
+
+
+def _numbered(texts: list[str]) -> list[Line]:
+    return [Line("text", text, number=str(n)) for n, text in enumerate(texts, 1)]
+
+
+def levels_from_policy(rows: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
+    """The notice's level rows from `planner.policy.level_table` output."""
+    spec = notice_template(lang)["levels"]
+    return [{"level": spec["level"].format(level=row["level_name"],
+                                           category=row["category_name"]),
+             "cases": row["cases"], "handler": row["handler_name"],
+             "deadline": row["rule_name"]} for row in rows]
+
+
+def reminders_from_playbook(playbook: dict[str, Any], lang: str) -> list[str]:
+    """Reminder lines from `planner.playbook.load_playbook` output, plus the template's extras."""
+    spec = notice_template(lang)["reminders"]
+    lines = [spec["type"].format(**{key: entry.get(key, "") for key in
+                                    ("name", "signs", "approach", "how", "words")})
+             for entry in playbook.get("customer_types", [])]
+    if playbook.get("principles"):
+        lines.append(spec["principles"].format(
+            principles=spec["principles_separator"].join(playbook["principles"])))
+    scripts = [spec["script"].format(name=entry["name"], line=entry["lines"][0])
+               for entry in playbook.get("scripts", []) if entry.get("lines")]
+    if scripts:
+        lines.append(spec["scripts"].format(scripts=spec["script_separator"].join(scripts)))
+    return lines + list(spec["extra"])
+
+
+def notice_title(plan: dict[str, Any], lang: str) -> str:
+    return notice_template(lang)["title"].format(year=plan["year"])
+
+
+def closing_lines(lang: str, issuer: str | None, issued: dt.date) -> list[str]:
+    spec = notice_template(lang)["closing"]
+    who = spec["issuer"].format(issuer=issuer) if issuer else spec["no_issuer"]
+    return [who, spec["date"].format(**_date_parts(issued, notice_template(lang)))]
+
+
+# --- laying it out ---------------------------------------------------------------------------
+
+
+def notice_table(lines: list[Line], lang: str, *, title: str, to: str,
+                 closing: list[str]) -> Any:
+    """The notice sheet: title and addressees above the header, one row per line below."""
+    from planner.export.xlsx import Column, Style, Table, rows_for_height
+
+    words = notice_template(lang)
+    columns = [Column(name, width=width) for name, width in zip(words["columns"], WIDTHS,
+                                                                strict=True)]
+    wide = sum(WIDTHS[1:])
+    heights = {1: 34.0, 2: _height(rows_for_height(to, sum(WIDTHS)))}
+    merged = ["A1:D1", "A2:D2"]
+    first = 4  # title, addressees, header
+    for offset, line in enumerate(lines):
+        row = first + offset
+        if line.kind in ("heading", "subheading", "text"):
+            merged.append(f"B{row}:D{row}")
+            count = rows_for_height(line.text, wide)
+        else:
+            count = max(rows_for_height(line.text, WIDTHS[1]),
+                        rows_for_height(line.owner, WIDTHS[2]),
+                        rows_for_height(line.when, WIDTHS[3]))
+        heights[row] = _height(count, extra=4 if line.kind == "heading" else 0)
+    closing_start = first + len(lines) + 1
+    for offset in range(len(closing)):
+        merged.append(f"B{closing_start + offset}:D{closing_start + offset}")
+
+    def rows(ws: Any) -> Any:
+        styles = {
+            "heading": Style(bold=True, size=12, fill="F2F2F2", border=True, wrap=True,
+                             vertical="center"),
+            "subheading": Style(bold=True, border=True, wrap=True, vertical="center"),
+            "text": Style(border=True, wrap=True),
+            "entry": Style(border=True, wrap=True),
+        }
+        number = Style(border=True, horizontal="center")
+        for line in lines:
+            style = styles[line.kind]
+            yield [number.cell(ws, line.number), style.cell(ws, line.text),
+                   style.cell(ws, line.owner), style.cell(ws, line.when)]
+        yield []
+        right = Style(horizontal="right")
+        for text in closing:
+            yield [None, right.cell(ws, text)]
+
+    def preamble(ws: Any) -> list[list[Any]]:
+        big = Style(bold=True, size=16, horizontal="center", vertical="center", wrap=True)
+        return [[big.cell(ws, title)], [Style(wrap=True, vertical="center").cell(ws, to)]]
+
+    return Table(title=words["sheet"], columns=columns, rows=rows, total=len(lines),
+                 page_title=None, preamble=preamble, merged=merged, row_heights=heights,
+                 grid=False)
+
+
+def _height(lines: int, extra: float = 0) -> float:
+    from planner.export.xlsx import line_height
+
+    return line_height(lines) + extra
+
+
+def write_notice_workbook(target: Path, plan: dict[str, Any], contacts: list[dict[str, Any]],
+                          lang: str, *, issuer: str | None, issued: dt.date,
+                          levels: list[dict[str, str]] | None = None,
+                          procedure: list[str] | None = None,
+                          reminders: list[str] | None = None, mask_phones: bool = False,
+                          force: bool = False) -> Path:
+    """Write the notice workbook: the notice, then the roster as the second sheet."""
+    from planner.export.roster import roster_table, roster_title
+    from planner.export.xlsx import building, save_workbook, write_table
+
+    title = notice_title(plan, lang)
+    lines = notice_lines(plan, contacts, lang, levels=levels, procedure=procedure,
+                         reminders=reminders, mask_phones=mask_phones)
+    to = notice_template(lang)["to"].format(departments=addressees(plan, contacts, lang))
+    roster_name = roster_title(lang, shop=plan.get("shop"), year=plan["year"])
+    with building(title, subject=plan.get("shop"), lang=lang) as wb:
+        write_table(wb, notice_table(lines, lang, title=title, to=to,
+                                     closing=closing_lines(lang, issuer, issued)))
+        write_table(wb, roster_table(contacts, lang, title=roster_name,
+                                     mask_phones=mask_phones))
+        return save_workbook(wb, target, force=force)

@@ -1,0 +1,67 @@
+"""The contact roster workbook (联络表): one row per contact, phones as text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from planner.export.xlsx import Column, Table, building, save_workbook, write_table
+from planner.i18n import t
+from planner.roster import FIELDS, mask_mobile, sorted_contacts
+
+_COLUMNS = {
+    "department": {"max_width": 22},
+    "name": {},
+    "role": {"max_width": 20},
+    "mobile": {"text": True, "width": 14},
+    "landline": {"text": True, "width": 19},
+    "im": {"max_width": 20},
+    "email": {"max_width": 28},
+    "shift": {"max_width": 30},
+    "escalation": {"width": 11},
+    "backup": {"max_width": 16},
+}
+
+
+def roster_columns(lang: str) -> list[Column]:
+    return [Column(t(f"roster.header.{field}", lang), **_COLUMNS[field]) for field in FIELDS]
+
+
+def roster_rows(contacts: list[dict[str, Any]], lang: str, *, mask_phones: bool = False
+                ) -> Iterator[list[Any]]:
+    """Rows in `FIELDS` order, department names in `lang`, mobiles masked if asked."""
+    from planner.phases import load_campaign
+
+    owners = load_campaign().owners
+    for contact in contacts:
+        row = [contact.get(field) for field in FIELDS]
+        row[0] = owners[contact["department"]][lang] if contact["department"] in owners \
+            else contact["department"]
+        if mask_phones:
+            row[FIELDS.index("mobile")] = mask_mobile(contact.get("mobile"))
+        yield row
+
+
+def roster_table(contacts: list[dict[str, Any]], lang: str, *, title: str,
+                 mask_phones: bool = False) -> Table:
+    ordered = sorted_contacts(contacts)
+    return Table(title=t("export.sheet.roster", lang), columns=roster_columns(lang),
+                 rows=roster_rows(ordered, lang, mask_phones=mask_phones), total=len(ordered),
+                 landscape=True, freeze_columns=2, page_title=title)
+
+
+def roster_title(lang: str, *, shop: str | None, year: int) -> str:
+    return t("export.title.roster", lang, shop=shop or t("plan.no-shop-name", lang), year=year)
+
+
+def write_roster_workbook(target: Path, contacts: list[dict[str, Any]], lang: str, *,
+                          shop: str | None, year: int, mask_phones: bool = False,
+                          force: bool = False, progress: Callable[[int], None] | None = None
+                          ) -> Path:
+    """Write the roster workbook to `target` (atomically; refuses to overwrite without force)."""
+    title = roster_title(lang, shop=shop, year=year)
+    with building(title, lang=lang) as wb:
+        write_table(wb, roster_table(contacts, lang, title=title, mask_phones=mask_phones),
+                    progress)
+        return save_workbook(wb, target, force=force)

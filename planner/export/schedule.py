@@ -1,0 +1,123 @@
+"""The schedule workbook: a Gantt view of the plan, one column per campaign day.
+
+Each phase gets a band row in its own colour, each item a row with its phase window tinted and
+its due day marked. Weekend columns are shaded, and March 15 stands out in the header.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from planner.i18n import t
+
+# Per phase: (band on workdays, band on weekends, due-day marker).
+PHASE_COLOURS = {
+    "prepare": ("DDEBF7", "BDD7EE", "2F75B5"),
+    "battle": ("FCE4D6", "F8CBAD", "C65911"),
+    "aftermath": ("E2EFDA", "C6E0B4", "548235"),
+}
+OTHER_COLOURS = ("EDEDED", "D9D9D9", "595959")
+WEEKEND = "EDEDED"
+CONSUMER_DAY_FILL = "FFC7CE"
+CONSUMER_DAY_FONT = "9C0006"
+DAY_WIDTH = 4.6
+LEAD_COLUMNS = ("id", "title", "owner", "due")
+
+
+def campaign_days(plan: dict[str, Any]) -> list[dt.date]:
+    phases = plan["phases"]
+    if not phases:
+        return []
+    first, last = phases[0]["start"], phases[-1]["end"]
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def day_header(day: dt.date, lang: str) -> str:
+    weekday = t("export.weekdays", lang).split("|")[day.weekday()]
+    return f"{day.month}/{day.day}\n{weekday}"
+
+
+def schedule_title(plan: dict[str, Any], lang: str) -> str:
+    shop = plan.get("shop") or t("plan.no-shop-name", lang)
+    return t("export.title.schedule", lang, shop=shop, year=plan["year"])
+
+
+def schedule_table(plan: dict[str, Any], lang: str, title: str) -> Any:
+    from planner.export.xlsx import HEADER, Column, Style, Table
+
+    days = campaign_days(plan)
+    columns = [
+        Column(t("export.checklist.id", lang), text=True, max_width=32),
+        Column(t("export.checklist.title", lang), max_width=34, wrap=True),
+        Column(t("export.checklist.owner", lang), max_width=16, wrap=True),
+        Column(t("export.checklist.due", lang), text=True, width=11),
+        *(Column(day_header(day, lang), width=DAY_WIDTH) for day in days),
+    ]
+    lead = len(LEAD_COLUMNS)
+    header_styles = {}
+    for i, day in enumerate(days, lead):
+        if (day.month, day.day) == (3, 15):
+            header_styles[i] = Style(bold=True, fill=CONSUMER_DAY_FILL, color=CONSUMER_DAY_FONT,
+                                     wrap=True, horizontal="center", border=True)
+        elif day.weekday() >= 5:
+            header_styles[i] = Style(bold=True, fill="D9D9D9", wrap=True, horizontal="center",
+                                     border=True)
+        else:
+            header_styles[i] = HEADER
+    count = sum(len(phase["items"]) + 1 for phase in plan["phases"])
+    legend = t("export.schedule.legend", lang)
+    return Table(title=t("export.sheet.schedule", lang), columns=columns,
+                 rows=lambda ws: _rows(ws, plan, days, lang), total=count, landscape=True,
+                 freeze_columns=lead, page_title=f"{title}    {legend}",
+                 header_styles=header_styles, header_height=30)
+
+
+def _rows(ws: Any, plan: dict[str, Any], days: list[dt.date], lang: str
+          ) -> Iterator[list[Any]]:
+    from planner.export.xlsx import Style
+
+    weekend = Style(fill=WEEKEND)
+
+    def cell(style: Style, value: Any = None) -> Any:
+        return style.cell(ws, value)
+
+    def outside(day: dt.date) -> Any:
+        return cell(weekend) if day.weekday() >= 5 else None
+
+    for phase in plan["phases"]:
+        band, weekend_band, marker = PHASE_COLOURS.get(phase["id"], OTHER_COLOURS)
+        span = t("export.schedule.span", lang, start=phase["start"].isoformat(),
+                 end=phase["end"].isoformat(), days=(phase["end"] - phase["start"]).days + 1)
+        strong = Style(bold=True, fill=marker, color="FFFFFF")
+        heading = Style(bold=True, fill=band)
+        yield [cell(heading, phase["name"]), cell(heading, span), cell(heading),
+               cell(heading),
+               *(cell(strong) if phase["start"] <= day <= phase["end"]
+                 else outside(day) for day in days)]
+        for item in phase["items"]:
+            due = item["due"]
+            mark = "✓" if item.get("status") in ("done", "skipped") else "◆"
+            row: list[Any] = [item["id"], item["title"], item["owner_name"], due.isoformat()]
+            for day in days:
+                if day == due:
+                    row.append(cell(Style(bold=True, fill=marker, color="FFFFFF",
+                                          horizontal="center", vertical="center"), mark))
+                elif phase["start"] <= day <= phase["end"]:
+                    row.append(cell(Style(fill=weekend_band if day.weekday() >= 5 else band)))
+                else:
+                    row.append(outside(day))
+            yield row
+
+
+def write_schedule_workbook(target: Path, plan: dict[str, Any], lang: str, *,
+                            force: bool = False) -> Path:
+    """Write the Gantt schedule of `plan` to `target`."""
+    from planner.export.xlsx import building, save_workbook, write_table
+
+    title = schedule_title(plan, lang)
+    with building(title, lang=lang) as wb:
+        write_table(wb, schedule_table(plan, lang, title))
+        return save_workbook(wb, target, force=force)

@@ -1,0 +1,405 @@
+"""Writing .xlsx workbooks: one safe door for every value, and a streaming table writer.
+
+Every workbook is written in openpyxl's write-only mode, so memory stays flat however many rows
+arrive. That mode has rules the writer below respects: column widths, freeze panes and row
+heights must be known before the first row is appended, so the writer looks at the first rows
+(a bounded sample) to fit the columns, then streams the rest.
+
+User text is untrusted. `safe` is the only place where a value is turned into cell content; it
+makes sure text never becomes a formula or an error cell, strips the control characters that
+Excel cannot store, and refuses text longer than a cell can hold.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from copy import copy
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import chain, islice
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from planner.errors import PlannerError
+from planner.fsutil import atomic_path
+
+MAX_CELL_CHARS = 32_767
+CREATOR = "planner315"
+A4 = "9"
+# Characters Excel cannot store at all (openpyxl raises IllegalCharacterError on them).
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# First characters that make Excel, LibreOffice or openpyxl read text as a formula ('=', '+',
+# '-', '@', tab, CR or LF before one) or as an error code ('#N/A', '#DIV/0!', ...).
+_LITERAL_START = frozenset("=+-@\t\r\n#")
+_NATIVE = (int, float, Decimal, dt.date, dt.time, dt.timedelta)
+SAMPLE_ROWS = 200
+PROGRESS_MIN_ROWS = 5_000
+PROGRESS_STEP = 1_000
+
+FONT = "Calibri"
+HEADER_FILL = "D9E1F2"
+THIN = Side(style="thin", color="A6A6A6")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def safe(value: Any, ws: Any, cell: Cell | None = None) -> Any:
+    """What to append for `value`: the value, or a cell holding it as literal text.
+
+    `cell`, when given, is a styled cell to put the value in (it may be reused row after row:
+    write-only sheets serialise a row before the next one is appended). Text that Excel could
+    read as a formula or an error code is stored with type "s" and a quote prefix, so that
+    neither opening the file nor editing the cell later turns it into a formula.
+    """
+    if type(value) is str:
+        if _ILLEGAL.search(value) is not None:
+            value = _ILLEGAL.sub("", value)
+        if "\r" in value:  # XML readers turn a stored CR into LF anyway: say so up front
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        if len(value) > MAX_CELL_CHARS:
+            raise PlannerError("error.xlsx-cell-too-long", length=len(value),
+                               limit=MAX_CELL_CHARS)
+        if value and value[0] in _LITERAL_START:
+            return _literal(value, ws, cell)
+    elif isinstance(value, Cell):
+        return value
+    elif isinstance(value, dt.datetime) and value.tzinfo is not None:
+        # Excel has no time zones: store the wall-clock time in Shanghai.
+        from planner.clock import to_shanghai
+
+        value = to_shanghai(value).replace(tzinfo=None)
+    elif value is not None and not isinstance(value, _NATIVE):
+        return safe(str(value), ws, cell)
+    if cell is None:
+        return value
+    cell.value = value
+    return cell
+
+
+def _literal(text: str, ws: Any, template: Cell | None) -> Cell:
+    cell = WriteOnlyCell(ws)
+    if template is not None and template.has_style:
+        cell._style = copy(template._style)  # the reused cell keeps its own style untouched
+    cell.value = text  # openpyxl takes "=..." for a formula and "#N/A" for an error here,
+    cell.data_type = "s"  # so the type is set back to text afterwards
+    cell.quotePrefix = True
+    return cell
+
+
+@dataclass(frozen=True)
+class Style:
+    """The look of a cell; `apply` gives it to a write-only cell."""
+
+    bold: bool = False
+    size: float = 11
+    color: str | None = None
+    fill: str | None = None
+    wrap: bool = False
+    horizontal: str | None = None
+    vertical: str = "top"
+    border: bool = False
+    text: bool = False  # number format "@": what a user types stays text
+
+    def apply(self, cell: Cell) -> Cell:
+        cell.font = Font(name=FONT, size=self.size, bold=self.bold, color=self.color)
+        if self.fill:
+            cell.fill = PatternFill("solid", fgColor=self.fill)
+        cell.alignment = Alignment(wrap_text=self.wrap, horizontal=self.horizontal,
+                                   vertical=self.vertical)
+        if self.border:
+            cell.border = BORDER
+        if self.text:
+            cell.number_format = "@"
+        return cell
+
+    def cell(self, ws: Any, value: Any = None) -> Any:
+        """A new cell with this style holding `value` (through `safe`)."""
+        return safe(value, ws, self.apply(WriteOnlyCell(ws)))
+
+
+HEADER = Style(bold=True, fill=HEADER_FILL, wrap=True, horizontal="center", vertical="center",
+               border=True)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table sheet."""
+
+    header: str
+    width: float | None = None  # None: fitted to the header and the first rows
+    # Number format "@" on the column, so that what people type into it stays text (ids,
+    # phones, dates). Written values keep their own type whatever the format.
+    text: bool = False
+    # People are expected to edit the written cells too: each cell gets the column's format,
+    # so that retyping a value keeps it text. Costs time per cell: for small sheets.
+    edit: bool = False
+    wrap: bool = False
+    max_width: float = 50
+    min_width: float = 6
+
+
+@dataclass
+class Table:
+    """A sheet to stream: columns, rows, and what goes around them."""
+
+    title: str
+    columns: Sequence[Column]
+    # The rows, or a function of the new sheet giving them (to build styled cells).
+    rows: Iterable[Sequence[Any]] | Callable[[Any], Iterable[Sequence[Any]]]
+    total: int | None = None  # row count when known (for the progress bar)
+    landscape: bool = False
+    freeze_columns: int = 0
+    page_title: str | None = None  # printed at the top of every page
+    # Rows above the header, or a function of the new sheet giving them.
+    preamble: list[list[Any]] | Callable[[Any], list[list[Any]]] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+    row_heights: dict[int, float] = field(default_factory=dict)
+    header_height: float | None = None
+    column_styles: dict[int, Style] = field(default_factory=dict)  # 0-based column index
+    header_styles: dict[int, Style] = field(default_factory=dict)
+    grid: bool = True  # print grid lines (cheaper than a border on every cell)
+    setup: Callable[[Any, int], None] | None = None  # (ws, header row) before any row
+
+
+def display_width(text: str) -> int:
+    """Columns `text` needs on screen: wide (Chinese) characters count double."""
+    widest = 0
+    for line in text.split("\n"):
+        width = 0
+        for char in line:
+            width += 2 if ord(char) > 0x1100 and unicodedata.east_asian_width(char) in "WF" else 1
+        widest = max(widest, width)
+    return widest
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, Cell):
+        value = value.value
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def fit_width(column: Column, sample: Sequence[Sequence[Any]], index: int) -> float:
+    """A width that shows the header and the sampled values, within the column's bounds."""
+    if column.width is not None:
+        return column.width
+    widest = max([display_width(column.header) + 2]
+                 + [display_width(_cell_text(row[index])) + 2
+                    for row in sample if index < len(row)])
+    return float(min(max(widest, column.min_width), column.max_width))
+
+
+# Latin letters are narrower than the digit '0' that column widths are measured in.
+_NARROW = 0.9
+
+
+def _text_units(text: str) -> float:
+    return sum(2.0 if ord(char) > 0x1100 and unicodedata.east_asian_width(char) in "WF"
+               else _NARROW for char in text)
+
+
+_TOKENS = re.compile(r"[^\s\u1100-\uffff]+\s*|\s+|.")
+
+
+def rows_for_height(text: str, width: float) -> int:
+    """How many lines `text` takes when wrapped in a column `width` wide.
+
+    Words break at spaces, Chinese text between any two characters, as spreadsheets do.
+    """
+    usable = max(width - 1.5, 1.0)
+    count = 0
+    for line in text.split("\n"):
+        lines, used = 1, 0.0
+        for token in _TOKENS.findall(line):
+            size = _text_units(token.rstrip()) if token.strip() else 0
+            if used and used + size > usable:
+                lines, used = lines + 1, 0.0
+            if size > usable:  # a word longer than the column is cut over several lines
+                lines += int(size // usable)
+                size %= usable
+            used += size + _NARROW * (len(token) - len(token.rstrip()))
+        count += lines
+    return count
+
+
+def new_workbook(title: str, *, subject: str | None = None, lang: str = "en") -> Workbook:
+    wb = Workbook(write_only=True)
+    props = wb.properties
+    props.title = _ILLEGAL.sub("", title) or None
+    props.subject = subject
+    props.creator = CREATOR
+    props.lastModifiedBy = CREATOR
+    props.language = "zh-CN" if lang == "zh" else "en"
+    return wb
+
+
+@contextlib.contextmanager
+def building(title: str, *, subject: str | None = None, lang: str = "en"
+             ) -> Iterator[Workbook]:
+    """A new write-only workbook that is closed properly if building it fails.
+
+    A write-only sheet streams into a temporary file; left half-written, it would complain
+    when garbage-collected after that file is gone.
+    """
+    wb = new_workbook(title, subject=subject, lang=lang)
+    try:
+        yield wb
+    except BaseException:
+        discard(wb)
+        raise
+
+
+def discard(wb: Workbook) -> None:
+    for ws in wb.worksheets:
+        with contextlib.suppress(Exception):
+            ws.close()
+
+
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(text: str) -> str:
+    """A valid sheet name: no []:*?/\\, at most 31 characters, never empty."""
+    return (_SHEET_BAD.sub("_", _ILLEGAL.sub("", text)).strip("'") or "Sheet")[:31]
+
+
+def write_table(wb: Workbook, table: Table,
+                progress: Callable[[int], None] | None = None) -> int:
+    """Stream `table` into a new sheet of `wb`; returns the number of data rows written."""
+    ws = wb.create_sheet(title=sheet_title(table.title))
+    rows = iter(table.rows(ws) if callable(table.rows) else table.rows)
+    sample = list(islice(rows, SAMPLE_ROWS))
+    preamble = table.preamble(ws) if callable(table.preamble) else table.preamble
+    header_row = len(preamble) + 1
+    columns = table.columns
+    widths = [fit_width(column, sample, i) for i, column in enumerate(columns)]
+    styles = _column_styles(table, widths)
+    for i, width in enumerate(widths, 1):
+        dimension = ws.column_dimensions[get_column_letter(i)]
+        dimension.width = width
+        if columns[i - 1].text:
+            dimension.number_format = "@"  # new cells typed in this column stay text
+    heights = _sample_heights(sample, widths, styles, header_row + 1)
+    heights.update(table.row_heights)
+    for row, height in heights.items():
+        ws.row_dimensions[row].height = height
+    header_lines = max(rows_for_height(column.header, width)
+                       for column, width in zip(columns, widths, strict=True))
+    header_height = table.header_height or (line_height(header_lines)
+                                            if header_lines > 1 else None)
+    if header_height:
+        ws.row_dimensions[header_row].height = header_height
+    ws.freeze_panes = f"{get_column_letter(table.freeze_columns + 1)}{header_row + 1}"
+    _print_setup(ws, table, header_row)
+    for range_ in table.merged:
+        ws.merged_cells.add(range_)
+    if table.setup is not None:
+        table.setup(ws, header_row)
+    for values in preamble:
+        ws.append([safe(value, ws) for value in values])
+    ws.append([table.header_styles.get(i, HEADER).cell(ws, column.header)
+               for i, column in enumerate(columns)])
+    reused = {i: style.apply(WriteOnlyCell(ws)) for i, style in styles.items()}
+    count = 0
+    try:
+        for count, values in enumerate(chain(sample, rows), 1):
+            ws.append([safe(value, ws, reused.get(i)) for i, value in enumerate(values)])
+            if progress is not None and count % PROGRESS_STEP == 0:
+                progress(PROGRESS_STEP)
+    except PlannerError as err:
+        raise err.located(field=f"{ws.title}!{header_row + count}") from None
+    if progress is not None:
+        progress(count % PROGRESS_STEP)
+    last = get_column_letter(len(columns))
+    ws.auto_filter.ref = f"A{header_row}:{last}{header_row + max(count, 1)}"
+    return count
+
+
+def _sample_heights(sample: Sequence[Sequence[Any]], widths: list[float],
+                    styles: dict[int, Style], first_row: int) -> dict[int, float]:
+    """Heights for the sampled rows whose wrapped text needs more than one line.
+
+    Not every spreadsheet program grows a row to fit wrapped text when it opens a file, so
+    the rows known before writing get their height; later rows are left to the program.
+    """
+    wrapped = [i for i, style in styles.items() if style.wrap and i < len(widths)]
+    heights = {}
+    for offset, row in enumerate(sample):
+        lines = max([rows_for_height(_cell_text(row[i]), widths[i])
+                     for i in wrapped if i < len(row)] or [1])
+        if lines > 1:
+            heights[first_row + offset] = line_height(lines)
+    return heights
+
+
+def line_height(lines: int, size: float = 11) -> float:
+    """Points a row needs for `lines` lines of text at font `size`."""
+    return round(lines * size * 1.36 + 3, 1)
+
+
+def _column_styles(table: Table, widths: list[float]) -> dict[int, Style]:
+    """Styles for the data cells of each column that needs one (text format or wrapping)."""
+    styles = dict(table.column_styles)
+    for i, column in enumerate(table.columns):
+        wrap = column.wrap or (column.width is None and widths[i] >= column.max_width)
+        if i not in styles and (column.edit or wrap):
+            styles[i] = Style(text=column.text and column.edit, wrap=wrap)
+    return styles
+
+
+def _print_setup(ws: Any, table: Table, header_row: int) -> None:
+    """A4, fit to the page width, the header row repeated on every printed page."""
+    ws.page_setup.paperSize = A4
+    ws.page_setup.orientation = "landscape" if table.landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.print_options.gridLines = table.grid
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    if table.page_title:
+        ws.oddHeader.center.text = _header_text(table.page_title)
+        ws.oddHeader.center.size = 9
+    ws.oddFooter.center.text = "&P / &N"
+    ws.oddFooter.center.size = 9
+
+
+def _header_text(text: str) -> str:
+    # '&' starts a code in page headers; a literal one is written '&&'.
+    return _ILLEGAL.sub("", text).replace("&", "&&")[:200]
+
+
+def save_workbook(wb: Workbook, target: Path, *, force: bool = False) -> Path:
+    """Write `wb` to a temporary file beside `target`, then rename it over `target`."""
+    target = Path(target)
+    with atomic_path(target, force=force) as temp:
+        wb.save(temp)
+    return target
+
+
+@contextlib.contextmanager
+def progress_bar(total: int | None, label: str) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr for long exports, only when stderr is a terminal."""
+    if total is None or total < PROGRESS_MIN_ROWS or not sys.stderr.isatty():
+        yield None
+        return
+    import click
+
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update

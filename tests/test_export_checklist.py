@@ -1,0 +1,179 @@
+"""The checklist workbook: layout, status dropdown, check-off state, and reading an edited
+file back (`read_checklist`)."""
+
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from planner.errors import PlannerError
+from planner.export.checklist import parse_date, read_checklist, write_checklist_workbook
+from planner.plan import build_plan
+
+
+def small_plan(lang="zh"):
+    return build_plan(size="small", year=2027, lang=lang)
+
+
+def item_ids(plan):
+    return [item["id"] for phase in plan["phases"] for item in phase["items"]]
+
+
+@pytest.fixture
+def exported(tmp_path):
+    plan = small_plan()
+    path = write_checklist_workbook(tmp_path / "c.xlsx", plan, "zh")
+    return path, plan
+
+
+def edit(path, changes):
+    """Change cells the way a user would in Excel: {(row, column letter): value}."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    for (row, column), value in changes.items():
+        ws[f"{column}{row}"] = value
+    wb.save(path)
+
+
+def test_layout_and_dropdown(exported):
+    path, plan = exported
+    count = len(item_ids(plan))
+    ws = openpyxl.load_workbook(path)["检查表"]
+    assert [c.value for c in ws[1]] == ["编号", "阶段", "类别", "负责人", "截止日期", "事项",
+                                        "状态", "确认人", "确认日期", "备注"]
+    assert all(c.font.b and c.fill.fgColor.rgb.endswith("D9E1F2") for c in ws[1])
+    assert ws.freeze_panes == "B2"
+    assert ws.auto_filter.ref == f"A1:J{count + 1}"
+    assert (ws.page_setup.paperSize, ws.page_setup.orientation) == (9, "landscape")
+    assert ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$1:$1"
+    [validation] = ws.data_validations.dataValidation
+    assert validation.type == "list"
+    assert validation.formula1 == '"未完成,已完成,不适用"'
+    assert str(validation.sqref) == f"G2:G{count + 1}"
+    first = plan["phases"][0]["items"][0]
+    assert ws["A2"].value == first["id"] and ws["A2"].number_format == "@"
+    assert ws["E2"].value == first["due"].isoformat() and ws["E2"].number_format == "@"
+    assert ws["G2"].value == "未完成"
+    assert ws["I2"].number_format == "@"  # the date column is text before anyone types
+    assert ws.column_dimensions["F"].width >= 20  # Chinese titles count double
+
+
+def test_english_statuses_and_item_state(tmp_path):
+    plan = small_plan("en")
+    items = plan["phases"][0]["items"]
+    items[0].update(status="done", by="Wang", at="2027-03-09T10:00:00+08:00", note="=ok")
+    items[1].update(status="skipped", by="Li", at="2027-03-10T09:00:00+08:00", note=None)
+    path = write_checklist_workbook(tmp_path / "c.xlsx", plan, "en")
+    ws = openpyxl.load_workbook(path).active
+    assert ws.data_validations.dataValidation[0].formula1 == '"open,done,skipped"'
+    assert [ws[f"{c}2"].value for c in "GHIJ"] == ["done", "Wang", "2027-03-09", "=ok"]
+    assert ws["J2"].data_type == "s"
+    assert ws["G3"].value == "skipped" and ws["G4"].value == "open"
+
+
+def test_read_back_round_trip(exported):
+    path, plan = exported
+    ids = item_ids(plan)
+    edit(path, {
+        (2, "G"): "已完成", (2, "H"): "王芳", (2, "I"): dt.datetime(2027, 3, 9),
+        (3, "G"): "skipped", (3, "I"): 46455,  # a serial number: 2027-03-09
+        (4, "G"): " Done ", (4, "I"): "2027/3/10", (4, "J"): "备注 =1",
+        (5, "G"): "不适用", (5, "I"): "2027年3月11日",
+        (6, "G"): None,
+    })
+    rows = read_checklist(path, "zh", valid_ids=ids)
+    assert len(rows) == len(ids)
+    by_id = {row["id"]: row for row in rows}
+    assert by_id[ids[0]] == {"row": 2, "id": ids[0], "status": "done", "by": "王芳",
+                             "date": dt.date(2027, 3, 9), "note": None}
+    assert by_id[ids[1]]["status"] == "skipped"
+    assert by_id[ids[1]]["date"] == dt.date(2027, 3, 9)
+    assert by_id[ids[2]]["status"] == "done" and by_id[ids[2]]["note"] == "备注 =1"
+    assert by_id[ids[2]]["date"] == dt.date(2027, 3, 10)
+    assert by_id[ids[3]]["status"] == "skipped"
+    assert by_id[ids[3]]["date"] == dt.date(2027, 3, 11)
+    assert by_id[ids[4]]["status"] == "open"
+
+
+def test_ids_are_normalised(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["ID", "Status", "Date"])
+    ws.append(["  Prepare.Plan.Kickoff ", "done", None])
+    ws.append([123.0, "open", None])
+    wb.save(tmp_path / "x.xlsx")
+    rows = read_checklist(tmp_path / "x.xlsx")
+    assert [row["id"] for row in rows] == ["prepare.plan.kickoff", "123"]
+
+
+def test_every_bad_row_is_named_and_nothing_returned(exported):
+    path, plan = exported
+    ids = item_ids(plan)
+    edit(path, {
+        (2, "G"): "完成了",           # unknown status
+        (3, "I"): "2027-13-01",       # malformed date
+        (4, "I"): "下周",              # malformed date
+        (5, "A"): "prepare.nothing",  # unknown id
+        (6, "A"): ids[0],             # repeats row 2
+        (7, "A"): None,               # no id, other cells filled
+        (8, "I"): 5,                  # a serial number that is no plausible date
+    })
+    with pytest.raises(PlannerError) as caught:
+        read_checklist(path, "en", valid_ids=ids)
+    error = caught.value
+    assert error.key == "error.checklist-bad-rows"
+    assert error.params["bad_rows"] == [2, 3, 4, 5, 6, 7, 8]
+    message = error.render("en")
+    for part in ("row 2: unknown status '完成了'", "row 3: cannot read the date '2027-13-01'",
+                 "row 5: unknown ID prepare.nothing", f"row 6: ID {ids[0]} repeats row 2",
+                 "row 7: no ID", "7 bad rows"):
+        assert part in message
+    assert error.file == str(path)
+
+
+def test_unknown_ids_pass_without_a_set(exported):
+    path, _plan = exported
+    edit(path, {(2, "A"): "custom.item"})
+    assert read_checklist(path)[0]["id"] == "custom.item"
+
+
+def test_not_a_checklist(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["a", "b"])
+    wb.save(tmp_path / "x.xlsx")
+    with pytest.raises(PlannerError) as caught:
+        read_checklist(tmp_path / "x.xlsx")
+    assert caught.value.key == "error.checklist-not-export"
+    with pytest.raises(PlannerError):
+        read_checklist(tmp_path / "missing.xlsx")
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, None), ("", None), ("  ", None), (dt.date(2027, 3, 1), dt.date(2027, 3, 1)),
+    (dt.datetime(2027, 3, 1, 12), dt.date(2027, 3, 1)), (46447, dt.date(2027, 3, 1)),
+    (46447.5, dt.date(2027, 3, 1)), ("46447", dt.date(2027, 3, 1)),
+    ("2027-03-01", dt.date(2027, 3, 1)), ("2027/3/1", dt.date(2027, 3, 1)),
+    ("2027.03.01", dt.date(2027, 3, 1)), ("2027年3月1日", dt.date(2027, 3, 1)),
+    ("2027-03-01 10:30", dt.date(2027, 3, 1)), ("２０２７-０３-０１", dt.date(2027, 3, 1)),
+])
+def test_parse_date(value, expected):
+    assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize("value", ["03-01", "2027-02-30", "tomorrow", 12, -1, True])
+def test_parse_date_rejects(value):
+    with pytest.raises(ValueError):
+        parse_date(value)
+
+
+def test_cli_export_checklist_shows_store_state(run, shop_file, tmp_path):
+    shop_file("name: 小店\nsize: small\nlang: zh\n")
+    ids = item_ids(small_plan())
+    done = run("check", ids[0], "--by", "王芳", "--at", "2026-03-09")
+    if done.exit_code != 0:
+        pytest.skip("check-off command not available: " + done.output)
+    result = run("export", "checklist", "--year", "2027")
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(tmp_path / "315-2027-小店-checklist.xlsx").active
+    row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == ids[0])
+    assert row[6] == "已完成" and row[7] == "王芳" and row[8] == "2026-03-09"

@@ -1,0 +1,89 @@
+"""The schedule workbook: a Gantt chart with one column per campaign day."""
+
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from planner.export.schedule import PHASE_COLOURS, WEEKEND, write_schedule_workbook
+from planner.plan import build_plan
+
+
+@pytest.fixture
+def sheet(tmp_path):
+    plan = build_plan(size="medium", year=2027, lang="zh", shop=None)
+    plan["phases"][0]["items"][0]["status"] = "done"
+    path = write_schedule_workbook(tmp_path / "s.xlsx", plan, "zh")
+    return openpyxl.load_workbook(path)["进度表"], plan
+
+
+def fill(cell):
+    return cell.fill.fgColor.rgb[-6:] if cell.fill and cell.fill.fill_type else None
+
+
+def day_column(plan, day):
+    first = plan["phases"][0]["start"]
+    return 5 + (day - first).days
+
+
+def test_one_column_per_day_and_frozen_lead_columns(sheet):
+    ws, plan = sheet
+    first, last = plan["phases"][0]["start"], plan["phases"][-1]["end"]
+    days = (last - first).days + 1
+    header = [c.value for c in ws[1]]
+    assert header[:4] == ["编号", "事项", "负责人", "截止日期"]
+    assert len(header) == 4 + days
+    assert header[4] == f"{first.month}/{first.day}\n{'一二三四五六日'[first.weekday()]}"
+    assert ws.freeze_panes == "E2"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$1:$1"
+    rows = sum(len(p["items"]) + 1 for p in plan["phases"])
+    assert ws.auto_filter.ref == f"A1:{ws.cell(1, 4 + days).column_letter}{rows + 1}"
+    assert ws.column_dimensions["E"].width < 6
+
+
+def test_phase_bands_due_marks_and_weekends(sheet):
+    ws, plan = sheet
+    row = 2
+    for phase in plan["phases"]:
+        band, weekend_band, marker = PHASE_COLOURS[phase["id"]]
+        assert ws.cell(row, 1).value == phase["name"]
+        assert fill(ws.cell(row, day_column(plan, phase["start"]))) == marker
+        before = phase["start"] - dt.timedelta(days=1)
+        if before >= plan["phases"][0]["start"]:
+            assert fill(ws.cell(row, day_column(plan, before))) != marker
+        row += 1
+        for item in phase["items"]:
+            assert ws.cell(row, 1).value == item["id"]
+            due = ws.cell(row, day_column(plan, item["due"]))
+            assert due.value == ("✓" if item.get("status") == "done" else "◆")
+            assert fill(due) == marker
+            for day in (phase["start"], phase["end"]):
+                if day != item["due"]:
+                    expected = weekend_band if day.weekday() >= 5 else band
+                    assert fill(ws.cell(row, day_column(plan, day))) == expected
+            row += 1
+    # a weekend day outside a phase band is shaded grey, in the header too
+    aftermath = plan["phases"][-1]
+    item_row = 3
+    saturday = next(aftermath["start"] + dt.timedelta(days=n) for n in range(7)
+                    if (aftermath["start"] + dt.timedelta(days=n)).weekday() == 5)
+    assert fill(ws.cell(item_row, day_column(plan, saturday))) == WEEKEND
+    assert fill(ws.cell(1, day_column(plan, saturday))) == "D9D9D9"
+
+
+def test_march_15_stands_out(sheet):
+    ws, plan = sheet
+    column = day_column(plan, dt.date(2027, 3, 15))
+    assert ws.cell(1, column).value.startswith("3/15")
+    assert fill(ws.cell(1, column)) == "FFC7CE"
+
+
+def test_cli_schedule_in_english(run, shop_file, tmp_path):
+    shop_file("name: Shop\nsize: small\n")
+    result = run("export", "schedule", "--year", "2027", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(tmp_path / "315-2027-Shop-schedule.xlsx")
+    assert wb.sheetnames == ["Schedule"]
+    assert wb.properties.title == "Shop · 315 schedule 2027"
+    assert wb.active["E1"].value == "3/9\nTu"

@@ -1,0 +1,163 @@
+"""Untrusted text in workbooks: never a formula, never an error cell, always storable.
+
+The checks read the sheet XML inside the produced file, not only openpyxl's view of it.
+"""
+
+import datetime as dt
+import re
+import zipfile
+
+import openpyxl
+import pytest
+
+from planner.errors import PlannerError
+from planner.export import default_name, filename_safe
+from planner.export.xlsx import (
+    MAX_CELL_CHARS,
+    Column,
+    Table,
+    building,
+    display_width,
+    rows_for_height,
+    save_workbook,
+    sheet_title,
+    write_table,
+)
+
+RISKY = ["=1+1", '=HYPERLINK("http://evil.example","click")', "=cmd|' /C calc'!A0", "+1+2",
+         "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1", "#N/A", "#DIV/0!", "#REF!", "=",
+         "==", "+", "-", "@"]
+
+
+def sheet_xml(path, index=1):
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(f"xl/worksheets/sheet{index}.xml").decode("utf-8")
+
+
+def all_sheet_xml(path):
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name).decode("utf-8") for name in archive.namelist()
+                if name.startswith("xl/worksheets/sheet")}
+
+
+def cell_xml(xml, ref):
+    match = re.search(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)', xml, re.DOTALL)
+    assert match, ref
+    return match.group(0)
+
+
+def write(tmp_path, rows, columns=None, name="t.xlsx"):
+    columns = columns or [Column("value"), Column("other", text=True, edit=True)]
+    with building("test") as wb:
+        write_table(wb, Table(title="Sheet", columns=columns, rows=rows))
+        return save_workbook(wb, tmp_path / name)
+
+
+def test_risky_text_is_stored_as_literal_text(tmp_path):
+    path = write(tmp_path, [[value, value] for value in RISKY])
+    xml = sheet_xml(path)
+    assert "<f>" not in xml and "<f " not in xml
+    assert 't="e"' not in xml
+    for row in range(2, len(RISKY) + 2):
+        for column in "AB":
+            cell = cell_xml(xml, f"{column}{row}")
+            assert 't="inlineStr"' in cell, cell
+    sheet = openpyxl.load_workbook(path).active
+    for row, value in enumerate(RISKY, 2):
+        for column in (1, 2):
+            cell = sheet.cell(row, column)
+            assert cell.data_type == "s"
+            assert cell.value == value.replace("\r", "\n")  # XML keeps no bare CR
+            assert cell.quotePrefix  # Excel keeps it text even when the cell is edited
+
+
+def test_styled_column_keeps_its_style_for_risky_text(tmp_path):
+    path = write(tmp_path, [["=1", "=2"], ["ok", "00123"]])
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet["B2"].number_format == "@" and sheet["B2"].quotePrefix
+    assert sheet["B3"].number_format == "@" and not sheet["B3"].quotePrefix
+    assert sheet["B3"].value == "00123"
+
+
+def test_plain_values_keep_their_type(tmp_path):
+    path = write(tmp_path, [[12, 1.5], [dt.date(2027, 3, 15), None], ["a=b", "x-1"]])
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet["A2"].value == 12 and sheet["B2"].value == 1.5
+    assert sheet["A3"].value.date() == dt.date(2027, 3, 15)
+    assert sheet["A4"].value == "a=b" and sheet["B4"].value == "x-1"
+
+
+def test_control_characters_are_stripped_line_breaks_kept(tmp_path):
+    path = write(tmp_path, [["a\x00b\x07c\x1f", "line1\nline2\tend"]])
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet["A2"].value == "abc"
+    assert sheet["B2"].value == "line1\nline2\tend"
+
+
+def test_too_long_text_is_refused_with_location(tmp_path):
+    fits = "长" * MAX_CELL_CHARS
+    path = write(tmp_path, [[fits, None]])
+    assert openpyxl.load_workbook(path).active["A2"].value == fits
+    with pytest.raises(PlannerError) as caught:
+        write(tmp_path, [["ok", None], [None, "x" * (MAX_CELL_CHARS + 1)]], name="long.xlsx")
+    assert caught.value.key == "error.xlsx-cell-too-long"
+    assert caught.value.field == "Sheet!3"
+    assert "32767" in caught.value.render("en")
+    assert not (tmp_path / "long.xlsx").exists()
+
+
+def test_other_objects_are_written_as_text(tmp_path):
+    class Thing:
+        def __str__(self):
+            return "=thing()"
+
+    aware = dt.datetime(2027, 3, 15, 1, 0, tzinfo=dt.UTC)
+    path = write(tmp_path, [[Thing(), aware]])
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet["A2"].value == "=thing()" and sheet["A2"].data_type == "s"
+    assert sheet["B2"].value == dt.datetime(2027, 3, 15, 9, 0)  # Shanghai wall clock
+
+
+def test_cli_exports_never_hold_formulas(run, shop_file, tmp_path):
+    shop_file('name: "=HYPERLINK(\\"http://x\\")"\nsize: small\nlang: zh\n'
+              'issuer: "@evil"\ncontacts:\n'
+              '  - {department: cs-manager, name: "=1+1", mobile: "13800138000",'
+              ' role: "+cmd", shift: "-03-14 =x", escalation: 1}\n'
+              '  - {department: pr, name: "#N/A", mobile: "13900139000", im: "@im"}\n')
+    result = run("export", "all", "--year", "2027", "--today", "2027-02-01", "-o", "out")
+    assert result.exit_code == 0, result.output
+    files = sorted((tmp_path / "out").glob("*.xlsx"))
+    assert len(files) == 4
+    for path in files:
+        for name, xml in all_sheet_xml(path).items():
+            assert "<f>" not in xml and "<f " not in xml, (path.name, name)
+            assert 't="e"' not in xml, (path.name, name)
+    notice = openpyxl.load_workbook(next(p for p in files if "notice" in p.name))
+    texts = {c.value for ws in notice for row in ws.iter_rows() for c in row}
+    assert "=1+1" in texts and "#N/A" in texts
+    assert any(isinstance(t, str) and "@evil" in t for t in texts)
+
+
+def test_display_width_counts_wide_characters_double():
+    assert display_width("abc") == 3
+    assert display_width("中文ab") == 6
+    assert display_width("ａｂ") == 4  # full-width Latin
+    assert display_width("一行\n很长的一行") == 10
+
+
+def test_rows_for_height_wraps_words_and_chinese():
+    assert rows_for_height("short", 20) == 1
+    assert rows_for_height("中" * 30, 31.5) == 2
+    assert rows_for_height("a\nb\nc", 20) == 3
+    assert rows_for_height("CS supervisor/manager", 16) == 3
+
+
+def test_sheet_titles_and_file_names_are_made_safe():
+    assert sheet_title("a/b:c*d?[e]") == "a_b_c_d__e_"
+    assert len(sheet_title("x" * 40)) == 31
+    assert sheet_title("") == "Sheet"
+    assert filename_safe('示例 旗舰店/分店:"1"') == "示例_旗舰店_分店_1"
+    assert filename_safe("-rf .hidden") == "rf_.hidden"
+    assert filename_safe("../..") == "shop"
+    assert filename_safe(None) == "shop"
+    assert default_name("notice", 2027, "小店") == "315-2027-小店-notice.xlsx"
