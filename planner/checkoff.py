@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import getpass
 import os
 from dataclasses import dataclass
 
@@ -20,6 +18,8 @@ def user_name(option: str | None = None) -> str:
     name = (option or os.environ.get(USER_ENV) or "").strip()
     if name:
         return name
+    import getpass
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry, e.g. in a bare container
@@ -42,6 +42,8 @@ def validate_ids(requested: list[str], applicable: list[str], known: list[str]) 
     An unknown id gets the closest known ids as suggestions; a known id that this shop's
     plan does not include says so.
     """
+    import difflib
+
     wanted = list(dict.fromkeys(requested))
     applicable_set = set(applicable)
     for item_id in wanted:

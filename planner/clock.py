@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from zoneinfo import ZoneInfo
 
 from planner.errors import PlannerError
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+# China has kept UTC+8 without daylight saving since 1991, so a fixed offset is exact for
+# every campaign year (2000-2100) and needs no time-zone database (none on Windows).
+SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 _LOCAL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 

@@ -17,15 +17,21 @@ LANGS = ("zh", "en")
 def _messages() -> dict[str, dict[str, str]]:
     from importlib.resources import files
 
-    from planner.yamlio import parse_yaml
+    from planner.yamlio import cached, parse_yaml
 
-    merged: dict[str, dict[str, str]] = {}
     folder = files("planner.templates") / "messages"
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".yaml"):
-            text = entry.read_text(encoding="utf-8")
-            merged.update(parse_yaml(text, f"messages/{entry.name}"))
-    return merged
+    texts = {entry.name: entry.read_text(encoding="utf-8")
+             for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+             if entry.name.endswith(".yaml")}
+
+    def merge() -> dict[str, dict[str, str]]:
+        merged: dict[str, dict[str, str]] = {}
+        for name, text in texts.items():
+            merged.update(parse_yaml(text, f"messages/{name}"))
+        return merged
+
+    # one cache entry for all the files: every command needs them all
+    return cached("\0".join(f"{name}\0{text}" for name, text in texts.items()), merge)
 
 
 def t(key: str, lang: str, /, **params: Any) -> str:

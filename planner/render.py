@@ -13,8 +13,6 @@ from typing import Any
 
 from planner.i18n import t
 
-FORMATS = ("table", "json", "markdown")
-
 
 def _default(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
@@ -190,10 +188,9 @@ def status_as_table(report: dict[str, Any], lang: str) -> str:
     return "\n\n".join(blocks)
 
 
-def register_section(summary: dict[str, Any], lang: str) -> str:
+def register_section(summary: dict[str, Any], names: dict[str, str], lang: str) -> str:
     """The complaint lines of `status`: open / overdue by level, call-backs still due."""
     levels = ("urgent", "III", "II", "I")
-    names = summary.get("level_names", {})
     rows = [[names.get(level, level), summary["open"].get(level, 0),
              summary["overdue"].get(level, 0)]
             for level in levels if summary["open"].get(level)]

@@ -7,6 +7,7 @@ errors can name the file, the line and the field. Syntax errors become a `Planne
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -87,24 +88,31 @@ def _parse(text: str, name: str) -> Any:
 def parse_yaml(text: str, name: str) -> Any:
     """Parse `text`; errors name `name` and the line.
 
-    Parsed results are cached by content (see `_cache_file`): the data files are the same on
+    Parsed results are cached by content (see `cached`): the data files are the same on
     every run, and parsing them cost more than everything else a command does.
+    """
+    return cached(text, lambda: _parse(text, name))
+
+
+def cached(text: str, compute: Callable[[], Any]) -> Any:
+    """`compute()`, remembered on disk under the content of `text` (errors are not kept).
+
+    The cache lives in $PLANNER315_CACHE (empty turns it off), else
+    $XDG_CACHE_HOME/planner315, else ~/.cache/planner315.
     """
     path = _cache_file(text)
     if path is not None:
-        cached = _cache_read(path)
-        if cached is not None:
-            return cached[0]
-    data = _parse(text, name)
+        hit = _cache_read(path)
+        if hit is not None:
+            return hit[0]
+    value = compute()
     if path is not None:
-        _cache_write(path, data)
-    return data
+        _cache_write(path, value)
+    return value
 
 
 def _cache_file(text: str) -> Path | None:
-    """Where the parse of `text` is kept: $PLANNER315_CACHE (empty turns caching off), else
-    $XDG_CACHE_HOME/planner315, else ~/.cache/planner315."""
-    import hashlib
+    import zlib
 
     from planner import __version__
 
@@ -115,8 +123,11 @@ def _cache_file(text: str) -> Path | None:
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"),
                                                                 ".cache")
         folder = os.path.join(base, "planner315")
-    digest = hashlib.sha256(f"{__version__}\0{text}".encode()).hexdigest()
-    return Path(folder) / "yaml" / f"{digest}.pickle"
+    # Two independent 32-bit checksums and the length: a false hit between the few texts a
+    # shop has is out of reach, and zlib costs nothing to import (hashlib loads OpenSSL).
+    data = f"{__version__}\0{text}".encode()
+    key = f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}"
+    return Path(folder) / "yaml" / f"{key}.pickle"
 
 
 def _cache_read(path: Path) -> tuple[Any] | None:

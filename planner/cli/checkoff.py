@@ -169,7 +169,7 @@ def checkoff_status(workspace, today, lang, fmt):
     setup = _setup(workspace, lang, today)
     with open_store(setup.workspace) as store:
         report = status_report(_plan(setup), store.item_states(), setup.today)
-        extras = _status_extras(store, setup, report)
+        extras = _status_extras(store, setup, report, fmt)
     if fmt == "json":
         report["complaints"] = extras["complaints"]
         click.echo(render.to_json(report))
@@ -178,28 +178,27 @@ def checkoff_status(workspace, today, lang, fmt):
         click.echo(render.status_as_table(report, setup.lang), color=_color())
 
 
-def _status_extras(store, setup, report) -> dict:
+def _status_extras(store, setup, report, fmt) -> dict:
     """The complaint register's part of the status: open and overdue counts by level, and,
     from the aftermath on, finished complaints whose buyer has not been called back."""
     import datetime as dt
 
     from planner.clock import SHANGHAI, now
     from planner.complaints import register_summary
-    from planner.policy import load_policy
 
     # with --today, deadlines are judged as of the end of that day
     moment = (now() if setup.today == now().date()
               else dt.datetime.combine(setup.today, dt.time(23, 59, 59), tzinfo=SHANGHAI))
     aftermath = next(p for p in report["phases"] if p["id"] == "aftermath")
     summary = register_summary(store, moment, callbacks=setup.today >= aftermath["start"])
-    policy = load_policy(setup.workspace)
-    summary["level_names"] = {level: policy.level_name(level, setup.lang)
-                              for level in ("urgent", "III", "II", "I")}
     extras = {"complaints": summary}
-    if summary["open"] or summary["callback_due"]["count"]:
+    if fmt == "table" and (summary["open"] or summary["callback_due"]["count"]):
+        from planner.policy import load_policy
         from planner.render import register_section
 
-        extras["sections"] = [register_section(summary, setup.lang)]
+        policy = load_policy(setup.workspace)
+        names = {level: policy.level_name(level, setup.lang) for level in summary["open"]}
+        extras["sections"] = [register_section(summary, names, setup.lang)]
     return extras
 
 

@@ -10,7 +10,6 @@ from typing import Any
 import click
 
 from planner.i18n import resolve_lang, t
-from planner.render import FORMATS
 
 SIZES = ("small", "medium", "large")
 LANG_KEY = "planner315.lang"
@@ -69,7 +68,7 @@ class DateTimeParam(click.ParamType):
             self.fail(err.render(chosen if chosen in LANGS else current_lang()), param, ctx)
 
 
-def format_option(choices: tuple[str, ...] = FORMATS) -> Any:
+def format_option(choices: tuple[str, ...] = ("table", "json", "markdown")) -> Any:
     return click.option("--format", "-f", "fmt", type=click.Choice(choices), default="table",
                         show_default=True, help="Output format / 输出格式.")
 
