@@ -9,6 +9,7 @@ import click
 from planner.cli.options import (
     DateParam,
     DateTimeParam,
+    check_choice,
     format_option,
     lang_option,
     resolve_setup,
@@ -223,12 +224,7 @@ def checkoff_next(owner, workspace, today, lang, fmt):
     from planner.store import open_store
 
     setup = _setup(workspace, lang, today)
-    owners = load_campaign().owners
-    if owner is not None and owner not in owners:
-        from planner.i18n import t
-
-        raise click.BadParameter(t("error.unknown-choice", setup.lang, value=owner,
-                                   allowed=", ".join(owners)), param_hint="--owner")
+    check_choice(owner, load_campaign().owners, "--owner", setup.lang)
     with open_store(setup.workspace) as store:
         result = next_items(_plan(setup), store.item_states(), setup.today, owner)
     if fmt == "json":

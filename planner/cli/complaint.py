@@ -16,6 +16,7 @@ import click
 from planner.cli.options import (
     LANG_KEY,
     DateTimeParam,
+    check_choice,
     format_option,
     lang_option,
     workspace_option,
@@ -59,13 +60,6 @@ def warn_if_estimated(years: list[int], lang: str) -> None:
     if years:
         click.echo(t("warn.calendar-estimated", lang, years=", ".join(map(str, years))),
                    err=True)
-
-
-def _check_choice(value: str | None, allowed: Any, option: str, lang: str) -> None:
-    if value is not None and value not in allowed:
-        raise click.BadParameter(
-            t("error.unknown-choice", lang, value=value, allowed=", ".join(allowed)),
-            param_hint=option)
 
 
 @click.group(name="complaint")
@@ -120,8 +114,8 @@ def complaint_triage(category, vip, escalated, from_head_office, sensitive, medi
 
     setup = resolve_complaint_setup(workspace, lang)
     policy = setup.rules.policy
-    _check_choice(category, policy.categories, "--category", setup.lang)
-    _check_choice(sensitive, policy.urgent.sensitive, "--sensitive", setup.lang)
+    check_choice(category, policy.categories, "--category", setup.lang)
+    check_choice(sensitive, policy.urgent.sensitive, "--sensitive", setup.lang)
     data = triage_complaint(setup.rules, category, received or now(), setup.lang,
                             vip=vip, escalated=escalated, from_head_office=from_head_office,
                             sensitive=sensitive, media_risk=media_risk,

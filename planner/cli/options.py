@@ -68,6 +68,14 @@ class DateTimeParam(click.ParamType):
             self.fail(err.render(chosen if chosen in LANGS else current_lang()), param, ctx)
 
 
+def check_choice(value: str | None, allowed: Any, option: str, lang: str) -> None:
+    """A usage error (exit 2) listing the choices, for values whose choices come from data."""
+    if value is not None and value not in allowed:
+        raise click.BadParameter(
+            t("error.unknown-choice", lang, value=value, allowed=", ".join(allowed)),
+            param_hint=option)
+
+
 def format_option(choices: tuple[str, ...] = ("table", "json", "markdown")) -> Any:
     return click.option("--format", "-f", "fmt", type=click.Choice(choices), default="table",
                         show_default=True, help="Output format / 输出格式.")

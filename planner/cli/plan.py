@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from planner.cli.options import (
+    check_choice,
     format_option,
     lang_option,
     resolve_setup,
@@ -86,14 +87,8 @@ def checklist_command(phase, category, owner, size, year, shop_path, workspace, 
     setup = resolve_setup(shop_path=shop_path, workspace=workspace, lang=lang, size=size,
                           year=year, today=today)
     campaign = load_campaign()
-    for value, allowed, name in ((category, campaign.categories, "--category"),
-                                 (owner, campaign.owners, "--owner")):
-        if value is not None and value not in allowed:
-            from planner.i18n import t
-
-            raise click.BadParameter(
-                t("error.unknown-choice", setup.lang, value=value, allowed=", ".join(allowed)),
-                param_hint=name)
+    check_choice(category, campaign.categories, "--category", setup.lang)
+    check_choice(owner, campaign.owners, "--owner", setup.lang)
     plan = with_status(build_plan(size=setup.size, year=setup.year, lang=setup.lang,
                                   shop=setup.shop, phase=phase, category=category,
                                   owner=owner), setup)

@@ -15,7 +15,13 @@ from planner.cli.complaint import (
     resolve_complaint_setup,
     warn_if_estimated,
 )
-from planner.cli.options import DateTimeParam, format_option, lang_option, workspace_option
+from planner.cli.options import (
+    DateTimeParam,
+    check_choice,
+    format_option,
+    lang_option,
+    workspace_option,
+)
 
 STATUSES = ("open", "in-progress", "replied", "resolved", "closed")
 by_option = click.option("--by", "-b", default=None,
@@ -30,15 +36,6 @@ def _setup(workspace: str | None, lang: str | None) -> Any:
     if setup.workspace is None:
         raise PlannerError("error.no-workspace")
     return setup
-
-
-def _check(value: str | None, allowed: Any, option: str, lang: str) -> None:
-    from planner.i18n import t
-
-    if value is not None and value not in allowed:
-        raise click.BadParameter(
-            t("error.unknown-choice", lang, value=value, allowed=", ".join(allowed)),
-            param_hint=option)
 
 
 @complaint_group.command(name="add")
@@ -81,8 +78,8 @@ def register_add(category, summary, order, buyer, product, channel, received, vi
 
     setup = _setup(workspace, lang)
     policy = setup.rules.policy
-    _check(category, policy.categories, "--category", setup.lang)
-    _check(sensitive, policy.urgent.sensitive, "--sensitive", setup.lang)
+    check_choice(category, policy.categories, "--category", setup.lang)
+    check_choice(sensitive, policy.urgent.sensitive, "--sensitive", setup.lang)
     moment = now()
     with open_store(setup.workspace, write=True) as store:
         result = add_complaint(store, setup.rules, category=category, summary=summary,
@@ -138,7 +135,7 @@ def register_list(open_only, overdue, level, owner, when, workspace, lang, fmt):
     from planner.store import open_store
 
     setup = _setup(workspace, lang)
-    _check(owner, setup.rules.policy.roles, "--owner", setup.lang)
+    check_choice(owner, setup.rules.policy.roles, "--owner", setup.lang)
     with open_store(setup.workspace) as store:
         rows = list_complaints(store, when or now(), open_only=open_only, overdue=overdue,
                                level=level, owner=owner)

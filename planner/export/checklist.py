@@ -111,12 +111,11 @@ def checklist_title(plan: dict[str, Any], lang: str) -> str:
 def write_checklist_workbook(target: Path, plan: dict[str, Any], lang: str, *,
                              force: bool = False) -> Path:
     """Write the checklist workbook for `plan` (items may carry status, by, at, note)."""
-    from planner.export.xlsx import building, save_workbook, write_table
+    from planner.export.xlsx import write_workbook
 
     title = checklist_title(plan, lang)
-    with building(title, lang=lang) as wb:
-        write_table(wb, checklist_table(plan, lang, title))
-        return save_workbook(wb, target, force=force)
+    return write_workbook(target, checklist_table(plan, lang, title), title=title, lang=lang,
+                          force=force)
 
 
 # --- reading an edited checklist back -------------------------------------------------------

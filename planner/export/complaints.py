@@ -52,7 +52,7 @@ def write_register_workbook(target: Path, complaints: Iterable[dict[str, Any]], 
                             force: bool = False,
                             progress: Callable[[int], None] | None = None) -> Path:
     """Stream the register to `target` (atomically; refuses to overwrite without force)."""
-    from planner.export.xlsx import Column, Table, building, save_workbook, write_table
+    from planner.export.xlsx import Column, Table, write_workbook
 
     title = register_title(lang, shop=shop, year=year)
     columns = [Column(t(f"label.register.{field}", lang), **_COLUMNS.get(field, {}))
@@ -60,6 +60,4 @@ def write_register_workbook(target: Path, complaints: Iterable[dict[str, Any]], 
     table = Table(title=t("export.sheet.complaints", lang), columns=columns,
                   rows=register_rows(complaints, policy, lang), total=total, landscape=True,
                   freeze_columns=1, page_title=title)
-    with building(title, lang=lang) as wb:
-        write_table(wb, table, progress)
-        return save_workbook(wb, target, force=force)
+    return write_workbook(target, table, title=title, lang=lang, force=force, progress=progress)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from planner.export.xlsx import Column, Table, building, save_workbook, write_table
+from planner.export.xlsx import Column, Table, write_workbook
 from planner.i18n import t
 from planner.roster import FIELDS, mask_mobile, sorted_contacts
 
@@ -61,7 +61,6 @@ def write_roster_workbook(target: Path, contacts: list[dict[str, Any]], lang: st
                           ) -> Path:
     """Write the roster workbook to `target` (atomically; refuses to overwrite without force)."""
     title = roster_title(lang, shop=shop, year=year)
-    with building(title, lang=lang) as wb:
-        write_table(wb, roster_table(contacts, lang, title=title, mask_phones=mask_phones),
-                    progress)
-        return save_workbook(wb, target, force=force)
+    table = roster_table(contacts, lang, title=title, mask_phones=mask_phones)
+    return write_workbook(target, table, title=title, lang=lang, force=force,
+                          progress=progress)

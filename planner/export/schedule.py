@@ -115,9 +115,8 @@ def _rows(ws: Any, plan: dict[str, Any], days: list[dt.date], lang: str
 def write_schedule_workbook(target: Path, plan: dict[str, Any], lang: str, *,
                             force: bool = False) -> Path:
     """Write the Gantt schedule of `plan` to `target`."""
-    from planner.export.xlsx import building, save_workbook, write_table
+    from planner.export.xlsx import write_workbook
 
     title = schedule_title(plan, lang)
-    with building(title, lang=lang) as wb:
-        write_table(wb, schedule_table(plan, lang, title))
-        return save_workbook(wb, target, force=force)
+    return write_workbook(target, schedule_table(plan, lang, title), title=title, lang=lang,
+                          force=force)

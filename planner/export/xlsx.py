@@ -385,6 +385,14 @@ def _header_text(text: str) -> str:
     return _ILLEGAL.sub("", text).replace("&", "&&")[:200]
 
 
+def write_workbook(target: Path, table: Table, *, title: str, lang: str, force: bool = False,
+                   progress: Callable[[int], None] | None = None) -> Path:
+    """A workbook of one streamed sheet, saved atomically to `target`."""
+    with building(title, lang=lang) as wb:
+        write_table(wb, table, progress)
+        return save_workbook(wb, target, force=force)
+
+
 def save_workbook(wb: Workbook, target: Path, *, force: bool = False) -> Path:
     """Write `wb` to a temporary file beside `target`, then rename it over `target`."""
     target = Path(target)
