@@ -241,3 +241,21 @@ def test_written_files_get_ordinary_permissions(run, tmp_path):
         assert (tmp_path / "ws" / "shop.yaml").stat().st_mode & 0o777 == 0o600
     finally:
         os.umask(umask)
+
+
+@pytest.mark.parametrize("args", [
+    ["plan", "--size", "large"], ["checklist", "--size", "small"], ["status"], ["next"],
+    ["log"], ["roster"], ["complaint", "list"], ["playbook"],
+    ["complaint", "triage", "-c", "quality", "--received", "2026-03-16 10:00"],
+])
+def test_typed_commands_never_load_openpyxl(tmp_path, args):
+    (tmp_path / "shop.yaml").write_text(
+        "size: small\ncontacts:\n  - {department: warehouse, name: 王磊, mobile: '13900139000'}\n",
+        encoding="utf-8")
+    code = ("import sys\nfrom planner.cli import main\n"
+            f"main({args!r}, standalone_mode=False)\n"
+            "print('openpyxl' in sys.modules, 'pandas' in sys.modules, file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr.strip().splitlines()[-1] == "False False"

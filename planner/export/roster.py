@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from planner.export.xlsx import Column, Table, write_workbook
 from planner.i18n import t
 from planner.roster import FIELDS, mask_mobile, sorted_contacts
 
@@ -24,7 +23,9 @@ _COLUMNS = {
 }
 
 
-def roster_columns(lang: str) -> list[Column]:
+def roster_columns(lang: str) -> list[Any]:
+    from planner.export.xlsx import Column
+
     return [Column(t(f"roster.header.{field}", lang), **_COLUMNS[field]) for field in FIELDS]
 
 
@@ -44,7 +45,9 @@ def roster_rows(contacts: list[dict[str, Any]], lang: str, *, mask_phones: bool 
 
 
 def roster_table(contacts: list[dict[str, Any]], lang: str, *, title: str,
-                 mask_phones: bool = False) -> Table:
+                 mask_phones: bool = False) -> Any:
+    from planner.export.xlsx import Table
+
     ordered = sorted_contacts(contacts)
     return Table(title=t("export.sheet.roster", lang), columns=roster_columns(lang),
                  rows=roster_rows(ordered, lang, mask_phones=mask_phones), total=len(ordered),
@@ -60,6 +63,8 @@ def write_roster_workbook(target: Path, contacts: list[dict[str, Any]], lang: st
                           force: bool = False, progress: Callable[[int], None] | None = None
                           ) -> Path:
     """Write the roster workbook to `target` (atomically; refuses to overwrite without force)."""
+    from planner.export.xlsx import write_workbook
+
     title = roster_title(lang, shop=shop, year=year)
     table = roster_table(contacts, lang, title=title, mask_phones=mask_phones)
     return write_workbook(target, table, title=title, lang=lang, force=force,
