@@ -66,7 +66,7 @@ def cli(*args: str) -> list[str]:
 def seeded_workspace(folder: Path) -> Path:
     """A large-shop workspace whose history holds ROWS check-offs and whose register holds
     ROWS complaints (most closed, a few hundred still open)."""
-    from planner.complaints import COLUMNS
+    from planner.store import COMPLAINT_COLUMNS as COLUMNS
     from planner.store import Change, ItemState, open_store
 
     workspace = folder / "ws"

@@ -134,6 +134,10 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def complaints(self) -> ComplaintRegister:
+        return ComplaintRegister(self)
+
     def close(self) -> None:
         self.db.close()
 
@@ -355,3 +359,148 @@ def _statements(script: str) -> list[str]:
             statements.append(joined)
             current = []
     return statements
+
+
+# --- the complaint register ---------------------------------------------------------------
+# Stored rows are plain dicts keyed by COMPLAINT_COLUMNS; `flags` and `callback` are JSON.
+
+COMPLAINT_COLUMNS = (
+    "number", "year", "seq", "category", "product", "order_id", "buyer", "channel", "summary",
+    "received", "received_day", "level", "priority", "handler", "rule", "deadline", "calendar",
+    "flags", "status", "callback", "created_by")
+_SELECT_COMPLAINT = f"SELECT {', '.join(COMPLAINT_COLUMNS)} FROM complaints"
+
+
+@dataclass(frozen=True)
+class ComplaintFilter:
+    """Which complaints to read: statuses (any of), deadline before, level, handler."""
+
+    statuses: tuple[str, ...] = ()
+    deadline_before: str | None = None
+    level: str | None = None
+    handler: str | None = None
+
+    def sql(self) -> tuple[list[str], list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.statuses:
+            clauses.append(f"status IN ({', '.join('?' for _ in self.statuses)})")
+            params += self.statuses
+        for clause, value in (("deadline < ?", self.deadline_before), ("level = ?", self.level),
+                              ("handler = ?", self.handler)):
+            if value is not None:
+                clauses.append(clause)
+                params.append(value)
+        return clauses, params
+
+
+def _complaint(row: tuple[Any, ...] | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    record = dict(zip(COMPLAINT_COLUMNS, row, strict=True))
+    record["flags"] = json.loads(record["flags"])
+    record["callback"] = _json_or_none(record["callback"])
+    return record
+
+
+class ComplaintRegister:
+    """The complaint tables of a `Store` (use `Store.complaints`)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.db = store.db
+
+    def exists(self) -> bool:
+        """False for a database from before the register, opened read-only (not migrated)."""
+        with self.store.guarded():
+            return self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'complaints'"
+                                   ).fetchone() is not None
+
+    def get(self, number: str) -> dict[str, Any] | None:
+        if not self.exists():
+            return None
+        with self.store.guarded():
+            return _complaint(self.db.execute(f"{_SELECT_COMPLAINT} WHERE number = ?",
+                                              (number,)).fetchone())
+
+    def next_seq(self, year: int) -> int:
+        """The next form number of `year` (inside `write`); numbers are never handed out twice."""
+        return self.db.execute(
+            "INSERT INTO complaint_counters (year, last) VALUES (?, 1) ON CONFLICT (year) "
+            "DO UPDATE SET last = last + 1 RETURNING last", (year,)).fetchone()[0]
+
+    def insert(self, record: dict[str, Any]) -> None:
+        """Store a new complaint (inside `write`)."""
+        values = dict(record, flags=json.dumps(record["flags"]),
+                      callback=_to_json(record["callback"]))
+        self.db.execute(f"INSERT INTO complaints ({', '.join(COMPLAINT_COLUMNS)}) VALUES "
+                        f"({', '.join('?' for _ in COMPLAINT_COLUMNS)})",
+                        [values[column] for column in COMPLAINT_COLUMNS])
+
+    def update(self, number: str, **fields: Any) -> None:
+        """Change some fields of one complaint (inside `write`)."""
+        if "callback" in fields:
+            fields["callback"] = _to_json(fields["callback"])
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        self.db.execute(f"UPDATE complaints SET {assignments} WHERE number = ?",
+                        [*fields.values(), number])
+
+    def same_issue(self, day: str, category: str, product: str,
+                   filter_: ComplaintFilter = ComplaintFilter()) -> list[dict[str, Any]]:
+        """The complaints received on `day` about one issue (category and product)."""
+        clauses, params = filter_.sql()
+        clauses = ["received_day = ?", "category = ?", "product = ?", *clauses]
+        with self.store.guarded():
+            rows = self.db.execute(f"{_SELECT_COMPLAINT} WHERE {' AND '.join(clauses)}",
+                                   [day, category, product, *params]).fetchall()
+        return [_complaint(row) for row in rows]
+
+    def count_same_issue(self, day: str, category: str, product: str) -> int:
+        return self.db.execute(
+            "SELECT count(*) FROM complaints WHERE received_day = ? AND category = ? AND "
+            "product = ?", (day, category, product)).fetchone()[0]
+
+    def page(self, filter_: ComplaintFilter, after: tuple[Any, ...] | None, limit: int
+             ) -> list[dict[str, Any]]:
+        """Up to `limit` complaints in queue order (priority, deadline, number) after `after`,
+        read in one short statement."""
+        clauses, params = filter_.sql()
+        if after is not None:
+            clauses.append("(priority, deadline, number) > (?, ?, ?)")
+            params += after
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self.store.guarded():
+            rows = self.db.execute(
+                f"{_SELECT_COMPLAINT} {where} ORDER BY priority, deadline, number LIMIT ?",
+                [*params, limit]).fetchall()
+        return [_complaint(row) for row in rows]
+
+    def count(self, filter_: ComplaintFilter) -> int:
+        clauses, params = filter_.sql()
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self.store.guarded():
+            return self.db.execute(f"SELECT count(*) FROM complaints {where}",
+                                   params).fetchone()[0]
+
+    def levels(self, statuses: tuple[str, ...], late_statuses: tuple[str, ...], now: str
+               ) -> list[tuple[str, int, int]]:
+        """Per level: how many complaints are in `statuses`, and how many of those are in
+        `late_statuses` with their deadline before `now`."""
+        marks = ", ".join("?" for _ in statuses)
+        late = ", ".join("?" for _ in late_statuses)
+        with self.store.guarded():
+            return self.db.execute(
+                f"SELECT level, count(*), sum(status IN ({late}) AND deadline < ?) "
+                f"FROM complaints WHERE status IN ({marks}) GROUP BY level",
+                [*late_statuses, now, *statuses]).fetchall()
+
+    def awaiting_callback(self, sample: int) -> tuple[int, list[str]]:
+        """How many resolved or closed complaints have no call-back, and the first numbers."""
+        # the condition of the partial index, which the planner would not pick by itself
+        waiting = ("FROM complaints INDEXED BY complaints_callback_due "
+                   "WHERE callback IS NULL AND status IN ('resolved', 'closed')")
+        with self.store.guarded():
+            count = self.db.execute(f"SELECT count(*) {waiting}").fetchone()[0]
+            numbers = [row[0] for row in self.db.execute(
+                f"SELECT number {waiting} ORDER BY year, seq LIMIT ?", (sample,))]
+        return count, numbers
