@@ -14,14 +14,14 @@ from typing import Any
 import click
 
 from planner.cli.options import (
-    LANG_KEY,
     DateTimeParam,
     check_choice,
     format_option,
     lang_option,
+    resolve_shop,
     workspace_option,
 )
-from planner.i18n import resolve_lang, t
+from planner.i18n import t
 
 
 @dataclass
@@ -34,18 +34,14 @@ class ComplaintSetup:
     rules: Any
 
 
-def resolve_complaint_setup(workspace: str | None, lang: str | None) -> ComplaintSetup:
-    """Find the workspace (optional), load its shop file, settle the language, load the rules."""
+def resolve_complaint_setup(workspace: str | None, lang: str | None,
+                            need_workspace: bool = False) -> ComplaintSetup:
+    """Find the workspace (optional unless `need_workspace`), load its shop file, settle the
+    language, load the complaint rules."""
     from planner.deadlines import load_complaint_rules
-    from planner.shop import SHOP_FILE, load_shop
-    from planner.workspace import find_workspace
 
-    ctx = click.get_current_context()
-    ctx.meta[LANG_KEY] = resolve_lang(lang)
-    folder = find_workspace(workspace)
-    shop = load_shop(folder / SHOP_FILE) if folder else None
-    chosen = resolve_lang(lang, shop.lang if shop else None)
-    ctx.meta[LANG_KEY] = chosen
+    folder, shop, chosen = resolve_shop(workspace=workspace, lang=lang,
+                                        need_workspace=need_workspace)
     return ComplaintSetup(folder, shop, chosen, load_complaint_rules(folder, shop))
 
 

@@ -8,10 +8,10 @@ from typing import Any
 import click
 
 from planner.cli.options import (
-    LANG_KEY,
     format_option,
     lang_option,
     resolve_setup,
+    resolve_shop,
     shop_option,
     size_option,
     today_option,
@@ -28,23 +28,6 @@ issuer_option = click.option("--issuer", default=None,
 
 
 # --- roster ---------------------------------------------------------------------------------
-
-
-def _roster_workspace(workspace: str | None, lang: str | None) -> tuple[Path, Any, str]:
-    """The workspace folder, its shop and the language (recorded for error messages)."""
-    from planner.errors import PlannerError
-    from planner.i18n import resolve_lang
-    from planner.shop import SHOP_FILE, load_shop
-    from planner.workspace import find_workspace
-
-    ctx = click.get_current_context()
-    ctx.meta[LANG_KEY] = resolve_lang(lang)
-    folder = find_workspace(workspace)
-    if folder is None:
-        raise PlannerError("error.workspace-missing", file=str(Path.cwd()))
-    shop = load_shop(folder / SHOP_FILE)
-    ctx.meta[LANG_KEY] = resolve_lang(lang, shop.lang)
-    return folder, shop, ctx.meta[LANG_KEY]
 
 
 @click.group(name="roster", invoke_without_command=True)
@@ -71,7 +54,7 @@ def roster_group(ctx, fmt, mask_phones, workspace, lang):
     from planner.i18n import t
     from planner.roster import FIELDS, load_roster, mask_mobile, roster_source, sorted_contacts
 
-    folder, shop, chosen = _roster_workspace(workspace, lang)
+    folder, shop, chosen = resolve_shop(workspace=workspace, lang=lang, need_workspace=True)
     contacts = sorted_contacts(load_roster(folder, shop))
     if fmt == "json":
         shown = [dict(c, mobile=mask_mobile(c["mobile"])) if mask_phones else c
@@ -107,8 +90,8 @@ def roster_import(file, workspace, lang):
     from planner.roster import import_roster
 
     parent = click.get_current_context().find_root().meta.get("planner315.roster", {})
-    folder, _shop, chosen = _roster_workspace(workspace or parent.get("workspace"),
-                                              lang or parent.get("lang"))
+    folder, _shop, chosen = resolve_shop(workspace=workspace or parent.get("workspace"),
+                                         lang=lang or parent.get("lang"), need_workspace=True)
     target, contacts, ignored = import_roster(file, folder, chosen)
     if ignored:
         click.echo(t("roster.ignored-columns", chosen, columns=", ".join(ignored)), err=True)

@@ -109,15 +109,14 @@ class Setup:
     today: dt.date
 
 
-def resolve_setup(*, shop_path: str | None, workspace: str | None, lang: str | None,
-                  size: str | None, year: int | None, today: dt.date | None,
-                  need_workspace: bool = False) -> Setup:
-    """Load the shop (explicit file or workspace), then settle language, size and year.
+def resolve_shop(*, shop_path: str | None = None, workspace: str | None = None,
+                 lang: str | None = None, need_workspace: bool = False
+                 ) -> tuple[Path | None, Any, str]:
+    """The workspace folder (None with an explicit shop file, or outside any), the loaded
+    shop (or None) and the language; the language is recorded for error messages at once.
 
     With `need_workspace`, a missing workspace is an error that says how to make one.
     """
-    from planner.phases import today_in_shanghai
-    from planner.plan import resolve_size, resolve_year
     from planner.shop import SHOP_FILE, load_shop
     from planner.workspace import find_workspace
 
@@ -132,11 +131,22 @@ def resolve_setup(*, shop_path: str | None, workspace: str | None, lang: str | N
 
         raise PlannerError("error.no-workspace")
     shop = load_shop(shop_path) if shop_path else None
-    chosen_lang = resolve_lang(lang, shop.lang if shop else None)
-    ctx.meta[LANG_KEY] = chosen_lang
+    ctx.meta[LANG_KEY] = resolve_lang(lang, shop.lang if shop else None)
+    return folder, shop, ctx.meta[LANG_KEY]
+
+
+def resolve_setup(*, shop_path: str | None, workspace: str | None, lang: str | None,
+                  size: str | None, year: int | None, today: dt.date | None,
+                  need_workspace: bool = False) -> Setup:
+    """The shop (explicit file or workspace), then its language, size and year."""
+    from planner.phases import today_in_shanghai
+    from planner.plan import resolve_size, resolve_year
+
+    folder, shop, chosen_lang = resolve_shop(shop_path=shop_path, workspace=workspace,
+                                             lang=lang, need_workspace=need_workspace)
     chosen_size = resolve_size(size, shop)
     if chosen_size is None:
-        raise click.UsageError(t("error.no-size", chosen_lang), ctx=ctx)
+        raise click.UsageError(t("error.no-size", chosen_lang), ctx=click.get_current_context())
     today = today or today_in_shanghai()
     chosen_year = resolve_year(year, chosen_size, shop, today)
     return Setup(shop, folder, chosen_lang, chosen_size, chosen_year, today)

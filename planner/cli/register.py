@@ -30,12 +30,7 @@ note_option = click.option("--note", "-m", default=None, help="A note for the hi
 
 
 def _setup(workspace: str | None, lang: str | None) -> Any:
-    from planner.errors import PlannerError
-
-    setup = resolve_complaint_setup(workspace, lang)
-    if setup.workspace is None:
-        raise PlannerError("error.no-workspace")
-    return setup
+    return resolve_complaint_setup(workspace, lang, need_workspace=True)
 
 
 @complaint_group.command(name="add")
