@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from planner.errors import PlannerError
+from planner.errors import Msg, PlannerError
 from planner.phases import Campaign, Window, load_campaign
 from planner.yamlio import Node, line_of, parse_yaml
 
@@ -82,7 +82,8 @@ def parse_items(data: Any, name: str, campaign: Campaign) -> list[Item]:
 
 def parse_item(raw: Any, name: str, campaign: Campaign) -> Item:
     if not isinstance(raw, Node):
-        raise PlannerError("error.wrong-type", file=name, field="items[]", expected="mapping")
+        raise PlannerError("error.wrong-type", file=name, field="items[]",
+                           expected=Msg("type.mapping"))
     ident = raw.get("id")
     label = ident if isinstance(ident, str) else "items[]"
 
@@ -112,7 +113,7 @@ def parse_item(raw: Any, name: str, campaign: Campaign) -> Item:
     owner = choose("owner", campaign.owners)
     tiers = raw["tiers"]
     if not isinstance(tiers, list) or not tiers:
-        raise fail("error.wrong-type", "tiers", expected="list")
+        raise fail("error.wrong-type", "tiers", expected=Msg("type.list"))
     for tier in tiers:
         if tier not in campaign.tiers:
             raise fail("error.unknown-value", "tiers", value=tier,

@@ -92,8 +92,8 @@ def undo(store: Store, *, by: str, recorded_at: dt.datetime) -> list[Change]:
     return reverts
 
 
-def apply_imported(store: Store, rows: list[dict], *, by: str, recorded_at: dt.datetime
-                   ) -> list[Outcome]:
+def apply_imported(store: Store, rows: list[dict], *, by: str, recorded_at: dt.datetime,
+                   source: str | None = None) -> list[Outcome]:
     """Apply the rows of an edited checklist workbook whose status differs from the saved
     one, all in one transaction; rows whose status is unchanged are left alone, so importing
     the same file twice changes nothing the second time.
@@ -103,7 +103,8 @@ def apply_imported(store: Store, rows: list[dict], *, by: str, recorded_at: dt.d
     """
     late = [row["row"] for row in rows if row["date"] and row["date"] > recorded_at.date()]
     if late:
-        raise PlannerError("error.import-future-dates", rows=", ".join(map(str, late)))
+        raise PlannerError("error.import-future-dates", file=source,
+                           rows=", ".join(map(str, late)))
     actions = {"done": "check", "skipped": "skip", "open": "uncheck"}
     changes, outcomes = [], []
     for row in rows:

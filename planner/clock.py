@@ -16,6 +16,7 @@ from planner.errors import PlannerError
 # China has kept UTC+8 without daylight saving since 1991, so a fixed offset is exact for
 # every campaign year (2000-2100) and needs no time-zone database (none on Windows).
 SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+YEARS = (2000, 2100)  # the campaign years the program plans for
 _LOCAL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
@@ -46,16 +47,22 @@ def parse_datetime(text: str, *, allow_date: bool = False, field: str | None = N
     A date alone is refused unless `allow_date` (for a complaint the hour moves the deadline).
     """
     value = str(text).strip()
+    parsed = None
     try:
         local = _LOCAL.match(value) or (allow_date and _DATE.match(value))
         if local:
-            return dt.datetime(*(int(part or 0) for part in local.groups()), tzinfo=SHANGHAI)
-        parsed = dt.datetime.fromisoformat(value)
-        if parsed.tzinfo is not None:
-            return parsed.astimezone(SHANGHAI)
+            parsed = dt.datetime(*(int(part or 0) for part in local.groups()), tzinfo=SHANGHAI)
+        else:
+            aware = dt.datetime.fromisoformat(value)
+            parsed = aware.astimezone(SHANGHAI) if aware.tzinfo is not None else None
     except (ValueError, OverflowError):
         pass
-    raise PlannerError("error.bad-datetime", field=field, value=value)
+    if parsed is None:
+        raise PlannerError("error.bad-datetime", field=field, value=value)
+    if not YEARS[0] <= parsed.year <= YEARS[1]:
+        raise PlannerError("error.datetime-year", field=field, value=value, low=YEARS[0],
+                           high=YEARS[1])
+    return parsed
 
 
 def iso(moment: dt.datetime) -> str:

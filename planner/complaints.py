@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from planner.clock import iso, parse_datetime
-from planner.errors import PlannerError
+from planner.errors import Msg, PlannerError
 from planner.store import ComplaintFilter, Store
 
 STATUSES = ("open", "in-progress", "replied", "resolved", "closed")
@@ -152,6 +152,7 @@ def update_status(store: Store, number: str, status: str, *, by: str, now: dt.da
     if status not in STATUSES:
         raise PlannerError("error.unknown-value", field="--status", value=status,
                            allowed=", ".join(STATUSES))
+    _get(store, number)  # an unknown number fails before anything is written
     with store.write():
         record = _get(store, number)
         if record["status"] == status:
@@ -165,16 +166,21 @@ def update_status(store: Store, number: str, status: str, *, by: str, now: dt.da
 def record_callback(store: Store, number: str, satisfied: bool, *, by: str,
                     now: dt.datetime, note: str | None = None) -> dict[str, Any]:
     """The aftermath call-back: did the buyer end up satisfied?"""
+    _check_callback_ready(_get(store, number))  # fails before anything is written
     with store.write():
         record = _get(store, number)
-        if record["status"] not in CALLBACK_READY:
-            raise PlannerError("error.complaint-callback-early", field=record["number"],
-                               status=record["status"])
+        _check_callback_ready(record)
         callback = {"satisfied": satisfied, "at": iso(now), "by": by, "note": note}
         store.complaints.update(record["number"], callback=callback)
         _history(store, store.next_txn(), now, by, "complaint-callback", record["number"],
                  record["callback"], callback, note)
     return _public(_get(store, record["number"]), now)
+
+
+def _check_callback_ready(record: dict[str, Any]) -> None:
+    if record["status"] not in CALLBACK_READY:
+        raise PlannerError("error.complaint-callback-early", field=record["number"],
+                           status=Msg(f"register.status.{record['status']}"))
 
 
 def show_complaint(store: Store, number: str, now: dt.datetime) -> dict[str, Any]:

@@ -11,6 +11,18 @@ from __future__ import annotations
 from typing import Any
 
 
+class Msg(str):
+    """A message key used as a parameter of another message: translated when rendered, so
+    that no English word ends up inside a Chinese sentence."""
+
+    params: dict[str, Any]
+
+    def __new__(cls, key: str, **params: Any) -> Msg:
+        text = super().__new__(cls, key)
+        text.params = params
+        return text
+
+
 class PlannerError(Exception):
     """A user mistake or bad data: rendered as one line, exit code 1, no traceback."""
 
@@ -52,7 +64,9 @@ class PlannerError(Exception):
     def render(self, lang: str = "en") -> str:
         from planner.i18n import t
 
-        message = t(self.key, lang, **self.params)
+        params = {name: t(value, lang, **value.params) if isinstance(value, Msg) else value
+                  for name, value in self.params.items()}
+        message = t(self.key, lang, **params)
         where = self.location()
         return f"{where}: {message}" if where else message
 

@@ -40,7 +40,7 @@ def t(key: str, lang: str, /, **params: Any) -> str:
     if entry is None:
         return key if not params else f"{key} {params}"
     text = entry.get(lang) or entry.get("en") or key
-    return text.format(**params) if params else text
+    return text.format(**params)  # also turns the literal {{ }} of messages into { }
 
 
 def pick(text: Any, lang: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from planner.errors import PlannerError
+from planner.errors import Msg, PlannerError
 from planner.yamlio import line_of, load_resource
 
 CAMPAIGN_FILE = "campaign.yaml"
@@ -182,7 +182,8 @@ def apply_overrides(windows: list[Window], overrides: Any, year: int, source: st
     if overrides is None:
         return windows
     if not isinstance(overrides, dict):
-        raise PlannerError("error.wrong-type", file=source, field="phases", expected="mapping")
+        raise PlannerError("error.wrong-type", file=source, field="phases",
+                           expected=Msg("type.mapping"))
     by_phase = {w.phase: w for w in windows}
     for phase, spec in overrides.items():
         line = line_of(overrides, phase)

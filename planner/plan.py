@@ -9,6 +9,7 @@ from planner.checklist import Item, load_items, select
 from planner.errors import PlannerError
 from planner.i18n import pick
 from planner.phases import (
+    YEAR_MAX,
     Window,
     campaign_windows,
     check_year,
@@ -40,7 +41,20 @@ def resolve_year(option: int | None, size: str, shop: Shop | None, today: dt.dat
     pinned = pinned_year(shop)
     if pinned is not None:
         return check_year(pinned)
-    return check_year(default_year(today, lambda y: shop_windows(size, y, shop)[-1].end))
+
+    def campaign_end(year: int) -> dt.date:
+        try:
+            return shop_windows(size, year, shop)[-1].end
+        except PlannerError:
+            # overrides that do not fit this year: the plan is for the next one, and building
+            # that plan reports the mistake with the right year
+            return dt.date.min
+
+    year = default_year(today, campaign_end)
+    if year > YEAR_MAX:
+        raise PlannerError("error.no-campaign-left", field="--today", today=today.isoformat(),
+                           high=YEAR_MAX)
+    return check_year(year)
 
 
 def build_plan(*, size: str, year: int, lang: str, shop: Shop | None = None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from planner.errors import PlannerError
+from planner.errors import Msg, PlannerError
 
 # The YAML helpers are imported inside the functions so that the CLI can take
 # CUSTOMER_TYPES from here without loading PyYAML at start-up.
@@ -32,7 +32,7 @@ def parse_playbook(data: Any, name: str) -> dict[str, Any]:
     from planner.yamlio import line_of
 
     if not isinstance(data, dict):
-        raise PlannerError("error.wrong-type", file=name, field="(top level)", expected="mapping")
+        raise PlannerError("error.wrong-type", file=name, expected=Msg("type.mapping"))
     types: list[dict[str, Any]] = []
     for entry in _list(data, "customer_types", name):
         typ = _entry(entry, name, "customer_types", TYPE_FIELDS)

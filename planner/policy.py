@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from planner.errors import PlannerError
+from planner.errors import Msg, PlannerError
 from planner.i18n import pick, t
 from planner.yamlio import line_of, load_resource, load_yaml_file
 
@@ -82,17 +82,20 @@ class Policy:
         """0 for the level handled first, then 1, 2, ..."""
         return self.levels.index(level)
 
+    # Names of ids that saved complaints may still carry after a shop edited its policy
+    # fall back to the id itself rather than failing on old records.
     def level_name(self, level: str, lang: str) -> str:
-        return pick(self.level_names[level], lang)
+        return pick(self.level_names[level], lang) if level in self.level_names else level
 
     def role_name(self, role: str, lang: str) -> str:
-        return pick(self.roles[role], lang)
+        return pick(self.roles[role], lang) if role in self.roles else role
 
     def rule_name(self, rule: str, lang: str) -> str:
-        return pick(self.rules[rule], lang)
+        return pick(self.rules[rule], lang) if rule in self.rules else rule
 
     def category_name(self, category: str, lang: str) -> str:
-        return pick(self.categories[category].name, lang)
+        known = self.categories.get(category)
+        return pick(known.name, lang) if known else category
 
     def sensitive_name(self, party: str, lang: str) -> str:
         return pick(self.urgent.sensitive[party], lang)
@@ -132,7 +135,7 @@ def load_policy(workspace: str | Path | None = None) -> Policy:
     """The workspace's ``policy.yaml`` if it has one, else the shipped policy."""
     if workspace is not None:
         path = Path(workspace) / POLICY_FILE
-        if path.is_file():
+        if path.exists():  # a folder by that name is reported by load_yaml_file
             return parse_policy(load_yaml_file(path), str(path))
     return shipped_policy()
 
@@ -142,7 +145,7 @@ def parse_policy(data: Any, name: str) -> Policy:
     from planner.deadlines import RULES
 
     if not isinstance(data, dict):
-        raise PlannerError("error.wrong-type", file=name, field="(top level)", expected="mapping")
+        raise PlannerError("error.wrong-type", file=name, expected=Msg("type.mapping"))
     for key in data:
         if key not in TOP_KEYS:
             raise PlannerError("error.unknown-key", file=name, line=line_of(data, key),
@@ -197,7 +200,7 @@ def _levels(data: Any, name: str) -> dict[str, Names]:
     entries = _required(data, "levels", name)
     if not isinstance(entries, list):
         raise PlannerError("error.wrong-type", file=name, line=line_of(data, "levels"),
-                           field="levels", expected="list of {id, name}")
+                           field="levels", expected=Msg("type.list-of", item="{id, name}"))
     levels: dict[str, Names] = {}
     for entry in entries:
         line = line_of(entry, "id") or line_of(data, "levels")
@@ -221,7 +224,8 @@ def _name_map(data: Any, key: str, name: str, prefix: str = "",
     entries = _required(data, key, name, prefix)
     if not isinstance(entries, dict):
         raise PlannerError("error.wrong-type", file=name, line=line_of(data, key),
-                           field=prefix + key, expected="mapping: id -> {zh, en}")
+                           field=prefix + key,
+                           expected=Msg("type.mapping-of", what="id -> {zh, en}"))
     result = {}
     for ident, names in entries.items():
         line, field = line_of(entries, ident), f"{prefix}{key}.{ident}"
@@ -238,7 +242,8 @@ def _categories(data: Any, name: str, levels: dict[str, Names], roles: dict[str,
     entries = _required(data, "categories", name)
     if not isinstance(entries, dict):
         raise PlannerError("error.wrong-type", file=name, line=line_of(data, "categories"),
-                           field="categories", expected="mapping: id -> {level, handler, ...}")
+                           field="categories",
+                           expected=Msg("type.mapping-of", what="id -> {level, handler, ...}"))
     categories = {}
     for ident, spec in entries.items():
         field = f"categories.{ident}"
@@ -247,7 +252,7 @@ def _categories(data: Any, name: str, levels: dict[str, Names], roles: dict[str,
             raise PlannerError("error.policy-id", file=name, line=line, field=field, value=ident)
         if not isinstance(spec, dict):
             raise PlannerError("error.wrong-type", file=name, line=line, field=field,
-                               expected="mapping with " + ", ".join(CATEGORY_KEYS))
+                               expected=Msg("type.mapping-with", keys=", ".join(CATEGORY_KEYS)))
         for key in spec:
             if key not in CATEGORY_KEYS:
                 raise PlannerError("error.unknown-key", file=name, line=line_of(spec, key),
@@ -274,7 +279,8 @@ def _urgent(data: Any, name: str, roles: dict[str, Names], rules: dict[str, Name
     spec = _required(data, "urgent", name)
     if not isinstance(spec, dict):
         raise PlannerError("error.wrong-type", file=name, line=line_of(data, "urgent"),
-                           field="urgent", expected="mapping with " + ", ".join(URGENT_KEYS))
+                           field="urgent",
+                           expected=Msg("type.mapping-with", keys=", ".join(URGENT_KEYS)))
     for key in spec:
         if key not in URGENT_KEYS:
             raise PlannerError("error.unknown-key", file=name, line=line_of(spec, key),
@@ -285,7 +291,7 @@ def _urgent(data: Any, name: str, roles: dict[str, Names], rules: dict[str, Name
     threshold = spec.get("batch_threshold")
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
         raise PlannerError("error.wrong-type", file=name, line=line_of(spec, "batch_threshold"),
-                           field="urgent.batch_threshold", expected="integer >= 0")
+                           field="urgent.batch_threshold", expected=Msg("type.count"))
     sensitive = _name_map(spec, "sensitive", name, "urgent.")
     triggers = _name_map(spec, "triggers", name, "urgent.", allowed=TRIGGERS)
     missing = [trigger for trigger in TRIGGERS if trigger not in triggers]
@@ -305,7 +311,7 @@ def _steps(data: Any, name: str) -> tuple[Names, ...]:
     entries = _required(data, "escalation_path", name)
     if not isinstance(entries, list):
         raise PlannerError("error.wrong-type", file=name, line=line_of(data, "escalation_path"),
-                           field="escalation_path", expected="list of {zh, en}")
+                           field="escalation_path", expected=Msg("type.list-of", item="{zh, en}"))
     return tuple(
         bilingual(entry, name, getattr(entry, "line", None) or line_of(data, "escalation_path"),
                f"escalation_path[{number}]")

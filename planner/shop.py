@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planner.errors import PlannerError
+from planner.errors import Msg, PlannerError
 from planner.yamlio import Node, line_of, load_yaml_file
 
 SHOP_FILE = "shop.yaml"
@@ -26,6 +26,7 @@ class Shop:
     lang: str | None = None
     phases: Any = None
     contacts: list[Any] = field(default_factory=list)
+    issuer: str | None = None
     raw: Any = None
 
     def line(self, key: str) -> int | None:
@@ -41,8 +42,8 @@ def load_shop(path: str | Path) -> Shop:
     if data is None:
         data = Node()
     if not isinstance(data, dict):
-        raise PlannerError("error.wrong-type", file=name, field="(top level)",
-                           expected="mapping")
+        raise PlannerError("error.wrong-type", file=name,
+                           expected=Msg("type.mapping"))
     for key in data:
         if key not in SHOP_KEYS:
             raise PlannerError("error.unknown-key", file=name, line=line_of(data, key),
@@ -64,21 +65,30 @@ def load_shop(path: str | Path) -> Shop:
         value = data.get(key)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)
                                   or value < 0):
-            raise PlannerError("error.wrong-type", **where(key), expected="integer >= 0")
+            raise PlannerError("error.wrong-type", **where(key), expected=Msg("type.count"))
         counts[key] = value
     shop_name = data.get("name")
     if shop_name is not None and not isinstance(shop_name, str | int | float):
-        raise PlannerError("error.wrong-type", **where("name"), expected="text")
+        raise PlannerError("error.wrong-type", **where("name"), expected=Msg("type.text"))
     if isinstance(shop_name, str | int | float) and not isinstance(shop_name, bool):
         shop_name = str(shop_name).strip() or None
     contacts = data.get("contacts") or []
     if not isinstance(contacts, list):
-        raise PlannerError("error.wrong-type", **where("contacts"), expected="list")
+        raise PlannerError("error.wrong-type", **where("contacts"), expected=Msg("type.list"))
+    issuer = data.get("issuer")
+    if issuer is not None and (not isinstance(issuer, str | int) or isinstance(issuer, bool)):
+        raise PlannerError("error.wrong-type", **where("issuer"), expected=Msg("type.text"))
+    if data.get("business_hours") is not None:
+        # checked here so that every command rejects a bad file alike, not only complaints
+        from planner.deadlines import business_hours_of
+
+        business_hours_of(data, name)
     phases = data.get("phases")
     if phases is not None and not isinstance(phases, dict):
-        raise PlannerError("error.wrong-type", **where("phases"), expected="mapping")
+        raise PlannerError("error.wrong-type", **where("phases"), expected=Msg("type.mapping"))
     return Shop(path=name, name=shop_name, size=size, lang=lang, phases=phases,
-                contacts=contacts, raw=data, **counts)
+                contacts=contacts, issuer=str(issuer).strip() or None if issuer else None,
+                raw=data, **counts)
 
 
 def pinned_year(shop: Shop | None) -> int | None:

@@ -10,6 +10,7 @@ every change all-or-nothing, even when the process is killed mid-write.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -123,10 +124,12 @@ def _state_from_json(text: str | None) -> ItemState | None:
 class Store:
     """An open state database. Use `open_store`; close it (or use it as a context manager)."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path, readonly: bool) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path, readonly: bool,
+                 pending: bool = False) -> None:
         self.db = connection
         self.path = path
         self.readonly = readonly
+        self.pending = pending  # no file yet: made by the first write
 
     def __enter__(self) -> Store:
         return self
@@ -209,6 +212,10 @@ class Store:
         """One all-or-nothing write transaction, taken at once so writers queue, not fail."""
         if self.readonly:
             raise PlannerError("error.store-readonly", file=str(self.path))
+        if self.pending:
+            self.db.close()
+            self.db = _connect(self.path, write=True)
+            self.pending = False
         with self.guarded():
             self.db.execute("BEGIN IMMEDIATE")
             try:
@@ -278,7 +285,8 @@ def _like_prefix(prefix: str | None) -> str | None:
 
 def _store_error(err: sqlite3.Error, path: Path) -> PlannerError:
     text = str(err).lower()
-    if "readonly" in text or "read-only" in text:
+    if "readonly" in text or "read-only" in text or (
+            "unable to open" in text and not os.access(path.parent, os.W_OK)):
         return PlannerError("error.store-readonly", file=str(path))
     if "locked" in text or "busy" in text:
         return PlannerError("error.store-busy", file=str(path))
@@ -288,24 +296,28 @@ def _store_error(err: sqlite3.Error, path: Path) -> PlannerError:
 
 
 def open_store(workspace: Path, *, write: bool = False) -> Store:
-    """Open the workspace's database; create or migrate it only when about to write.
+    """Open the workspace's database, migrating it when about to write.
 
-    Reading a workspace that has no database yet gives an empty in-memory store, so reads
-    never create files (and work in read-only folders).
+    A workspace without a database reads as empty, from memory: the file is created only
+    by the first write that really happens, so reads and failed commands never leave one
+    behind (and reads work in read-only folders). An empty file counts as no database.
     """
     path = Path(workspace) / DB_FILE
-    if not path.exists() and not write:
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
         connection = sqlite3.connect(":memory:", isolation_level=None)
         _migrate(connection, path)
-        return Store(connection, path, readonly=True)
-    readonly = not write
+        return Store(connection, path, readonly=not write, pending=write)
+    return Store(_connect(path, write=write), path, readonly=not write)
+
+
+def _connect(path: Path, *, write: bool) -> sqlite3.Connection:
     try:
-        if readonly:
-            connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                                         isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-        else:
+        if write:
             connection = sqlite3.connect(path, isolation_level=None,
                                          timeout=BUSY_TIMEOUT_MS / 1000)
+        else:
+            connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                         isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         _check_ours(connection, path)
         if write:
@@ -313,7 +325,7 @@ def open_store(workspace: Path, *, write: bool = False) -> Store:
             _migrate(connection, path)
     except sqlite3.Error as err:
         raise _store_error(err, path) from None
-    return Store(connection, path, readonly)
+    return connection
 
 
 def _check_ours(connection: sqlite3.Connection, path: Path) -> None:
@@ -408,7 +420,10 @@ class ComplaintRegister:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.db = store.db
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        return self.store.db  # the store swaps its connection when it creates the file
 
     def exists(self) -> bool:
         """False for a database from before the register, opened read-only (not migrated)."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planner.errors import PlannerError
+from planner.errors import Msg, PlannerError
 from planner.yamlio import line_of, load_yaml_file
 
 HOLIDAYS_FILE = "holidays.yaml"
@@ -77,7 +77,7 @@ class WorkCalendar:
         if folder is None:
             return cls()
         path = Path(folder) / HOLIDAYS_FILE
-        if not path.is_file():
+        if not path.exists():  # a folder by that name is reported by load_holidays
             return cls()
         return cls(extra=load_holidays(path), source=str(path))
 
@@ -140,29 +140,38 @@ def load_holidays(path: str | Path) -> dict[int, YearSchedule]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise PlannerError("error.wrong-type", file=name, field="(top level)",
-                           expected="mapping: year -> {days_off, makeup_days}")
-    return {_year_key(data, key, name): _year_schedule(data, key, name) for key in data}
+        raise PlannerError("error.wrong-type", file=name,
+                           expected=Msg("type.mapping-of", what="year -> {days_off, makeup_days}"))
+    schedules = {}
+    for key in data:
+        year = _year_key(data, key, name)
+        schedules[year] = _year_schedule(data, key, year, name)
+    return schedules
 
 
 def _year_key(data: Any, key: Any, name: str) -> int:
+    if isinstance(key, str) and key.strip().isdigit():  # "2027" quoted is still a year
+        key = int(key)
     if isinstance(key, bool) or not isinstance(key, int) or not YEAR_MIN <= key <= YEAR_MAX:
         raise PlannerError("error.holidays-year", file=name, line=line_of(data, key),
                            field=str(key), low=YEAR_MIN, high=YEAR_MAX)
     return key
 
 
-def _year_schedule(data: Any, year: int, name: str) -> YearSchedule:
-    spec = data[year]
-    where = {"file": name, "line": line_of(data, year), "field": str(year)}
+def _year_schedule(data: Any, key: Any, year: int, name: str) -> YearSchedule:
+    spec = data[key]
+    where = {"file": name, "line": line_of(data, key), "field": str(year)}
     if spec is None:
         return YearSchedule()
     if not isinstance(spec, dict):
-        raise PlannerError("error.wrong-type", **where, expected=", ".join(SCHEDULE_KEYS))
+        raise PlannerError("error.wrong-type", **where,
+                           expected=Msg("type.mapping-with", keys=", ".join(SCHEDULE_KEYS)))
     for key in spec:
         if key not in SCHEDULE_KEYS:
+            # YAML reads a bare off/on/yes/no as false/true: show the word as typed
+            shown = ("off/no" if key is False else "on/yes") if isinstance(key, bool) else key
             raise PlannerError("error.unknown-key", file=name, line=line_of(spec, key),
-                               field=f"{year}.{key}", allowed=", ".join(SCHEDULE_KEYS))
+                               field=f"{year}.{shown}", allowed=", ".join(SCHEDULE_KEYS))
     off, on = (_date_list(spec, key, year, name) for key in SCHEDULE_KEYS)
     if off & on:
         raise PlannerError("error.holidays-conflict", file=name,

@@ -22,11 +22,19 @@ def find_workspace(option: str | None = None, cwd: str | Path | None = None,
     explicit = option or env.get(ENV_VAR) or None
     if explicit:
         folder = Path(explicit)
+        _check_not_folder(folder / SHOP_FILE)
         if not (folder / SHOP_FILE).is_file():
             raise PlannerError("error.workspace-missing", file=str(folder))
         return folder
     here = Path(cwd or Path.cwd()).resolve()
     for folder in (here, *here.parents):
+        _check_not_folder(folder / SHOP_FILE)
         if (folder / SHOP_FILE).is_file():
             return folder
     return None
+
+
+def _check_not_folder(path: Path) -> None:
+    """A folder where a workspace file belongs is a mistake to report, not to step over."""
+    if path.is_dir():
+        raise PlannerError("error.file-is-dir", file=str(path))

@@ -20,8 +20,10 @@ CACHE_ENV = "PLANNER315_CACHE"
 class Node(dict):
     """A YAML mapping that knows its own line and the line of each of its keys (1-based)."""
 
-    line: int = 0
-    lines: dict[Any, int]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line = 0
+        self.lines: dict[Any, int] = {}
 
     def line_of(self, key: Any) -> int:
         return self.lines.get(key, self.line)
@@ -42,7 +44,6 @@ def _loader() -> type:
         loader.flatten_mapping(node)
         mapping = Node()
         mapping.line = node.start_mark.line + 1
-        mapping.lines = {}
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
@@ -53,7 +54,11 @@ def _loader() -> type:
                                    detail="unhashable key") from None
             if key in mapping:
                 raise PlannerError("error.yaml-duplicate-key", line=line, field=str(key))
-            mapping[key] = loader.construct_object(value_node, deep=True)
+            try:
+                mapping[key] = loader.construct_object(value_node, deep=True)
+            except PlannerError as err:  # name the key path: phases.battle.start
+                err.field = f"{key}.{err.field}" if err.field else str(key)
+                raise
             mapping.lines[key] = line
         return mapping
 
@@ -81,8 +86,13 @@ def _parse(text: str, name: str) -> Any:
         line = mark.line + 1 if mark else None
         raise PlannerError("error.yaml-syntax", file=name, line=line,
                            detail=err.problem or str(err)) from None
+    except yaml.reader.ReaderError as err:
+        line = text.count("\n", 0, err.position) + 1
+        raise PlannerError("error.yaml-character", file=name, line=line,
+                           character=f"#x{err.character:04x}") from None
     except yaml.YAMLError as err:
-        raise PlannerError("error.yaml-syntax", file=name, detail=str(err)) from None
+        detail = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise PlannerError("error.yaml-syntax", file=name, detail=detail) from None
 
 
 def parse_yaml(text: str, name: str) -> Any:

@@ -138,9 +138,9 @@ def test_full_date_override_pins_the_year(run, shop_file):
         ("size: [unclosed\n", "shop.yaml:2: YAML syntax error"),
         ("daily_orders: many\n", "shop.yaml:1: daily_orders: wrong type"),
         ("size: large\nsize: small\n", "shop.yaml:2: size: duplicate key"),
-        ("- just\n- a list\n", "shop.yaml: (top level): wrong type"),
+        ("- just\n- a list\n", "shop.yaml: wrong type; expected: a mapping (key: value)"),
         ("size: large\nphases:\n  prepare: {start: 2027-02-30}\n",
-         "shop.yaml:3: '2027-02-30' is not a valid date"),
+         "shop.yaml:3: phases.prepare.start: '2027-02-30' is not a valid date"),
     ],
 )
 def test_bad_shop_file_is_one_line_error(run, shop_file, text, expected):

@@ -27,6 +27,9 @@ def ws(tmp_path):
 def test_creates_schema_and_marks_file_as_ours(ws):
     with open_store(ws, write=True):
         pass
+    assert not (ws / DB_FILE).exists()  # nothing written, nothing created
+    with open_store(ws, write=True) as store:
+        store.apply([Change("x", "check", None, state())], by="a", recorded_at="t")
     db = sqlite3.connect(ws / DB_FILE)
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert db.execute("PRAGMA application_id").fetchone()[0] == 0x33313550
@@ -174,8 +177,8 @@ def test_foreign_or_corrupt_files_are_never_touched(ws, run, monkeypatch, make, 
 
 
 def test_newer_schema_is_refused(ws, run, monkeypatch):
-    with open_store(ws, write=True):
-        pass
+    with open_store(ws, write=True) as store:
+        store.apply([Change("x", "check", None, state())], by="a", recorded_at="t")
     db = sqlite3.connect(ws / DB_FILE)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     db.commit()
@@ -232,3 +235,23 @@ def test_read_only_workspace(read_only, tmp_path):
                            capture_output=True, text=True)
     assert write.returncode == 1, write.stderr
     assert "read-only" in write.stderr and "Traceback" not in write.stderr
+
+
+def test_failed_commands_leave_no_database(ws, run, monkeypatch):
+    monkeypatch.chdir(ws)
+    for args in (["undo"], ["check", "nope"], ["skip", "prepare.copy.ad-law", "-r", " "],
+                 ["complaint", "update", "TS-2027-0001", "--status", "replied"],
+                 ["complaint", "callback", "TS-2027-0001", "--satisfied", "yes"],
+                 ["complaint", "add", "-c", "quality", "-s", "x", "--received",
+                  "2099-01-01 10:00"]):
+        assert run(*args).exit_code == 1, args
+        assert not (ws / DB_FILE).exists(), args
+
+
+def test_an_empty_database_file_reads_as_empty_and_is_initialised_on_write(ws, run,
+                                                                         monkeypatch):
+    monkeypatch.chdir(ws)
+    (ws / DB_FILE).write_bytes(b"")
+    assert run("status", "--format", "json").exit_code == 0
+    assert run("check", "prepare.copy.ad-law").exit_code == 0
+    assert run("log", "--format", "json").output.count('"check"') == 1

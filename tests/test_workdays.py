@@ -82,7 +82,7 @@ def test_no_holidays_file_or_an_empty_one(tmp_path):
     ("2099:\n  days_off: [2098-12-31]\n", 2, "2099.days_off", "not in 2099"),
     ("2099:\n  days_off: [2099-01-02]\n  makeup_days: [2099-01-02]\n", 3, "2099.makeup_days",
      "both"),
-    ("2099:\n  off: [2099-01-02]\n", 2, "2099.False", "unknown key"),
+    ("2099:\n  off: [2099-01-02]\n", 2, "2099.off/no", "unknown key"),
     ("2099:\n  days_off: ['2099-05-05..2099-05-01']\n", 2, "2099.days_off", "range"),
 ])
 def test_holidays_file_errors_name_file_line_and_entry(tmp_path, text, line, field, words):

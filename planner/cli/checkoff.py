@@ -117,7 +117,11 @@ def checkoff_skip(items, reason, by, workspace, lang):
     Example / 示例:
       planner315 skip prepare.promo.prizes --reason "今年没有实物奖品"
     """
-    _change_status(items, "skipped", workspace=workspace, lang=lang, by=by, note=reason,
+    if not reason.strip():
+        from planner.errors import PlannerError
+
+        raise PlannerError("error.skip-reason", field="--reason")
+    _change_status(items, "skipped", workspace=workspace, lang=lang, by=by, note=reason.strip(),
                    action="skip")
 
 
@@ -254,6 +258,13 @@ def checkoff_log(item_id, by, since, workspace, lang, fmt):
     from planner.store import open_store
 
     setup = _setup(workspace, lang)
+    if item_id is not None and not item_id.startswith("complaint:"):
+        from planner.checklist import load_items
+        from planner.checkoff import validate_ids
+
+        known = [item.id for item in load_items()]
+        if item_id not in known:
+            validate_ids([item_id], [], known)  # says which ids come closest
     with open_store(setup.workspace) as store:
         entries = list(store.history(subject=item_id, by=by,
                                      since=since.isoformat() if since else None))

@@ -16,11 +16,15 @@ LANG_KEY = "planner315.lang"
 
 
 def current_lang() -> str:
-    """The language chosen for this invocation so far (for messages raised early)."""
+    """The language chosen for this invocation so far (for messages raised early): once
+    the shop file is read, what the command settled on; before that --lang (parsed first,
+    being eager), else the environment."""
     ctx = click.get_current_context(silent=True)
     while ctx is not None:
         if LANG_KEY in ctx.meta:
             return ctx.meta[LANG_KEY]
+        if ctx.params.get("lang") in ("zh", "en"):
+            return ctx.params["lang"]
         ctx = ctx.parent
     try:
         return resolve_lang(None)
@@ -56,16 +60,13 @@ class DateTimeParam(click.ParamType):
     def convert(self, value: Any, param: Any, ctx: Any) -> dt.datetime:
         from planner.clock import parse_datetime, to_shanghai
         from planner.errors import PlannerError
-        from planner.i18n import LANGS
 
         if isinstance(value, dt.datetime):
             return to_shanghai(value)
         try:
             return parse_datetime(value, allow_date=self.allow_date)
         except PlannerError as err:
-            # --lang counts when it came earlier on the command line; else the usual fallbacks.
-            chosen = ctx.params.get("lang") if ctx is not None else None
-            self.fail(err.render(chosen if chosen in LANGS else current_lang()), param, ctx)
+            self.fail(err.render(current_lang()), param, ctx)
 
 
 def check_choice(value: str | None, allowed: Any, option: str, lang: str) -> None:
@@ -82,6 +83,7 @@ def format_option(choices: tuple[str, ...] = ("table", "json", "markdown")) -> A
 
 
 lang_option = click.option("--lang", "-l", type=click.Choice(["zh", "en"]), default=None,
+                           is_eager=True,  # so that errors in other options follow it
                            help="Language (default: $PLANNER315_LANG, shop file, locale) / 语言.")
 size_option = click.option("--size", "-s", type=click.Choice(SIZES), default=None,
                            help="Shop size tier / 店铺规模.")
