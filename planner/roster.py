@@ -16,13 +16,14 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from planner.errors import PlannerError
+from planner.errors import Msg, PlannerError
+from planner.export import MAX_CELL_CHARS
 from planner.i18n import LANGS, t
 from planner.yamlio import Node, line_of, load_yaml_file
 
@@ -34,6 +35,8 @@ FIELDS = ("department", "name", "role", "mobile", "landline", "im", "email", "sh
 HEADER_FIELDS = (*FIELDS, "extension", "phone")
 ON_FLOOR_DEPARTMENT = "cs-manager"
 HEADER_SEARCH_ROWS = 10
+SHOWN_CHARS = 60  # a bad value is echoed in an error message up to this length
+LEAP_YEAR = 2000  # shifts are checked in a leap year when the campaign year is not known
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?e\+?\d+$", re.IGNORECASE)
@@ -56,6 +59,10 @@ class Record:
     line: int | None
     values: dict[str, Any]
     labels: dict[str, str]  # field -> how the source names it (header or YAML key)
+    lines: dict[str, int] | None = None  # field -> its own line, in YAML
+
+    def line_of(self, field: str) -> int | None:
+        return (self.lines or {}).get(field) or self.line
 
 
 # --- departments and headers ----------------------------------------------------------------
@@ -114,6 +121,12 @@ def cell_text(value: Any) -> str:
     return str(value).replace("\u3000", " ").strip()
 
 
+def shown(value: Any) -> str:
+    """A value as an error message echoes it: on one line, cut to `SHOWN_CHARS` with "…"."""
+    text = " ".join(cell_text(value).split())
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS - 1] + "…"
+
+
 def normalise_mobile(value: Any) -> str:
     """``+86 138-0013-8000`` -> ``13800138000``; raises PlannerError on anything else."""
     text = unicodedata.normalize("NFKC", cell_text(value))
@@ -123,8 +136,8 @@ def normalise_mobile(value: Any) -> str:
     if _MOBILE.match(digits):
         return digits
     if _SCIENTIFIC.match(text):
-        raise PlannerError("error.roster-phone-scientific", value=text)
-    raise PlannerError("error.roster-mobile", value=text)
+        raise PlannerError("error.roster-phone-scientific", value=shown(text))
+    raise PlannerError("error.roster-mobile", value=shown(text))
 
 
 def normalise_landline(value: Any) -> str:
@@ -141,7 +154,7 @@ def normalise_landline(value: Any) -> str:
         text = "0" + text
     groups = [g for g in re.split(r"[\s\-.()]+", text) if g]
     if not groups or not all(g.isdigit() for g in groups):
-        raise PlannerError("error.roster-landline", value=original)
+        raise PlannerError("error.roster-landline", value=shown(original))
     if len(groups) == 1:
         digits = groups[0]
         size = 3 if digits[:2] in ("01", "02") else 4
@@ -154,7 +167,7 @@ def normalise_landline(value: Any) -> str:
             local = "".join(rest)
     if not (re.fullmatch(r"0\d{2,3}", area) and re.fullmatch(r"\d{7,8}", local)
             and (extension is None or re.fullmatch(r"\d{1,6}", extension))):
-        raise PlannerError("error.roster-landline", value=original)
+        raise PlannerError("error.roster-landline", value=shown(original))
     return f"{area}-{local}" + (f"-{extension}" if extension else "")
 
 
@@ -168,7 +181,7 @@ def mask_mobile(value: str | None) -> str | None:
 def shift_days(shift: str | None, year: int) -> list[tuple[dt.date, dt.date]] | None:
     """The date ranges a shift names in `year`; None when it names none (it covers every day).
 
-    Raises PlannerError for a date that does not exist.
+    Raises PlannerError for a date that does not exist (in `year`, for a date without one).
     """
     if not shift:
         return None
@@ -181,11 +194,15 @@ def shift_days(shift: str | None, year: int) -> list[tuple[dt.date, dt.date]] | 
 
 
 def _shift_date(match: re.Match[str], prefix: str, year: int) -> dt.date:
+    year = int(match.group(f"{prefix}y") or year)
+    month, day = int(match.group(f"{prefix}m")), int(match.group(f"{prefix}d"))
     try:
-        return dt.date(int(match.group(f"{prefix}y") or year), int(match.group(f"{prefix}m")),
-                       int(match.group(f"{prefix}d")))
+        return dt.date(year, month, day)
     except ValueError:
-        raise PlannerError("error.roster-shift-date", value=match.group(0)) from None
+        if (month, day) == (2, 29):
+            raise PlannerError("error.roster-shift-leap", value=shown(match.group(0)),
+                               year=year) from None
+        raise PlannerError("error.roster-shift-date", value=shown(match.group(0))) from None
 
 
 def shift_label(shift: str | None) -> str:
@@ -198,16 +215,20 @@ def shift_label(shift: str | None) -> str:
 # --- validation -----------------------------------------------------------------------------
 
 
-def validate(records: Iterable[Record], source: str) -> list[dict[str, Any]]:
-    """Check and normalise contacts; the first problem raises, naming file, row and field."""
+def validate(records: Iterable[Record], source: str, year: int | None = None
+             ) -> list[dict[str, Any]]:
+    """Check and normalise contacts; the first problem raises, naming file, row and field.
+
+    Shift dates are checked in the campaign `year` when given (02-29 exists only in some).
+    """
     contacts: list[dict[str, Any]] = []
     people: dict[tuple[str, str], int | None] = {}
     mobiles: dict[str, int | None] = {}
     for record in records:
-        contact = _contact(record, source)
+        contact = _contact(record, source, year)
 
         def fail(key: str, field: str, record: Record = record, **params: Any) -> PlannerError:
-            return PlannerError(key, file=source, line=record.line,
+            return PlannerError(key, file=source, line=record.line_of(field),
                                 field=record.labels.get(field, field), **params)
 
         person = (contact["department"], contact["name"])
@@ -227,13 +248,17 @@ def _where(line: int | None) -> str:
     return str(line) if line else "?"
 
 
-def _contact(record: Record, source: str) -> dict[str, Any]:
+def _contact(record: Record, source: str, year: int | None) -> dict[str, Any]:
     values = {field: cell_text(record.values.get(field)) for field in FIELDS}
 
     def fail(key: str, field: str, **params: Any) -> PlannerError:
-        return PlannerError(key, file=source, line=record.line,
+        return PlannerError(key, file=source, line=record.line_of(field),
                             field=record.labels.get(field, field), **params)
 
+    for field in FIELDS:
+        if len(values[field]) > MAX_CELL_CHARS:
+            raise fail("error.roster-too-long", field, length=len(values[field]),
+                       limit=MAX_CELL_CHARS)
     for field in ("department", "name"):
         if not values[field]:
             raise fail("error.roster-required", field)
@@ -241,7 +266,7 @@ def _contact(record: Record, source: str) -> dict[str, Any]:
     if department is None:
         from planner.phases import load_campaign
 
-        raise fail("error.roster-department", "department", value=values["department"],
+        raise fail("error.roster-department", "department", value=shown(values["department"]),
                    allowed=", ".join(load_campaign().owners))
     if not values["mobile"] and not values["landline"]:
         raise fail("error.roster-no-phone", "mobile")
@@ -252,19 +277,20 @@ def _contact(record: Record, source: str) -> dict[str, Any]:
             try:
                 contact[field] = normalise(record.values.get(field))
             except PlannerError as err:
-                raise err.located(file=source, line=record.line,
+                raise err.located(file=source, line=record.line_of(field),
                                   field=record.labels.get(field, field)) from None
     if values["email"] and not _EMAIL.match(values["email"]):
-        raise fail("error.roster-email", "email", value=values["email"])
+        raise fail("error.roster-email", "email", value=shown(values["email"]))
     if values["escalation"]:
         contact["escalation"] = _escalation(record.values.get("escalation"))
         if contact["escalation"] is None:
-            raise fail("error.roster-escalation", "escalation", value=values["escalation"])
+            raise fail("error.roster-escalation", "escalation",
+                       value=shown(values["escalation"]))
     if values["shift"]:
         try:
-            shift_days(values["shift"], 2000)  # a leap year: Feb 29 is a real date
+            shift_days(values["shift"], year or LEAP_YEAR)
         except PlannerError as err:
-            raise err.located(file=source, line=record.line,
+            raise err.located(file=source, line=record.line_of("shift"),
                               field=record.labels.get("shift", "shift")) from None
     return contact
 
@@ -290,8 +316,12 @@ def roster_source(folder: Path | None, shop: Any = None) -> str | None:
     return shop.path if shop is not None else None
 
 
-def load_roster(folder: Path | None, shop: Any = None) -> list[dict[str, Any]]:
-    """The workspace's contacts, validated: roster.yaml when present, else shop.yaml's list."""
+def load_roster(folder: Path | None, shop: Any = None, year: int | None = None
+                ) -> list[dict[str, Any]]:
+    """The workspace's contacts, validated: roster.yaml when present, else shop.yaml's list.
+
+    With the campaign `year`, shift dates are checked in that year.
+    """
     if folder is not None and (Path(folder) / ROSTER_FILE).is_file():
         path = str(Path(folder) / ROSTER_FILE)
         data = load_yaml_file(path)
@@ -299,7 +329,7 @@ def load_roster(folder: Path | None, shop: Any = None) -> list[dict[str, Any]]:
             return []
         if not isinstance(data, dict):
             raise PlannerError("error.wrong-type", file=path, field="(top level)",
-                               expected="mapping")
+                               expected=Msg("type.mapping"))
         for key in data:
             if key != "contacts":
                 raise PlannerError("error.unknown-key", file=path, line=line_of(data, key),
@@ -307,24 +337,31 @@ def load_roster(folder: Path | None, shop: Any = None) -> list[dict[str, Any]]:
         raw = data.get("contacts") or []
         if not isinstance(raw, list):
             raise PlannerError("error.wrong-type", file=path, line=line_of(data, "contacts"),
-                               field="contacts", expected="list")
-        return validate(_yaml_records(raw, path, data.line_of("contacts")), path)
+                               field="contacts", expected=Msg("type.list"))
+        return validate(_yaml_records(raw, path, data.line_of("contacts")), path, year)
     if shop is None:
         return []
-    return validate(_yaml_records(shop.contacts, shop.path, shop.line("contacts")), shop.path)
+    return validate(_yaml_records(shop.contacts, shop.path, shop.line("contacts")), shop.path,
+                    year)
 
 
 def _yaml_records(raw: list[Any], path: str, list_line: int | None) -> Iterator[Record]:
-    for index, entry in enumerate(raw):
-        label = f"contacts[{index}]"
+    for number, entry in enumerate(raw, start=1):
+        label = f"contacts[{number}]"
         if not isinstance(entry, Node):
             raise PlannerError("error.wrong-type", file=path, line=list_line, field=label,
-                               expected="mapping")
-        for key in entry:
+                               expected=Msg("type.mapping"))
+        for key, value in entry.items():
             if key not in FIELDS:
                 raise PlannerError("error.unknown-key", file=path, line=entry.line_of(key),
                                    field=f"{label}.{key}", allowed=", ".join(FIELDS))
-        yield Record(entry.line, dict(entry), {field: f"{label}.{field}" for field in FIELDS})
+            # A list, a mapping or a YAML boolean (yes, no, on) is never a name or a phone
+            # (the escalation order has its own check, which names what it takes).
+            if key != "escalation" and isinstance(value, list | dict | bool):
+                raise PlannerError("error.wrong-type", file=path, line=entry.line_of(key),
+                                   field=f"{label}.{key}", expected=Msg("type.text"))
+        yield Record(entry.line, dict(entry), {field: f"{label}.{field}" for field in FIELDS},
+                     {key: entry.line_of(key) for key in entry})
 
 
 # --- importing CSV and XLSX -----------------------------------------------------------------
@@ -340,7 +377,9 @@ def read_records(path: str | Path) -> tuple[list[Record], list[str]]:
     if suffix == ".csv":
         rows = _csv_rows(path)
     elif suffix in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(path)
+        from planner.export.xlsx import read_rows
+
+        rows = read_rows(path)
     else:
         raise PlannerError("error.roster-format", file=str(path), suffix=suffix or "-")
     return _records(rows, str(path))
@@ -380,35 +419,45 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
                            detail=str(err)) from None
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    from zipfile import BadZipFile
-
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError) as err:
-        raise PlannerError("error.roster-xlsx", file=str(path), detail=str(err)) from None
-    try:
-        ws = wb.worksheets[0]
-        for number, row in enumerate(ws.iter_rows(values_only=True), 1):
-            yield number, list(row)
-    finally:
-        wb.close()
+def column_letter(index: int) -> str:
+    """The spreadsheet name of the 0-based column `index`: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
-def _records(rows: Iterator[tuple[int, list[Any]]], name: str) -> tuple[list[Record], list[str]]:
+def duplicate_columns(columns: dict[int, str], row: Sequence[Any], name: str, line: int
+                      ) -> None:
+    """Refuse a header naming the same field twice: which column would count is a guess."""
+    by_field: dict[str, list[int]] = {}
+    for index, field in columns.items():
+        by_field.setdefault(field, []).append(index)
+    for indexes in by_field.values():
+        if len(indexes) > 1:
+            raise PlannerError("error.duplicate-column", file=name, line=line,
+                               field=shown(row[indexes[0]]),
+                               columns=", ".join(column_letter(i) for i in indexes))
+
+
+def _records(rows: Iterator[tuple[int, Sequence[Any]]], name: str
+             ) -> tuple[list[Record], list[str]]:
     names = header_names()
     columns: dict[int, str] = {}
     labels: dict[str, str] = {}
     ignored: list[str] = []
+    headed: set[int] = set()
     for number, row in rows:
         found = {i: names[_key(cell_text(v))] for i, v in enumerate(row)
                  if cell_text(v) and _key(cell_text(v)) in names}
         if len(set(found.values())) >= 2:
+            duplicate_columns(found, row, name, number)
             columns, header_line = found, number
             labels = {field: cell_text(row[i]) for i, field in found.items()}
-            ignored = [cell_text(v) for i, v in enumerate(row) if cell_text(v) and i not in found]
+            ignored = [shown(v) for i, v in enumerate(row) if cell_text(v) and i not in found]
+            headed = {i for i, v in enumerate(row) if cell_text(v)}
             break
         if number >= HEADER_SEARCH_ROWS:
             break
@@ -428,6 +477,7 @@ def _records(rows: Iterator[tuple[int, list[Any]]], name: str) -> tuple[list[Rec
                                + t(f"roster.header.{required}", "en"))
     records = []
     for number, row in rows:
+        _headless_cells(row, headed, name, number)
         values: dict[str, Any] = {}
         for i, field in columns.items():
             if i < len(row) and cell_text(row[i]):
@@ -443,6 +493,15 @@ def _records(rows: Iterator[tuple[int, list[Any]]], name: str) -> tuple[list[Rec
     if not records:
         raise PlannerError("error.roster-empty", file=name)
     return records, ignored
+
+
+def _headless_cells(row: Sequence[Any], headed: set[int], name: str, line: int) -> None:
+    """Refuse a value in a column without a header rather than drop it: in a CSV it is most
+    often a value with an unquoted comma, which shifts the rest of the row."""
+    for index, value in enumerate(row):
+        if index not in headed and cell_text(value):
+            raise PlannerError("error.roster-headless-cell", file=name, line=line,
+                               column=column_letter(index), value=shown(value))
 
 
 def _sort_phone(values: dict[str, Any], phone: Any) -> None:

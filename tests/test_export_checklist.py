@@ -126,7 +126,7 @@ def test_every_bad_row_is_named_and_nothing_returned(exported):
     message = error.render("en")
     for part in ("row 2: unknown status '完成了'", "row 3: cannot read the date '2027-13-01'",
                  "row 5: unknown ID prepare.nothing", f"row 6: ID {ids[0]} repeats row 2",
-                 "row 7: no ID", "7 bad rows"):
+                 "row 7: no ID", "7 row(s) with problems"):
         assert part in message
     assert error.file == str(path)
 
@@ -177,3 +177,88 @@ def test_cli_export_checklist_shows_store_state(run, shop_file, tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "315-2027-小店-checklist.xlsx").active
     row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == ids[0])
     assert row[6] == "已完成" and row[7] == "王芳" and row[8] == "2026-03-09"
+
+
+# --- files that are not an exported checklist --------------------------------------------------
+
+
+def damaged(path):
+    """`path` with its sheet XML cut short inside the zip (as a broken download leaves it)."""
+    import zipfile
+
+    broken = path.with_name("broken-" + path.name)
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(broken, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            target.writestr(info, data[:200] if info.filename.startswith("xl/worksheets/")
+                            else data)
+    return broken
+
+
+@pytest.fixture
+def workspace(run, tmp_path):
+    assert run("init", "ws", "--size", "small", "--lang", "en").exit_code == 0
+    return tmp_path / "ws"
+
+
+def import_fails(run, workspace, path, *args):
+    """Import `path`, expecting exit 1 and no change to the check-off state."""
+    before = run("status", "--format", "json", "-w", workspace).output
+    result = run("import", "checklist", path, "-w", workspace, *args)
+    assert result.exit_code == 1, result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert "Traceback" not in result.output
+    assert run("status", "--format", "json", "-w", workspace).output == before
+    return result.output.strip()
+
+
+@pytest.mark.parametrize("name", ["x.csv", "x.xls", "x.ods"])
+def test_other_formats_are_refused_by_name(run, workspace, tmp_path, name):
+    (tmp_path / name).write_text("a,b\n", encoding="utf-8")
+    message = import_fails(run, workspace, tmp_path / name)
+    suffix = name[1:]
+    assert message.endswith(f"{name}: cannot import {suffix} files here: use the .xlsx "
+                            "exported by planner315 export checklist")
+    zh = import_fails(run, workspace, tmp_path / name, "--lang", "zh")
+    assert f"无法在此导入 {suffix} 文件" in zh
+
+
+def test_damaged_workbook_is_one_clean_error(run, workspace, exported):
+    path, _plan = exported
+    message = import_fails(run, workspace, damaged(path))
+    assert message.endswith("broken-c.xlsx: not a readable Excel file (damaged, or not in "
+                            ".xlsx format): open it in Excel and save it as .xlsx")
+    (workspace / "fake.xlsx").write_text("ID,Status\n", encoding="utf-8")
+    assert "fake.xlsx: not a readable Excel file" in import_fails(
+        run, workspace, workspace / "fake.xlsx")
+
+
+def test_chartsheet_before_the_checklist_is_skipped(exported):
+    path, plan = exported
+    wb = openpyxl.load_workbook(path)
+    wb.create_chartsheet("chart", 0)
+    wb.save(path)
+    assert len(read_checklist(path, "zh", valid_ids=item_ids(plan))) == len(item_ids(plan))
+
+
+def test_repeated_header_is_refused_with_its_columns(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["ID", "Status", "Note", "状态"])
+    wb.active.append(["prepare.plan.kickoff", "done", None, "open"])
+    wb.save(tmp_path / "x.xlsx")
+    with pytest.raises(PlannerError) as caught:
+        read_checklist(tmp_path / "x.xlsx")
+    assert caught.value.render("en") == (
+        f"{tmp_path / 'x.xlsx'}:1: Status: this column appears more than once in the header "
+        "(columns B, D): keep one")
+
+
+def test_long_values_are_cut_in_row_problems(exported):
+    path, plan = exported
+    edit(path, {(2, "G"): "x" * 5000, (3, "A"): "y" * 5000})
+    with pytest.raises(PlannerError) as caught:
+        read_checklist(path, "en", valid_ids=item_ids(plan))
+    message = caught.value.render("en")
+    assert f"unknown status '{'x' * 59}…'" in message and "x" * 61 not in message
+    assert f"unknown ID {'y' * 59}…" in message
+    assert len(message) < 1000

@@ -81,3 +81,70 @@ def test_cli_import_stays_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_export_all_errors_follow_lang(run, workspace):
+    (workspace / "file").write_text("x", encoding="utf-8")
+    result = run("export", "all", "--year", "2027", "-o", "file", "--lang", "zh")
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: file: -o 应为文件夹（export all 会在其中写入四个文件）"
+    result = run("export", "all", "--year", "2027", "-o", "file", "--lang", "en")
+    assert "-o must be a folder" in result.output
+
+
+@pytest.mark.parametrize("args", [("notice", "-o", "shop.yaml/x.xlsx"),
+                                  ("all", "-o", "shop.yaml/out/more")])
+def test_output_below_a_file_says_so(run, workspace, args):
+    result = run("export", *args, "--year", "2027", "--lang", "zh")
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {args[-1]}: 无法写入：shop.yaml 是文件，不是文件夹"
+    result = run("export", *args, "--year", "2027", "--lang", "en")
+    assert "shop.yaml is a file, not a folder" in result.output
+
+
+def test_read_only_folder_is_named(run, workspace, monkeypatch):
+    import os
+
+    (workspace / "locked").mkdir()
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: (
+        False if str(path).endswith("locked") else real(path, mode, **kw)))
+    result = run("export", "notice", "--year", "2027", "-o", "locked/sub/n.xlsx", "--lang", "zh")
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: locked/sub/n.xlsx: 无法写入：文件夹 locked 是只读的"
+    assert not (workspace / "locked" / "sub").exists()
+
+
+def test_an_extension_alone_is_not_a_file_name(run, workspace):
+    result = run("export", "notice", "--year", "2027", "-o", ".xlsx", "--lang", "en")
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: .xlsx: '.xlsx' is only an extension, not a file name: write NAME.xlsx")
+    assert "不是文件名" in run("export", "notice", "--year", "2027", "-o", ".XLSX",
+                            "--lang", "zh").output
+    assert "must end in .xlsx" in run("export", "notice", "--year", "2027", "-o", "n.xls",
+                                      "--lang", "en").output
+    assert not list(workspace.glob("*xls*"))
+
+
+def test_export_all_writes_nothing_when_one_workbook_fails(run, workspace):
+    note = "x" * 40_000
+    assert run("check", "prepare.plan.kickoff", "--note", note).exit_code == 0
+    result = run("export", "all", "--year", "2027", "-o", "out", "--lang", "en")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: Checklist!J2 (Note): text of 40000 characters is longer than an Excel cell "
+        "can hold (32767); shorten it")
+    out = workspace / "out"
+    assert not out.exists() or list(out.iterdir()) == []  # no workbook, no temporary file
+    assert "检查表!J2 (备注)" in run("export", "all", "--year", "2027", "-o", "out").output
+
+
+def test_too_long_shop_name_is_reported_in_shop_yaml(run, shop_file, tmp_path):
+    shop_file("name: " + "店" * 40_000 + "\nsize: small\n")
+    result = run("export", "notice", "--year", "2027", "-o", "n.xlsx", "--lang", "en")
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"Error: {tmp_path / 'shop.yaml'}:1: name: text of 40000 characters is longer than an "
+        "Excel cell can hold (32767); shorten it")
+    assert not (tmp_path / "n.xlsx").exists()

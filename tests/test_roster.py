@@ -285,7 +285,7 @@ def test_bad_contact_in_shop_yaml_names_its_line(run, shop_file):
               "    mobile: '1330013300'\n")
     result = run("roster")
     assert result.exit_code == 1
-    assert "shop.yaml:3: contacts[0].mobile:" in result.output
+    assert "shop.yaml:5: contacts[1].mobile:" in result.output  # the line of the key
 
 
 def test_unknown_key_in_roster_yaml(run, shop_file, tmp_path):
@@ -295,7 +295,7 @@ def test_unknown_key_in_roster_yaml(run, shop_file, tmp_path):
         "    fax: 1\n", encoding="utf-8")
     result = run("roster")
     assert result.exit_code == 1
-    assert "roster.yaml:5: contacts[0].fax:" in result.output
+    assert "roster.yaml:5: contacts[1].fax:" in result.output
 
 
 def test_roster_table_masks_phones(run, workspace):
@@ -319,3 +319,144 @@ def test_help(run):
     for args in (["roster", "-h"], ["roster", "import", "--help"]):
         result = run(*args)
         assert result.exit_code == 0 and "Example" in result.output
+
+
+# --- bad files and odd headers --------------------------------------------------------------------
+
+
+def damaged_xlsx(path, rows):
+    """A workbook whose sheet XML is cut short inside the zip."""
+    import zipfile
+
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    good = path.with_name("good-" + path.name)
+    wb.save(good)
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data[:200]
+            target.writestr(info, data)
+    return path
+
+
+def test_damaged_xlsx_is_one_clean_error(run, workspace):
+    damaged_xlsx(workspace / "c.xlsx", [["部门", "姓名", "手机"], ["pr", "陈", "13300133000"]])
+    result = run("roster", "import", "c.xlsx", "--lang", "en")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: c.xlsx: not a readable Excel file (damaged, or not in .xlsx format): "
+        "open it in Excel and save it as .xlsx"]
+    assert not (workspace / "roster.yaml").exists()
+
+
+def test_chartsheets_are_skipped(run, workspace):
+    wb = openpyxl.Workbook()
+    wb.active.append(["部门", "姓名", "手机"])
+    wb.active.append(["pr", "陈", "13300133000"])
+    wb.create_chartsheet("图表", 0)
+    wb.save(workspace / "c.xlsx")
+    result = run("roster", "import", "c.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "陈" in roster(workspace)
+
+
+@pytest.mark.parametrize(("header", "field", "columns"), [
+    ("部门,姓名,手机,手机", "手机", "C, D"),
+    ("部门,姓名,手机,移动电话", "手机", "C, D"),  # two spellings of the same column
+    ("Name,Department,name,Mobile", "Name", "A, C"),
+])
+def test_duplicate_header_columns_are_refused(run, workspace, header, field, columns):
+    path = csv_file(workspace, [header, "pr,陈,13300133000,13900139000"])
+    result = run("roster", "import", path, "--lang", "en")
+    assert result.exit_code == 1
+    assert f"contacts.csv:1: {field}: this column appears more than once in the header " \
+           f"(columns {columns})" in result.output
+    assert not (workspace / "roster.yaml").exists()
+
+
+def test_a_value_beyond_the_header_is_refused_with_its_row(run, workspace):
+    # An unquoted comma in the role shifts the row one cell to the right.
+    path = csv_file(workspace, ["部门,姓名,职务,手机", "pr,陈,经理,13300133000",
+                                "仓储部,刘洋,主管,副经理,13500135000"])
+    result = run("roster", "import", path, "--lang", "en")
+    assert result.exit_code == 1
+    assert "contacts.csv:3: column E has a value but no header ('13500135000')" in result.output
+    assert "double quotes" in result.output
+    assert not (workspace / "roster.yaml").exists()
+    # Empty trailing cells (as Excel writes them) are fine.
+    path = csv_file(workspace, ["部门,姓名,手机,,", "pr,陈,13300133000,,"])
+    assert run("roster", "import", path).exit_code == 0
+
+
+def test_a_value_in_a_column_without_header_is_refused_in_xlsx_too(run, workspace):
+    wb = openpyxl.Workbook()
+    wb.active.append(["部门", None, "姓名", "手机"])
+    wb.active.append(["pr", "备注", "陈", "13300133000"])
+    wb.save(workspace / "c.xlsx")
+    result = run("roster", "import", "c.xlsx")
+    assert result.exit_code == 1
+    assert "c.xlsx:2: 第 B 列没有表头却有内容（“备注”）" in result.output
+
+
+def test_long_bad_values_are_cut_in_messages(run, workspace):
+    path = csv_file(workspace, ["部门,姓名,手机", "pr,陈," + "1" * 400])
+    result = run("roster", "import", path, "--lang", "en")
+    assert result.exit_code == 1
+    assert f"invalid mobile number '{'1' * 59}…'" in result.output
+    assert "1" * 61 not in result.output
+
+
+def test_text_longer_than_a_cell_is_refused_at_import(run, workspace):
+    path = csv_file(workspace, ["部门,姓名,手机", "pr," + "陈" * 40_000 + ",13300133000"])
+    result = run("roster", "import", path, "--lang", "en")
+    assert result.exit_code == 1
+    assert "contacts.csv:2: 姓名: the text is 40000 characters long" in result.output
+    assert "陈陈" not in result.output
+
+
+@pytest.mark.parametrize(("value", "field"), [
+    ("[a, b]", "name"), ("{x: 1}", "role"), ("yes", "im"), ("[1, 2]", "mobile")])
+def test_contact_fields_of_the_wrong_type(run, shop_file, value, field):
+    other = "" if field == "name" else ", name: Chen"
+    mobile = "" if field == "mobile" else ', mobile: "13800138000"'
+    shop_file(f"size: small\ncontacts:\n  - {{department: pr{other}{mobile}, {field}: {value}}}\n")
+    result = run("roster", "--lang", "en")
+    assert result.exit_code == 1
+    assert f"shop.yaml:3: contacts[1].{field}: wrong type; expected: text" in result.output
+    zh = run("roster", "--lang", "zh")
+    assert f"contacts[1].{field}: 类型不对，应为：文本" in zh.output
+
+
+def test_february_29_is_checked_in_the_campaign_year(run, workspace):
+    path = csv_file(workspace, ["部门,姓名,手机,值班", "客服主管,陈,13300133000,02-29 早班"])
+    assert run("roster", "import", path).exit_code == 0  # a leap-year campaign may use it
+    result = run("export", "notice", "--year", "2027", "-o", "n.xlsx", "--lang", "en")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1].endswith(
+        "roster.yaml:9: contacts[1].shift: the shift names '02-29', which does not exist in "
+        "2027 (not a leap year)")
+    assert not (workspace / "n.xlsx").exists()
+    assert run("export", "notice", "--year", "2028", "-o", "n.xlsx").exit_code == 0
+
+
+def test_counts_read_well_for_one_contact(run, workspace):
+    path = csv_file(workspace, ["部门,姓名,手机", "pr,陈,13300133000"])
+    result = run("roster", "import", path, "--lang", "en")
+    assert "Imported 1 contact(s) into" in result.output
+    assert "(contacts: 1)" in run("roster", "--lang", "en").output
+
+
+def test_read_only_workspace_is_named(run, workspace, monkeypatch):
+    import os
+
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: (
+        False if str(path) == str(workspace) else real(path, mode, **kw)))
+    path = csv_file(workspace, ["部门,姓名,手机", "pr,陈,13300133000"])
+    result = run("roster", "import", path, "--lang", "zh")
+    assert result.exit_code == 1
+    assert result.output.strip().endswith(f"无法写入：文件夹 {workspace} 是只读的")
+    assert not (workspace / "roster.yaml").exists()

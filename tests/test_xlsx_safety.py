@@ -5,6 +5,7 @@ The checks read the sheet XML inside the produced file, not only openpyxl's view
 
 import datetime as dt
 import re
+import warnings
 import zipfile
 
 import openpyxl
@@ -15,9 +16,11 @@ from planner.export import default_name, filename_safe
 from planner.export.xlsx import (
     MAX_CELL_CHARS,
     Column,
+    Style,
     Table,
     building,
     display_width,
+    read_rows,
     rows_for_height,
     save_workbook,
     sheet_title,
@@ -101,7 +104,7 @@ def test_too_long_text_is_refused_with_location(tmp_path):
     with pytest.raises(PlannerError) as caught:
         write(tmp_path, [["ok", None], [None, "x" * (MAX_CELL_CHARS + 1)]], name="long.xlsx")
     assert caught.value.key == "error.xlsx-cell-too-long"
-    assert caught.value.field == "Sheet!3"
+    assert caught.value.field == "Sheet!B3 (other)"
     assert "32767" in caught.value.render("en")
     assert not (tmp_path / "long.xlsx").exists()
 
@@ -161,3 +164,98 @@ def test_sheet_titles_and_file_names_are_made_safe():
     assert filename_safe("../..") == "shop"
     assert filename_safe(None) == "shop"
     assert default_name("notice", 2027, "小店") == "315-2027-小店-notice.xlsx"
+
+
+def test_too_long_text_is_located_in_styled_cells_and_above_the_header(tmp_path):
+    long = "x" * (MAX_CELL_CHARS + 1)
+    bold = Style(bold=True)
+    columns = [Column("day\nMon"), Column("what")]
+    cases = [
+        ({"rows": [[bold.cell("ok"), bold.cell(long)]]}, "Sheet!B2 (what)"),
+        ({"rows": [[long]]}, "Sheet!A2 (day Mon)"),  # a header on two lines, named on one
+        ({"rows": [], "preamble": [[bold.cell("title")], [None, bold.cell(long)]]}, "Sheet!B2"),
+    ]
+    for kwargs, where in cases:
+        with pytest.raises(PlannerError) as caught, building("test") as wb:
+            write_table(wb, Table(title="Sheet", columns=columns, **kwargs))
+        assert caught.value.field == where
+
+
+# --- reading workbooks from outside -------------------------------------------------------------
+
+
+def workbook(path, rows, chart_first=False):
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    if chart_first:
+        wb.create_chartsheet("chart", 0)
+    wb.save(path)
+    return path
+
+
+def rewritten(path, name, change):
+    """A copy of `path` with the zip member `name` changed (None: left out)."""
+    target = path.with_name("changed.xlsx")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w") as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == name:
+                data = change(data)
+                if data is None:
+                    continue
+            out.writestr(info, data)
+    return target
+
+
+def test_read_rows_numbers_rows_and_skips_chartsheets(tmp_path):
+    path = workbook(tmp_path / "a.xlsx", [["ID", "Status"], ["x", 1]], chart_first=True)
+    assert list(read_rows(path)) == [(1, ("ID", "Status")), (2, ("x", 1))]
+
+
+@pytest.mark.parametrize(("member", "change"), [
+    ("xl/worksheets/sheet1.xml", lambda data: data[:200]),
+    ("xl/worksheets/sheet1.xml", lambda data: b""),
+    ("xl/workbook.xml", lambda data: None),
+    ("xl/workbook.xml", lambda data: data.replace(b"<sheets>", b"<sheets><")),
+    ("xl/styles.xml", lambda data: data[:300]),
+    ("[Content_Types].xml", lambda data: None),
+])
+def test_read_rows_turns_any_damage_into_one_error(tmp_path, member, change):
+    good = workbook(tmp_path / "a.xlsx", [["ID", "Status"], ["x", "done"]])
+    path = rewritten(good, member, change)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # openpyxl's warnings would reach the user's terminal
+        with pytest.raises(PlannerError) as caught:
+            list(read_rows(path))
+    assert caught.value.key == "error.xlsx-unreadable"
+    assert caught.value.file == str(path)
+
+
+@pytest.mark.parametrize("data", [b"", b"ID,Status\n", b"PK\x03\x04broken"])
+def test_read_rows_refuses_files_that_are_no_workbook(tmp_path, data):
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(PlannerError) as caught:
+        list(read_rows(path))
+    assert caught.value.key == "error.xlsx-unreadable"
+
+
+def test_control_characters_in_the_shop_name_reach_no_property(run, shop_file, tmp_path):
+    shop_file('name: "a\\x01b"\nsize: small\nlang: en\n')
+    result = run("export", "notice", "--year", "2027", "-o", "n.xlsx")
+    assert result.exit_code == 0, result.output
+    assert openpyxl.load_workbook(tmp_path / "n.xlsx").properties.subject == "ab"
+
+
+def test_read_rows_says_when_there_are_only_charts(tmp_path, run, shop_file):
+    wb = openpyxl.Workbook()
+    wb.create_chartsheet("chart")
+    wb.remove(wb.active)
+    wb.save(tmp_path / "charts.xlsx")
+    with pytest.raises(PlannerError) as caught:
+        list(read_rows(tmp_path / "charts.xlsx"))
+    assert caught.value.key == "error.xlsx-no-worksheet"
+    shop_file("size: small\n")
+    result = run("roster", "import", "charts.xlsx", "--lang", "zh")
+    assert result.output.strip() == "Error: charts.xlsx: 工作簿中没有工作表（只有图表）"

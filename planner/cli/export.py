@@ -87,11 +87,12 @@ def roster_import(file, workspace, lang):
       planner315 roster import 联络表.xlsx --workspace myshop
     """
     from planner.i18n import t
-    from planner.roster import import_roster
+    from planner.roster import ROSTER_FILE, import_roster
 
     parent = click.get_current_context().find_root().meta.get("planner315.roster", {})
     folder, _shop, chosen = resolve_shop(workspace=workspace or parent.get("workspace"),
                                          lang=lang or parent.get("lang"), need_workspace=True)
+    check_folder(folder, str(folder / ROSTER_FILE))
     target, contacts, ignored = import_roster(file, folder, chosen)
     if ignored:
         click.echo(t("roster.ignored-columns", chosen, columns=", ".join(ignored)), err=True)
@@ -138,6 +139,21 @@ class _Context:
         self.plan = build_plan(size=self.setup.size, year=self.setup.year, lang=self.lang,
                                shop=self.setup.shop)
         self._contacts = None
+        self._check_shop_text()
+
+    def _check_shop_text(self) -> None:
+        """Text from shop.yaml that goes into cells must fit one: say so naming shop.yaml, not
+        only the cell the text would have ended up in."""
+        from planner.errors import PlannerError
+        from planner.export import MAX_CELL_CHARS
+
+        shop = self.setup.shop
+        for key in ("name", "issuer"):
+            text = getattr(shop, key, None)
+            if text and len(text) > MAX_CELL_CHARS:
+                raise PlannerError("error.xlsx-cell-too-long", file=shop.path,
+                                   line=shop.line(key), field=key, length=len(text),
+                                   limit=MAX_CELL_CHARS)
 
     @property
     def shop_name(self) -> str | None:
@@ -150,7 +166,7 @@ class _Context:
 
             shop = self.setup.shop
             folder = Path(shop.path).parent if shop else None
-            self._contacts = load_roster(folder, shop)
+            self._contacts = load_roster(folder, shop, year=self.setup.year)
         return self._contacts
 
     def target(self, kind: str, output: str | None, folder: Path | None = None) -> Path:
@@ -158,10 +174,14 @@ class _Context:
         from planner.export import default_path
 
         if output is None:
-            return default_path(kind, self.setup.year, self.shop_name, folder)
-        path = Path(output)
-        if path.suffix.lower() != ".xlsx":
-            raise PlannerError("error.export-suffix", file=output)
+            path = default_path(kind, self.setup.year, self.shop_name, folder)
+        else:
+            path = Path(output)
+            if path.name.lower() == ".xlsx":
+                raise PlannerError("error.export-no-name", file=output)
+            if path.suffix.lower() != ".xlsx":
+                raise PlannerError("error.export-suffix", file=output)
+        check_folder(path.parent, output or str(path))
         return path
 
     def with_status(self) -> dict[str, Any]:
@@ -185,16 +205,25 @@ class _Context:
             return count_complaints(store, now()) > 0
 
     def issuer(self, option: str | None) -> str | None:
-        from planner.errors import PlannerError
-
-        if option:
-            return option
         shop = self.setup.shop
-        value = shop.raw.get("issuer") if shop is not None and shop.raw else None
-        if value is not None and not isinstance(value, str | int):
-            raise PlannerError("error.issuer-type", file=shop.path, line=shop.line("issuer"),
-                               field="issuer")
-        return str(value).strip() or None if value is not None else None
+        return option or (shop.issuer if shop else None)
+
+
+def check_folder(folder: Path, output: str) -> None:
+    """Name the usual reasons why nothing can be written into `folder` (or the folders that
+    would be made for it) before any work, rather than pass on the system's words."""
+    import os
+
+    from planner.errors import PlannerError
+
+    for parent in (folder, *folder.parents):
+        if not parent.exists():
+            continue
+        if not parent.is_dir():
+            raise PlannerError("error.export-parent-not-dir", file=output, parent=str(parent))
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise PlannerError("error.export-read-only", file=output, folder=str(parent))
+        return
 
 
 def _refuse_existing(paths: list[Path], force: bool) -> None:
@@ -207,9 +236,13 @@ def _refuse_existing(paths: list[Path], force: bool) -> None:
 
 
 def _write(kind: str, ctx: _Context, target: Path, *, force: bool, issuer: str | None = None,
-           mask_phones: bool = False) -> Path:
+           mask_phones: bool = False, dest: Path | None = None) -> Path:
+    """Write the `kind` workbook meant for `target` to `dest` (default: `target` itself)."""
     from planner.errors import PlannerError
 
+    label = target.name
+    if dest is not None:
+        target, force = dest, True  # a staged file: it exists already, empty
     if kind == "roster":
         from planner.export.roster import write_roster_workbook
         from planner.export.xlsx import progress_bar
@@ -218,12 +251,12 @@ def _write(kind: str, ctx: _Context, target: Path, *, force: bool, issuer: str |
         if not ctx.contacts:
             raise PlannerError("error.roster-no-contacts")
         with progress_bar(len(ctx.contacts), t("export.progress", ctx.lang,
-                                               name=target.name)) as progress:
+                                               name=label)) as progress:
             return write_roster_workbook(target, ctx.contacts, ctx.lang, shop=ctx.shop_name,
                                          year=ctx.setup.year, mask_phones=mask_phones,
                                          force=force, progress=progress)
     if kind == "complaints":
-        return _write_register(ctx, target, force=force)
+        return _write_register(ctx, target, force=force, label=label)
     if kind == "checklist":
         from planner.export.checklist import write_checklist_workbook
 
@@ -235,7 +268,7 @@ def _write(kind: str, ctx: _Context, target: Path, *, force: bool, issuer: str |
     return _write_notice(ctx, target, force=force, issuer=issuer, mask_phones=mask_phones)
 
 
-def _write_register(ctx: _Context, target: Path, *, force: bool) -> Path:
+def _write_register(ctx: _Context, target: Path, *, force: bool, label: str) -> Path:
     from planner.clock import now
     from planner.complaints import count_complaints, list_complaints
     from planner.errors import PlannerError
@@ -250,8 +283,7 @@ def _write_register(ctx: _Context, target: Path, *, force: bool) -> Path:
     moment = now()
     with open_store(ctx.setup.workspace) as store:
         total = count_complaints(store, moment)
-        label = t("export.progress", ctx.lang, name=target.name)
-        with progress_bar(total, label) as progress:
+        with progress_bar(total, t("export.progress", ctx.lang, name=label)) as progress:
             return write_register_workbook(
                 target, list_complaints(store, moment), ctx.lang,
                 policy=load_policy(ctx.setup.workspace), shop=ctx.shop_name,
@@ -379,9 +411,9 @@ def export_complaints(output, force, **setup):
 @mask_option
 @export_options
 def export_all(output, force, issuer, mask_phones, **setup):
-    """Write every workbook into a folder (none is written if one already exists).
+    """Write every workbook into a folder (none is written if one already exists or fails).
 
-    把所有工作簿导出到一个文件夹（已有同名文件且未加 --force 时一个也不写）。
+    把所有工作簿导出到一个文件夹（已有同名文件且未加 --force，或任何一个出错时，一个也不写）。
 
     The four of the plan, and the complaint register when it holds any complaint.
 
@@ -390,13 +422,14 @@ def export_all(output, force, issuer, mask_phones, **setup):
       planner315 export all -o exports --issuer 张经理
     """
     from planner.errors import PlannerError
-    from planner.export import KINDS
+    from planner.export import KINDS, staged
     from planner.i18n import t
 
+    ctx = _Context(**_setup_args(setup))  # first: it settles the language of any error
     folder = Path(output)
     if folder.exists() and not folder.is_dir():
         raise PlannerError("error.export-output-dir", file=output)
-    ctx = _Context(**_setup_args(setup))
+    check_folder(folder, output)
     kinds = [kind for kind in KINDS if kind != "roster" or ctx.contacts]
     if ctx.has_complaints():
         kinds.append("complaints")
@@ -404,9 +437,14 @@ def export_all(output, force, issuer, mask_phones, **setup):
         click.echo(t("roster.none", ctx.lang), err=True)
     targets = {kind: ctx.target(kind, None, folder) for kind in kinds}
     _refuse_existing(list(targets.values()), force)
-    for kind, target in targets.items():
-        path = _write(kind, ctx, target, force=force, issuer=issuer, mask_phones=mask_phones)
-        click.echo(t("export.written", ctx.lang, path=str(path)))
+    # Every workbook is written to a temporary file first and renamed when all are done: a
+    # failure in one leaves none of them, not half a set.
+    with staged(list(targets.values()), force=force) as temps:
+        for (kind, target), temp in zip(targets.items(), temps, strict=True):
+            _write(kind, ctx, target, force=force, issuer=issuer, mask_phones=mask_phones,
+                   dest=temp)
+    for target in targets.values():
+        click.echo(t("export.written", ctx.lang, path=str(target)))
 
 
 @click.group(name="import")
@@ -449,7 +487,7 @@ def import_checklist(file, by, workspace, lang):
     ids = [item["id"] for phase in plan["phases"] for item in phase["items"]]
     rows = read_checklist(file, setup.lang, valid_ids=ids)
     with open_store(setup.workspace, write=True) as store:
-        outcomes = apply_imported(store, rows, by=user_name(by), recorded_at=now())
+        outcomes = apply_imported(store, rows, by=user_name(by), recorded_at=now(), source=file)
 
     def label(state):
         return t(f"status.{state.status if state else 'open'}", setup.lang)

@@ -7,11 +7,14 @@ imports nothing heavy itself, so that file names can be worked out without openp
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 KINDS = ("roster", "notice", "checklist", "schedule")
+MAX_CELL_CHARS = 32_767  # the most characters an Excel cell holds
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\s]+')
 NAME_LIMIT = 60
 
@@ -31,3 +34,16 @@ def default_name(kind: str, year: int, shop: str | None) -> str:
 
 def default_path(kind: str, year: int, shop: str | None, folder: Path | None = None) -> Path:
     return (folder or Path(".")) / default_name(kind, year, shop)
+
+
+@contextlib.contextmanager
+def staged(targets: Sequence[Path], *, force: bool = False) -> Iterator[list[Path]]:
+    """Temporary files beside `targets`, renamed over them only when the block succeeds.
+
+    For files that belong together (export all): a failure half way leaves none of them
+    written, and the temporary files removed.
+    """
+    from planner.fsutil import atomic_path
+
+    with contextlib.ExitStack() as stack:
+        yield [stack.enter_context(atomic_path(target, force=force)) for target in targets]

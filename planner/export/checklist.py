@@ -18,7 +18,7 @@ from typing import Any
 
 from planner.errors import PlannerError
 from planner.i18n import LANGS, t
-from planner.roster import cell_text
+from planner.roster import cell_text, duplicate_columns, shown
 
 STATUSES = ("open", "done", "skipped")
 FIELDS = ("id", "phase", "category", "owner", "due", "title", "status", "by", "date", "note")
@@ -29,6 +29,7 @@ _SERIAL_RANGE = (32_874, 73_415)
 _DATE_TEXT = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _STATUS_FILL = {"done": "E2EFDA", "skipped": "EDEDED"}
+READ_SUFFIXES = (".xlsx", ".xlsm")  # what openpyxl reads; .xls and .csv lose the dropdowns
 
 
 def header(field: str, lang: str) -> str:
@@ -203,34 +204,27 @@ def read_checklist(path: str | Path, lang: str | None = None,
 
 
 def _read_sheet(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    from zipfile import BadZipFile
-
-    import openpyxl
+    from planner.export.xlsx import read_rows
 
     if not path.is_file():
         raise PlannerError("error.file-is-dir" if path.is_dir() else "error.file-missing",
                            file=str(path))
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError) as err:
-        raise PlannerError("error.roster-xlsx", file=str(path), detail=str(err)) from None
-    try:
-        rows = wb.worksheets[0].iter_rows(values_only=True)
-        names = _header_fields()
-        first = next(rows, ())
-        columns = {i: names[_fold(str(v))] for i, v in enumerate(first)
-                   if v is not None and _fold(str(v)) in names}
-        if not {"id", "status"} <= set(columns.values()):
-            raise PlannerError("error.checklist-not-export", file=str(path), line=1)
-        table = []
-        for number, values in enumerate(rows, 2):
-            record = {field: values[i] for i, field in columns.items()
-                      if field in READ_FIELDS and i < len(values)}
-            if any(v is not None and str(v).strip() for v in record.values()):
-                table.append((number, record))
-        return iter(table)
-    finally:
-        wb.close()
+    if path.suffix.lower() not in READ_SUFFIXES:
+        raise PlannerError("error.checklist-format", file=str(path),
+                           suffix=path.suffix.lower() or "-")
+    rows = read_rows(path)
+    names = _header_fields()
+    _, first = next(rows, (1, ()))
+    columns = {i: names[_fold(str(v))] for i, v in enumerate(first)
+               if v is not None and _fold(str(v)) in names}
+    if not {"id", "status"} <= set(columns.values()):
+        raise PlannerError("error.checklist-not-export", file=str(path), line=1)
+    duplicate_columns(columns, first, str(path), 1)
+    for number, values in rows:
+        record = {field: values[i] for i, field in columns.items()
+                  if field in READ_FIELDS and i < len(values)}
+        if any(v is not None and str(v).strip() for v in record.values()):
+            yield number, record
 
 
 def _read_row(number: int, values: dict[str, Any], statuses: dict[str, str],
@@ -240,20 +234,20 @@ def _read_row(number: int, values: dict[str, Any], statuses: dict[str, str],
     if not ident:
         return None, t("checklist.read.no-id", lang)
     if ident in seen:
-        return None, t("checklist.read.duplicate", lang, id=ident, other=seen[ident])
+        return None, t("checklist.read.duplicate", lang, id=shown(ident), other=seen[ident])
     seen[ident] = number
     if known is not None and ident not in known:
-        return None, t("checklist.read.unknown-id", lang, id=ident)
+        return None, t("checklist.read.unknown-id", lang, id=shown(ident))
     raw_status = values.get("status")
     folded = _fold(str(raw_status)) if raw_status is not None else ""
     status = statuses.get(folded) if folded else "open"
     if status is None:
-        return None, t("checklist.read.status", lang, value=str(raw_status).strip(),
+        return None, t("checklist.read.status", lang, value=shown(raw_status),
                        allowed=" / ".join(status_label(s, lang) for s in STATUSES))
     try:
         date = parse_date(values.get("date"))
     except ValueError:
-        return None, t("checklist.read.date", lang, value=str(values.get("date")).strip())
+        return None, t("checklist.read.date", lang, value=shown(values.get("date")))
 
     return {"row": number, "id": ident, "status": status, "by": cell_text(values.get("by")) or None,
             "date": date, "note": cell_text(values.get("note")) or None}, None

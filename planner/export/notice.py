@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -271,7 +272,7 @@ def notice_table(lines: list[Line], lang: str, *, title: str, to: str,
     for offset in range(len(closing)):
         merged.append(f"B{closing_start + offset}:D{closing_start + offset}")
 
-    def rows(ws: Any) -> Any:
+    def rows() -> Iterator[list[Any]]:
         styles = {
             "heading": Style(bold=True, size=12, fill="F2F2F2", border=True, wrap=True,
                              vertical="center"),
@@ -282,18 +283,16 @@ def notice_table(lines: list[Line], lang: str, *, title: str, to: str,
         number = Style(border=True, horizontal="center")
         for line in lines:
             style = styles[line.kind]
-            yield [number.cell(ws, line.number), style.cell(ws, line.text),
-                   style.cell(ws, line.owner), style.cell(ws, line.when)]
+            yield [number.cell(line.number), style.cell(line.text), style.cell(line.owner),
+                   style.cell(line.when)]
         yield []
         right = Style(horizontal="right")
         for text in closing:
-            yield [None, right.cell(ws, text)]
+            yield [None, right.cell(text)]
 
-    def preamble(ws: Any) -> list[list[Any]]:
-        big = Style(bold=True, size=16, horizontal="center", vertical="center", wrap=True)
-        return [[big.cell(ws, title)], [Style(wrap=True, vertical="center").cell(ws, to)]]
-
-    return Table(title=words["sheet"], columns=columns, rows=rows, total=len(lines),
+    big = Style(bold=True, size=16, horizontal="center", vertical="center", wrap=True)
+    preamble = [[big.cell(title)], [Style(wrap=True, vertical="center").cell(to)]]
+    return Table(title=words["sheet"], columns=columns, rows=rows(), total=len(lines),
                  page_title=None, preamble=preamble, merged=merged, row_heights=heights,
                  grid=False)
 

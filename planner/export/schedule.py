@@ -70,19 +70,18 @@ def schedule_table(plan: dict[str, Any], lang: str, title: str) -> Any:
     count = sum(len(phase["items"]) + 1 for phase in plan["phases"])
     legend = t("export.schedule.legend", lang)
     return Table(title=t("export.sheet.schedule", lang), columns=columns,
-                 rows=lambda ws: _rows(ws, plan, days, lang), total=count, landscape=True,
+                 rows=_rows(plan, days, lang), total=count, landscape=True,
                  freeze_columns=lead, page_title=f"{title}    {legend}",
                  header_styles=header_styles, header_height=30)
 
 
-def _rows(ws: Any, plan: dict[str, Any], days: list[dt.date], lang: str
-          ) -> Iterator[list[Any]]:
+def _rows(plan: dict[str, Any], days: list[dt.date], lang: str) -> Iterator[list[Any]]:
     from planner.export.xlsx import Style
 
     weekend = Style(fill=WEEKEND)
 
     def cell(style: Style, value: Any = None) -> Any:
-        return style.cell(ws, value)
+        return style.cell(value)
 
     def outside(day: dt.date) -> Any:
         return cell(weekend) if day.weekday() >= 5 else None

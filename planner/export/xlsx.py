@@ -7,7 +7,10 @@ heights must be known before the first row is appended, so the writer looks at t
 
 User text is untrusted. `safe` is the only place where a value is turned into cell content; it
 makes sure text never becomes a formula or an error cell, strips the control characters that
-Excel cannot store, and refuses text longer than a cell can hold.
+Excel cannot store, and refuses text longer than a cell can hold, naming the cell.
+
+Workbooks people send back are untrusted too: `read_rows` is the one door through which the
+importers read them.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import datetime as dt
 import re
 import sys
 import unicodedata
+import warnings
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from copy import copy
 from dataclasses import dataclass, field
@@ -24,17 +29,19 @@ from decimal import Decimal
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from planner.errors import PlannerError
+from planner.export import MAX_CELL_CHARS
 from planner.fsutil import atomic_path
 
-MAX_CELL_CHARS = 32_767
 CREATOR = "planner315"
 A4 = "9"
 # Characters Excel cannot store at all (openpyxl raises IllegalCharacterError on them).
@@ -73,6 +80,8 @@ def safe(value: Any, ws: Any, cell: Cell | None = None) -> Any:
             return _literal(value, ws, cell)
     elif isinstance(value, Cell):
         return value
+    elif isinstance(value, Styled):
+        return safe(value.value, ws, value.style.apply(WriteOnlyCell(ws)))
     elif isinstance(value, dt.datetime) and value.tzinfo is not None:
         # Excel has no time zones: store the wall-clock time in Shanghai.
         from planner.clock import to_shanghai
@@ -122,9 +131,18 @@ class Style:
             cell.number_format = "@"
         return cell
 
-    def cell(self, ws: Any, value: Any = None) -> Any:
-        """A new cell with this style holding `value` (through `safe`)."""
-        return safe(value, ws, self.apply(WriteOnlyCell(ws)))
+    def cell(self, value: Any = None) -> Styled:
+        """`value` in a cell of its own with this style."""
+        return Styled(self, value)
+
+
+@dataclass(frozen=True)
+class Styled:
+    """A value with the style of its cell. The cell is made (through `safe`) only when its row
+    is written, where a value that cannot be stored is reported with its cell."""
+
+    style: Style
+    value: Any = None
 
 
 HEADER = Style(bold=True, fill=HEADER_FILL, wrap=True, horizontal="center", vertical="center",
@@ -154,14 +172,12 @@ class Table:
 
     title: str
     columns: Sequence[Column]
-    # The rows, or a function of the new sheet giving them (to build styled cells).
-    rows: Iterable[Sequence[Any]] | Callable[[Any], Iterable[Sequence[Any]]]
+    rows: Iterable[Sequence[Any]]  # values, or Styled for a cell with a style of its own
     total: int | None = None  # row count when known (for the progress bar)
     landscape: bool = False
     freeze_columns: int = 0
     page_title: str | None = None  # printed at the top of every page
-    # Rows above the header, or a function of the new sheet giving them.
-    preamble: list[list[Any]] | Callable[[Any], list[list[Any]]] = field(default_factory=list)
+    preamble: list[list[Any]] = field(default_factory=list)  # rows above the header
     merged: list[str] = field(default_factory=list)
     row_heights: dict[int, float] = field(default_factory=dict)
     header_height: float | None = None
@@ -183,7 +199,7 @@ def display_width(text: str) -> int:
 
 
 def _cell_text(value: Any) -> str:
-    if isinstance(value, Cell):
+    if isinstance(value, Cell | Styled):
         value = value.value
     if value is None:
         return ""
@@ -239,7 +255,7 @@ def new_workbook(title: str, *, subject: str | None = None, lang: str = "en") ->
     wb = Workbook(write_only=True)
     props = wb.properties
     props.title = _ILLEGAL.sub("", title) or None
-    props.subject = subject
+    props.subject = _ILLEGAL.sub("", subject or "") or None
     props.creator = CREATOR
     props.lastModifiedBy = CREATOR
     props.language = "zh-CN" if lang == "zh" else "en"
@@ -280,9 +296,9 @@ def write_table(wb: Workbook, table: Table,
                 progress: Callable[[int], None] | None = None) -> int:
     """Stream `table` into a new sheet of `wb`; returns the number of data rows written."""
     ws = wb.create_sheet(title=sheet_title(table.title))
-    rows = iter(table.rows(ws) if callable(table.rows) else table.rows)
+    rows = iter(table.rows)
     sample = list(islice(rows, SAMPLE_ROWS))
-    preamble = table.preamble(ws) if callable(table.preamble) else table.preamble
+    preamble = table.preamble
     header_row = len(preamble) + 1
     columns = table.columns
     widths = [fit_width(column, sample, i) for i, column in enumerate(columns)]
@@ -308,24 +324,37 @@ def write_table(wb: Workbook, table: Table,
         ws.merged_cells.add(range_)
     if table.setup is not None:
         table.setup(ws, header_row)
-    for values in preamble:
-        ws.append([safe(value, ws) for value in values])
-    ws.append([table.header_styles.get(i, HEADER).cell(ws, column.header)
-               for i, column in enumerate(columns)])
+    for number, values in enumerate(preamble, 1):
+        ws.append(_cells(ws, values, number))
+    ws.append(_cells(ws, [table.header_styles.get(i, HEADER).cell(column.header)
+                          for i, column in enumerate(columns)], header_row))
     reused = {i: style.apply(WriteOnlyCell(ws)) for i, style in styles.items()}
     count = 0
-    try:
-        for count, values in enumerate(chain(sample, rows), 1):
-            ws.append([safe(value, ws, reused.get(i)) for i, value in enumerate(values)])
-            if progress is not None and count % PROGRESS_STEP == 0:
-                progress(PROGRESS_STEP)
-    except PlannerError as err:
-        raise err.located(field=f"{ws.title}!{header_row + count}") from None
+    for count, values in enumerate(chain(sample, rows), 1):
+        ws.append(_cells(ws, values, header_row + count, columns, reused))
+        if progress is not None and count % PROGRESS_STEP == 0:
+            progress(PROGRESS_STEP)
     if progress is not None:
         progress(count % PROGRESS_STEP)
     last = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A{header_row}:{last}{header_row + max(count, 1)}"
     return count
+
+
+def _cells(ws: Any, values: Sequence[Any], row: int, columns: Sequence[Column] = (),
+           reused: dict[int, Cell] | None = None) -> list[Any]:
+    """One row's cells; a value that cannot be stored is reported with its cell and column:
+    ``Checklist!J2 (Note)``."""
+    cells = []
+    for i, value in enumerate(values):
+        try:
+            cells.append(safe(value, ws, reused.get(i) if reused else None))
+        except PlannerError as err:
+            where = f"{ws.title}!{get_column_letter(i + 1)}{row}"
+            if i < len(columns):
+                where = f"{where} ({' '.join(columns[i].header.split())})"
+            raise err.located(field=where) from None
+    return cells
 
 
 def _sample_heights(sample: Sequence[Sequence[Any]], widths: list[float],
@@ -411,3 +440,67 @@ def progress_bar(total: int | None, label: str) -> Iterator[Callable[[int], None
 
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         yield bar.update
+
+
+# --- reading a workbook from outside ---------------------------------------------------------
+
+# What openpyxl raises on a damaged or foreign file: zip and deflate errors, XML syntax errors
+# (ElementTree's ParseError and lxml's XMLSyntaxError are SyntaxErrors), missing parts
+# (KeyError), bad values (ValueError, TypeError), OSError for a zip without a workbook, and
+# assorted failures of its readers (AttributeError, IndexError, NotImplementedError).
+_UNREADABLE = (BadZipFile, zlib.error, EOFError, SyntaxError, LookupError, ValueError,
+               TypeError, AttributeError, NotImplementedError, OSError)
+
+
+class _WorksheetReader(ExcelReader):
+    """openpyxl's reader, skipping chartsheets: a chart holds no rows, and openpyxl fails on
+    some (a chartsheet without a drawing)."""
+
+    def read_chartsheet(self, sheet: Any, rel: Any) -> None:
+        return None
+
+
+@contextlib.contextmanager
+def _reading(name: str) -> Iterator[None]:
+    """Around every openpyxl call on an untrusted file: its failures become one PlannerError,
+    and its warnings (about formatting it drops) are of no interest when reading values."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            yield
+        except _UNREADABLE:
+            raise PlannerError("error.xlsx-unreadable", file=name) from None
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """The rows of the first worksheet of `path` as values, numbered from 1.
+
+    For files from outside: a damaged workbook, or any file that is not one, raises a
+    PlannerError naming the file, however openpyxl fails. The name's suffix is not checked
+    (callers say which files they take).
+    """
+    name = str(path)
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 (closed when the rows are done)
+    except OSError as err:
+        raise PlannerError("error.file-unreadable", file=name, detail=err.strerror) from None
+    with stream:
+        with _reading(name):
+            reader = _WorksheetReader(stream, read_only=True, data_only=True)
+            reader.read()
+        wb = reader.wb
+        try:
+            if not wb.worksheets:
+                raise PlannerError("error.xlsx-no-worksheet", file=name)
+            with _reading(name):
+                rows = iter(wb.worksheets[0].iter_rows(values_only=True))
+            number = 0
+            while True:
+                with _reading(name):
+                    row = next(rows, None)
+                if row is None:
+                    return
+                number += 1
+                yield number, row
+        finally:
+            wb.close()
