@@ -42,8 +42,6 @@ def validate_ids(requested: list[str], applicable: list[str], known: list[str]) 
     An unknown id gets the closest known ids as suggestions; a known id that this shop's
     plan does not include says so.
     """
-    import difflib
-
     wanted = list(dict.fromkeys(requested))
     applicable_set = set(applicable)
     for item_id in wanted:
@@ -51,6 +49,8 @@ def validate_ids(requested: list[str], applicable: list[str], known: list[str]) 
             continue
         if item_id in known:
             raise PlannerError("error.item-not-in-plan", field=item_id)
+        import difflib
+
         close = difflib.get_close_matches(item_id, known, n=3, cutoff=0.5)
         if close:
             raise PlannerError("error.unknown-item-suggest", field=item_id,

@@ -62,3 +62,16 @@ def atomic_write_text(target: Path, text: str, *, force: bool = False) -> Path:
         stream.flush()
         os.fsync(stream.fileno())
     return Path(target)
+
+
+def check_writable_folder(folder: Path, output: str) -> None:
+    """Name the usual reasons why nothing can be written into `folder` (or the folders that
+    would be made for it) before any work, rather than pass on the system's words."""
+    for parent in (folder, *folder.parents):
+        if not parent.exists():
+            continue
+        if not parent.is_dir():
+            raise PlannerError("error.export-parent-not-dir", file=output, parent=str(parent))
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise PlannerError("error.export-read-only", file=output, folder=str(parent))
+        return

@@ -86,13 +86,14 @@ def roster_import(file, workspace, lang):
       planner315 roster import contacts.csv
       planner315 roster import 联络表.xlsx --workspace myshop
     """
+    from planner.fsutil import check_writable_folder
     from planner.i18n import t
     from planner.roster import ROSTER_FILE, import_roster
 
     parent = click.get_current_context().find_root().meta.get("planner315.roster", {})
     folder, _shop, chosen = resolve_shop(workspace=workspace or parent.get("workspace"),
                                          lang=lang or parent.get("lang"), need_workspace=True)
-    check_folder(folder, str(folder / ROSTER_FILE))
+    check_writable_folder(folder, str(folder / ROSTER_FILE))
     target, contacts, ignored = import_roster(file, folder, chosen)
     if ignored:
         click.echo(t("roster.ignored-columns", chosen, columns=", ".join(ignored)), err=True)
@@ -127,196 +128,21 @@ def export_group():
     """
 
 
-class _Context:
-    """What every export needs, worked out once: setup, plan, contacts."""
+def _job(setup: dict[str, Any]) -> Any:
+    from planner.export.jobs import ExportJob
 
-    def __init__(self, *, size, year, shop_path, workspace, lang, today):
-        from planner.plan import build_plan
-
-        self.setup = resolve_setup(shop_path=shop_path, workspace=workspace, lang=lang,
-                                   size=size, year=year, today=today)
-        self.lang = self.setup.lang
-        self.plan = build_plan(size=self.setup.size, year=self.setup.year, lang=self.lang,
-                               shop=self.setup.shop)
-        self._contacts = None
-        self._check_shop_text()
-
-    def _check_shop_text(self) -> None:
-        """Text from shop.yaml that goes into cells must fit one: say so naming shop.yaml, not
-        only the cell the text would have ended up in."""
-        from planner.errors import PlannerError
-        from planner.export import MAX_CELL_CHARS
-
-        shop = self.setup.shop
-        for key in ("name", "issuer"):
-            text = getattr(shop, key, None)
-            if text and len(text) > MAX_CELL_CHARS:
-                raise PlannerError("error.xlsx-cell-too-long", file=shop.path,
-                                   line=shop.line(key), field=key, length=len(text),
-                                   limit=MAX_CELL_CHARS)
-
-    @property
-    def shop_name(self) -> str | None:
-        return self.setup.shop.name if self.setup.shop else None
-
-    @property
-    def contacts(self) -> list[dict[str, Any]]:
-        if self._contacts is None:
-            from planner.roster import load_roster
-
-            shop = self.setup.shop
-            folder = Path(shop.path).parent if shop else None
-            self._contacts = load_roster(folder, shop, year=self.setup.year)
-        return self._contacts
-
-    def target(self, kind: str, output: str | None, folder: Path | None = None) -> Path:
-        from planner.errors import PlannerError
-        from planner.export import default_path
-
-        if output is None:
-            path = default_path(kind, self.setup.year, self.shop_name, folder)
-        else:
-            path = Path(output)
-            if path.name.lower() == ".xlsx":
-                raise PlannerError("error.export-no-name", file=output)
-            if path.suffix.lower() != ".xlsx":
-                raise PlannerError("error.export-suffix", file=output)
-        check_folder(path.parent, output or str(path))
-        return path
-
-    def with_status(self) -> dict[str, Any]:
-        """The plan with each item's check-off state, when there is a workspace."""
-        if self.setup.workspace is not None:
-            from planner.progress import annotate
-            from planner.store import open_store
-
-            with open_store(self.setup.workspace) as store:
-                annotate(self.plan, store.item_states())
-        return self.plan
-
-    def has_complaints(self) -> bool:
-        if self.setup.workspace is None:
-            return False
-        from planner.clock import now
-        from planner.complaints import count_complaints
-        from planner.store import open_store
-
-        with open_store(self.setup.workspace) as store:
-            return count_complaints(store, now()) > 0
-
-    def issuer(self, option: str | None) -> str | None:
-        shop = self.setup.shop
-        return option or (shop.issuer if shop else None)
-
-
-def check_folder(folder: Path, output: str) -> None:
-    """Name the usual reasons why nothing can be written into `folder` (or the folders that
-    would be made for it) before any work, rather than pass on the system's words."""
-    import os
-
-    from planner.errors import PlannerError
-
-    for parent in (folder, *folder.parents):
-        if not parent.exists():
-            continue
-        if not parent.is_dir():
-            raise PlannerError("error.export-parent-not-dir", file=output, parent=str(parent))
-        if not os.access(parent, os.W_OK | os.X_OK):
-            raise PlannerError("error.export-read-only", file=output, folder=str(parent))
-        return
-
-
-def _refuse_existing(paths: list[Path], force: bool) -> None:
-    """Stop before any work when a target exists and --force was not given."""
-    from planner.errors import PlannerError
-
-    for path in paths:
-        if path.exists() and not force:
-            raise PlannerError("error.file-exists", file=str(path))
-
-
-def _write(kind: str, ctx: _Context, target: Path, *, force: bool, issuer: str | None = None,
-           mask_phones: bool = False, dest: Path | None = None) -> Path:
-    """Write the `kind` workbook meant for `target` to `dest` (default: `target` itself)."""
-    from planner.errors import PlannerError
-
-    label = target.name
-    if dest is not None:
-        target, force = dest, True  # a staged file: it exists already, empty
-    if kind == "roster":
-        from planner.export.roster import write_roster_workbook
-        from planner.export.xlsx import progress_bar
-        from planner.i18n import t
-
-        if not ctx.contacts:
-            raise PlannerError("error.roster-no-contacts")
-        with progress_bar(len(ctx.contacts), t("export.progress", ctx.lang,
-                                               name=label)) as progress:
-            return write_roster_workbook(target, ctx.contacts, ctx.lang, shop=ctx.shop_name,
-                                         year=ctx.setup.year, mask_phones=mask_phones,
-                                         force=force, progress=progress)
-    if kind == "complaints":
-        return _write_register(ctx, target, force=force, label=label)
-    if kind == "checklist":
-        from planner.export.checklist import write_checklist_workbook
-
-        return write_checklist_workbook(target, ctx.with_status(), ctx.lang, force=force)
-    if kind == "schedule":
-        from planner.export.schedule import write_schedule_workbook
-
-        return write_schedule_workbook(target, ctx.with_status(), ctx.lang, force=force)
-    return _write_notice(ctx, target, force=force, issuer=issuer, mask_phones=mask_phones)
-
-
-def _write_register(ctx: _Context, target: Path, *, force: bool, label: str) -> Path:
-    from planner.clock import now
-    from planner.complaints import count_complaints, list_complaints
-    from planner.errors import PlannerError
-    from planner.export.complaints import write_register_workbook
-    from planner.export.xlsx import progress_bar
-    from planner.i18n import t
-    from planner.policy import load_policy
-    from planner.store import open_store
-
-    if ctx.setup.workspace is None:
-        raise PlannerError("error.no-workspace")
-    moment = now()
-    with open_store(ctx.setup.workspace) as store:
-        total = count_complaints(store, moment)
-        with progress_bar(total, t("export.progress", ctx.lang, name=label)) as progress:
-            return write_register_workbook(
-                target, list_complaints(store, moment), ctx.lang,
-                policy=load_policy(ctx.setup.workspace), shop=ctx.shop_name,
-                year=ctx.setup.year, total=total, force=force, progress=progress)
-
-
-def _write_notice(ctx: _Context, target: Path, *, force: bool, issuer: str | None,
-                  mask_phones: bool) -> Path:
-    from planner.export.notice import (
-        levels_from_policy,
-        reminders_from_playbook,
-        write_notice_workbook,
-    )
-    from planner.playbook import load_playbook
-    from planner.policy import escalation_path, level_table, load_policy
-
-    policy = load_policy(ctx.setup.workspace)
-    return write_notice_workbook(
-        target, ctx.plan, ctx.contacts, ctx.lang, issuer=ctx.issuer(issuer),
-        issued=ctx.setup.today, levels=levels_from_policy(level_table(policy, ctx.lang), ctx.lang),
-        procedure=escalation_path(policy, ctx.lang),
-        reminders=reminders_from_playbook(load_playbook(ctx.lang), ctx.lang),
-        mask_phones=mask_phones, force=force)
+    return ExportJob(resolve_setup(**setup))
 
 
 def _export_one(kind: str, output, force, issuer=None, mask_phones=False, **setup) -> None:
+    from planner.export.jobs import refuse_existing, write
     from planner.i18n import t
 
-    ctx = _Context(**setup)
-    target = ctx.target(kind, output)
-    _refuse_existing([target], force)
-    path = _write(kind, ctx, target, force=force, issuer=issuer, mask_phones=mask_phones)
-    click.echo(t("export.written", ctx.lang, path=str(path)))
+    job = _job(setup)
+    target = job.target(kind, output)
+    refuse_existing([target], force)
+    path = write(kind, job, target, force=force, issuer=issuer, mask_phones=mask_phones)
+    click.echo(t("export.written", job.lang, path=str(path)))
 
 
 @export_group.command(name="roster")
@@ -423,28 +249,30 @@ def export_all(output, force, issuer, mask_phones, **setup):
     """
     from planner.errors import PlannerError
     from planner.export import KINDS, staged
+    from planner.export.jobs import refuse_existing, write
+    from planner.fsutil import check_writable_folder
     from planner.i18n import t
 
-    ctx = _Context(**_setup_args(setup))  # first: it settles the language of any error
+    job = _job(_setup_args(setup))  # first: it settles the language of any error
     folder = Path(output)
     if folder.exists() and not folder.is_dir():
         raise PlannerError("error.export-output-dir", file=output)
-    check_folder(folder, output)
-    kinds = [kind for kind in KINDS if kind != "roster" or ctx.contacts]
-    if ctx.has_complaints():
+    check_writable_folder(folder, output)
+    kinds = [kind for kind in KINDS if kind != "roster" or job.contacts]
+    if job.has_complaints():
         kinds.append("complaints")
     if "roster" not in kinds:
-        click.echo(t("roster.none", ctx.lang), err=True)
-    targets = {kind: ctx.target(kind, None, folder) for kind in kinds}
-    _refuse_existing(list(targets.values()), force)
+        click.echo(t("roster.none", job.lang), err=True)
+    targets = {kind: job.target(kind, None, folder) for kind in kinds}
+    refuse_existing(list(targets.values()), force)
     # Every workbook is written to a temporary file first and renamed when all are done: a
     # failure in one leaves none of them, not half a set.
     with staged(list(targets.values()), force=force) as temps:
         for (kind, target), temp in zip(targets.items(), temps, strict=True):
-            _write(kind, ctx, target, force=force, issuer=issuer, mask_phones=mask_phones,
-                   dest=temp)
+            write(kind, job, target, force=force, issuer=issuer, mask_phones=mask_phones,
+                  dest=temp)
     for target in targets.values():
-        click.echo(t("export.written", ctx.lang, path=str(target)))
+        click.echo(t("export.written", job.lang, path=str(target)))
 
 
 @click.group(name="import")
