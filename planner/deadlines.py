@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from planner.clock import SHANGHAI, to_shanghai
 from planner.errors import PlannerError
@@ -32,8 +31,7 @@ BUSINESS_HOURS_KEY = "business_hours"
 _TIME_FORMAT = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
-@dataclass(frozen=True)
-class BusinessHours:
+class BusinessHours(NamedTuple):
     """The shop's working hours on a working day (end is exclusive).
 
     Only `end` moves deadlines; an arrival before `start` counts for that same day.
@@ -46,8 +44,7 @@ class BusinessHours:
 DEFAULT_HOURS = BusinessHours()
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(NamedTuple):
     """A first-response deadline and whether the calendar behind it had to be estimated."""
 
     at: dt.datetime
@@ -144,8 +141,7 @@ def _clock_time(value: Any, where: dict[str, Any]) -> dt.time:
     raise PlannerError("error.bad-clock-time", **where, value=value)
 
 
-@dataclass(frozen=True)
-class ComplaintRules:
+class ComplaintRules(NamedTuple):
     """Everything a deadline depends on for one shop: policy, calendar and business hours."""
 
     policy: Any

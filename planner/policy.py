@@ -14,10 +14,9 @@ Typical use::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from planner.errors import Msg, PlannerError
 from planner.i18n import pick, t
@@ -37,8 +36,7 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 Names = dict[str, str]
 
 
-@dataclass(frozen=True)
-class Category:
+class Category(NamedTuple):
     """One complaint category: its level, who handles it and how fast."""
 
     id: str
@@ -50,8 +48,7 @@ class Category:
     note: Names | None = None
 
 
-@dataclass(frozen=True)
-class Urgent:
+class Urgent(NamedTuple):
     """How urgent complaints are handled and what makes a complaint urgent."""
 
     handler: str
@@ -63,8 +60,7 @@ class Urgent:
     triggers: dict[str, Names]
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     """A validated policy file. Names are ``{zh, en}`` mappings; use the `*_name` helpers."""
 
     source: str
@@ -106,8 +102,7 @@ class Policy:
         return text.replace("{threshold}", str(self.urgent.batch_threshold))
 
 
-@dataclass(frozen=True)
-class Triage:
+class Triage(NamedTuple):
     """The outcome of triage for one complaint.
 
     `category` is the complaint's own category; `treated_as` the category whose handling was

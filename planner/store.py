@@ -14,9 +14,8 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from planner.errors import PlannerError
 
@@ -96,8 +95,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 ITEM_ACTIONS = ("check", "uncheck", "skip")  # the changes `undo` can revert
 
 
-@dataclass(frozen=True)
-class ItemState:
+class ItemState(NamedTuple):
     status: str  # "done" or "skipped"; items without a row are open
     by: str
     at: str
@@ -107,8 +105,7 @@ class ItemState:
         return {"status": self.status, "by": self.by, "at": self.at, "note": self.note}
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One item moving from `old` to `new` (None = open)."""
 
     subject: str
@@ -383,8 +380,7 @@ COMPLAINT_COLUMNS = (
 _SELECT_COMPLAINT = f"SELECT {', '.join(COMPLAINT_COLUMNS)} FROM complaints"
 
 
-@dataclass(frozen=True)
-class ComplaintFilter:
+class ComplaintFilter(NamedTuple):
     """Which complaints to read: statuses (any of), deadline before, level, handler."""
 
     statuses: tuple[str, ...] = ()
@@ -461,9 +457,9 @@ class ComplaintRegister:
                         [*fields.values(), number])
 
     def same_issue(self, day: str, category: str, product: str,
-                   filter_: ComplaintFilter = ComplaintFilter()) -> list[dict[str, Any]]:
+                   filter_: ComplaintFilter | None = None) -> list[dict[str, Any]]:
         """The complaints received on `day` about one issue (category and product)."""
-        clauses, params = filter_.sql()
+        clauses, params = (filter_ or ComplaintFilter()).sql()
         clauses = ["received_day = ?", "category = ?", "product = ?", *clauses]
         with self.store.guarded():
             rows = self.db.execute(f"{_SELECT_COMPLAINT} WHERE {' AND '.join(clauses)}",

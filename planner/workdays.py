@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from planner.errors import Msg, PlannerError
 from planner.yamlio import line_of, load_yaml_file
@@ -35,8 +35,7 @@ MAX_GAP_DAYS = 366
 OFFICIAL, ESTIMATED = "official", "estimated"
 
 
-@dataclass(frozen=True)
-class YearSchedule:
+class YearSchedule(NamedTuple):
     """One year's exceptions to the Monday-to-Friday week."""
 
     off: frozenset[dt.date] = frozenset()
