@@ -255,3 +255,42 @@ def test_an_empty_database_file_reads_as_empty_and_is_initialised_on_write(ws, r
     assert run("status", "--format", "json").exit_code == 0
     assert run("check", "prepare.copy.ad-law").exit_code == 0
     assert run("log", "--format", "json").output.count('"check"') == 1
+
+
+ADDER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from planner.clock import parse_datetime
+    from planner.complaints import add_complaint
+    from planner.deadlines import load_complaint_rules
+    from planner.store import open_store
+
+    workspace, who, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    rules = load_complaint_rules(workspace)
+    moment = parse_datetime("2026-03-16 10:00")
+    for n in range(count):
+        with open_store(workspace, write=True) as store:  # a fresh connection per command
+            add_complaint(store, rules, category="quality", summary=f"{who} {n}",
+                          received=moment, now=moment, by=who, lang="en",
+                          product=f"{who}-{n}")
+    print("ok")
+""")
+
+
+def test_two_processes_adding_complaints_get_distinct_numbers(ws):
+    count = 60
+    procs = [subprocess.Popen([sys.executable, "-c", ADDER, str(ws), who, str(count)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for who in ("a", "b")]
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        assert out.strip() == "ok"
+    from planner.clock import parse_datetime
+    from planner.complaints import list_complaints
+
+    with open_store(ws) as store:
+        numbers = [c["number"] for c in list_complaints(store, parse_datetime("2026-03-17 10:00"))]
+        adds = [e for e in store.history() if e["action"] == "complaint-add"]
+    assert sorted(numbers) == [f"TS-2026-{n:04d}" for n in range(1, 2 * count + 1)]
+    assert len(adds) == 2 * count
