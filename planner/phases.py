@@ -3,7 +3,8 @@
 Everything here is driven by ``checklists/campaign.yaml``; this module knows the shape of that
 file, not its dates. Dates are plain `datetime.date` values: every command a person types
 goes through here, and importing pendulum would cost more start-up time than the whole
-plan computation (see bench/run.py), for arithmetic the standard library does exactly.
+plan computation (see bench/run.py), for arithmetic the standard library does exactly. The
+tests check every window and due date against pendulum.
 """
 
 from __future__ import annotations

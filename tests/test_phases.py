@@ -167,3 +167,23 @@ def test_campaign_names_exist_in_both_languages():
                   campaign.tier_names):
         for names in table.values():
             assert names["zh"] and names["en"]
+
+
+# --- Cross-checked against pendulum, the reference calendar arithmetic. ---
+
+@given(tier=st.sampled_from(["small", "medium", "large"]), year=st.integers(2000, 2100))
+def test_windows_and_due_dates_agree_with_pendulum(tier, year):
+    import pendulum
+
+    campaign = load_campaign()
+    for window in tier_windows(tier, year):
+        start_md, end_md = campaign.tiers[tier][window.phase]
+        start = pendulum.date(year, *map(int, start_md.split("-")))
+        end = pendulum.date(year, *map(int, end_md.split("-")))
+        assert (window.start, window.end) == (start, end)
+        assert window.days == (end - start).in_days() + 1
+        for item in select(load_items(), tier, phase=window.phase):
+            offset = min(item.due_days, window.days - 1)
+            expected = start.add(days=offset) if item.due_from == "start" else \
+                end.subtract(days=offset)
+            assert item.due(window) == expected
