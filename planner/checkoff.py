@@ -62,17 +62,28 @@ def validate_ids(requested: list[str], applicable: list[str], known: list[str]) 
 def set_status(store: Store, ids: list[str], status: str | None, *, by: str,
                at: dt.datetime, recorded_at: dt.datetime, note: str | None = None,
                action: str) -> list[Outcome]:
-    """Move items to `status` ("done", "skipped", or None for open) in one transaction."""
-    outcomes, changes = [], []
-    for item_id in ids:
-        old = store.item_state(item_id)
-        if (old.status if old else None) == status:
-            outcomes.append(Outcome(item_id, False, old, old))
-            continue
-        new = None if status is None else ItemState(status, by, iso(at), note)
-        changes.append(Change(item_id, action, old, new))
-        outcomes.append(Outcome(item_id, True, old, new))
-    if changes:
+    """Move items to `status` ("done", "skipped", or None for open) in one transaction.
+
+    The current states are read inside the transaction, so two people ticking the same item
+    at the same moment both succeed: the second finds it done already.
+    """
+    outcomes: list[Outcome] = []
+
+    def changes() -> list[Change]:
+        outcomes.clear()
+        planned = []
+        for item_id in ids:
+            old = store.item_state(item_id)
+            if (old.status if old else None) == status:
+                outcomes.append(Outcome(item_id, False, old, old))
+                continue
+            new = None if status is None else ItemState(status, by, iso(at), note)
+            planned.append(Change(item_id, action, old, new))
+            outcomes.append(Outcome(item_id, True, old, new))
+        return planned
+
+    changes()  # a first look: when nothing would change, nothing is written at all
+    if any(outcome.changed for outcome in outcomes):
         store.apply(changes, by=by, recorded_at=iso(recorded_at), note=note)
     return outcomes
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -237,15 +237,20 @@ class Store:
             (txn, recorded_at, by, action, subject, _to_json(old), _to_json(new), note,
              reverts))
 
-    def apply(self, changes: Iterable[Change], *, by: str, recorded_at: str,
-              note: str | None = None, reverts: int | None = None) -> int:
-        """Apply item changes and append them to history in one transaction; returns its txn.
+    def apply(self, changes: Iterable[Change] | Callable[[], Iterable[Change]], *, by: str,
+              recorded_at: str, note: str | None = None, reverts: int | None = None
+              ) -> int | None:
+        """Apply item changes and append them to history in one transaction; returns its txn
+        (None when there was nothing to change).
 
-        Each change's `old` must still be the item's state, or nothing is written (someone
-        else changed the item in between).
+        `changes` may be a function: it is called inside the transaction, so changes worked
+        out from the current states cannot be overtaken by another writer. Each change's
+        `old` must still be the item's state, or nothing is written.
         """
-        changes = list(changes)
         with self.write() as db:
+            changes = list(changes() if callable(changes) else changes)
+            if not changes:
+                return None
             txn = self.next_txn()
             for change in changes:
                 current = self.item_state(change.subject)

@@ -294,3 +294,38 @@ def test_two_processes_adding_complaints_get_distinct_numbers(ws):
         adds = [e for e in store.history() if e["action"] == "complaint-add"]
     assert sorted(numbers) == [f"TS-2026-{n:04d}" for n in range(1, 2 * count + 1)]
     assert len(adds) == 2 * count
+
+
+SAME_ITEM = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from planner.checkoff import set_status
+    from planner.clock import now
+    from planner.store import open_store
+
+    workspace, who, rounds = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    changed = 0
+    for n in range(rounds):
+        status = "done" if n % 2 == 0 else None
+        with open_store(workspace, write=True) as store:
+            [outcome] = set_status(store, ["prepare.copy.ad-law"], status, by=who, at=now(),
+                                   recorded_at=now(), action="check" if status else "uncheck")
+        changed += outcome.changed
+    print(changed)
+""")
+
+
+def test_two_processes_ticking_the_same_item_both_succeed(ws):
+    procs = [subprocess.Popen([sys.executable, "-c", SAME_ITEM, str(ws), who, "150"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for who in ("a", "b")]
+    changed = 0
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err  # never a conflict error
+        changed += int(out)
+    with open_store(ws) as store:
+        entries = list(store.history())
+    assert len(entries) == changed  # exactly the changes each process reported
+    for before, after in zip(entries, entries[1:], strict=False):
+        assert after["old"] == before["new"]  # an unbroken chain of states
