@@ -1,5 +1,6 @@
 """The state database keeps everything: concurrent writers, kills mid-write, foreign files."""
 
+import itertools
 import os
 import signal
 import sqlite3
@@ -327,5 +328,5 @@ def test_two_processes_ticking_the_same_item_both_succeed(ws):
     with open_store(ws) as store:
         entries = list(store.history())
     assert len(entries) == changed  # exactly the changes each process reported
-    for before, after in zip(entries, entries[1:], strict=False):
+    for before, after in itertools.pairwise(entries):
         assert after["old"] == before["new"]  # an unbroken chain of states
