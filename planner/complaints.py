@@ -93,6 +93,12 @@ def add_complaint(store: Store, rules: Any, *, category: str, summary: str,
         same_issue = register.count_same_issue(day, category, product) + 1 if product else None
         result = triage_complaint(rules, category, received, lang, **flags,
                                   same_issue_count=same_issue)
+        deadline = result["deadline"]
+        if "batch" in result["reasons"]:
+            # urgent from when the batch is recognised, like the others of that day; no later
+            # than it would have been without the batch
+            ordinary = triage_complaint(rules, category, received, lang, **flags)
+            deadline = _batch_deadline(rules, received, now, ordinary["deadline"])
         year = int(day[:4])
         seq = register.next_seq(year)
         record = {
@@ -101,7 +107,7 @@ def add_complaint(store: Store, rules: Any, *, category: str, summary: str,
             "summary": summary, "received": received_iso, "received_day": day,
             "level": result["level"], "priority": rules.policy.priority(result["level"]),
             "handler": result["handler"], "rule": result["rule"],
-            "deadline": iso(result["deadline"]), "calendar": result["calendar"],
+            "deadline": iso(deadline), "calendar": result["calendar"],
             "flags": flags, "status": "open", "callback": None, "created_by": by,
         }
         register.insert(record)
@@ -122,20 +128,16 @@ def _escalate_batch(store: Store, rules: Any, txn: int, day: str, category: str,
                     product: str, now: dt.datetime, by: str) -> list[str]:
     """Make every unanswered complaint on this issue that day urgent.
 
-    The new deadline is three hours from when the batch was recognised (or from receipt, if
-    later), never later than the deadline a complaint already had.
+    Their new deadlines follow `_batch_deadline`.
     """
-    from planner.deadlines import first_response
-
     urgent = rules.policy.urgent
     escalated = []
     waiting = ComplaintFilter(statuses=AWAITING_REPLY)
     for record in store.complaints.same_issue(day, category, product, waiting):
         if record["level"] == URGENT:
             continue
-        start = max(parse_datetime(record["received"]), now)
-        deadline = min(first_response(urgent.rule, start, rules.calendar, rules.hours).at,
-                       parse_datetime(record["deadline"]))
+        deadline = _batch_deadline(rules, parse_datetime(record["received"]), now,
+                                   parse_datetime(record["deadline"]))
         store.complaints.update(record["number"], level=URGENT,
                                 priority=rules.policy.priority(URGENT), handler=urgent.handler,
                                 rule=urgent.rule, deadline=iso(deadline))
@@ -145,6 +147,17 @@ def _escalate_batch(store: Store, rules: Any, txn: int, day: str, category: str,
                  note="batch")
         escalated.append(record["number"])
     return escalated
+
+
+def _batch_deadline(rules: Any, received: dt.datetime, now: dt.datetime,
+                    earlier: dt.datetime) -> dt.datetime:
+    """The urgent deadline of a complaint that the batch rule made urgent: three hours from
+    when the batch was recognised (or from receipt, if later), never later than `earlier`."""
+    from planner.deadlines import first_response
+
+    urgent = rules.policy.urgent
+    start = max(received, now)
+    return min(first_response(urgent.rule, start, rules.calendar, rules.hours).at, earlier)
 
 
 def update_status(store: Store, number: str, status: str, *, by: str, now: dt.datetime,
@@ -241,3 +254,19 @@ def register_summary(store: Store, now: dt.datetime, *, callbacks: bool = True,
         count, numbers = register.awaiting_callback(sample)
         summary["callback_due"] = {"count": count, "numbers": numbers}
     return summary
+
+
+def status_of_register(store: Store, *, today: dt.date, now: dt.datetime,
+                       prepare_start: dt.date, aftermath_start: dt.date) -> dict[str, Any]:
+    """The register's part of `planner315 status` on `today`.
+
+    Deadlines are judged as of now when `today` is today, else as of the end of that day.
+    Call-backs still due are shown except from the start of a campaign until its aftermath:
+    so they show through the aftermath, and afterwards until the next campaign begins.
+    """
+    from planner.clock import SHANGHAI
+
+    moment = (now if today == now.date()
+              else dt.datetime.combine(today, dt.time(23, 59, 59), tzinfo=SHANGHAI))
+    busy = prepare_start <= today < aftermath_start
+    return register_summary(store, moment, callbacks=not busy)

@@ -68,9 +68,10 @@ def load_shop(path: str | Path) -> Shop:
             raise PlannerError("error.wrong-type", **where(key), expected=Msg("type.count"))
         counts[key] = value
     shop_name = data.get("name")
-    if shop_name is not None and not isinstance(shop_name, str | int | float):
-        raise PlannerError("error.wrong-type", **where("name"), expected=Msg("type.text"))
-    if isinstance(shop_name, str | int | float) and not isinstance(shop_name, bool):
+    if shop_name is not None:
+        # a bare yes/no/on/off is read by YAML as true/false: not a name anyone meant
+        if isinstance(shop_name, bool) or not isinstance(shop_name, str | int | float):
+            raise PlannerError("error.wrong-type", **where("name"), expected=Msg("type.text"))
         shop_name = str(shop_name).strip() or None
     contacts = data.get("contacts") or []
     if not isinstance(contacts, list):

@@ -512,10 +512,14 @@ class ComplaintRegister:
 
     def awaiting_callback(self, sample: int) -> tuple[int, list[str]]:
         """How many resolved or closed complaints have no call-back, and the first numbers."""
-        # the condition of the partial index, which the planner would not pick by itself
-        waiting = ("FROM complaints INDEXED BY complaints_callback_due "
-                   "WHERE callback IS NULL AND status IN ('resolved', 'closed')")
         with self.store.guarded():
+            # the partial index, which the planner would not pick by itself; a database
+            # from before it (read, so not migrated) is scanned instead
+            indexed = self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND "
+                                      "name = 'complaints_callback_due'").fetchone()
+            waiting = ("FROM complaints "
+                       f"{'INDEXED BY complaints_callback_due ' if indexed else ''}"
+                       "WHERE callback IS NULL AND status IN ('resolved', 'closed')")
             count = self.db.execute(f"SELECT count(*) {waiting}").fetchone()[0]
             numbers = [row[0] for row in self.db.execute(
                 f"SELECT number {waiting} ORDER BY year, seq LIMIT ?", (sample,))]

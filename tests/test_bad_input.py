@@ -111,3 +111,59 @@ def test_log_of_an_unknown_item_suggests(run, shop_file):
     shop_file("size: large\n")
     line = one_line_error(run("log", "--item", "prepare.copy.adlaw", "--lang", "en"))
     assert "did you mean: prepare.copy.ad-law" in line
+
+
+def test_status_reads_a_database_of_the_previous_schema(run, shop_file, tmp_path):
+    import sqlite3
+
+    shop_file("size: small\n")
+    run("complaint", "add", "-c", "quality", "-s", "x", "--received", "2026-03-16 10:00")
+    run("complaint", "update", "TS-2026-0001", "--status", "resolved")
+    db = sqlite3.connect(tmp_path / DB_FILE)
+    db.execute("DROP INDEX complaints_callback_due")
+    db.execute("PRAGMA user_version = 2")
+    db.commit()
+    db.close()
+    result = run("status", "--today", "2026-03-18", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["complaints"]["callback_due"]["count"] == 1
+
+
+def test_call_backs_still_due_after_the_aftermath(run, shop_file):
+    shop_file("size: small\n")
+    run("complaint", "add", "-c", "quality", "-s", "x", "--received", "2026-03-15 10:00")
+    run("complaint", "update", "TS-2026-0001", "--status", "resolved")
+
+    def due(today):
+        report = json.loads(run("status", "--today", today, "--format", "json").output)
+        return report["complaints"]["callback_due"]["count"]
+
+    # small shop 2026: prepare from Mar 9, aftermath Mar 17 - Mar 23
+    assert due("2026-03-15") == 0  # battle: not yet
+    assert due("2026-03-20") == 1  # aftermath
+    assert due("2026-03-24") == 1  # after it, until the next campaign starts
+    assert due("2027-03-10") == 0  # the next campaign is on
+
+
+def test_a_shop_called_yes_is_a_mistake(run, shop_file):
+    shop_file("name: yes\nsize: small\n")
+    assert "name: wrong type" in one_line_error(run("plan", "--lang", "en"))
+
+
+def test_no_color_applies_to_the_complaint_list(run, shop_file, monkeypatch):
+    from click.testing import CliRunner
+
+    from planner.cli import main
+
+    shop_file("size: small\n")
+    run("complaint", "add", "-c", "quality", "-s", "x", "--received", "2026-03-16 10:00")
+    args = ["complaint", "list", "--today", "2026-03-20 10:00", "--lang", "en"]
+    assert "\x1b[" in CliRunner().invoke(main, args, color=True).output
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = CliRunner().invoke(main, args, color=True).output
+    assert "\x1b[" not in plain and "OVERDUE" in plain
+
+
+def test_playbook_follows_the_workspace_language(run, shop_file):
+    shop_file("size: small\nlang: zh\n")
+    assert "顾客类型" in run("playbook").output

@@ -145,3 +145,16 @@ def test_listing_in_chunks_keeps_the_order(store, rules):
     whole = [c["number"] for c in list_complaints(store, T("2026-03-16 18:00"))]
     chunked = [c["number"] for c in list_complaints(store, T("2026-03-16 18:00"), chunk=4)]
     assert chunked == whole and len(whole) == 25
+
+
+def test_the_complaint_that_crosses_the_batch_threshold_is_not_born_overdue(store, rules):
+    for n in range(10):
+        add(store, rules, product="SKU-9", received=f"2026-03-16 09:{n:02d}",
+            now="2026-03-16 16:00")
+    eleventh = add(store, rules, product="SKU-9", received="2026-03-16 09:11",
+                   now="2026-03-16 16:00")
+    complaint = eleventh["complaint"]
+    assert complaint["level"] == "urgent" and not complaint["overdue"]
+    assert complaint["deadline"] == "2026-03-16T19:00:00+08:00"
+    deadlines = {c["deadline"] for c in list_complaints(store, T("2026-03-16 16:01"))}
+    assert deadlines == {"2026-03-16T19:00:00+08:00"}

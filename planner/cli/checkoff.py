@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
 from planner.cli.options import (
     DateParam,
     DateTimeParam,
     check_choice,
+    color_option_value,
     format_option,
     lang_option,
     resolve_setup,
@@ -31,10 +30,6 @@ def _plan(setup):
     from planner.plan import build_plan
 
     return build_plan(size=setup.size, year=setup.year, lang=setup.lang, shop=setup.shop)
-
-
-def _color() -> bool | None:
-    return False if os.environ.get("NO_COLOR") else None
 
 
 def _change_status(ids, status, *, workspace, lang, by, note, at=None, action):
@@ -180,22 +175,18 @@ def checkoff_status(workspace, today, lang, fmt):
         click.echo(render.to_json(report))
     else:
         report["sections"] = extras.get("sections", [])
-        click.echo(render.status_as_table(report, setup.lang), color=_color())
+        click.echo(render.status_as_table(report, setup.lang), color=color_option_value())
 
 
 def _status_extras(store, setup, report, fmt) -> dict:
-    """The complaint register's part of the status: open and overdue counts by level, and,
-    from the aftermath on, finished complaints whose buyer has not been called back."""
-    import datetime as dt
+    """The complaint register's part of the status, and its table section."""
+    from planner.clock import now
+    from planner.complaints import status_of_register
 
-    from planner.clock import SHANGHAI, now
-    from planner.complaints import register_summary
-
-    # with --today, deadlines are judged as of the end of that day
-    moment = (now() if setup.today == now().date()
-              else dt.datetime.combine(setup.today, dt.time(23, 59, 59), tzinfo=SHANGHAI))
-    aftermath = next(p for p in report["phases"] if p["id"] == "aftermath")
-    summary = register_summary(store, moment, callbacks=setup.today >= aftermath["start"])
+    phases = {phase["id"]: phase for phase in report["phases"]}
+    summary = status_of_register(store, today=setup.today, now=now(),
+                                 prepare_start=phases["prepare"]["start"],
+                                 aftermath_start=phases["aftermath"]["start"])
     extras = {"complaints": summary}
     if fmt == "table" and (summary["open"] or summary["callback_due"]["count"]):
         from planner.policy import load_policy
@@ -234,7 +225,8 @@ def checkoff_next(owner, workspace, today, lang, fmt):
     if fmt == "json":
         click.echo(render.to_json({"as_of": setup.today, **result}))
     else:
-        click.echo(render.next_as_table(result, setup.today, setup.lang), color=_color())
+        click.echo(render.next_as_table(result, setup.today, setup.lang),
+                   color=color_option_value())
 
 
 @click.command(name="log")

@@ -69,6 +69,14 @@ class DateTimeParam(click.ParamType):
             self.fail(err.render(current_lang()), param, ctx)
 
 
+def color_option_value() -> bool | None:
+    """For click.echo(color=...): never colour when NO_COLOR is set, else let click decide
+    (colour on a terminal only)."""
+    import os
+
+    return False if os.environ.get("NO_COLOR") else None
+
+
 def check_choice(value: str | None, allowed: Any, option: str, lang: str) -> None:
     """A usage error (exit 2) listing the choices, for values whose choices come from data."""
     if value is not None and value not in allowed:

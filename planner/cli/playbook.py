@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from planner.cli.options import LANG_KEY, format_option, lang_option
+from planner.cli.options import format_option, lang_option, resolve_shop
 from planner.playbook import CUSTOMER_TYPES
 
 TYPE_COLUMNS = ("signs", "approach", "how", "words")
@@ -29,11 +29,9 @@ def playbook_command(customer_type, lang, fmt):
       planner315 playbook --format markdown > playbook.md
     """
     from planner import render
-    from planner.i18n import resolve_lang
     from planner.playbook import load_playbook
 
-    chosen = resolve_lang(lang)
-    click.get_current_context().meta[LANG_KEY] = chosen
+    _folder, _shop, chosen = resolve_shop(lang=lang)  # a workspace's lang counts too
     data = load_playbook(chosen, customer_type)
     output = {
         "json": render.to_json,

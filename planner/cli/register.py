@@ -18,6 +18,7 @@ from planner.cli.complaint import (
 from planner.cli.options import (
     DateTimeParam,
     check_choice,
+    color_option_value,
     format_option,
     lang_option,
     workspace_option,
@@ -137,7 +138,7 @@ def register_list(open_only, overdue, level, owner, when, workspace, lang, fmt):
         if fmt == "json":
             click.echo(render.to_json(list(rows)))
         else:
-            click.echo(complaints_table(list(rows), setup), color=None)
+            click.echo(complaints_table(list(rows), setup), color=color_option_value())
 
 
 def complaints_table(rows: list[dict[str, Any]], setup: Any) -> str:
