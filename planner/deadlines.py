@@ -1,4 +1,4 @@
-"""First-response deadlines, business hours and the date-time values the CLI accepts.
+"""First-response deadlines and business hours.
 
 All times are Asia/Shanghai. T, the day a complaint counts as accepted, is the day it arrived
 when that is a working day and it arrived before the end of business (an arrival before the
@@ -90,12 +90,6 @@ def first_response(rule: str, received: dt.datetime, calendar: WorkCalendar,
     estimated = tuple(year for year in range(local.year, day.year + 1)
                       if calendar.is_estimated(year))
     return Deadline(at, rule, estimated)
-
-
-def first_response_deadline(rule: str, received: dt.datetime, calendar: WorkCalendar,
-                            hours: BusinessHours = DEFAULT_HOURS) -> dt.datetime:
-    """The moment by which the first response is due (Asia/Shanghai)."""
-    return first_response(rule, received, calendar, hours).at
 
 
 def parse_business_hours(value: Any, file: str, line: int | None = None) -> BusinessHours:

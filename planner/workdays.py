@@ -59,7 +59,7 @@ def _package_answer(day: dt.date) -> bool | None:
 
 @dataclass
 class WorkCalendar:
-    """Answers "is this a working day?" and remembers which years it had to estimate.
+    """Answers "is this a working day?" from the workspace, the package, or weekends only.
 
     `extra` maps a year to the workspace's schedule for it; `source` names the file it came
     from (for messages).
@@ -67,7 +67,6 @@ class WorkCalendar:
 
     extra: dict[int, YearSchedule] = field(default_factory=dict)
     source: str | None = None
-    estimated_years: set[int] = field(default_factory=set)
     _package_years: dict[int, bool] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -93,7 +92,7 @@ class WorkCalendar:
         return self.source_of(year) == ESTIMATED
 
     def is_workday(self, day: dt.date) -> bool:
-        """Whether `day` is a working day; records the year when the answer is estimated."""
+        """Whether `day` is a working day (weekends only, for a year nobody knows yet)."""
         day = dt.date(day.year, day.month, day.day)
         source = self.source_of(day.year)
         if source == "workspace":
@@ -102,7 +101,6 @@ class WorkCalendar:
             answer = _package_answer(day)
             if answer is not None:
                 return answer
-        self.estimated_years.add(day.year)
         return day.weekday() < 5
 
     def next_workday(self, day: dt.date) -> dt.date:
@@ -120,16 +118,6 @@ class WorkCalendar:
         for _ in range(count):
             day = self.next_workday(day)
         return day
-
-    @property
-    def estimated(self) -> bool:
-        """Whether any answer so far was estimated from weekends only."""
-        return bool(self.estimated_years)
-
-    @property
-    def status(self) -> str:
-        """``official`` or ``estimated`` for everything answered so far."""
-        return ESTIMATED if self.estimated else OFFICIAL
 
 
 def load_holidays(path: str | Path) -> dict[int, YearSchedule]:

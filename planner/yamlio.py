@@ -95,37 +95,37 @@ def _parse(text: str, name: str) -> Any:
         raise PlannerError("error.yaml-syntax", file=name, detail=detail) from None
 
 
-def parse_yaml(text: str, name: str) -> Any:
+def parse_yaml(text: str, name: str, *, slot: str | None = None) -> Any:
     """Parse `text`; errors name `name` and the line.
 
-    Parsed results are cached by content (see `cached`): the data files are the same on
-    every run, and parsing them cost more than everything else a command does.
+    Parsed results are cached (see `cached`): the data files are the same on every run,
+    and parsing them cost more than everything else a command does.
     """
-    return cached(text, lambda: _parse(text, name))
+    return cached(text, lambda: _parse(text, name), slot=slot)
 
 
-def cached(text: str, compute: Callable[[], Any]) -> Any:
-    """`compute()`, remembered on disk under the content of `text` (errors are not kept).
+def cached(text: str, compute: Callable[[], Any], *, slot: str | None = None) -> Any:
+    """`compute()`, remembered on disk for the content `text` (errors are not kept).
 
-    The cache lives in $PLANNER315_CACHE (empty turns it off), else
-    $XDG_CACHE_HOME/planner315, else ~/.cache/planner315.
+    Shipped files are kept under their content. A user's file passes its path as `slot`:
+    it gets one entry, replaced when the file changes, so that old versions of a shop's
+    files (phone numbers among them) do not pile up. The cache lives in $PLANNER315_CACHE
+    (empty turns it off), else $XDG_CACHE_HOME/planner315, else ~/.cache/planner315.
     """
-    path = _cache_file(text)
-    if path is not None:
-        hit = _cache_read(path)
-        if hit is not None:
-            return hit[0]
+    folder = _cache_folder()
+    if folder is None:
+        return compute()
+    checksum = _checksum(text)
+    path = folder / f"{_checksum(slot) if slot else checksum}.pickle"
+    hit = _cache_read(path)
+    if hit is not None and hit[0] == checksum:
+        return hit[1]
     value = compute()
-    if path is not None:
-        _cache_write(path, value)
+    _cache_write(path, (checksum, value))
     return value
 
 
-def _cache_file(text: str) -> Path | None:
-    import zlib
-
-    from planner import __version__
-
+def _cache_folder() -> Path | None:
     folder = os.environ.get(CACHE_ENV)
     if folder == "":
         return None
@@ -133,38 +133,48 @@ def _cache_file(text: str) -> Path | None:
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"),
                                                                 ".cache")
         folder = os.path.join(base, "planner315")
-    # Two independent 32-bit checksums and the length: a false hit between the few texts a
-    # shop has is out of reach, and zlib costs nothing to import (hashlib loads OpenSSL).
+    return Path(folder) / "yaml"
+
+
+def _checksum(text: str) -> str:
+    """Two independent 32-bit checksums and the length, with the program's version: a false
+    match among the few texts a shop has is out of reach, and zlib costs nothing to import
+    (hashlib loads OpenSSL)."""
+    import zlib
+
+    from planner import __version__
+
     data = f"{__version__}\0{text}".encode()
-    key = f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}"
-    return Path(folder) / "yaml" / f"{key}.pickle"
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}"
 
 
-def _cache_read(path: Path) -> tuple[Any] | None:
+def _cache_read(path: Path) -> tuple[str, Any] | None:
     import pickle
 
     try:
         with open(path, "rb") as stream:
-            value = pickle.load(stream)
+            value = pickle.load(stream)  # our own cache, in the user's own folder
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
             IndexError, TypeError, ValueError):
         return None  # no entry, or an unreadable one: parse again
-    return value if isinstance(value, tuple) and len(value) == 1 else None
+    return value if isinstance(value, tuple) and len(value) == 2 else None
 
 
-def _cache_write(path: Path, data: Any) -> None:
+def _cache_write(path: Path, entry: tuple[str, Any]) -> None:
     """Best effort: a cache that cannot be written only costs time."""
     import pickle
     import tempfile
 
+    temp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")  # owner-only
         with os.fdopen(handle, "wb") as stream:
-            pickle.dump((data,), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(entry, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, path)
     except (OSError, pickle.PicklingError):
-        pass
+        if temp is not None and os.path.exists(temp):
+            os.unlink(temp)
 
 
 def read_text_file(path: str | Path) -> str:
@@ -186,7 +196,7 @@ def read_text_file(path: str | Path) -> str:
 
 
 def load_yaml_file(path: str | Path) -> Any:
-    return parse_yaml(read_text_file(path), str(path))
+    return parse_yaml(read_text_file(path), str(path), slot=str(Path(path).resolve()))
 
 
 def load_resource(package: str, name: str) -> Any:

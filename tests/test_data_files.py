@@ -52,6 +52,19 @@ def test_parse_cache_round_trips_lines_and_survives_damage(monkeypatch, tmp_path
     assert len(list((cache / "yaml").iterdir())) == 1
 
 
+def test_a_users_file_keeps_one_cache_entry_however_often_it_changes(monkeypatch, tmp_path):
+    from planner.yamlio import load_yaml_file
+
+    cache = tmp_path / "c"
+    monkeypatch.setenv("PLANNER315_CACHE", str(cache))
+    shop = tmp_path / "shop.yaml"
+    for n in range(5):
+        shop.write_text(f"name: shop {n}\n", encoding="utf-8")
+        assert load_yaml_file(shop) == {"name": f"shop {n}"}
+        assert load_yaml_file(shop) == {"name": f"shop {n}"}  # from the cache
+    assert len(list((cache / "yaml").iterdir())) == 1
+
+
 def test_errors_are_not_cached(monkeypatch, tmp_path):
     from planner.errors import PlannerError
 

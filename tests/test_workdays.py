@@ -24,7 +24,7 @@ def test_official_2026_make_up_days_and_holidays():
     assert not calendar.is_workday(D(2026, 10, 1))  # National Day
     assert not calendar.is_workday(D(2026, 3, 15))  # an ordinary Sunday
     assert calendar.is_workday(D(2026, 3, 16))
-    assert calendar.status == "official" and not calendar.estimated
+    assert calendar.source_of(2026) == "package" and not calendar.is_estimated(2026)
 
 
 def test_next_workday_skips_holidays():
@@ -36,14 +36,11 @@ def test_next_workday_skips_holidays():
     assert calendar.add_workdays(D(2026, 9, 30), 2) == D(2026, 10, 9)
 
 
-def test_unknown_year_is_estimated_from_weekends_and_recorded():
+def test_unknown_year_is_estimated_from_weekends():
     calendar = WorkCalendar()
     assert calendar.is_estimated(2099)
-    assert not calendar.estimated  # asking about a year records nothing
     assert calendar.is_workday(D(2099, 3, 13))  # a Friday
     assert not calendar.is_workday(D(2099, 3, 14))  # a Saturday
-    assert calendar.estimated_years == {2099}
-    assert calendar.status == "estimated"
     assert calendar.source_of(2099) == "estimated" and calendar.source_of(2026) == "package"
 
 
@@ -60,7 +57,7 @@ def test_workspace_file_defines_a_year(tmp_path):
     assert not calendar.is_workday(D(2099, 10, 2))  # inside the range
     assert calendar.is_workday(D(2099, 10, 5))  # Monday after it
     assert calendar.next_workday(D(2099, 3, 13)) == D(2099, 3, 17)
-    assert calendar.status == "official"
+    assert not calendar.is_estimated(2099)
 
 
 def test_workspace_year_replaces_the_package_year(tmp_path):
