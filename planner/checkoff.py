@@ -59,6 +59,21 @@ def validate_ids(requested: list[str], applicable: list[str], known: list[str]) 
     return wanted
 
 
+def change_items(store: Store, plan: dict, ids: list[str], status: str | None, *, by: str,
+                 at: dt.datetime | None, now: dt.datetime, note: str | None = None,
+                 action: str) -> list[Outcome]:
+    """check / uncheck / skip: validate the ids against the shop's plan and the time done
+    (not in the future), then move the items to `status` in one transaction."""
+    from planner.checklist import load_items
+    from planner.plan import plan_item_ids
+
+    wanted = validate_ids(ids, plan_item_ids(plan), [item.id for item in load_items()])
+    if at is not None and at > now:
+        raise PlannerError("error.at-in-future", field="--at", value=at.isoformat())
+    return set_status(store, wanted, status, by=by, at=at or now, recorded_at=now, note=note,
+                      action=action)
+
+
 def set_status(store: Store, ids: list[str], status: str | None, *, by: str,
                at: dt.datetime, recorded_at: dt.datetime, note: str | None = None,
                action: str) -> list[Outcome]:
@@ -104,31 +119,54 @@ def undo(store: Store, *, by: str, recorded_at: dt.datetime) -> list[Change]:
 
 
 def apply_imported(store: Store, rows: list[dict], *, by: str, recorded_at: dt.datetime,
-                   source: str | None = None) -> list[Outcome]:
-    """Apply the rows of an edited checklist workbook whose status differs from the saved
-    one, all in one transaction; rows whose status is unchanged are left alone, so importing
-    the same file twice changes nothing the second time.
+                   source: str | None = None) -> tuple[list[Outcome], dict[str, str]]:
+    """Apply the rows of an edited checklist workbook that someone changed, in one
+    transaction.
 
-    A row is ``{row, id, status, by, date, note}`` (status open/done/skipped, date a
-    `datetime.date` or None); its `by` and `date` say who settled the item and when.
+    A row is ``{row, id, status, by, date, note, exported}`` (statuses open/done/skipped, date
+    a `datetime.date` or None); its `by` and `date` say who settled the item and when.
+    `exported` is the item's status when the workbook was written: a row still showing it was
+    not edited and is left alone, so what was ticked off in the database since the export is
+    kept. Rows without it (workbooks from before that column) are compared with the saved
+    state instead. A row already matching the saved state changes nothing, so importing the
+    same file twice changes nothing the second time.
+
+    Returns the changes, and for each edited row whose item was also changed in the database
+    since the export, who changed it last: the sheet wins, and the caller says so.
     """
     late = [row["row"] for row in rows if row["date"] and row["date"] > recorded_at.date()]
     if late:
         raise PlannerError("error.import-future-dates", file=source,
                            rows=", ".join(map(str, late)))
     actions = {"done": "check", "skipped": "skip", "open": "uncheck"}
-    changes, outcomes = [], []
-    for row in rows:
-        old = store.item_state(row["id"])
-        if (old.status if old else "open") == row["status"]:
-            continue
-        new = None
-        if row["status"] != "open":
-            at = (dt.datetime.combine(row["date"], dt.time(), tzinfo=recorded_at.tzinfo)
-                  if row["date"] else recorded_at)
-            new = ItemState(row["status"], row["by"] or by, iso(at), row["note"])
-        changes.append(Change(row["id"], actions[row["status"]], old, new))
-        outcomes.append(Outcome(row["id"], True, old, new))
-    if changes:
+    outcomes: list[Outcome] = []
+    overridden: dict[str, str] = {}
+
+    def changes() -> list[Change]:
+        outcomes.clear()
+        overridden.clear()
+        planned = []
+        for row in rows:
+            exported = row.get("exported")
+            if exported is not None and row["status"] == exported:
+                continue  # not edited in the sheet
+            old = store.item_state(row["id"])
+            saved = old.status if old else "open"
+            if saved == row["status"]:
+                continue
+            if exported is not None and saved != exported:
+                overridden[row["id"]] = store.last_changed_by(row["id"]) or "-"
+            new = None
+            if row["status"] != "open":
+                at = (dt.datetime.combine(row["date"], dt.time(), tzinfo=recorded_at.tzinfo)
+                      if row["date"] else recorded_at)
+                new = ItemState(row["status"], row["by"] or by, iso(at), row["note"])
+            planned.append(Change(row["id"], actions[row["status"]], old, new))
+            outcomes.append(Outcome(row["id"], True, old, new))
+        return planned
+
+    # A first look: when nothing would change, nothing is written (not even a new database);
+    # then again inside the transaction, so that no other writer can come in between.
+    if changes():
         store.apply(changes, by=by, recorded_at=iso(recorded_at), note="import")
-    return outcomes
+    return outcomes, overridden

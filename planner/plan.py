@@ -98,3 +98,12 @@ def item_entry(item: Item, window: Window, lang: str) -> dict[str, Any]:
         "title": pick(item.title, lang),
         "detail": pick(item.detail, lang),
     }
+
+
+def plan_items(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every item of a plan, phase after phase."""
+    return [item for phase in plan["phases"] for item in phase["items"]]
+
+
+def plan_item_ids(plan: dict[str, Any]) -> list[str]:
+    return [item["id"] for item in plan_items(plan)]

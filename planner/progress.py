@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from planner.plan import plan_items
 from planner.store import ItemState
 
 SETTLED = ("done", "skipped")
@@ -22,10 +23,6 @@ def annotate(plan: dict[str, Any], states: dict[str, ItemState]) -> dict[str, An
     return plan
 
 
-def _items(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    return [item for phase in plan["phases"] for item in phase["items"]]
-
-
 def is_overdue(item: dict[str, Any], today: dt.date) -> bool:
     return item["status"] not in SETTLED and item["due"] < today
 
@@ -34,7 +31,7 @@ def status_report(plan: dict[str, Any], states: dict[str, ItemState], today: dt.
                   ) -> dict[str, Any]:
     """The documented status shape, plus categories, due-soon items and orphaned check-offs."""
     annotate(plan, states)
-    items = _items(plan)
+    items = plan_items(plan)
     soon_end = today + dt.timedelta(days=SOON_DAYS)
     phases = []
     for phase in plan["phases"]:
@@ -79,7 +76,7 @@ def next_items(plan: dict[str, Any], states: dict[str, ItemState], today: dt.dat
                owner: str | None = None) -> dict[str, list[dict[str, Any]]]:
     """Open items due now (today or earlier) and next (the coming week, else the next five)."""
     annotate(plan, states)
-    open_items = sorted((item for item in _items(plan) if item["status"] not in SETTLED
+    open_items = sorted((item for item in plan_items(plan) if item["status"] not in SETTLED
                          and (owner is None or item["owner"] == owner)),
                         key=lambda item: (item["due"], item["id"]))
     now = [item for item in open_items if item["due"] <= today]

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from planner.i18n import t
+from planner.plan import plan_items
 
 
 def _default(value: Any) -> Any:
@@ -79,7 +80,7 @@ def item_status(item: dict[str, Any], lang: str) -> str:
 
 
 def plan_as_table(plan: dict[str, Any], lang: str) -> str:
-    with_status = any("status" in item for phase in plan["phases"] for item in phase["items"])
+    with_status = any("status" in item for item in plan_items(plan))
     headers = [t("label.due", lang), t("label.owner", lang), t("label.id", lang),
                t("label.title", lang)]
     if with_status:
@@ -108,16 +109,12 @@ def plan_as_markdown(plan: dict[str, Any], lang: str) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def flat_items(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    return [item for phase in plan["phases"] for item in phase["items"]]
-
-
 def checklist_as_table(plan: dict[str, Any], lang: str) -> str:
     headers = [t("label.id", lang), t("label.phase", lang), t("label.category", lang),
                t("label.owner", lang), t("label.due", lang), t("label.title", lang),
                t("label.detail", lang)]
     names = {phase["id"]: phase["name"] for phase in plan["phases"]}
-    items = flat_items(plan)
+    items = plan_items(plan)
     with_status = any("status" in item for item in items)
     rows = []
     for item in items:
@@ -136,7 +133,7 @@ def checklist_as_markdown(plan: dict[str, Any], lang: str) -> str:
     headers = [t("label.id", lang), t("label.category", lang), t("label.owner", lang),
                t("label.due", lang), t("label.title", lang), t("label.detail", lang)]
     rows = [[f"`{item['id']}`", item["category_name"], item["owner_name"], item["due"],
-             item["title"], item["detail"]] for item in flat_items(plan)]
+             item["title"], item["detail"]] for item in plan_items(plan)]
     return f"# {plan_title(plan, lang)}\n\n{md_table(headers, rows)}\n"
 
 

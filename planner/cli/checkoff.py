@@ -33,24 +33,15 @@ def _plan(setup):
 
 
 def _change_status(ids, status, *, workspace, lang, by, note, at=None, action):
-    from planner.checklist import load_items
-    from planner.checkoff import set_status, user_name, validate_ids
+    from planner.checkoff import change_items, user_name
     from planner.clock import now
     from planner.i18n import t
     from planner.store import open_store
 
     setup = _setup(workspace, lang)
-    plan = _plan(setup)
-    applicable = [item["id"] for phase in plan["phases"] for item in phase["items"]]
-    wanted = validate_ids(list(ids), applicable, [item.id for item in load_items()])
-    moment = now()
-    if at is not None and at > moment:
-        from planner.errors import PlannerError
-
-        raise PlannerError("error.at-in-future", field="--at", value=at.isoformat())
     with open_store(setup.workspace, write=True) as store:
-        outcomes = set_status(store, wanted, status, by=user_name(by), at=at or moment,
-                              recorded_at=moment, note=note, action=action)
+        outcomes = change_items(store, _plan(setup), list(ids), status, by=user_name(by),
+                                at=at, now=now(), note=note, action=action)
     label = t(f"status.{status or 'open'}", setup.lang)
     for outcome in outcomes:
         key = "checkoff.changed" if outcome.changed else "checkoff.unchanged"

@@ -82,7 +82,7 @@ def checklist_command(phase, category, owner, size, year, shop_path, workspace, 
     """
     from planner import render
     from planner.phases import load_campaign
-    from planner.plan import build_plan
+    from planner.plan import build_plan, plan_items
 
     setup = resolve_setup(shop_path=shop_path, workspace=workspace, lang=lang, size=size,
                           year=year, today=today)
@@ -94,7 +94,7 @@ def checklist_command(phase, category, owner, size, year, shop_path, workspace, 
                                   owner=owner), setup)
     if fmt == "json":
         flat = {key: plan[key] for key in ("shop", "size", "year", "lang")}
-        flat["items"] = render.flat_items(plan)
+        flat["items"] = plan_items(plan)
         click.echo(render.to_json(flat))
     elif fmt == "markdown":
         click.echo(render.checklist_as_markdown(plan, setup.lang))
