@@ -7,18 +7,16 @@ import click
 from planner.cli.options import (
     DateParam,
     DateTimeParam,
+    by_option,
     check_choice,
     color_option_value,
     format_option,
     lang_option,
+    note_option,
     resolve_setup,
     today_option,
     workspace_option,
 )
-
-by_option = click.option("--by", "-b", default=None,
-                         help="Who did it (default: $PLANNER315_USER, else your user name).")
-note_option = click.option("--note", "-m", default=None, help="A note for the history / 备注.")
 
 
 def _setup(workspace, lang, today=None):
@@ -53,7 +51,7 @@ def _change_status(ids, status, *, workspace, lang, by, note, at=None, action):
 @by_option
 @note_option
 @click.option("--at", type=DateTimeParam(allow_date=True), default=None,
-              help="When it was done: YYYY-MM-DD HH:MM or ISO 8601 (default: now).")
+              help="When it was done: YYYY-MM-DD HH:MM or ISO 8601 (default: now) / 完成时间.")
 @workspace_option
 @lang_option
 def checkoff_check(items, by, note, at, workspace, lang):
@@ -223,7 +221,8 @@ def checkoff_next(owner, workspace, today, lang, fmt):
 @click.command(name="log")
 @click.option("--item", "-i", "item_id", default=None, help="Only this item / 只看该事项.")
 @click.option("--by", "-b", default=None, help="Only this person / 只看此人.")
-@click.option("--since", type=DateParam(), default=None, help="From DATE on (YYYY-MM-DD).")
+@click.option("--since", type=DateParam(), default=None,
+              help="From DATE on (YYYY-MM-DD) / 从该日起.")
 @workspace_option
 @lang_option
 @format_option(("table", "json"))

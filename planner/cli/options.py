@@ -11,7 +11,9 @@ import click
 
 from planner.i18n import resolve_lang, t
 
+# The fixed vocabularies of the options; the data files use the same ids.
 SIZES = ("small", "medium", "large")
+PHASES = ("prepare", "battle", "aftermath")
 LANG_KEY = "planner315.lang"
 
 
@@ -90,19 +92,25 @@ def format_option(choices: tuple[str, ...] = ("table", "json", "markdown")) -> A
                         show_default=True, help="Output format / 输出格式.")
 
 
+by_option = click.option("--by", "-b", default=None,
+                         help="Who did it (default: $PLANNER315_USER, else your user name) / "
+                              "操作人.")
+note_option = click.option("--note", "-m", default=None, help="A note for the history / 备注.")
 lang_option = click.option("--lang", "-l", type=click.Choice(["zh", "en"]), default=None,
                            is_eager=True,  # so that errors in other options follow it
                            help="Language (default: $PLANNER315_LANG, shop file, locale) / 语言.")
 size_option = click.option("--size", "-s", type=click.Choice(SIZES), default=None,
                            help="Shop size tier / 店铺规模.")
 year_option = click.option("--year", "-y", type=click.IntRange(2000, 2100), default=None,
-                           help="Campaign year, 2000-2100 (default: the next unfinished one).")
+                           help="Campaign year, 2000-2100 (default: the next unfinished one) "
+                                "/ 活动年份.")
 shop_option = click.option("--shop", "shop_path", type=click.Path(dir_okay=False),
-                           default=None, help="Shop file (default: the workspace's shop.yaml).")
+                           default=None,
+                           help="Shop file (default: the workspace's shop.yaml) / 店铺文件.")
 workspace_option = click.option("--workspace", "-w", type=click.Path(file_okay=False),
                                 default=None,
                                 help="Workspace folder (default: $PLANNER315_WORKSPACE, then "
-                                     "the nearest folder upwards with shop.yaml).")
+                                     "the nearest folder upwards with shop.yaml) / 工作区.")
 today_option = click.option("--today", type=DateParam(), default=None,
                             help="Pretend today is DATE (YYYY-MM-DD) / 指定今天的日期.")
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 
 from planner.cli.options import (
+    PHASES,
+    SIZES,
     check_choice,
     format_option,
     lang_option,
@@ -65,7 +67,7 @@ def plan_command(size, year, shop_path, workspace, lang, fmt, today):
 
 
 @click.command(name="checklist")
-@click.option("--phase", "-p", type=click.Choice(["prepare", "battle", "aftermath"]),
+@click.option("--phase", "-p", type=click.Choice(PHASES),
               help="Only this phase / 只看该阶段.")
 @click.option("--category", "-c", default=None, help="Only this category id / 只看该类别.")
 @click.option("--owner", "-o", default=None, help="Only this owner role / 只看该负责人.")
@@ -105,8 +107,8 @@ def checklist_command(phase, category, owner, size, year, shop_path, workspace, 
 @click.command(name="init")
 @click.argument("directory", type=click.Path(file_okay=False), default=".")
 @click.option("--shop-name", "-n", default=None, help="Shop name / 店铺名称.")
-@click.option("--size", "-s", type=click.Choice(["small", "medium", "large"]), default=None,
-              help="Shop size; leave out to give order and head counts instead.")
+@click.option("--size", "-s", type=click.Choice(SIZES), default=None,
+              help="Shop size; leave out to give order and head counts instead / 店铺规模.")
 @lang_option
 @click.option("--force", is_flag=True, help="Overwrite an existing shop.yaml / 覆盖已有文件.")
 def init_command(directory, shop_name, size, lang, force):

@@ -17,17 +17,16 @@ from planner.cli.complaint import (
 )
 from planner.cli.options import (
     DateTimeParam,
+    by_option,
     check_choice,
     color_option_value,
     format_option,
     lang_option,
+    note_option,
     workspace_option,
 )
-
-STATUSES = ("open", "in-progress", "replied", "resolved", "closed")
-by_option = click.option("--by", "-b", default=None,
-                         help="Who did it (default: $PLANNER315_USER, else your user name).")
-note_option = click.option("--note", "-m", default=None, help="A note for the history / 备注.")
+from planner.complaints import STATUSES as COMPLAINT_STATUSES
+from planner.policy import LEVELS
 
 
 def _setup(workspace: str | None, lang: str | None) -> Any:
@@ -42,15 +41,18 @@ def _setup(workspace: str | None, lang: str | None) -> Any:
 @click.option("--product", "-p", default=None,
               help="Product id; complaints on the same product and category are counted for "
                    "the batch rule / 商品编号.")
-@click.option("--channel", default=None, help="Where it came in (Wangwang, phone, 12315…).")
+@click.option("--channel", default=None,
+              help="Where it came in (Wangwang, phone, 12315…) / 投诉渠道.")
 @click.option("--received", "-r", type=DateTimeParam(), default=None,
               help='When it was received: "YYYY-MM-DD HH:MM" or ISO 8601; default now.')
 @click.option("--vip", is_flag=True, help="Important (VIP) customer / 重要客户.")
 @click.option("--escalated", is_flag=True, help="Complained again / 升级投诉.")
-@click.option("--from-head-office", is_flag=True, help="Passed down from head office.")
+@click.option("--from-head-office", is_flag=True,
+              help="Passed down from head office / 总部转来的越级投诉.")
 @click.option("--sensitive", metavar="WHO", default=None,
               help="media|regulator|government|consumer-association / 敏感身份.")
-@click.option("--media-risk", is_flag=True, help="Likely to reach the media or court.")
+@click.option("--media-risk", is_flag=True,
+              help="Likely to reach the media or court / 可能引发媒体报道或诉讼.")
 @by_option
 @workspace_option
 @lang_option
@@ -107,9 +109,10 @@ def _moment(iso_text: str, lang: str) -> str:
 @complaint_group.command(name="list")
 @click.option("--open", "open_only", is_flag=True, help="Only unfinished ones / 只看未结案.")
 @click.option("--overdue", is_flag=True, help="Only those past their deadline / 只看已超时.")
-@click.option("--level", type=click.Choice(["urgent", "III", "II", "I"]), default=None,
+@click.option("--level", type=click.Choice(LEVELS), default=None,
               help="Only this level / 只看该级别.")
-@click.option("--owner", default=None, metavar="ROLE", help="Only this handler role.")
+@click.option("--owner", default=None, metavar="ROLE",
+              help="Only this handler role / 只看该处理人.")
 @click.option("--today", "when", type=DateTimeParam(), default=None,
               help="Judge deadlines as of DATETIME (default now) / 以该时刻判断超时.")
 @workspace_option
@@ -165,7 +168,8 @@ def complaints_table(rows: list[dict[str, Any]], setup: Any) -> str:
 
 @complaint_group.command(name="update")
 @click.argument("number")
-@click.option("--status", required=True, type=click.Choice(STATUSES), help="New status / 状态.")
+@click.option("--status", required=True, type=click.Choice(COMPLAINT_STATUSES),
+              help="New status / 新状态.")
 @note_option
 @by_option
 @workspace_option
@@ -227,7 +231,7 @@ def register_callback(number, satisfied, note, by, workspace, lang):
 @complaint_group.command(name="show")
 @click.argument("number")
 @click.option("--today", "when", type=DateTimeParam(), default=None,
-              help="Judge the deadline as of DATETIME (default now).")
+              help="Judge the deadline as of DATETIME (default now) / 以该时刻判断超时.")
 @workspace_option
 @lang_option
 @format_option(("table", "json"))
@@ -268,9 +272,10 @@ def register_show(number, when, workspace, lang, fmt):
     callback = complaint["callback"]
     if callback:
         answer = t(f"register.satisfied.{'yes' if callback['satisfied'] else 'no'}", lang)
-        fields.append(("callback", f"{answer} · {callback['by']} · {callback['at'][:16]}"))
+        fields.append(("callback", f"{answer} · {callback['by']} · "
+                                   f"{_moment(callback['at'], lang)}"))
     rows = [(t(f"label.register.{key}", lang), value) for key, value in fields if value]
-    history = [[e["at"][:16].replace("T", " "), e["by"], t(f"action.{e['action']}", lang),
+    history = [[_moment(e["at"], lang), e["by"], t(f"action.{e['action']}", lang),
                 e["note"] or ""] for e in complaint["history"]]
     click.echo(render.table([t("label.complaint.item", lang), t("label.complaint.value", lang)],
                             rows, [None, 70]))
