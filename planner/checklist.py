@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from planner.errors import Msg, PlannerError
+from planner.i18n import bilingual
 from planner.phases import Campaign, Window, load_campaign
 from planner.yamlio import Node, line_of, parse_yaml
 
@@ -43,39 +44,36 @@ class Item:
 
 @cache
 def load_items() -> tuple[Item, ...]:
-    """All shipped items, in file order."""
+    """All shipped items, in file order; an id used twice, in one file or across files, is
+    an error naming the file and line of the second use."""
     from importlib.resources import files
 
     folder = files("planner.checklists")
     campaign = load_campaign()
     items: list[Item] = []
+    seen: set[str] = set()
     for name in ITEM_FILES:
         data = parse_yaml((folder / name).read_text(encoding="utf-8"), name)
-        items.extend(parse_items(data, name, campaign))
-    return check_unique(items, None)
-
-
-def check_unique(items: list[Item], name: str | None) -> tuple[Item, ...]:
-    seen: set[str] = set()
-    for item in items:
-        if item.id in seen:
-            raise PlannerError("error.data-duplicate-id", file=name, field=item.id)
-        seen.add(item.id)
+        items.extend(parse_items(data, name, campaign, seen))
     return tuple(items)
 
 
-def parse_items(data: Any, name: str, campaign: Campaign) -> list[Item]:
-    """Validate one item file: ``{items: [...]}``; errors name the file, line and item."""
+def parse_items(data: Any, name: str, campaign: Campaign, seen: set[str] | None = None
+                ) -> list[Item]:
+    """Validate one item file: ``{items: [...]}``; errors name the file, line and item.
+
+    `seen` holds the ids of files read before, and gets this file's ids added.
+    """
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise PlannerError("error.data-missing", file=name, field="items")
+    seen = set() if seen is None else seen
     items: list[Item] = []
-    seen: dict[str, int] = {}
     for raw in data["items"]:
         item = parse_item(raw, name, campaign)
         if item.id in seen:
             raise PlannerError("error.data-duplicate-id", file=name, line=raw.line,
                                field=item.id)
-        seen[item.id] = raw.line
+        seen.add(item.id)
         items.append(item)
     return items
 
@@ -119,17 +117,8 @@ def parse_item(raw: Any, name: str, campaign: Campaign) -> Item:
             raise fail("error.unknown-value", "tiers", value=tier,
                        allowed=", ".join(campaign.tiers))
     due_from, due_days = parse_due(raw["due"], fail)
-    texts = {}
-    for field in ("title", "detail"):
-        value = raw[field]
-        for lang in LANGS:
-            text = value.get(lang) if isinstance(value, dict) else None
-            if not isinstance(text, str) or not text.strip():
-                raise fail("error.data-missing-translation", f"{field}.{lang}")
-        extra = sorted(map(str, set(value) - set(LANGS)))
-        if extra:  # e.g. an unquoted comma in a flow mapping split the text in two
-            raise fail("error.unknown-key", f"{field}.{extra[0]}", allowed="zh, en")
-        texts[field] = {lang: value[lang].strip() for lang in LANGS}
+    texts = {field: bilingual(raw[field], name, line_of(raw, field), f"{label}.{field}")
+             for field in ("title", "detail")}
     return Item(ident, phase, category, owner, due_from, due_days, tuple(tiers),
                 texts["title"], texts["detail"])
 

@@ -43,6 +43,22 @@ def t(key: str, lang: str, /, **params: Any) -> str:
     return text.format(**params)  # also turns the literal {{ }} of messages into { }
 
 
+def bilingual(value: Any, name: str | None, line: int | None, field: str) -> dict[str, str]:
+    """A ``{zh, en}`` text from a data file, both parts non-empty and nothing else; else an
+    error naming the file, line and entry."""
+    from planner.errors import PlannerError
+
+    if not isinstance(value, dict) or not all(
+        isinstance(value.get(lang), str) and value[lang].strip() for lang in LANGS
+    ):
+        raise PlannerError("error.data-missing-translation", file=name, line=line, field=field)
+    extra = set(value) - set(LANGS)
+    if extra:  # e.g. an unquoted comma in a flow mapping split the English text
+        raise PlannerError("error.unknown-key", file=name, line=line,
+                           field=f"{field}.{sorted(map(str, extra))[0]}", allowed="zh, en")
+    return {lang: value[lang].strip() for lang in LANGS}
+
+
 def pick(text: Any, lang: str) -> str:
     """The `lang` variant of a ``{zh, en}`` mapping from the data files."""
     if isinstance(text, dict):

@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from planner.errors import Msg, PlannerError
+from planner.i18n import bilingual
 from planner.yamlio import line_of, load_resource
 
 CAMPAIGN_FILE = "campaign.yaml"
@@ -72,16 +73,14 @@ def _named_list(data: Any, key: str, name: str) -> dict[str, dict[str, str]]:
     named: dict[str, dict[str, str]] = {}
     for entry in entries:
         ident = entry.get("id") if isinstance(entry, dict) else None
-        names = entry.get("name") if isinstance(entry, dict) else None
-        if not isinstance(ident, str) or not isinstance(names, dict) or not (
-            names.get("zh") and names.get("en")
-        ):
-            raise PlannerError("error.data-missing-translation", file=name,
-                               line=line_of(entry, "name"), field=f"{key}.{ident}")
+        if not isinstance(ident, str):
+            raise PlannerError("error.data-missing", file=name, line=line_of(data, key),
+                               field=f"{key}[].id")
         if ident in named:
             raise PlannerError("error.data-duplicate-id", file=name, line=entry.line,
                                field=f"{key}.{ident}")
-        named[ident] = {"zh": names["zh"], "en": names["en"]}
+        named[ident] = bilingual(entry.get("name"), name, line_of(entry, "name"),
+                                 f"{key}.{ident}.name")
     return named
 
 
@@ -96,11 +95,11 @@ def parse_campaign(data: Any, name: str) -> Campaign:
     tiers: dict[str, dict[str, tuple[str, str]]] = {}
     tier_names: dict[str, dict[str, str]] = {}
     for tier, spec in raw_tiers.items():
-        names = spec.get("name") if isinstance(spec, dict) else None
-        if not isinstance(names, dict) or not (names.get("zh") and names.get("en")):
-            raise PlannerError("error.data-missing-translation", file=name,
-                               line=line_of(raw_tiers, tier), field=f"tiers.{tier}.name")
-        tier_names[tier] = {"zh": names["zh"], "en": names["en"]}
+        if not isinstance(spec, dict):
+            raise PlannerError("error.wrong-type", file=name, line=line_of(raw_tiers, tier),
+                               field=f"tiers.{tier}", expected=Msg("type.mapping"))
+        tier_names[tier] = bilingual(spec.get("name"), name, line_of(spec, "name"),
+                                     f"tiers.{tier}.name")
         tiers[tier] = {}
         for phase in phases:
             pair = spec.get(phase)

@@ -28,7 +28,7 @@ def playbook_data() -> dict[str, Any]:
 
 def parse_playbook(data: Any, name: str) -> dict[str, Any]:
     """Validate the playbook data read from `name`; returns the same shape, texts stripped."""
-    from planner.policy import bilingual
+    from planner.i18n import bilingual
     from planner.yamlio import line_of
 
     if not isinstance(data, dict):
@@ -89,7 +89,7 @@ def _list(data: Any, key: str, name: str, field: str | None = None) -> list[Any]
 
 
 def _entry(entry: Any, name: str, key: str, fields: tuple[str, ...]) -> dict[str, Any]:
-    from planner.policy import bilingual
+    from planner.i18n import bilingual
     from planner.yamlio import line_of
 
     ident = entry.get("id") if isinstance(entry, dict) else None

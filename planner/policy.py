@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from planner.errors import Msg, PlannerError
-from planner.i18n import pick, t
+from planner.i18n import bilingual, pick, t
 from planner.yamlio import line_of, load_resource, load_yaml_file
 
 POLICY_FILE = "policy.yaml"
@@ -170,19 +170,6 @@ def _required(data: Any, key: str, name: str, prefix: str = "") -> Any:
                            line=line_of(data, key) or getattr(data, "line", None),
                            field=f"{prefix}{key}")
     return value
-
-
-def bilingual(value: Any, name: str, line: int | None, field: str) -> Names:
-    """A ``{zh, en}`` text with both parts non-empty; else an error naming file, line, entry."""
-    if not isinstance(value, dict) or not all(
-        isinstance(value.get(lang), str) and value[lang].strip() for lang in ("zh", "en")
-    ):
-        raise PlannerError("error.data-missing-translation", file=name, line=line, field=field)
-    extra = set(value) - {"zh", "en"}
-    if extra:  # e.g. an unquoted comma in a flow mapping split the English text
-        raise PlannerError("error.unknown-key", file=name, line=line,
-                           field=f"{field}.{sorted(map(str, extra))[0]}", allowed="zh, en")
-    return {"zh": value["zh"].strip(), "en": value["en"].strip()}
 
 
 def _check_choice(value: Any, allowed: Any, name: str, line: int | None, field: str) -> None:

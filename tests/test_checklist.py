@@ -108,3 +108,12 @@ def test_filters():
     assert prepare and all(item.phase == "prepare" for item in prepare)
     ops = select(items, "large", owner="operations", category="listing-copy")
     assert ops and all(i.owner == "operations" and i.category == "listing-copy" for i in ops)
+
+
+def test_an_id_repeated_in_another_file_names_that_file_and_line():
+    campaign = load_campaign()
+    seen: set[str] = set()
+    parse_items(parse_yaml(GOOD, "items/a.yaml"), "items/a.yaml", campaign, seen)
+    with pytest.raises(PlannerError) as caught:
+        parse_items(parse_yaml(GOOD, "items/b.yaml"), "items/b.yaml", campaign, seen)
+    assert caught.value.render("en") == "items/b.yaml:2: prepare.copy.ad-law: duplicate id"
