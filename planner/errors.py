@@ -51,12 +51,14 @@ class PlannerError(Exception):
         self.field = self.field or field
         return self
 
-    def location(self) -> str:
+    def location(self, lang: str = "en") -> str:
+        from planner.i18n import t
+
         parts = []
         if self.file:
             parts.append(f"{self.file}:{self.line}" if self.line else self.file)
         elif self.line:
-            parts.append(f"line {self.line}")
+            parts.append(t("error.at-line", lang, line=self.line))
         if self.field:
             parts.append(str(self.field))
         return ": ".join(parts)
@@ -67,7 +69,7 @@ class PlannerError(Exception):
         params = {name: t(value, lang, **value.params) if isinstance(value, Msg) else value
                   for name, value in self.params.items()}
         message = t(self.key, lang, **params)
-        where = self.location()
+        where = self.location(lang)
         return f"{where}: {message}" if where else message
 
     def __str__(self) -> str:

@@ -358,7 +358,7 @@ def reason_text(policy: Policy, result: Triage, reason: str, lang: str,
     if reason in TRIGGERS:
         text = policy.trigger_text(reason, lang)
         if reason == "sensitive" and sensitive in policy.urgent.sensitive:
-            text += f" ({policy.sensitive_name(sensitive, lang)})"
+            text += t("punct.aside", lang, text=policy.sensitive_name(sensitive, lang))
         return text
     return t(f"complaint.reason.{reason}", lang,
              category=policy.category_name(result.treated_as or result.category, lang))
@@ -395,7 +395,7 @@ def level_table(policy: Policy, lang: str) -> list[dict[str, Any]]:
     triggers. Keys: level, level_name, category, category_name, cases, handler, handler_name,
     rule, rule_name, note.
     """
-    separator = "；" if lang == "zh" else "; "
+    separator = t("punct.list-separator", lang)
     rows = []
     for level in policy.levels:
         if level == URGENT:

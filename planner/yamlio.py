@@ -50,8 +50,7 @@ def _loader() -> type:
             try:
                 hash(key)
             except TypeError:
-                raise PlannerError("error.yaml-syntax", line=line,
-                                   detail="unhashable key") from None
+                raise PlannerError("error.yaml-unhashable-key", line=line) from None
             if key in mapping:
                 raise PlannerError("error.yaml-duplicate-key", line=line, field=str(key))
             try:

@@ -123,7 +123,7 @@ def complaint_triage(category, vip, escalated, from_head_office, sensitive, medi
 def triage_table(data: dict[str, Any], lang: str) -> str:
     from planner import render
 
-    separator = "；" if lang == "zh" else "; "
+    separator = t("punct.list-separator", lang)
     rows = [
         ("level", data["level_name"]),
         ("category", f"{data['category_name']} ({data['category']})"),
