@@ -23,7 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import Msg, PlannerError
-from planner.export import MAX_CELL_CHARS
+from planner.export.cells import (
+    MAX_CELL_CHARS,
+    cell_text,
+    column_letter,
+    duplicate_columns,
+    shown,
+)
 from planner.i18n import LANGS, t
 from planner.yamlio import Node, line_of, load_yaml_file
 
@@ -35,7 +41,6 @@ FIELDS = ("department", "name", "role", "mobile", "landline", "im", "email", "sh
 HEADER_FIELDS = (*FIELDS, "extension", "phone")
 ON_FLOOR_DEPARTMENT = "cs-manager"
 HEADER_SEARCH_ROWS = 10
-SHOWN_CHARS = 60  # a bad value is echoed in an error message up to this length
 LEAP_YEAR = 2000  # shifts are checked in a leap year when the campaign year is not known
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -106,27 +111,6 @@ def header_names() -> dict[str, str]:
 # --- normalising values ---------------------------------------------------------------------
 
 
-def cell_text(value: Any) -> str:
-    """A spreadsheet or YAML value as trimmed text (12345.0 -> "12345", dates ISO)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime):
-        value = value.date() if value.time() == dt.time() else value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).replace("\u3000", " ").strip()
-
-
-def shown(value: Any) -> str:
-    """A value as an error message echoes it: on one line, cut to `SHOWN_CHARS` with "…"."""
-    text = " ".join(cell_text(value).split())
-    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS - 1] + "…"
-
-
 def normalise_mobile(value: Any) -> str:
     """``+86 138-0013-8000`` -> ``13800138000``; raises PlannerError on anything else."""
     text = unicodedata.normalize("NFKC", cell_text(value))
@@ -176,6 +160,13 @@ def mask_mobile(value: str | None) -> str | None:
     if value and _MOBILE.match(value):
         return f"{value[:3]}****{value[7:]}"
     return value
+
+
+def as_shown(contact: dict[str, Any], *, mask_phones: bool = False) -> dict[str, Any]:
+    """`contact` as a listing or a workbook shows it: with --mask-phones, its mobile masked."""
+    if not mask_phones:
+        return contact
+    return dict(contact, mobile=mask_mobile(contact.get("mobile")))
 
 
 def shift_days(shift: str | None, year: int) -> list[tuple[dt.date, dt.date]] | None:
@@ -417,29 +408,6 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
     except csv.Error as err:
         raise PlannerError("error.roster-csv", file=str(path), line=reader.line_num,
                            detail=str(err)) from None
-
-
-def column_letter(index: int) -> str:
-    """The spreadsheet name of the 0-based column `index`: 0 -> A, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
-def duplicate_columns(columns: dict[int, str], row: Sequence[Any], name: str, line: int
-                      ) -> None:
-    """Refuse a header naming the same field twice: which column would count is a guess."""
-    by_field: dict[str, list[int]] = {}
-    for index, field in columns.items():
-        by_field.setdefault(field, []).append(index)
-    for indexes in by_field.values():
-        if len(indexes) > 1:
-            raise PlannerError("error.duplicate-column", file=name, line=line,
-                               field=shown(row[indexes[0]]),
-                               columns=", ".join(column_letter(i) for i in indexes))
 
 
 def _records(rows: Iterator[tuple[int, Sequence[Any]]], name: str

@@ -259,3 +259,22 @@ def test_typed_commands_never_load_openpyxl(tmp_path, args):
                          cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert out.stderr.strip().splitlines()[-1] == "False False"
+
+
+def test_every_option_is_explained_in_both_languages():
+    import re
+
+    import click
+
+    def commands():
+        for name in main.list_commands(None):
+            command = main.get_command(None, name)
+            yield name, command
+            for sub, subcommand in getattr(command, "commands", {}).items():
+                yield f"{name} {sub}", subcommand
+
+    for path, command in commands():
+        assert re.search(r"[\u4e00-\u9fff]", command.help or ""), path
+        for param in command.params:
+            if isinstance(param, click.Option) and param.help:
+                assert re.search(r"[\u4e00-\u9fff]", param.help), (path, param.name)

@@ -40,10 +40,16 @@ def test_layout_and_dropdown(exported):
     count = len(item_ids(plan))
     ws = openpyxl.load_workbook(path)["检查表"]
     assert [c.value for c in ws[1]] == ["编号", "阶段", "类别", "负责人", "截止日期", "事项",
-                                        "状态", "确认人", "确认日期", "备注"]
+                                        "状态", "确认人", "确认日期", "备注", "导出时状态"]
     assert all(c.font.b and c.fill.fgColor.rgb.endswith("D9E1F2") for c in ws[1])
     assert ws.freeze_panes == "B2"
-    assert ws.auto_filter.ref == f"A1:J{count + 1}"
+    # the hidden column is inside the filter: sorting keeps it with its row
+    assert ws.auto_filter.ref == f"A1:K{count + 1}"
+    assert ws.column_dimensions["K"].hidden
+    assert not any(ws.column_dimensions[c].hidden for c in "ABCDEFGHIJ")
+    assert ws["K2"].value == "未完成" and ws["K2"].data_type == "s"
+    # the dropdown and the colours stop at the visible columns
+    assert [str(rng.sqref) for rng in ws.conditional_formatting] == [f"A2:J{count + 1}"]
     assert (ws.page_setup.paperSize, ws.page_setup.orientation) == (9, "landscape")
     assert ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$1:$1"
     [validation] = ws.data_validations.dataValidation
@@ -66,9 +72,12 @@ def test_english_statuses_and_item_state(tmp_path):
     path = write_checklist_workbook(tmp_path / "c.xlsx", plan, "en")
     ws = openpyxl.load_workbook(path).active
     assert ws.data_validations.dataValidation[0].formula1 == '"open,done,skipped"'
-    assert [ws[f"{c}2"].value for c in "GHIJ"] == ["done", "Wang", "2027-03-09", "=ok"]
+    assert [ws[f"{c}2"].value for c in "GHIJK"] == ["done", "Wang", "2027-03-09", "=ok",
+                                                    "done"]
     assert ws["J2"].data_type == "s"
     assert ws["G3"].value == "skipped" and ws["G4"].value == "open"
+    assert (ws["K3"].value, ws["K4"].value) == ("skipped", "open")
+    assert ws["K1"].value == "Status when exported"
 
 
 def test_read_back_round_trip(exported):
@@ -85,7 +94,7 @@ def test_read_back_round_trip(exported):
     assert len(rows) == len(ids)
     by_id = {row["id"]: row for row in rows}
     assert by_id[ids[0]] == {"row": 2, "id": ids[0], "status": "done", "by": "王芳",
-                             "date": dt.date(2027, 3, 9), "note": None}
+                             "date": dt.date(2027, 3, 9), "note": None, "exported": "open"}
     assert by_id[ids[1]]["status"] == "skipped"
     assert by_id[ids[1]]["date"] == dt.date(2027, 3, 9)
     assert by_id[ids[2]]["status"] == "done" and by_id[ids[2]]["note"] == "备注 =1"
@@ -104,6 +113,7 @@ def test_ids_are_normalised(tmp_path):
     wb.save(tmp_path / "x.xlsx")
     rows = read_checklist(tmp_path / "x.xlsx")
     assert [row["id"] for row in rows] == ["prepare.plan.kickoff", "123"]
+    assert [row["exported"] for row in rows] == [None, None]  # no such column: unknown
 
 
 def test_every_bad_row_is_named_and_nothing_returned(exported):
@@ -262,3 +272,20 @@ def test_long_values_are_cut_in_row_problems(exported):
     assert f"unknown status '{'x' * 59}…'" in message and "x" * 61 not in message
     assert f"unknown ID {'y' * 59}…" in message
     assert len(message) < 1000
+
+
+def test_exported_status_is_read_in_either_language(exported):
+    path, plan = exported
+    ids = item_ids(plan)
+    edit(path, {(2, "G"): "done", (3, "K"): "done", (4, "K"): None})
+    by_id = {row["id"]: row for row in read_checklist(path, "en", valid_ids=ids)}
+    assert (by_id[ids[0]]["status"], by_id[ids[0]]["exported"]) == ("done", "open")
+    assert (by_id[ids[1]]["status"], by_id[ids[1]]["exported"]) == ("open", "done")
+    assert by_id[ids[2]]["exported"] is None  # emptied: compared with the saved state
+
+
+def test_a_row_with_only_its_hidden_cell_left_is_no_row(exported):
+    path, plan = exported
+    edit(path, {(2, c): None for c in "ABCDEFGHIJ"})
+    rows = read_checklist(path, "zh", valid_ids=item_ids(plan))
+    assert len(rows) == len(item_ids(plan)) - 1 and rows[0]["row"] == 3

@@ -1,5 +1,6 @@
 """`planner315 export all` and what every export command shares."""
 
+import re
 import subprocess
 import sys
 
@@ -69,6 +70,25 @@ def test_exports_work_outside_a_workspace(run, tmp_path):
     assert (tmp_path / "315-2027-shop-checklist.xlsx").is_file()
 
 
+def test_help_and_messages_name_the_five_kinds(run):
+    from planner.i18n import t
+
+    def words(*args):
+        return " ".join(run(*args).output.split())
+
+    group = words("export", "-h")
+    assert not re.search(r"\bfour\b|四个", group)
+    assert "complaint register" in group and "投诉登记表" in group
+    every = words("export", "all", "-h")
+    assert not re.search(r"\bfour\b|四个", every)
+    assert "有投诉时导出投诉登记表" in every
+    assert "the roster when there are contacts" in every
+    assert "the complaint register when it holds any complaint" in every
+    assert "Folder to write the workbooks into" in every
+    assert "four" not in t("error.export-output-dir", "en")
+    assert "四" not in t("error.export-output-dir", "zh")
+
+
 @pytest.mark.parametrize("kind", ["roster", "notice", "checklist", "schedule", "all"])
 def test_help(run, kind):
     result = run("export", kind, "-h")
@@ -87,7 +107,8 @@ def test_export_all_errors_follow_lang(run, workspace):
     (workspace / "file").write_text("x", encoding="utf-8")
     result = run("export", "all", "--year", "2027", "-o", "file", "--lang", "zh")
     assert result.exit_code == 1
-    assert result.output.strip() == "Error: file: -o 应为文件夹（export all 会在其中写入四个文件）"
+    assert result.output.strip() == ("Error: file: -o 应为文件夹（export all 会在其中写入至多五个"
+                                     "工作簿：有联系人时才有联络表，有投诉时才有投诉登记表）")
     result = run("export", "all", "--year", "2027", "-o", "file", "--lang", "en")
     assert "-o must be a folder" in result.output
 

@@ -201,3 +201,56 @@ def test_notice_dates_follow_the_plan():
     phases = [line for line in lines if line.kind == "entry" and line.text.startswith("Battle:")]
     assert phases[0].when == "13 Mar to 18 Mar, 6 days"
     assert dt.date(2028, 3, 13).weekday() == 0
+
+
+def test_managers_on_the_floor_follow_the_roster_constant(monkeypatch):
+    """The notice and the roster agree on who is on the floor: one constant, not two."""
+    import planner.export.notice as notice
+    import planner.roster as roster
+
+    monkeypatch.setattr(roster, "ON_FLOOR_DEPARTMENT", "warehouse")
+    monkeypatch.setattr(notice, "ON_FLOOR_DEPARTMENT", roster.ON_FLOOR_DEPARTMENT)
+    contacts = [{"department": "warehouse", "name": "刘洋", "mobile": "13500135000",
+                 "shift": None, "escalation": None}]
+    lines = notice_lines(plan_with(), contacts, "zh")
+    assert not any("还没有客服主管/经理" in line.text for line in lines)
+    days = {line.when: line.text for line in lines if line.when.startswith("3月1")}
+    assert days["3月15日（周一）"] == "刘洋"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_notice_and_schedule_name_weekdays_alike(lang):
+    from planner.export.notice import format_date, notice_template
+    from planner.export.schedule import day_header
+
+    names = notice_template(lang)["weekdays"]
+    assert isinstance(names, list) and len(names) == 7
+    for offset in range(7):
+        day = dt.date(2027, 3, 15) + dt.timedelta(days=offset)
+        name = names[day.weekday()]
+        assert day_header(day, lang) == f"{day.month}/{day.day}\n{name}"
+        assert name in format_date(day, lang)
+
+
+def test_shop_file_elsewhere_brings_its_roster_and_policy(run, tmp_path):
+    """With --shop FILE, roster.yaml and policy.yaml both come from that file's folder."""
+    from importlib.resources import files
+
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    (folder / "shop.yaml").write_text("name: 别处店\nsize: small\nlang: zh\n", encoding="utf-8")
+    (folder / "roster.yaml").write_text(
+        'contacts:\n  - {department: cs-manager, name: 周敏, mobile: "13800138000", '
+        "escalation: 1}\n", encoding="utf-8")
+    policy = (files("planner.templates") / "policy.yaml").read_text(encoding="utf-8")
+    assert "首问受理人" in policy
+    (folder / "policy.yaml").write_text(policy.replace("首问受理人", "首问专员"),
+                                        encoding="utf-8")
+    result = run("export", "notice", "--shop", folder / "shop.yaml", "--year", "2027",
+                 "-o", tmp_path / "n.xlsx")
+    assert result.exit_code == 0, result.output
+    cells = [v for row in texts(openpyxl.load_workbook(tmp_path / "n.xlsx")["部署通知"])
+             for v in row if isinstance(v, str)]
+    assert any("首问专员" in v for v in cells)
+    assert not any("首问受理人" in v for v in cells)
+    assert any(v.startswith("周敏") for v in cells)

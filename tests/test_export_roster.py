@@ -3,6 +3,7 @@ names, refusing to overwrite, and the streaming writer's memory-flat behaviour."
 
 import os
 import zipfile
+from xml.etree import ElementTree
 
 import openpyxl
 import pytest
@@ -20,6 +21,7 @@ contacts:
   - {department: frontline-cs, name: 王芳, mobile: "13600136000"}
 """
 DEFAULT = "315-2027-示例_旗舰店_总店-roster.xlsx"
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 @pytest.fixture
@@ -66,7 +68,11 @@ def test_phones_are_text_and_widths_fit_chinese(run, workspace):
     assert ws.column_dimensions["D"].number_format == "@"
     with zipfile.ZipFile(workspace / DEFAULT) as archive:
         xml = archive.read("xl/worksheets/sheet1.xml").decode()
-    assert '<c r="D3" s=' not in xml or 't="inlineStr"' in xml
+    # In the file itself, not only in openpyxl's reading of it: the phone is a string.
+    [cell] = [c for c in ElementTree.fromstring(xml).iter(f"{MAIN}c") if c.get("r") == "D3"]
+    assert cell.get("t") == "inlineStr"
+    assert cell.find(f"{MAIN}v") is None
+    assert "".join(cell.find(f"{MAIN}is").itertext()) == "13800138000"
     assert "E+" not in xml
     # "客服主管/经理" is 6 wide characters and a slash: at least 13 columns wide
     assert ws.column_dimensions["A"].width >= 13

@@ -33,7 +33,8 @@ def test_one_column_per_day_and_frozen_lead_columns(sheet):
     header = [c.value for c in ws[1]]
     assert header[:4] == ["编号", "事项", "负责人", "截止日期"]
     assert len(header) == 4 + days
-    assert header[4] == f"{first.month}/{first.day}\n{'一二三四五六日'[first.weekday()]}"
+    weekdays = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]  # as in the notice
+    assert header[4] == f"{first.month}/{first.day}\n{weekdays[first.weekday()]}"
     assert ws.freeze_panes == "E2"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
     assert ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$1:$1"
@@ -86,4 +87,4 @@ def test_cli_schedule_in_english(run, shop_file, tmp_path):
     wb = openpyxl.load_workbook(tmp_path / "315-2027-Shop-schedule.xlsx")
     assert wb.sheetnames == ["Schedule"]
     assert wb.properties.title == "Shop · 315 schedule 2027"
-    assert wb.active["E1"].value == "3/9\nTu"
+    assert wb.active["E1"].value == "3/9\nTue"

@@ -106,3 +106,104 @@ def test_not_a_workbook(run, ws):
     result = run("import", "checklist", ws / "fake.xlsx", "--lang", "en")
     assert result.exit_code == 1 and "fake.xlsx" in result.output
     assert "Traceback" not in result.output
+
+
+# --- only rows edited in the sheet are applied -------------------------------------------------
+
+
+def test_old_unedited_workbook_keeps_later_check_offs(run, ws):
+    path = exported(run, ws)
+    assert run("check", "prepare.price.named-check", "--by", "李强").exit_code == 0
+    result = run("import", "checklist", path)
+    assert result.exit_code == 0, result.output
+    assert "→" not in result.output and "没有状态变化" in result.output
+    item = states(run)["prepare.price.named-check"]
+    assert (item["status"], item["by"]) == ("done", "李强")
+
+
+def test_old_workbook_applies_only_its_edited_rows(run, ws):
+    path = exported(run, ws)
+    run("check", "prepare.price.named-check", "--by", "李强")
+    edit(path, {"prepare.copy.ad-law": {"状态": "已完成", "确认人": "王磊"}})
+    result = run("import", "checklist", path)
+    assert result.exit_code == 0, result.output
+    assert "prepare.copy.ad-law：未完成 → 已完成" in result.output
+    assert "已导入 1 项修改" in result.output and not result.stderr
+    items = states(run)
+    assert items["prepare.copy.ad-law"]["status"] == "done"
+    assert items["prepare.price.named-check"]["status"] == "done"
+
+
+def test_sheet_edit_wins_over_a_later_change_and_says_who(run, ws):
+    path = exported(run, ws)
+    run("check", "prepare.price.named-check", "--by", "李强")
+    edit(path, {"prepare.price.named-check": {"状态": "不适用", "备注": "本店不标价"}})
+    result = run("import", "checklist", path)
+    assert result.exit_code == 0, result.output
+    assert "prepare.price.named-check：已完成 → 不适用" in result.stdout
+    [warning] = result.stderr.splitlines()
+    assert warning == ("注意：prepare.price.named-check 在导出后已被 李强 改为“已完成”"
+                       "（导出时为“未完成”），表格中改为“不适用”，以表格为准")
+    assert states(run)["prepare.price.named-check"]["status"] == "skipped"
+    again = run("import", "checklist", path)
+    assert "没有状态变化" in again.output and not again.stderr
+
+
+def test_override_warning_in_english(run, ws):
+    run("check", "prepare.copy.ad-law")
+    path = exported(run, ws)
+    run("uncheck", "prepare.copy.ad-law", "--by", "Li Qiang")
+    edit(path, {"prepare.copy.ad-law": {"状态": "不适用"}})
+    result = run("import", "checklist", path, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == (
+        "note: prepare.copy.ad-law was changed to 'open' by Li Qiang after the export (it was "
+        "'done'); the sheet says 'skipped', and the sheet wins")
+
+
+def test_same_change_in_sheet_and_database_is_no_conflict(run, ws):
+    path = exported(run, ws)
+    run("check", "prepare.copy.ad-law", "--by", "李强")
+    edit(path, {"prepare.copy.ad-law": {"状态": "已完成"}})
+    result = run("import", "checklist", path)
+    assert "没有状态变化" in result.output and not result.stderr
+    assert states(run)["prepare.copy.ad-law"]["by"] == "李强"
+
+
+def drop_exported_column(path):
+    """The workbook as exports made before the hidden column were."""
+    wb = openpyxl.load_workbook(path)
+    sheet = wb.worksheets[0]
+    [column] = [c.column for c in sheet[1] if c.value == "导出时状态"]
+    sheet.delete_cols(column)
+    wb.save(path)
+
+
+def test_workbook_without_the_column_compares_with_the_saved_state(run, ws):
+    path = exported(run, ws)
+    drop_exported_column(path)
+    run("check", "prepare.price.named-check", "--by", "李强")
+    edit(path, {"prepare.copy.ad-law": {"状态": "已完成"}})
+    result = run("import", "checklist", path)
+    assert result.exit_code == 0, result.output
+    assert "prepare.copy.ad-law：未完成 → 已完成" in result.output
+    assert "prepare.price.named-check：已完成 → 未完成" in result.output
+    assert not result.stderr
+
+
+def test_hidden_column_survives_the_english_import(run, ws):
+    run("check", "prepare.copy.ad-law")
+    path = exported(run, ws)
+    result = run("import", "checklist", path, "--lang", "en")
+    assert result.exit_code == 0 and "No status changed" in result.output
+
+
+def test_bad_exported_status_names_the_row(run, ws):
+    path = exported(run, ws)
+    edit(path, {"prepare.copy.ad-law": {"导出时状态": "maybe"}})
+    result = run("import", "checklist", path, "--lang", "en")
+    assert result.exit_code == 1
+    line = result.output.strip()
+    assert "\n" not in line and "checklist.xlsx" in line
+    assert "row 5: 'maybe' in the hidden column 'Status when exported' is not a status" in line
+    assert json.loads(run("log", "--format", "json").output) == []

@@ -3,6 +3,8 @@ with row numbers, all-or-nothing import, and `planner315 roster`."""
 
 import datetime as dt
 import json
+import subprocess
+import sys
 
 import openpyxl
 import pytest
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 
 from planner.errors import PlannerError
 from planner.roster import (
+    as_shown,
     mask_mobile,
     normalise_landline,
     normalise_mobile,
@@ -296,6 +299,31 @@ def test_unknown_key_in_roster_yaml(run, shop_file, tmp_path):
     result = run("roster")
     assert result.exit_code == 1
     assert "roster.yaml:5: contacts[1].fax:" in result.output
+
+
+def test_as_shown_masks_the_mobile_of_a_copy():
+    contact = {"name": "张伟", "mobile": "13800138000", "landline": "0571-87654321"}
+    assert as_shown(contact) is contact
+    assert as_shown(contact, mask_phones=True) == dict(contact, mobile="138****8000")
+    assert contact["mobile"] == "13800138000"
+    assert as_shown({"name": "李娜", "mobile": None}, mask_phones=True)["mobile"] is None
+
+
+def test_cell_helpers_live_in_one_module_without_openpyxl():
+    import planner.export.checklist as checklist
+    import planner.export.xlsx as xlsx
+    import planner.roster as roster
+    from planner.export import cells
+
+    for name in ("cell_text", "shown", "duplicate_columns", "column_letter", "MAX_CELL_CHARS"):
+        assert getattr(roster, name) is getattr(cells, name), name
+    for name in ("cell_text", "shown", "duplicate_columns"):
+        assert getattr(checklist, name) is getattr(cells, name), name
+    assert xlsx.MAX_CELL_CHARS is cells.MAX_CELL_CHARS
+    code = "import sys, planner.roster; print('openpyxl' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_roster_table_masks_phones(run, workspace):

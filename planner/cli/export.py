@@ -52,13 +52,12 @@ def roster_group(ctx, fmt, mask_phones, workspace, lang):
     from planner import render
     from planner.export.roster import roster_rows
     from planner.i18n import t
-    from planner.roster import FIELDS, load_roster, mask_mobile, roster_source, sorted_contacts
+    from planner.roster import FIELDS, as_shown, load_roster, roster_source, sorted_contacts
 
     folder, shop, chosen = resolve_shop(workspace=workspace, lang=lang, need_workspace=True)
     contacts = sorted_contacts(load_roster(folder, shop))
     if fmt == "json":
-        shown = [dict(c, mobile=mask_mobile(c["mobile"])) if mask_phones else c
-                 for c in contacts]
+        shown = [as_shown(c, mask_phones=mask_phones) for c in contacts]
         click.echo(render.to_json({"source": roster_source(folder, shop), "contacts": shown}))
         return
     if not contacts:
@@ -117,9 +116,9 @@ output_file_option = click.option(
 
 @click.group(name="export")
 def export_group():
-    """Write Excel workbooks: roster, notice, checklist, schedule (or all four).
+    """Write Excel workbooks: roster, notice, checklist, schedule, complaint register, or all.
 
-    导出 Excel 工作簿：联络表、部署通知、检查表、进度表（或全部）。
+    导出 Excel 工作簿：联络表、部署通知、检查表、进度表、投诉登记表，或全部。
 
     \b
     Example / 示例:
@@ -231,7 +230,7 @@ def export_complaints(output, force, **setup):
 
 @export_group.command(name="all")
 @click.option("--output", "-o", type=click.Path(), default=".", show_default=True,
-              help="Folder to write the four workbooks into / 输出文件夹.")
+              help="Folder to write the workbooks into / 输出文件夹.")
 @force_option
 @issuer_option
 @mask_option
@@ -241,7 +240,11 @@ def export_all(output, force, issuer, mask_phones, **setup):
 
     把所有工作簿导出到一个文件夹（已有同名文件且未加 --force，或任何一个出错时，一个也不写）。
 
-    The four of the plan, and the complaint register when it holds any complaint.
+    Up to five: the checklist, the schedule and the notice always; the roster when there
+    are contacts (else it is skipped, saying so); the complaint register when it holds any
+    complaint.
+
+    检查表、进度表和部署通知总会导出；有联系人时导出联络表（没有则跳过并提示）；有投诉时导出投诉登记表。
 
     \b
     Example / 示例:
@@ -290,40 +293,46 @@ def import_group():
 @import_group.command(name="checklist")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--by", "-b", default=None,
-              help="Who imports (default: $PLANNER315_USER, else your user name).")
+              help="Who imports (default: $PLANNER315_USER, else your user name) / "
+                   "导入人.")
 @workspace_option
 @lang_option
 def import_checklist(file, by, workspace, lang):
-    """Apply the statuses of an edited checklist workbook (all rows or none).
+    """Apply the rows edited in a checklist workbook (all rows or none).
 
-    导入填写后的检查表：只应用状态有变化的行；任何一行有错则整个文件都不导入。
+    Only rows whose status was changed in the sheet since the export are applied, so
+    check-offs made since then are kept. When an edited item was also changed in planner315
+    since the export, the sheet wins and a note names who changed it.
+
+    导入填写后的检查表：只应用导出后在表格中改过状态的行，导出后在 planner315 中勾选的事项不受影响；
+    若某行在表格中改过、该事项导出后也被他人改过，以表格为准，并提示是谁改的。任何一行有错则整个文件
+    都不导入。
 
     \b
     Example / 示例:
       planner315 import checklist checklist.xlsx --by 张敏
     """
-    from planner.checkoff import apply_imported, user_name
+    from planner.checkoff import user_name
     from planner.clock import now
-    from planner.export.checklist import read_checklist
+    from planner.export.jobs import import_checklist as apply_checklist
     from planner.i18n import t
-    from planner.plan import build_plan
-    from planner.store import open_store
 
     setup = resolve_setup(shop_path=None, workspace=workspace, lang=lang, size=None, year=None,
                           today=None, need_workspace=True)
-    plan = build_plan(size=setup.size, year=setup.year, lang=setup.lang, shop=setup.shop)
-    ids = [item["id"] for phase in plan["phases"] for item in phase["items"]]
-    rows = read_checklist(file, setup.lang, valid_ids=ids)
-    with open_store(setup.workspace, write=True) as store:
-        outcomes = apply_imported(store, rows, by=user_name(by), recorded_at=now(), source=file)
+    done = apply_checklist(setup, file, by=user_name(by), recorded_at=now())
 
-    def label(state):
-        return t(f"status.{state.status if state else 'open'}", setup.lang)
+    def label(status):
+        return t(f"status.{status or 'open'}", setup.lang)
 
-    for outcome in outcomes:
-        click.echo(t("import.changed", setup.lang, id=outcome.id, old=label(outcome.old),
-                     new=label(outcome.new)))
-    click.echo(t("import.summary", setup.lang, count=len(outcomes)) if outcomes
+    for outcome in done.outcomes:
+        old, new = (state.status if state else None for state in (outcome.old, outcome.new))
+        click.echo(t("import.changed", setup.lang, id=outcome.id, old=label(old),
+                     new=label(new)))
+        if outcome.id in done.overridden:
+            who, exported = done.overridden[outcome.id]
+            click.echo(t("import.overridden", setup.lang, id=outcome.id, by=who,
+                         saved=label(old), exported=label(exported), new=label(new)), err=True)
+    click.echo(t("import.summary", setup.lang, count=len(done.outcomes)) if done.outcomes
                else t("import.nothing", setup.lang))
 
 

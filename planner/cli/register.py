@@ -44,7 +44,8 @@ def _setup(workspace: str | None, lang: str | None) -> Any:
 @click.option("--channel", default=None,
               help="Where it came in (Wangwang, phone, 12315…) / 投诉渠道.")
 @click.option("--received", "-r", type=DateTimeParam(), default=None,
-              help='When it was received: "YYYY-MM-DD HH:MM" or ISO 8601; default now.')
+              help='When it was received: "YYYY-MM-DD HH:MM" or ISO 8601; default now / '
+                   "受理时间，默认现在.")
 @click.option("--vip", is_flag=True, help="Important (VIP) customer / 重要客户.")
 @click.option("--escalated", is_flag=True, help="Complained again / 升级投诉.")
 @click.option("--from-head-office", is_flag=True,

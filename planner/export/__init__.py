@@ -1,7 +1,11 @@
-"""Excel exports: the contact roster, the deployment notice, the checklist and the schedule.
+"""Excel exports, five kinds: the contact roster, the deployment notice, the checklist, the
+schedule and the complaint register.
 
 Each module builds one workbook from plain data (the plan dict of `planner.plan.build_plan`,
-the contacts of `planner.roster`); `planner.export.xlsx` holds what they share. This package
+the contacts of `planner.roster`, the complaints of `planner.complaints`);
+`planner.export.xlsx` holds what they share, `planner.export.cells` the plain helpers for
+cell values. `export all` writes the `KINDS` of the plan, skipping the roster when there are
+no contacts, and adds the complaint register when it holds any complaint. This package
 imports nothing heavy itself, so that file names can be worked out without openpyxl.
 """
 
@@ -13,8 +17,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-KINDS = ("roster", "notice", "checklist", "schedule")
-MAX_CELL_CHARS = 32_767  # the most characters an Excel cell holds
+KINDS = ("roster", "notice", "checklist", "schedule")  # + "complaints", only when it has any
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\s]+')
 NAME_LIMIT = 60
 

@@ -1,6 +1,8 @@
 """The checklist workbook, and reading an edited one back.
 
-One row per item; the status column is a dropdown of the localised statuses. People fill in
+One row per item; the status column is a dropdown of the localised statuses. A last, hidden
+column keeps each item's status when the workbook was written, so that an import can tell the
+rows someone edited from those still showing what the database said then. People fill in
 status, by, date and note in Excel or LibreOffice and hand the file back; `read_checklist`
 reads it, accepting what those programs do to values (statuses in either language, dates as
 serial numbers or text, ids turned into numbers), and rejects the whole file when any row is
@@ -17,13 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import PlannerError
+from planner.export.cells import cell_text, duplicate_columns, shown
 from planner.i18n import LANGS, t
-from planner.roster import cell_text, duplicate_columns, shown
 
 STATUSES = ("open", "done", "skipped")
-FIELDS = ("id", "phase", "category", "owner", "due", "title", "status", "by", "date", "note")
+FIELDS = ("id", "phase", "category", "owner", "due", "title", "status", "by", "date", "note",
+          "exported")
+# The columns people see and fill in; "exported" (the status when written) is hidden.
+VISIBLE = FIELDS[:-1]
 # Fields read back from an edited workbook; the others are for the reader only.
-READ_FIELDS = ("id", "status", "by", "date", "note")
+READ_FIELDS = ("id", "status", "by", "date", "note", "exported")
 # Excel serial numbers of 1990-01-01 and 2100-12-31: a check-off date outside is a typo.
 _SERIAL_RANGE = (32_874, 73_415)
 _DATE_TEXT = re.compile(
@@ -45,9 +50,10 @@ def checklist_rows(plan: dict[str, Any], lang: str) -> Iterator[list[Any]]:
     for phase in plan["phases"]:
         for item in phase["items"]:
             at = item.get("at")
+            status = status_label(item.get("status"), lang)
             yield [item["id"], names[item["phase"]], item["category_name"], item["owner_name"],
-                   _iso(item["due"]), item["title"], status_label(item.get("status"), lang),
-                   item.get("by"), _iso(at)[:10] if at else None, item.get("note")]
+                   _iso(item["due"]), item["title"], status, item.get("by"),
+                   _iso(at)[:10] if at else None, item.get("note"), status]
 
 
 def _iso(value: Any) -> str:
@@ -67,7 +73,8 @@ def checklist_table(plan: dict[str, Any], lang: str, title: str) -> Any:
               "note": {"text": True, "edit": True, "width": 30, "wrap": True},
               "title": {"max_width": 40, "wrap": True}, "status": {"width": 10},
               "category": {"max_width": 22, "wrap": True},
-              "owner": {"max_width": 16, "wrap": True}}
+              "owner": {"max_width": 16, "wrap": True},
+              "exported": {"text": True, "width": 12, "hidden": True}}
     columns = [Column(header(field, lang), **widths.get(field, {})) for field in FIELDS]
 
     def setup(ws: Any, header_row: int) -> None:
@@ -79,14 +86,17 @@ def checklist_table(plan: dict[str, Any], lang: str, title: str) -> Any:
 
 
 def _status_dropdown(ws: Any, lang: str, first: int, last: int) -> None:
-    """A dropdown of the statuses in `lang` on the status column, and a colour per status."""
+    """A dropdown of the statuses in `lang` on the status column, and a colour per status.
+
+    Both stop at the visible columns: the hidden status-when-exported is no choice to make.
+    """
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     column = get_column_letter(FIELDS.index("status") + 1)
-    last_column = get_column_letter(len(FIELDS))
+    last_column = get_column_letter(len(VISIBLE))
     labels = [status_label(status, lang) for status in STATUSES]
     validation = DataValidation(
         type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True,
@@ -174,9 +184,12 @@ def parse_date(value: Any) -> dt.date | None:
 
 def read_checklist(path: str | Path, lang: str | None = None,
                    valid_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
-    """The rows of an edited checklist workbook: ``{row, id, status, by, date, note}``.
+    """The rows of an edited checklist workbook: ``{row, id, status, by, date, note,
+    exported}``.
 
     Statuses may be written in either language (or as open/done/skipped; empty means open).
+    `exported` is the status the row had when the workbook was written (its hidden column),
+    None in workbooks from before that column.
     Any bad row (unknown status, malformed date, missing or repeated id, or an id outside
     `valid_ids` when given) rejects the whole file: the PlannerError names every bad row, and
     its ``bad_rows`` parameter lists their numbers.
@@ -223,7 +236,8 @@ def _read_sheet(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     for number, values in rows:
         record = {field: values[i] for i, field in columns.items()
                   if field in READ_FIELDS and i < len(values)}
-        if any(v is not None and str(v).strip() for v in record.values()):
+        # A row whose visible cells were all cleared is no row, whatever the hidden cell says.
+        if any(v is not None and str(v).strip() for f, v in record.items() if f != "exported"):
             yield number, record
 
 
@@ -248,6 +262,11 @@ def _read_row(number: int, values: dict[str, Any], statuses: dict[str, str],
         date = parse_date(values.get("date"))
     except ValueError:
         return None, t("checklist.read.date", lang, value=shown(values.get("date")))
-
+    raw_exported = cell_text(values.get("exported"))
+    exported = statuses.get(_fold(raw_exported)) if raw_exported else None
+    if raw_exported and exported is None:
+        return None, t("checklist.read.exported", lang, value=shown(raw_exported),
+                       column=header("exported", lang))
     return {"row": number, "id": ident, "status": status, "by": cell_text(values.get("by")) or None,
-            "date": date, "note": cell_text(values.get("note")) or None}, None
+            "date": date, "note": cell_text(values.get("note")) or None,
+            "exported": exported}, None

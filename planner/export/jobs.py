@@ -1,15 +1,21 @@
-"""Export jobs: from a shop's setup to the workbook files, whichever the kind.
+"""Export jobs: from a shop's setup to the workbook files, whichever the kind, and back.
 
 The CLI settles the options into a setup; this module gathers the plan, contacts, policy and
-complaints each workbook needs, checks the target, and calls the builders.
+complaints each workbook needs, checks the target, and calls the builders. `import_checklist`
+applies an edited checklist workbook to the workspace.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.fsutil import check_writable_folder
+
+if TYPE_CHECKING:
+    from planner.checkoff import Outcome
 
 
 class ExportJob:
@@ -33,7 +39,7 @@ class ExportJob:
         """Text from shop.yaml that goes into cells must fit one: say so naming shop.yaml, not
         only the cell the text would have ended up in."""
         from planner.errors import PlannerError
-        from planner.export import MAX_CELL_CHARS
+        from planner.export.cells import MAX_CELL_CHARS
 
         shop = self.setup.shop
         for key in ("name", "issuer"):
@@ -48,14 +54,24 @@ class ExportJob:
         return self.setup.shop.name if self.setup.shop else None
 
     @property
+    def folder(self) -> Path | None:
+        """Where the shop's own files are (roster.yaml, policy.yaml): beside the shop file,
+        also with --shop FILE outside a workspace; else the workspace."""
+        shop = self.setup.shop
+        return Path(shop.path).parent if shop is not None else self.setup.workspace
+
+    @property
     def contacts(self) -> list[dict[str, Any]]:
         if self._contacts is None:
             from planner.roster import load_roster
 
-            shop = self.setup.shop
-            folder = Path(shop.path).parent if shop else None
-            self._contacts = load_roster(folder, shop, year=self.setup.year)
+            self._contacts = load_roster(self.folder, self.setup.shop, year=self.setup.year)
         return self._contacts
+
+    def policy(self) -> Any:
+        from planner.policy import load_policy
+
+        return load_policy(self.folder)
 
     def target(self, kind: str, output: str | None, folder: Path | None = None) -> Path:
         from planner.errors import PlannerError
@@ -146,7 +162,6 @@ def write_register(job: ExportJob, target: Path, *, force: bool, label: str) -> 
     from planner.export.complaints import write_register_workbook
     from planner.export.xlsx import progress_bar
     from planner.i18n import t
-    from planner.policy import load_policy
     from planner.store import open_store
 
     if job.setup.workspace is None:
@@ -157,7 +172,7 @@ def write_register(job: ExportJob, target: Path, *, force: bool, label: str) -> 
         with progress_bar(total, t("export.progress", job.lang, name=label)) as progress:
             return write_register_workbook(
                 target, list_complaints(store, moment), job.lang,
-                policy=load_policy(job.setup.workspace), shop=job.shop_name,
+                policy=job.policy(), shop=job.shop_name,
                 year=job.setup.year, total=total, force=force, progress=progress)
 
 
@@ -169,12 +184,46 @@ def write_notice(job: ExportJob, target: Path, *, force: bool, issuer: str | Non
         write_notice_workbook,
     )
     from planner.playbook import load_playbook
-    from planner.policy import escalation_path, level_table, load_policy
+    from planner.policy import escalation_path, level_table
 
-    policy = load_policy(job.setup.workspace)
+    policy = job.policy()
     return write_notice_workbook(
         target, job.plan, job.contacts, job.lang, issuer=job.issuer(issuer),
         issued=job.setup.today, levels=levels_from_policy(level_table(policy, job.lang), job.lang),
         procedure=escalation_path(policy, job.lang),
         reminders=reminders_from_playbook(load_playbook(job.lang), job.lang),
         mask_phones=mask_phones, force=force)
+
+
+# --- reading an edited checklist back -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportedChecklist:
+    """What importing a checklist workbook did."""
+
+    outcomes: list[Outcome]  # one per item changed
+    # Items edited in the sheet that were also changed in the database since the export:
+    # item id -> (who changed it, its status in the sheet when exported).
+    overridden: dict[str, tuple[str, str]]
+
+
+def import_checklist(setup: Any, path: str, *, by: str, recorded_at: dt.datetime
+                     ) -> ImportedChecklist:
+    """Apply the edited checklist workbook `path` to the workspace of `setup`, all or nothing.
+
+    Only rows edited since the export are applied (see `planner.checkoff.apply_imported`).
+    """
+    from planner.checkoff import apply_imported
+    from planner.export.checklist import read_checklist
+    from planner.plan import build_plan, plan_item_ids
+    from planner.store import open_store
+
+    plan = build_plan(size=setup.size, year=setup.year, lang=setup.lang, shop=setup.shop)
+    rows = read_checklist(path, setup.lang, valid_ids=plan_item_ids(plan))
+    with open_store(setup.workspace, write=True) as store:
+        outcomes, overridden = apply_imported(store, rows, by=by, recorded_at=recorded_at,
+                                              source=path)
+    exported = {row["id"]: row["exported"] for row in rows}
+    return ImportedChecklist(outcomes, {item: (who, exported[item])
+                                        for item, who in overridden.items()})

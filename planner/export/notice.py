@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.i18n import t
-from planner.roster import escalation_path, mask_mobile, on_floor_schedule
+from planner.roster import ON_FLOOR_DEPARTMENT, as_shown, escalation_path, on_floor_schedule
 
 WIDTHS = (6.0, 60.0, 20.0, 24.0)
 SKIPPED_OWNER = "shop-owner"  # the notice goes out from the shop owner, not to them
@@ -44,6 +44,12 @@ def notice_template(lang: str) -> dict[str, Any]:
 def format_date(day: dt.date, lang: str) -> str:
     words = notice_template(lang)
     return words["date"].format(**_date_parts(day, words))
+
+
+def weekday_name(day: dt.date, lang: str) -> str:
+    """The short name of `day`'s weekday (周一, Mon): the notice's dates and the schedule's
+    day columns both use the ``weekdays`` list of the notice template."""
+    return notice_template(lang)["weekdays"][day.weekday()]
 
 
 def _date_parts(day: dt.date, words: dict[str, Any]) -> dict[str, Any]:
@@ -176,8 +182,8 @@ def _escalation(contacts: list[dict[str, Any]], procedure: list[str] | None,
     lines.append(Line("text", spec["contacts"]))
     owners = load_campaign().owners
     for contact in path:
-        mobile = contact.get("mobile")
-        phones = [mask_mobile(mobile) if mask_phones else mobile, contact.get("landline")]
+        phones = [as_shown(contact, mask_phones=mask_phones).get("mobile"),
+                  contact.get("landline")]
         text = spec["contact"].format(name=contact["name"], role=contact.get("role") or "")
         lines.append(Line("entry", text.rstrip(" ,　"), number=str(contact["escalation"]),
                           owner=owners[contact["department"]][lang],
@@ -189,7 +195,7 @@ def _on_floor(plan: dict[str, Any], contacts: list[dict[str, Any]], words: dict[
               lang: str) -> list[Line]:
     spec = words["on_floor"]
     battle = next((p for p in plan["phases"] if p["id"] == "battle"), None)
-    managers = [c for c in contacts if c["department"] == "cs-manager"]
+    managers = [c for c in contacts if c["department"] == ON_FLOOR_DEPARTMENT]
     lines = [Line("text", spec["intro"])]
     if battle is None:
         return lines

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.i18n import t
-from planner.roster import FIELDS, mask_mobile, sorted_contacts
+from planner.roster import FIELDS, as_shown, sorted_contacts
 
 _COLUMNS = {
     "department": {"max_width": 22},
@@ -36,11 +36,10 @@ def roster_rows(contacts: list[dict[str, Any]], lang: str, *, mask_phones: bool 
 
     owners = load_campaign().owners
     for contact in contacts:
-        row = [contact.get(field) for field in FIELDS]
+        shown = as_shown(contact, mask_phones=mask_phones)
+        row = [shown.get(field) for field in FIELDS]
         row[0] = owners[contact["department"]][lang] if contact["department"] in owners \
             else contact["department"]
-        if mask_phones:
-            row[FIELDS.index("mobile")] = mask_mobile(contact.get("mobile"))
         yield row
 
 

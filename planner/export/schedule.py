@@ -36,8 +36,9 @@ def campaign_days(plan: dict[str, Any]) -> list[dt.date]:
 
 
 def day_header(day: dt.date, lang: str) -> str:
-    weekday = t("export.weekdays", lang).split("|")[day.weekday()]
-    return f"{day.month}/{day.day}\n{weekday}"
+    from planner.export.notice import weekday_name
+
+    return f"{day.month}/{day.day}\n{weekday_name(day, lang)}"
 
 
 def schedule_title(plan: dict[str, Any], lang: str) -> str:

@@ -39,7 +39,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from planner.errors import PlannerError
-from planner.export import MAX_CELL_CHARS
+from planner.export.cells import MAX_CELL_CHARS
 from planner.fsutil import atomic_path
 
 CREATOR = "planner315"
@@ -164,6 +164,9 @@ class Column:
     wrap: bool = False
     max_width: float = 50
     min_width: float = 6
+    # Hidden from view and from print, but kept in the file by Excel and LibreOffice alike:
+    # for values the program writes for itself and reads back.
+    hidden: bool = False
 
 
 @dataclass
@@ -308,6 +311,8 @@ def write_table(wb: Workbook, table: Table,
         dimension.width = width
         if columns[i - 1].text:
             dimension.number_format = "@"  # new cells typed in this column stay text
+        if columns[i - 1].hidden:
+            dimension.hidden = True
     heights = _sample_heights(sample, widths, styles, header_row + 1)
     heights.update(table.row_heights)
     for row, height in heights.items():
