@@ -68,7 +68,6 @@ def register_add(category, summary, order, buyer, product, channel, received, vi
     Example / 示例:
       planner315 complaint add -c quality -s "收到的杯子有裂纹" --order 3312 --product CUP-01
     """
-    from planner import render
     from planner.checkoff import user_name
     from planner.clock import now
     from planner.complaints import add_complaint
@@ -90,7 +89,9 @@ def register_add(category, summary, order, buyer, product, channel, received, vi
     complaint = result["complaint"]
     warn_if_estimated(complaint["estimated_years"], setup.lang)
     if fmt == "json":
-        click.echo(render.to_json(result))
+        from planner.render import to_json
+
+        click.echo(to_json(result))
         return
     click.echo(t("register.added", setup.lang, number=complaint["number"],
                  level=policy.level_name(complaint["level"], setup.lang),
