@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from planner.clock import YEARS
 from planner.errors import Msg, PlannerError
 from planner.i18n import bilingual
 from planner.yamlio import line_of, load_resource
 
 CAMPAIGN_FILE = "campaign.yaml"
-YEAR_MIN, YEAR_MAX = 2000, 2100
+YEAR_MIN, YEAR_MAX = YEARS
 CONSUMER_DAY = (3, 15)
 
 

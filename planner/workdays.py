@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from planner.clock import YEARS
 from planner.errors import Msg, PlannerError
 from planner.yamlio import line_of, load_yaml_file
 
 HOLIDAYS_FILE = "holidays.yaml"
 SCHEDULE_KEYS = ("days_off", "makeup_days")
-YEAR_MIN, YEAR_MAX = 2000, 2100
+YEAR_MIN, YEAR_MAX = YEARS
 # No real schedule has more than a couple of weeks off in a row; a longer search means the
 # data is broken, and stopping beats looping forever.
 MAX_GAP_DAYS = 366

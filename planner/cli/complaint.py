@@ -70,20 +70,29 @@ def complaint_group() -> None:
     """
 
 
+def triage_flags(command: Any) -> Any:
+    """The flags that can make a complaint more serious, for `triage` and `add` alike."""
+    for option in reversed((
+        click.option("--vip", is_flag=True, help="Important (VIP) customer / 重要客户."),
+        click.option("--escalated", is_flag=True,
+                     help="Complained again after earlier handling failed / 升级投诉."),
+        click.option("--from-head-office", is_flag=True,
+                     help="Passed down from head office / 总部转来的越级投诉."),
+        click.option("--sensitive", metavar="WHO", default=None,
+                     help="Complainant is from media|regulator|government|"
+                          "consumer-association / 敏感身份."),
+        click.option("--media-risk", is_flag=True,
+                     help="Likely to reach the media or court / 可能引发媒体报道或诉讼."),
+    )):
+        command = option(command)
+    return command
+
+
 @complaint_group.command(name="triage")
 @click.option("--category", "-c", required=True, metavar="ID",
               help="Complaint category id from the policy, e.g. quality, after-sale, "
                    "agent-attitude (a wrong id lists them all) / 投诉类别.")
-@click.option("--vip", is_flag=True, help="Important (VIP) customer / 重要客户.")
-@click.option("--escalated", is_flag=True,
-              help="Complained again after earlier handling failed / 升级投诉.")
-@click.option("--from-head-office", is_flag=True,
-              help="Passed down from head office / 总部转来的越级投诉.")
-@click.option("--sensitive", metavar="WHO", default=None,
-              help="Complainant is from media|regulator|government|consumer-association / "
-                   "敏感身份.")
-@click.option("--media-risk", is_flag=True,
-              help="Likely to reach the media or court / 可能引发媒体报道或诉讼.")
+@triage_flags
 @click.option("--same-issue-count", type=click.IntRange(min=1), default=None, metavar="N",
               help="Complaints about the same issue (category and product) received that "
                    "calendar day, this one included / 当天同一问题的投诉件数.")

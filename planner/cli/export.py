@@ -250,31 +250,13 @@ def export_all(output, force, issuer, mask_phones, **setup):
     Example / 示例:
       planner315 export all -o exports --issuer 张经理
     """
-    from planner.errors import PlannerError
-    from planner.export import KINDS, staged
-    from planner.export.jobs import refuse_existing, write
-    from planner.fsutil import check_writable_folder
     from planner.i18n import t
 
     job = _job(_setup_args(setup))  # first: it settles the language of any error
-    folder = Path(output)
-    if folder.exists() and not folder.is_dir():
-        raise PlannerError("error.export-output-dir", file=output)
-    check_writable_folder(folder, output)
-    kinds = [kind for kind in KINDS if kind != "roster" or job.contacts]
-    if job.has_complaints():
-        kinds.append("complaints")
-    if "roster" not in kinds:
+    if not job.contacts:
         click.echo(t("roster.none", job.lang), err=True)
-    targets = {kind: job.target(kind, None, folder) for kind in kinds}
-    refuse_existing(list(targets.values()), force)
-    # Every workbook is written to a temporary file first and renamed when all are done: a
-    # failure in one leaves none of them, not half a set.
-    with staged(list(targets.values()), force=force) as temps:
-        for (kind, target), temp in zip(targets.items(), temps, strict=True):
-            write(kind, job, target, force=force, issuer=issuer, mask_phones=mask_phones,
-                  dest=temp)
-    for target in targets.values():
+    written = job.write_all(Path(output), force=force, issuer=issuer, mask_phones=mask_phones)
+    for target in written:
         click.echo(t("export.written", job.lang, path=str(target)))
 
 

@@ -13,6 +13,7 @@ from planner.cli.complaint import (
     complaint_group,
     format_moment,
     resolve_complaint_setup,
+    triage_flags,
     warn_if_estimated,
 )
 from planner.cli.options import (
@@ -46,14 +47,7 @@ def _setup(workspace: str | None, lang: str | None) -> Any:
 @click.option("--received", "-r", type=DateTimeParam(), default=None,
               help='When it was received: "YYYY-MM-DD HH:MM" or ISO 8601; default now / '
                    "受理时间，默认现在.")
-@click.option("--vip", is_flag=True, help="Important (VIP) customer / 重要客户.")
-@click.option("--escalated", is_flag=True, help="Complained again / 升级投诉.")
-@click.option("--from-head-office", is_flag=True,
-              help="Passed down from head office / 总部转来的越级投诉.")
-@click.option("--sensitive", metavar="WHO", default=None,
-              help="media|regulator|government|consumer-association / 敏感身份.")
-@click.option("--media-risk", is_flag=True,
-              help="Likely to reach the media or court / 可能引发媒体报道或诉讼.")
+@triage_flags
 @by_option
 @workspace_option
 @lang_option

@@ -108,6 +108,32 @@ class ExportJob:
         with open_store(self.setup.workspace) as store:
             return count_complaints(store, now()) > 0
 
+    def kinds_for_all(self) -> list[str]:
+        """What `export all` writes: every kind, less the roster without contacts and the
+        complaint register without complaints."""
+        from planner.export import KINDS
+
+        kinds = [kind for kind in KINDS if kind != "roster" or self.contacts]
+        return [*kinds, "complaints"] if self.has_complaints() else kinds
+
+    def write_all(self, folder: Path, *, force: bool, issuer: str | None = None,
+                  mask_phones: bool = False) -> list[Path]:
+        """Write every workbook of `kinds_for_all` into `folder`: each to a temporary file
+        first, renamed only when all are done, so a failure leaves none, not half a set."""
+        from planner.errors import PlannerError
+        from planner.export import staged
+
+        if folder.exists() and not folder.is_dir():
+            raise PlannerError("error.export-output-dir", file=str(folder))
+        check_writable_folder(folder, str(folder))
+        targets = {kind: self.target(kind, None, folder) for kind in self.kinds_for_all()}
+        refuse_existing(list(targets.values()), force)
+        with staged(list(targets.values()), force=force) as temps:
+            for (kind, target), temp in zip(targets.items(), temps, strict=True):
+                write(kind, self, target, force=force, issuer=issuer,
+                      mask_phones=mask_phones, dest=temp)
+        return list(targets.values())
+
     def issuer(self, option: str | None) -> str | None:
         shop = self.setup.shop
         return option or (shop.issuer if shop else None)
