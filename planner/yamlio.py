@@ -195,7 +195,28 @@ def read_text_file(path: str | Path) -> str:
 
 
 def load_yaml_file(path: str | Path) -> Any:
-    return parse_yaml(read_text_file(path), str(path), slot=str(Path(path).resolve()))
+    """A user's YAML file (shop, roster, policy, holidays), parsed; aliases are refused."""
+    text = read_text_file(path)
+    refuse_aliases(text, str(path))
+    return parse_yaml(text, str(path), slot=str(Path(path).resolve()))
+
+
+def refuse_aliases(text: str, name: str) -> None:
+    """A user's file may not use YAML aliases (``*name``): none of our files needs them, and
+    nested aliases expand a few hundred bytes into gigabytes (a "billion laughs" bomb). The
+    events are read before anything is built, so a bomb is refused in milliseconds."""
+    if "*" not in text:
+        return  # no alias can be written without an asterisk
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        for event in yaml.parse(text, Loader=base):
+            if isinstance(event, yaml.AliasEvent):
+                raise PlannerError("error.yaml-alias", file=name,
+                                   line=event.start_mark.line + 1)
+    except yaml.YAMLError:
+        return  # a syntax error: the parser proper reports it with its line
 
 
 def load_resource(package: str, name: str) -> Any:
