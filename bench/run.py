@@ -66,8 +66,8 @@ def cli(*args: str) -> list[str]:
 def seeded_workspace(folder: Path) -> Path:
     """A large-shop workspace whose history holds ROWS check-offs and whose register holds
     ROWS complaints (most closed, a few hundred still open)."""
-    from planner.store import COMPLAINT_COLUMNS as COLUMNS
-    from planner.store import Change, ItemState, open_store
+    from planner.storage.sqlite import COMPLAINT_COLUMNS as COLUMNS
+    from planner.storage.sqlite import Change, ItemState, open_store
 
     workspace = folder / "ws"
     workspace.mkdir()

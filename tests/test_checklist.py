@@ -1,9 +1,9 @@
 import pytest
 
-from planner.checklist import load_items, parse_items, select
-from planner.errors import PlannerError
-from planner.phases import load_campaign
-from planner.yamlio import parse_yaml
+from planner.campaign.items import load_items, parse_items, select
+from planner.campaign.phases import load_campaign
+from planner.core.errors import PlannerError
+from planner.core.yamlio import parse_yaml
 
 GOOD = """\
 items:

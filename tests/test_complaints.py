@@ -2,8 +2,8 @@
 
 import pytest
 
-from planner.clock import parse_datetime
-from planner.complaints import (
+from planner.complaints.deadlines import load_complaint_rules
+from planner.complaints.register import (
     add_complaint,
     list_complaints,
     record_callback,
@@ -11,9 +11,9 @@ from planner.complaints import (
     show_complaint,
     update_status,
 )
-from planner.deadlines import load_complaint_rules
-from planner.errors import PlannerError
-from planner.store import open_store
+from planner.core.clock import parse_datetime
+from planner.core.errors import PlannerError
+from planner.storage.sqlite import open_store
 
 T = parse_datetime
 

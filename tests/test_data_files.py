@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from planner.cli import main
-from planner.yamlio import Node, parse_yaml
+from planner.core.yamlio import Node, parse_yaml
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -53,7 +53,7 @@ def test_parse_cache_round_trips_lines_and_survives_damage(monkeypatch, tmp_path
 
 
 def test_a_users_file_keeps_one_cache_entry_however_often_it_changes(monkeypatch, tmp_path):
-    from planner.yamlio import load_yaml_file
+    from planner.core.yamlio import load_yaml_file
 
     cache = tmp_path / "c"
     monkeypatch.setenv("PLANNER315_CACHE", str(cache))
@@ -66,7 +66,7 @@ def test_a_users_file_keeps_one_cache_entry_however_often_it_changes(monkeypatch
 
 
 def test_errors_are_not_cached(monkeypatch, tmp_path):
-    from planner.errors import PlannerError
+    from planner.core.errors import PlannerError
 
     monkeypatch.setenv("PLANNER315_CACHE", str(tmp_path / "c"))
     for _ in range(2):

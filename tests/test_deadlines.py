@@ -4,8 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.clock import SHANGHAI, parse_datetime
-from planner.deadlines import (
+from planner.complaints.deadlines import (
     DEFAULT_HOURS,
     RULES,
     BusinessHours,
@@ -14,9 +13,10 @@ from planner.deadlines import (
     first_response,
     parse_business_hours,
 )
-from planner.errors import PlannerError
-from planner.shop import load_shop
-from planner.workdays import WorkCalendar
+from planner.complaints.workdays import WorkCalendar
+from planner.core.clock import SHANGHAI, parse_datetime
+from planner.core.errors import PlannerError
+from planner.workspace.shop import load_shop
 
 
 def at(text: str) -> dt.datetime:

@@ -6,9 +6,9 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from planner.errors import PlannerError
+from planner.campaign.plan import build_plan
+from planner.core.errors import PlannerError
 from planner.export.checklist import parse_date, read_checklist, write_checklist_workbook
-from planner.plan import build_plan
 
 
 def small_plan(lang="zh"):

@@ -71,7 +71,7 @@ def test_exports_work_outside_a_workspace(run, tmp_path):
 
 
 def test_help_and_messages_name_the_five_kinds(run):
-    from planner.i18n import t
+    from planner.core.i18n import t
 
     def words(*args):
         return " ".join(run(*args).output.split())

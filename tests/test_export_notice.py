@@ -6,13 +6,13 @@ import datetime as dt
 import openpyxl
 import pytest
 
+from planner.campaign.plan import build_plan
 from planner.export.notice import (
     Line,
     levels_from_policy,
     notice_lines,
     reminders_from_playbook,
 )
-from planner.plan import build_plan
 
 SHOP = """name: 示例店
 size: large
@@ -100,7 +100,7 @@ def test_phases_and_tasks_with_owners_and_dates(notice):
 
 def test_levels_escalation_and_on_floor(notice):
     ws = notice()["部署通知"]
-    from planner.policy import level_table, load_policy
+    from planner.complaints.policy import level_table, load_policy
 
     for level in level_table(load_policy(None), "zh"):
         row = row_with(ws, level["cases"])
@@ -206,7 +206,7 @@ def test_notice_dates_follow_the_plan():
 def test_managers_on_the_floor_follow_the_roster_constant(monkeypatch):
     """The notice and the roster agree on who is on the floor: one constant, not two."""
     import planner.export.notice as notice
-    import planner.roster as roster
+    import planner.roster.contacts as roster
 
     monkeypatch.setattr(roster, "ON_FLOOR_DEPARTMENT", "warehouse")
     monkeypatch.setattr(notice, "ON_FLOOR_DEPARTMENT", roster.ON_FLOOR_DEPARTMENT)

@@ -5,8 +5,8 @@ import datetime as dt
 import openpyxl
 import pytest
 
+from planner.campaign.plan import build_plan
 from planner.export.schedule import PHASE_COLOURS, WEEKEND, write_schedule_workbook
-from planner.plan import build_plan
 
 
 @pytest.fixture

@@ -4,9 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.checklist import load_items, select
-from planner.errors import PlannerError
-from planner.phases import (
+from planner.campaign.items import load_items, select
+from planner.campaign.phases import (
     Window,
     campaign_windows,
     default_year,
@@ -14,6 +13,7 @@ from planner.phases import (
     load_campaign,
     tier_windows,
 )
+from planner.core.errors import PlannerError
 
 D = dt.date
 

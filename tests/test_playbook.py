@@ -3,9 +3,9 @@ import re
 
 import pytest
 
-from planner.errors import PlannerError
-from planner.playbook import CUSTOMER_TYPES, load_playbook, parse_playbook
-from planner.yamlio import parse_yaml
+from planner.complaints.playbook import CUSTOMER_TYPES, load_playbook, parse_playbook
+from planner.core.errors import PlannerError
+from planner.core.yamlio import parse_yaml
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SCRIPT_FAMILIES = ["listening", "respect", "expectation", "confirm", "choices", "action",

@@ -2,8 +2,7 @@ from importlib.resources import files
 
 import pytest
 
-from planner.errors import PlannerError
-from planner.policy import (
+from planner.complaints.policy import (
     LEVELS,
     POLICY_FILE,
     batch_is_urgent,
@@ -14,6 +13,7 @@ from planner.policy import (
     shipped_policy,
     triage,
 )
+from planner.core.errors import PlannerError
 
 SHIPPED_TEXT = (files("planner.templates") / POLICY_FILE).read_text(encoding="utf-8")
 

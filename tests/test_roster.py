@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.errors import PlannerError
-from planner.roster import (
+from planner.core.errors import PlannerError
+from planner.roster.contacts import (
     as_shown,
     mask_mobile,
     normalise_landline,
@@ -312,7 +312,7 @@ def test_as_shown_masks_the_mobile_of_a_copy():
 def test_cell_helpers_live_in_one_module_without_openpyxl():
     import planner.export.checklist as checklist
     import planner.export.xlsx as xlsx
-    import planner.roster as roster
+    import planner.roster.contacts as roster
     from planner.export import cells
 
     for name in ("cell_text", "shown", "duplicate_columns", "column_letter", "MAX_CELL_CHARS"):
@@ -320,7 +320,7 @@ def test_cell_helpers_live_in_one_module_without_openpyxl():
     for name in ("cell_text", "shown", "duplicate_columns"):
         assert getattr(checklist, name) is getattr(cells, name), name
     assert xlsx.MAX_CELL_CHARS is cells.MAX_CELL_CHARS
-    code = "import sys, planner.roster; print('openpyxl' in sys.modules)"
+    code = "import sys, planner.roster.contacts; print('openpyxl' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.errors import PlannerError
-from planner.store import DB_FILE, SCHEMA_VERSION, Change, ItemState, open_store
+from planner.core.errors import PlannerError
+from planner.storage.sqlite import DB_FILE, SCHEMA_VERSION, Change, ItemState, open_store
 
 
 def state(status="done", by="a"):
@@ -58,9 +58,9 @@ def test_failed_change_writes_nothing(ws):
 WORKER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from planner.checkoff import set_status
-    from planner.clock import now
-    from planner.store import open_store
+    from planner.campaign.checkoff import set_status
+    from planner.core.clock import now
+    from planner.storage.sqlite import open_store
 
     workspace, who = Path(sys.argv[1]), sys.argv[2]
     items, rounds = sys.argv[3].split(","), int(sys.argv[4])
@@ -109,7 +109,7 @@ def test_two_processes_200_operations_each(ws):
 KILLED = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from planner.store import Change, ItemState, Store, open_store
+    from planner.storage.sqlite import Change, ItemState, Store, open_store
 
     original = Store.item_state
     calls = {"n": 0}
@@ -261,10 +261,10 @@ def test_an_empty_database_file_reads_as_empty_and_is_initialised_on_write(ws, r
 ADDER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from planner.clock import parse_datetime
-    from planner.complaints import add_complaint
-    from planner.deadlines import load_complaint_rules
-    from planner.store import open_store
+    from planner.core.clock import parse_datetime
+    from planner.complaints.register import add_complaint
+    from planner.complaints.deadlines import load_complaint_rules
+    from planner.storage.sqlite import open_store
 
     workspace, who, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     rules = load_complaint_rules(workspace)
@@ -287,8 +287,8 @@ def test_two_processes_adding_complaints_get_distinct_numbers(ws):
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
         assert out.strip() == "ok"
-    from planner.clock import parse_datetime
-    from planner.complaints import list_complaints
+    from planner.complaints.register import list_complaints
+    from planner.core.clock import parse_datetime
 
     with open_store(ws) as store:
         numbers = [c["number"] for c in list_complaints(store, parse_datetime("2026-03-17 10:00"))]
@@ -300,9 +300,9 @@ def test_two_processes_adding_complaints_get_distinct_numbers(ws):
 SAME_ITEM = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from planner.checkoff import set_status
-    from planner.clock import now
-    from planner.store import open_store
+    from planner.campaign.checkoff import set_status
+    from planner.core.clock import now
+    from planner.storage.sqlite import open_store
 
     workspace, who, rounds = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     changed = 0

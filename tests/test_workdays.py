@@ -4,8 +4,8 @@ import sys
 
 import pytest
 
-from planner.errors import PlannerError
-from planner.workdays import HOLIDAYS_FILE, WorkCalendar, load_holidays
+from planner.complaints.workdays import HOLIDAYS_FILE, WorkCalendar, load_holidays
+from planner.core.errors import PlannerError
 
 D = dt.date
 
@@ -93,7 +93,7 @@ def test_holidays_file_errors_name_file_line_and_entry(tmp_path, text, line, fie
 
 
 def test_chinese_calendar_is_imported_lazily():
-    code = ("import sys, planner.cli, planner.workdays, planner.deadlines, planner.policy; "
+    code = ("import sys, planner.cli, planner.complaints.workdays, planner.complaints.deadlines, planner.complaints.policy; "
             "print('chinese_calendar' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout

@@ -11,7 +11,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from planner.errors import PlannerError
+from planner.core.errors import PlannerError
 from planner.export import default_name, filename_safe
 from planner.export.xlsx import (
     MAX_CELL_CHARS,

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from planner import __version__
-from planner.errors import PlannerError
+from planner.core.errors import PlannerError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

@@ -25,16 +25,16 @@ def _setup(workspace, lang, today=None):
 
 
 def _plan(setup):
-    from planner.plan import build_plan
+    from planner.campaign.plan import build_plan
 
     return build_plan(size=setup.size, year=setup.year, lang=setup.lang, shop=setup.shop)
 
 
 def _change_status(ids, status, *, workspace, lang, by, note, at=None, action):
-    from planner.checkoff import change_items, user_name
-    from planner.clock import now
-    from planner.i18n import t
-    from planner.store import open_store
+    from planner.campaign.checkoff import change_items, user_name
+    from planner.core.clock import now
+    from planner.core.i18n import t
+    from planner.storage.sqlite import open_store
 
     setup = _setup(workspace, lang)
     with open_store(setup.workspace, write=True) as store:
@@ -102,7 +102,7 @@ def checkoff_skip(items, reason, by, workspace, lang):
       planner315 skip prepare.promo.prizes --reason "今年没有实物奖品"
     """
     if not reason.strip():
-        from planner.errors import PlannerError
+        from planner.core.errors import PlannerError
 
         raise PlannerError("error.skip-reason", field="--reason")
     _change_status(items, "skipped", workspace=workspace, lang=lang, by=by, note=reason.strip(),
@@ -122,10 +122,10 @@ def checkoff_undo(by, workspace, lang):
     Example / 示例:
       planner315 undo --by 张敏
     """
-    from planner.checkoff import undo, user_name
-    from planner.clock import now
-    from planner.i18n import t
-    from planner.store import open_store
+    from planner.campaign.checkoff import undo, user_name
+    from planner.core.clock import now
+    from planner.core.i18n import t
+    from planner.storage.sqlite import open_store
 
     setup = _setup(workspace, lang)
     with open_store(setup.workspace, write=True) as store:
@@ -151,9 +151,9 @@ def checkoff_status(workspace, today, lang, fmt):
       planner315 status --today 2027-03-01
       planner315 status --format json
     """
-    from planner import render
-    from planner.progress import status_report
-    from planner.store import open_store
+    from planner.campaign.progress import status_report
+    from planner.present import text as render
+    from planner.storage.sqlite import open_store
 
     setup = _setup(workspace, lang, today)
     with open_store(setup.workspace) as store:
@@ -169,8 +169,8 @@ def checkoff_status(workspace, today, lang, fmt):
 
 def _status_extras(store, setup, report, fmt) -> dict:
     """The complaint register's part of the status, and its table section."""
-    from planner.clock import now
-    from planner.complaints import status_of_register
+    from planner.complaints.register import status_of_register
+    from planner.core.clock import now
 
     phases = {phase["id"]: phase for phase in report["phases"]}
     summary = status_of_register(store, today=setup.today, now=now(),
@@ -178,8 +178,8 @@ def _status_extras(store, setup, report, fmt) -> dict:
                                  aftermath_start=phases["aftermath"]["start"])
     extras = {"complaints": summary}
     if fmt == "table" and (summary["open"] or summary["callback_due"]["count"]):
-        from planner.policy import load_policy
-        from planner.render import register_section
+        from planner.complaints.policy import load_policy
+        from planner.present.text import register_section
 
         policy = load_policy(setup.workspace)
         names = {level: policy.level_name(level, setup.lang) for level in summary["open"]}
@@ -202,10 +202,10 @@ def checkoff_next(owner, workspace, today, lang, fmt):
     Example / 示例:
       planner315 next --owner warehouse --today 2027-02-27
     """
-    from planner import render
-    from planner.phases import load_campaign
-    from planner.progress import next_items
-    from planner.store import open_store
+    from planner.campaign.phases import load_campaign
+    from planner.campaign.progress import next_items
+    from planner.present import text as render
+    from planner.storage.sqlite import open_store
 
     setup = _setup(workspace, lang, today)
     check_choice(owner, load_campaign().owners, "--owner", setup.lang)
@@ -236,13 +236,13 @@ def checkoff_log(item_id, by, since, workspace, lang, fmt):
       planner315 log --item prepare.copy.ad-law
       planner315 log --by 张敏 --since 2027-03-01 --format json
     """
-    from planner import render
-    from planner.store import open_store
+    from planner.present import text as render
+    from planner.storage.sqlite import open_store
 
     setup = _setup(workspace, lang)
     if item_id is not None and not item_id.startswith("complaint:"):
-        from planner.checklist import load_items
-        from planner.checkoff import validate_ids
+        from planner.campaign.checkoff import validate_ids
+        from planner.campaign.items import load_items
 
         known = [item.id for item in load_items()]
         if item_id not in known:

@@ -21,7 +21,7 @@ from planner.cli.options import (
     resolve_shop,
     workspace_option,
 )
-from planner.i18n import t
+from planner.core.i18n import t
 
 
 @dataclass
@@ -38,7 +38,7 @@ def resolve_complaint_setup(workspace: str | None, lang: str | None,
                             need_workspace: bool = False) -> ComplaintSetup:
     """Find the workspace (optional unless `need_workspace`), load its shop file, settle the
     language, load the complaint rules."""
-    from planner.deadlines import load_complaint_rules
+    from planner.complaints.deadlines import load_complaint_rules
 
     folder, shop, chosen = resolve_shop(workspace=workspace, lang=lang,
                                         need_workspace=need_workspace)
@@ -113,9 +113,9 @@ def complaint_triage(category, vip, escalated, from_head_office, sensitive, medi
       planner315 complaint triage -c after-sale --received "2026-09-30 17:30"
       planner315 complaint triage -c quality --sensitive media --format json
     """
-    from planner import render
-    from planner.clock import now
-    from planner.deadlines import triage_complaint
+    from planner.complaints.deadlines import triage_complaint
+    from planner.core.clock import now
+    from planner.present import text as render
 
     setup = resolve_complaint_setup(workspace, lang)
     policy = setup.rules.policy
@@ -130,7 +130,7 @@ def complaint_triage(category, vip, escalated, from_head_office, sensitive, medi
 
 
 def triage_table(data: dict[str, Any], lang: str) -> str:
-    from planner import render
+    from planner.present import text as render
 
     separator = t("punct.list-separator", lang)
     rows = [

@@ -49,10 +49,16 @@ def roster_group(ctx, fmt, mask_phones, workspace, lang):
     ctx.meta["planner315.roster"] = {"workspace": workspace, "lang": lang}
     if ctx.invoked_subcommand is not None:
         return
-    from planner import render
+    from planner.core.i18n import t
     from planner.export.roster import roster_rows
-    from planner.i18n import t
-    from planner.roster import FIELDS, as_shown, load_roster, roster_source, sorted_contacts
+    from planner.present import text as render
+    from planner.roster.contacts import (
+        FIELDS,
+        as_shown,
+        load_roster,
+        roster_source,
+        sorted_contacts,
+    )
 
     folder, shop, chosen = resolve_shop(workspace=workspace, lang=lang, need_workspace=True)
     contacts = sorted_contacts(load_roster(folder, shop))
@@ -85,9 +91,9 @@ def roster_import(file, workspace, lang):
       planner315 roster import contacts.csv
       planner315 roster import 联络表.xlsx --workspace myshop
     """
-    from planner.fsutil import check_writable_folder
-    from planner.i18n import t
-    from planner.roster import ROSTER_FILE, import_roster
+    from planner.core.files import check_writable_folder
+    from planner.core.i18n import t
+    from planner.roster.contacts import ROSTER_FILE, import_roster
 
     parent = click.get_current_context().find_root().meta.get("planner315.roster", {})
     folder, _shop, chosen = resolve_shop(workspace=workspace or parent.get("workspace"),
@@ -134,8 +140,8 @@ def _job(setup: dict[str, Any]) -> Any:
 
 
 def _export_one(kind: str, output, force, issuer=None, mask_phones=False, **setup) -> None:
+    from planner.core.i18n import t
     from planner.export.jobs import refuse_existing, write
-    from planner.i18n import t
 
     job = _job(setup)
     target = job.target(kind, output)
@@ -250,7 +256,7 @@ def export_all(output, force, issuer, mask_phones, **setup):
     Example / 示例:
       planner315 export all -o exports --issuer 张经理
     """
-    from planner.i18n import t
+    from planner.core.i18n import t
 
     job = _job(_setup_args(setup))  # first: it settles the language of any error
     if not job.contacts:
@@ -294,10 +300,10 @@ def import_checklist(file, by, workspace, lang):
     Example / 示例:
       planner315 import checklist checklist.xlsx --by 张敏
     """
-    from planner.checkoff import user_name
-    from planner.clock import now
+    from planner.campaign.checkoff import user_name
+    from planner.core.clock import now
+    from planner.core.i18n import t
     from planner.export.jobs import import_checklist as apply_checklist
-    from planner.i18n import t
 
     setup = resolve_setup(shop_path=None, workspace=workspace, lang=lang, size=None, year=None,
                           today=None, need_workspace=True)

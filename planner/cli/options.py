@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from planner.i18n import resolve_lang, t
+from planner.core.i18n import resolve_lang, t
 
 # The fixed vocabularies of the options; the data files use the same ids.
 SIZES = ("small", "medium", "large")
@@ -60,8 +60,8 @@ class DateTimeParam(click.ParamType):
         self.allow_date = allow_date
 
     def convert(self, value: Any, param: Any, ctx: Any) -> dt.datetime:
-        from planner.clock import parse_datetime, to_shanghai
-        from planner.errors import PlannerError
+        from planner.core.clock import parse_datetime, to_shanghai
+        from planner.core.errors import PlannerError
 
         if isinstance(value, dt.datetime):
             return to_shanghai(value)
@@ -135,8 +135,8 @@ def resolve_shop(*, shop_path: str | None = None, workspace: str | None = None,
 
     With `need_workspace`, a missing workspace is an error that says how to make one.
     """
-    from planner.shop import SHOP_FILE, load_shop
-    from planner.workspace import find_workspace
+    from planner.workspace.layout import find_workspace
+    from planner.workspace.shop import SHOP_FILE, load_shop
 
     ctx = click.get_current_context()
     ctx.meta[LANG_KEY] = resolve_lang(lang)
@@ -145,7 +145,7 @@ def resolve_shop(*, shop_path: str | None = None, workspace: str | None = None,
         folder = find_workspace(workspace)
         shop_path = str(folder / SHOP_FILE) if folder else None
     if need_workspace and folder is None:
-        from planner.errors import PlannerError
+        from planner.core.errors import PlannerError
 
         raise PlannerError("error.no-workspace")
     shop = load_shop(shop_path) if shop_path else None
@@ -157,8 +157,8 @@ def resolve_setup(*, shop_path: str | None, workspace: str | None, lang: str | N
                   size: str | None, year: int | None, today: dt.date | None,
                   need_workspace: bool = False) -> Setup:
     """The shop (explicit file or workspace), then its language, size and year."""
-    from planner.phases import today_in_shanghai
-    from planner.plan import resolve_size, resolve_year
+    from planner.campaign.phases import today_in_shanghai
+    from planner.campaign.plan import resolve_size, resolve_year
 
     folder, shop, chosen_lang = resolve_shop(shop_path=shop_path, workspace=workspace,
                                              lang=lang, need_workspace=need_workspace)

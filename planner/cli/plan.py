@@ -32,8 +32,8 @@ def with_status(plan, setup):
     """Inside a workspace, every item shows its status, who settled it and when."""
     if setup.workspace is None:
         return plan
-    from planner.progress import annotate
-    from planner.store import open_store
+    from planner.campaign.progress import annotate
+    from planner.storage.sqlite import open_store
 
     with open_store(setup.workspace) as store:
         return annotate(plan, store.item_states())
@@ -51,8 +51,8 @@ def plan_command(size, year, shop_path, workspace, lang, fmt, today):
       planner315 plan --size medium --year 2027
       planner315 plan --shop shop.yaml --format json
     """
-    from planner import render
-    from planner.plan import build_plan
+    from planner.campaign.plan import build_plan
+    from planner.present import text as render
 
     setup = resolve_setup(shop_path=shop_path, workspace=workspace, lang=lang, size=size,
                           year=year, today=today)
@@ -82,9 +82,9 @@ def checklist_command(phase, category, owner, size, year, shop_path, workspace, 
     Example / 示例:
       planner315 checklist --size large --phase prepare --owner operations
     """
-    from planner import render
-    from planner.phases import load_campaign
-    from planner.plan import build_plan, plan_items
+    from planner.campaign.phases import load_campaign
+    from planner.campaign.plan import build_plan, plan_items
+    from planner.present import text as render
 
     setup = resolve_setup(shop_path=shop_path, workspace=workspace, lang=lang, size=size,
                           year=year, today=today)
@@ -121,8 +121,8 @@ def init_command(directory, shop_name, size, lang, force):
       planner315 init myshop --shop-name 示例旗舰店 --size large --lang zh
     """
     from planner.cli.options import LANG_KEY
-    from planner.i18n import resolve_lang, t
-    from planner.init import write_shop_file
+    from planner.core.i18n import resolve_lang, t
+    from planner.workspace.init import write_shop_file
 
     chosen = resolve_lang(lang)
     click.get_current_context().meta[LANG_KEY] = chosen

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from planner.cli.options import format_option, lang_option, resolve_shop
-from planner.playbook import CUSTOMER_TYPES
+from planner.complaints.playbook import CUSTOMER_TYPES
 
 TYPE_COLUMNS = ("signs", "approach", "how", "words")
 
@@ -28,8 +28,8 @@ def playbook_command(customer_type, lang, fmt):
       planner315 playbook --type aggressive --lang zh
       planner315 playbook --format markdown > playbook.md
     """
-    from planner import render
-    from planner.playbook import load_playbook
+    from planner.complaints.playbook import load_playbook
+    from planner.present import text as render
 
     _folder, _shop, chosen = resolve_shop(lang=lang)  # a workspace's lang counts too
     data = load_playbook(chosen, customer_type)
@@ -42,7 +42,7 @@ def playbook_command(customer_type, lang, fmt):
 
 
 def _type_headers(lang: str) -> list[str]:
-    from planner.i18n import t
+    from planner.core.i18n import t
 
     return [t("label.playbook.type", lang),
             *(t(f"label.playbook.{column}", lang) for column in TYPE_COLUMNS)]
@@ -54,8 +54,8 @@ def _type_rows(book: dict[str, Any]) -> list[list[str]]:
 
 
 def playbook_table(book: dict[str, Any], lang: str) -> str:
-    from planner import render
-    from planner.i18n import t
+    from planner.core.i18n import t
+    from planner.present import text as render
 
     blocks = [t("playbook.title", lang),
               f"{t('playbook.customer-types', lang)}\n"
@@ -70,8 +70,8 @@ def playbook_table(book: dict[str, Any], lang: str) -> str:
 
 
 def playbook_markdown(book: dict[str, Any], lang: str) -> str:
-    from planner import render
-    from planner.i18n import t
+    from planner.core.i18n import t
+    from planner.present import text as render
 
     parts = [f"# {t('playbook.title', lang)}", f"## {t('playbook.customer-types', lang)}",
              render.md_table(_type_headers(lang), _type_rows(book)),

@@ -26,8 +26,8 @@ from planner.cli.options import (
     note_option,
     workspace_option,
 )
-from planner.complaints import STATUSES as COMPLAINT_STATUSES
-from planner.policy import LEVELS
+from planner.complaints.policy import LEVELS
+from planner.complaints.register import STATUSES as COMPLAINT_STATUSES
 
 
 def _setup(workspace: str | None, lang: str | None) -> Any:
@@ -62,11 +62,11 @@ def register_add(category, summary, order, buyer, product, channel, received, vi
     Example / 示例:
       planner315 complaint add -c quality -s "收到的杯子有裂纹" --order 3312 --product CUP-01
     """
-    from planner.checkoff import user_name
-    from planner.clock import now
-    from planner.complaints import add_complaint
-    from planner.i18n import t
-    from planner.store import open_store
+    from planner.campaign.checkoff import user_name
+    from planner.complaints.register import add_complaint
+    from planner.core.clock import now
+    from planner.core.i18n import t
+    from planner.storage.sqlite import open_store
 
     setup = _setup(workspace, lang)
     policy = setup.rules.policy
@@ -83,7 +83,7 @@ def register_add(category, summary, order, buyer, product, channel, received, vi
     complaint = result["complaint"]
     warn_if_estimated(complaint["estimated_years"], setup.lang)
     if fmt == "json":
-        from planner.render import to_json
+        from planner.present.text import to_json
 
         click.echo(to_json(result))
         return
@@ -97,7 +97,7 @@ def register_add(category, summary, order, buyer, product, channel, received, vi
 
 
 def _moment(iso_text: str, lang: str) -> str:
-    from planner.clock import parse_datetime
+    from planner.core.clock import parse_datetime
 
     return format_moment(parse_datetime(iso_text), lang)
 
@@ -124,10 +124,10 @@ def register_list(open_only, overdue, level, owner, when, workspace, lang, fmt):
       planner315 complaint list --open
       planner315 complaint list --overdue --format json
     """
-    from planner import render
-    from planner.clock import now
-    from planner.complaints import list_complaints
-    from planner.store import open_store
+    from planner.complaints.register import list_complaints
+    from planner.core.clock import now
+    from planner.present import text as render
+    from planner.storage.sqlite import open_store
 
     setup = _setup(workspace, lang)
     check_choice(owner, setup.rules.policy.roles, "--owner", setup.lang)
@@ -141,8 +141,8 @@ def register_list(open_only, overdue, level, owner, when, workspace, lang, fmt):
 
 
 def complaints_table(rows: list[dict[str, Any]], setup: Any) -> str:
-    from planner import render
-    from planner.i18n import t
+    from planner.core.i18n import t
+    from planner.present import text as render
 
     lang, policy = setup.lang, setup.rules.policy
     if not rows:
@@ -179,11 +179,11 @@ def register_update(number, status, note, by, workspace, lang):
     Example / 示例:
       planner315 complaint update TS-2027-0001 --status replied --note "已电话致歉并补发"
     """
-    from planner.checkoff import user_name
-    from planner.clock import now
-    from planner.complaints import update_status
-    from planner.i18n import t
-    from planner.store import open_store
+    from planner.campaign.checkoff import user_name
+    from planner.complaints.register import update_status
+    from planner.core.clock import now
+    from planner.core.i18n import t
+    from planner.storage.sqlite import open_store
 
     setup = _setup(workspace, lang)
     with open_store(setup.workspace, write=True) as store:
@@ -210,11 +210,11 @@ def register_callback(number, satisfied, note, by, workspace, lang):
     Example / 示例:
       planner315 complaint callback TS-2027-0001 --satisfied yes --note "已收到补发"
     """
-    from planner.checkoff import user_name
-    from planner.clock import now
-    from planner.complaints import record_callback
-    from planner.i18n import t
-    from planner.store import open_store
+    from planner.campaign.checkoff import user_name
+    from planner.complaints.register import record_callback
+    from planner.core.clock import now
+    from planner.core.i18n import t
+    from planner.storage.sqlite import open_store
 
     setup = _setup(workspace, lang)
     with open_store(setup.workspace, write=True) as store:
@@ -240,11 +240,11 @@ def register_show(number, when, workspace, lang, fmt):
     Example / 示例:
       planner315 complaint show TS-2027-0001
     """
-    from planner import render
-    from planner.clock import now
-    from planner.complaints import show_complaint
-    from planner.i18n import t
-    from planner.store import open_store
+    from planner.complaints.register import show_complaint
+    from planner.core.clock import now
+    from planner.core.i18n import t
+    from planner.present import text as render
+    from planner.storage.sqlite import open_store
 
     setup = _setup(workspace, lang)
     with open_store(setup.workspace) as store:

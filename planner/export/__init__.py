@@ -1,8 +1,8 @@
 """Excel exports, five kinds: the contact roster, the deployment notice, the checklist, the
 schedule and the complaint register.
 
-Each module builds one workbook from plain data (the plan dict of `planner.plan.build_plan`,
-the contacts of `planner.roster`, the complaints of `planner.complaints`);
+Each module builds one workbook from plain data (the plan dict of `planner.campaign.plan.build_plan`,
+the contacts of `planner.roster.contacts`, the complaints of `planner.complaints.register`);
 `planner.export.xlsx` holds what they share, `planner.export.cells` the plain helpers for
 cell values. `export all` writes the `KINDS` of the plan, skipping the roster when there are
 no contacts, and adds the complaint register when it holds any complaint. This package
@@ -46,7 +46,7 @@ def staged(targets: Sequence[Path], *, force: bool = False) -> Iterator[list[Pat
     For files that belong together (export all): a failure half way leaves none of them
     written, and the temporary files removed.
     """
-    from planner.fsutil import atomic_path
+    from planner.core.files import atomic_path
 
     with contextlib.ExitStack() as stack:
         yield [stack.enter_context(atomic_path(target, force=force)) for target in targets]

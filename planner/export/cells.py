@@ -2,7 +2,7 @@
 
 What a cell holds, read back as text; how a bad value is echoed in an error message; the
 spreadsheet name of a column; a header that names a field twice. Nothing here imports
-openpyxl, so `planner.roster` can use it without loading it.
+openpyxl, so `planner.roster.contacts` can use it without loading it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from planner.errors import PlannerError
+from planner.core.errors import PlannerError
 
 MAX_CELL_CHARS = 32_767  # the most characters an Excel cell holds
 SHOWN_CHARS = 60  # a bad value is echoed in an error message up to this length

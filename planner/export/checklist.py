@@ -18,9 +18,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from planner.errors import PlannerError
+from planner.core.errors import PlannerError
+from planner.core.i18n import LANGS, t
 from planner.export.cells import cell_text, duplicate_columns, shown
-from planner.i18n import LANGS, t
 
 STATUSES = ("open", "done", "skipped")
 FIELDS = ("id", "phase", "category", "owner", "due", "title", "status", "by", "date", "note",

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from planner.i18n import t
+from planner.core.i18n import t
 
 FIELDS = ("number", "level", "category", "product", "order", "buyer", "channel", "summary",
           "received", "deadline", "handler", "status", "flag", "callback")
@@ -24,7 +24,7 @@ _COLUMNS: dict[str, dict[str, Any]] = {
 
 def register_rows(complaints: Iterable[dict[str, Any]], policy: Any, lang: str
                   ) -> Iterator[list[Any]]:
-    from planner.clock import parse_datetime
+    from planner.core.clock import parse_datetime
 
     for c in complaints:
         flag = ("register.overdue" if c["overdue"] else "register.at-risk" if c["at_risk"]

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.fsutil import check_writable_folder
+from planner.core.files import check_writable_folder
 
 if TYPE_CHECKING:
-    from planner.checkoff import Outcome
+    from planner.campaign.checkoff import Outcome
 
 
 class ExportJob:
@@ -26,7 +26,7 @@ class ExportJob:
     """
 
     def __init__(self, setup: Any) -> None:
-        from planner.plan import build_plan
+        from planner.campaign.plan import build_plan
 
         self.setup = setup
         self.lang = self.setup.lang
@@ -38,7 +38,7 @@ class ExportJob:
     def _check_shop_text(self) -> None:
         """Text from shop.yaml that goes into cells must fit one: say so naming shop.yaml, not
         only the cell the text would have ended up in."""
-        from planner.errors import PlannerError
+        from planner.core.errors import PlannerError
         from planner.export.cells import MAX_CELL_CHARS
 
         shop = self.setup.shop
@@ -63,18 +63,18 @@ class ExportJob:
     @property
     def contacts(self) -> list[dict[str, Any]]:
         if self._contacts is None:
-            from planner.roster import load_roster
+            from planner.roster.contacts import load_roster
 
             self._contacts = load_roster(self.folder, self.setup.shop, year=self.setup.year)
         return self._contacts
 
     def policy(self) -> Any:
-        from planner.policy import load_policy
+        from planner.complaints.policy import load_policy
 
         return load_policy(self.folder)
 
     def target(self, kind: str, output: str | None, folder: Path | None = None) -> Path:
-        from planner.errors import PlannerError
+        from planner.core.errors import PlannerError
         from planner.export import default_path
 
         if output is None:
@@ -91,8 +91,8 @@ class ExportJob:
     def with_status(self) -> dict[str, Any]:
         """The plan with each item's check-off state, when there is a workspace."""
         if self.setup.workspace is not None:
-            from planner.progress import annotate
-            from planner.store import open_store
+            from planner.campaign.progress import annotate
+            from planner.storage.sqlite import open_store
 
             with open_store(self.setup.workspace) as store:
                 annotate(self.plan, store.item_states())
@@ -101,9 +101,9 @@ class ExportJob:
     def has_complaints(self) -> bool:
         if self.setup.workspace is None:
             return False
-        from planner.clock import now
-        from planner.complaints import count_complaints
-        from planner.store import open_store
+        from planner.complaints.register import count_complaints
+        from planner.core.clock import now
+        from planner.storage.sqlite import open_store
 
         with open_store(self.setup.workspace) as store:
             return count_complaints(store, now()) > 0
@@ -120,7 +120,7 @@ class ExportJob:
                   mask_phones: bool = False) -> list[Path]:
         """Write every workbook of `kinds_for_all` into `folder`: each to a temporary file
         first, renamed only when all are done, so a failure leaves none, not half a set."""
-        from planner.errors import PlannerError
+        from planner.core.errors import PlannerError
         from planner.export import staged
 
         if folder.exists() and not folder.is_dir():
@@ -141,7 +141,7 @@ class ExportJob:
 
 def refuse_existing(paths: list[Path], force: bool) -> None:
     """Stop before any work when a target exists and --force was not given."""
-    from planner.errors import PlannerError
+    from planner.core.errors import PlannerError
 
     for path in paths:
         if path.exists() and not force:
@@ -151,15 +151,15 @@ def refuse_existing(paths: list[Path], force: bool) -> None:
 def write(kind: str, job: ExportJob, target: Path, *, force: bool, issuer: str | None = None,
            mask_phones: bool = False, dest: Path | None = None) -> Path:
     """Write the `kind` workbook meant for `target` to `dest` (default: `target` itself)."""
-    from planner.errors import PlannerError
+    from planner.core.errors import PlannerError
 
     label = target.name
     if dest is not None:
         target, force = dest, True  # a staged file: it exists already, empty
     if kind == "roster":
+        from planner.core.i18n import t
         from planner.export.roster import write_roster_workbook
         from planner.export.xlsx import progress_bar
-        from planner.i18n import t
 
         if not job.contacts:
             raise PlannerError("error.roster-no-contacts")
@@ -182,13 +182,13 @@ def write(kind: str, job: ExportJob, target: Path, *, force: bool, issuer: str |
 
 
 def write_register(job: ExportJob, target: Path, *, force: bool, label: str) -> Path:
-    from planner.clock import now
-    from planner.complaints import count_complaints, list_complaints
-    from planner.errors import PlannerError
+    from planner.complaints.register import count_complaints, list_complaints
+    from planner.core.clock import now
+    from planner.core.errors import PlannerError
+    from planner.core.i18n import t
     from planner.export.complaints import write_register_workbook
     from planner.export.xlsx import progress_bar
-    from planner.i18n import t
-    from planner.store import open_store
+    from planner.storage.sqlite import open_store
 
     if job.setup.workspace is None:
         raise PlannerError("error.no-workspace")
@@ -204,13 +204,13 @@ def write_register(job: ExportJob, target: Path, *, force: bool, label: str) -> 
 
 def write_notice(job: ExportJob, target: Path, *, force: bool, issuer: str | None,
                   mask_phones: bool) -> Path:
+    from planner.complaints.playbook import load_playbook
+    from planner.complaints.policy import escalation_path, level_table
     from planner.export.notice import (
         levels_from_policy,
         reminders_from_playbook,
         write_notice_workbook,
     )
-    from planner.playbook import load_playbook
-    from planner.policy import escalation_path, level_table
 
     policy = job.policy()
     return write_notice_workbook(
@@ -238,12 +238,12 @@ def import_checklist(setup: Any, path: str, *, by: str, recorded_at: dt.datetime
                      ) -> ImportedChecklist:
     """Apply the edited checklist workbook `path` to the workspace of `setup`, all or nothing.
 
-    Only rows edited since the export are applied (see `planner.checkoff.apply_imported`).
+    Only rows edited since the export are applied (see `planner.campaign.checkoff.apply_imported`).
     """
-    from planner.checkoff import apply_imported
+    from planner.campaign.checkoff import apply_imported
+    from planner.campaign.plan import build_plan, plan_item_ids
     from planner.export.checklist import read_checklist
-    from planner.plan import build_plan, plan_item_ids
-    from planner.store import open_store
+    from planner.storage.sqlite import open_store
 
     plan = build_plan(size=setup.size, year=setup.year, lang=setup.lang, shop=setup.shop)
     rows = read_checklist(path, setup.lang, valid_ids=plan_item_ids(plan))

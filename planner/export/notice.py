@@ -16,8 +16,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from planner.i18n import t
-from planner.roster import ON_FLOOR_DEPARTMENT, as_shown, escalation_path, on_floor_schedule
+from planner.core.i18n import t
+from planner.roster.contacts import (
+    ON_FLOOR_DEPARTMENT,
+    as_shown,
+    escalation_path,
+    on_floor_schedule,
+)
 
 WIDTHS = (6.0, 60.0, 20.0, 24.0)
 SKIPPED_OWNER = "shop-owner"  # the notice goes out from the shop owner, not to them
@@ -36,7 +41,7 @@ class Line:
 
 @cache
 def notice_template(lang: str) -> dict[str, Any]:
-    from planner.yamlio import load_resource
+    from planner.core.yamlio import load_resource
 
     return load_resource("planner.templates", f"notice.{lang}.yaml")
 
@@ -72,7 +77,7 @@ def _span(start: dt.date, end: dt.date, lang: str) -> str:
 
 def addressees(plan: dict[str, Any], contacts: list[dict[str, Any]], lang: str) -> str:
     """The teams the notice goes to: every owner of a task or contact, in campaign order."""
-    from planner.phases import load_campaign
+    from planner.campaign.phases import load_campaign
 
     used = {item["owner"] for phase in plan["phases"] for item in phase["items"]}
     used |= {contact["department"] for contact in contacts}
@@ -168,7 +173,7 @@ def _levels(levels: list[dict[str, str]] | None, words: dict[str, Any]) -> list[
 
 def _escalation(contacts: list[dict[str, Any]], procedure: list[str] | None,
                 words: dict[str, Any], lang: str, mask_phones: bool) -> list[Line]:
-    from planner.phases import load_campaign
+    from planner.campaign.phases import load_campaign
 
     spec = words["escalation"]
     lines = _numbered(spec["steps"])
@@ -215,7 +220,7 @@ def _numbered(texts: list[str]) -> list[Line]:
 
 
 def levels_from_policy(rows: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
-    """The notice's level rows from `planner.policy.level_table` output."""
+    """The notice's level rows from `planner.complaints.policy.level_table` output."""
     spec = notice_template(lang)["levels"]
     return [{"level": spec["level"].format(level=row["level_name"],
                                            category=row["category_name"]),
@@ -224,7 +229,7 @@ def levels_from_policy(rows: list[dict[str, Any]], lang: str) -> list[dict[str, 
 
 
 def reminders_from_playbook(playbook: dict[str, Any], lang: str) -> list[str]:
-    """Reminder lines from `planner.playbook.load_playbook` output, plus the template's extras."""
+    """Reminder lines from `planner.complaints.playbook.load_playbook` output, plus the template's extras."""
     spec = notice_template(lang)["reminders"]
     lines = [spec["type"].format(**{key: entry.get(key, "") for key in
                                     ("name", "signs", "approach", "how", "words")})

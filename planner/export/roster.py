@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from planner.i18n import t
-from planner.roster import FIELDS, as_shown, sorted_contacts
+from planner.core.i18n import t
+from planner.roster.contacts import FIELDS, as_shown, sorted_contacts
 
 _COLUMNS = {
     "department": {"max_width": 22},
@@ -32,7 +32,7 @@ def roster_columns(lang: str) -> list[Any]:
 def roster_rows(contacts: list[dict[str, Any]], lang: str, *, mask_phones: bool = False
                 ) -> Iterator[list[Any]]:
     """Rows in `FIELDS` order, department names in `lang`, mobiles masked if asked."""
-    from planner.phases import load_campaign
+    from planner.campaign.phases import load_campaign
 
     owners = load_campaign().owners
     for contact in contacts:

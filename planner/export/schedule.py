@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from planner.i18n import t
+from planner.core.i18n import t
 
 # Per phase: (band on workdays, band on weekends, due-day marker).
 PHASE_COLOURS = {

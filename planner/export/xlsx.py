@@ -38,9 +38,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from planner.errors import PlannerError
+from planner.core.errors import PlannerError
+from planner.core.files import atomic_path
 from planner.export.cells import MAX_CELL_CHARS
-from planner.fsutil import atomic_path
 
 CREATOR = "planner315"
 A4 = "9"
@@ -84,7 +84,7 @@ def safe(value: Any, ws: Any, cell: Cell | None = None) -> Any:
         return safe(value.value, ws, value.style.apply(WriteOnlyCell(ws)))
     elif isinstance(value, dt.datetime) and value.tzinfo is not None:
         # Excel has no time zones: store the wall-clock time in Shanghai.
-        from planner.clock import to_shanghai
+        from planner.core.clock import to_shanghai
 
         value = to_shanghai(value).replace(tzinfo=None)
     elif value is not None and not isinstance(value, _NATIVE):

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from planner.errors import PlannerError
+from planner.core.errors import PlannerError
 
 
 @contextlib.contextmanager

@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import re
 
-from planner.errors import PlannerError
+from planner.core.errors import PlannerError
 
 # China has kept UTC+8 without daylight saving since 1991, so a fixed offset is exact for
 # every campaign year (2000-2100) and needs no time-zone database (none on Windows).

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planner.errors import Msg, PlannerError
-from planner.yamlio import Node, line_of, load_yaml_file
+from planner.core.errors import Msg, PlannerError
+from planner.core.yamlio import Node, line_of, load_yaml_file
 
 SHOP_FILE = "shop.yaml"
 # Keys a shop file may hold; later modules (roster, complaints) read their own keys.
@@ -35,7 +35,7 @@ class Shop:
 
 def load_shop(path: str | Path) -> Shop:
     """Read and validate a shop file; every error names the file, the line and the key."""
-    from planner.phases import load_campaign
+    from planner.campaign.phases import load_campaign
 
     name = str(path)
     data = load_yaml_file(path)
@@ -81,7 +81,7 @@ def load_shop(path: str | Path) -> Shop:
         raise PlannerError("error.wrong-type", **where("issuer"), expected=Msg("type.text"))
     if data.get("business_hours") is not None:
         # checked here so that every command rejects a bad file alike, not only complaints
-        from planner.deadlines import business_hours_of
+        from planner.complaints.deadlines import business_hours_of
 
         business_hours_of(data, name)
     phases = data.get("phases")

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from planner.clock import YEARS
-from planner.errors import Msg, PlannerError
-from planner.i18n import bilingual
-from planner.yamlio import line_of, load_resource
+from planner.core.clock import YEARS
+from planner.core.errors import Msg, PlannerError
+from planner.core.i18n import bilingual
+from planner.core.yamlio import line_of, load_resource
 
 CAMPAIGN_FILE = "campaign.yaml"
 YEAR_MIN, YEAR_MAX = YEARS
@@ -242,7 +242,7 @@ def campaign_windows(tier: str, year: int, overrides: Any = None, source: str = 
 
 
 def today_in_shanghai() -> dt.date:
-    from planner.clock import now
+    from planner.core.clock import now
 
     return now().date()
 

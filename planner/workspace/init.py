@@ -6,9 +6,9 @@ from importlib.resources import files
 from pathlib import Path
 from string import Template
 
-from planner.fsutil import atomic_write_text
-from planner.i18n import t
-from planner.shop import SHOP_FILE
+from planner.core.files import atomic_write_text
+from planner.core.i18n import t
+from planner.workspace.shop import SHOP_FILE
 
 
 def shop_file_text(*, name: str | None, size: str | None, lang: str) -> str:

@@ -17,7 +17,7 @@ LANGS = ("zh", "en")
 def _messages() -> dict[str, dict[str, str]]:
     from importlib.resources import files
 
-    from planner.yamlio import cached, parse_yaml
+    from planner.core.yamlio import cached, parse_yaml
 
     folder = files("planner.templates") / "messages"
     texts = {entry.name: entry.read_text(encoding="utf-8")
@@ -46,7 +46,7 @@ def t(key: str, lang: str, /, **params: Any) -> str:
 def bilingual(value: Any, name: str | None, line: int | None, field: str) -> dict[str, str]:
     """A ``{zh, en}`` text from a data file, both parts non-empty and nothing else; else an
     error naming the file, line and entry."""
-    from planner.errors import PlannerError
+    from planner.core.errors import PlannerError
 
     if not isinstance(value, dict) or not all(
         isinstance(value.get(lang), str) and value[lang].strip() for lang in LANGS
@@ -81,7 +81,7 @@ def resolve_lang(option: str | None, shop_lang: str | None = None,
     env = os.environ if environ is None else environ
     from_env = env.get("PLANNER315_LANG") or None
     if from_env is not None and from_env not in LANGS:
-        from planner.errors import PlannerError
+        from planner.core.errors import PlannerError
 
         raise PlannerError("error.lang-env", value=from_env, field="PLANNER315_LANG")
     for candidate in (option, from_env, shop_lang):

@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from planner.checklist import Item, load_items, select
-from planner.errors import PlannerError
-from planner.i18n import pick
-from planner.phases import (
+from planner.campaign.items import Item, load_items, select
+from planner.campaign.phases import (
     YEAR_MAX,
     Window,
     campaign_windows,
@@ -17,7 +15,9 @@ from planner.phases import (
     derive_size,
     load_campaign,
 )
-from planner.shop import Shop, pinned_year
+from planner.core.errors import PlannerError
+from planner.core.i18n import pick
+from planner.workspace.shop import Shop, pinned_year
 
 
 def resolve_size(option: str | None, shop: Shop | None) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from planner.errors import Msg, PlannerError
+from planner.core.errors import Msg, PlannerError
 
 # The YAML helpers are imported inside the functions so that the CLI can take
 # CUSTOMER_TYPES from here without loading PyYAML at start-up.
@@ -21,15 +21,15 @@ CUSTOMER_TYPES = ("aggressive", "quiet", "habitual")
 @cache
 def playbook_data() -> dict[str, Any]:
     """The shipped playbook, validated, with every text as ``{zh, en}``."""
-    from planner.yamlio import load_resource
+    from planner.core.yamlio import load_resource
 
     return parse_playbook(load_resource("planner.templates", PLAYBOOK_FILE), PLAYBOOK_FILE)
 
 
 def parse_playbook(data: Any, name: str) -> dict[str, Any]:
     """Validate the playbook data read from `name`; returns the same shape, texts stripped."""
-    from planner.i18n import bilingual
-    from planner.yamlio import line_of
+    from planner.core.i18n import bilingual
+    from planner.core.yamlio import line_of
 
     if not isinstance(data, dict):
         raise PlannerError("error.wrong-type", file=name, expected=Msg("type.mapping"))
@@ -79,7 +79,7 @@ def load_playbook(lang: str, customer_type: str | None = None) -> dict[str, Any]
 
 
 def _list(data: Any, key: str, name: str, field: str | None = None) -> list[Any]:
-    from planner.yamlio import line_of
+    from planner.core.yamlio import line_of
 
     value = data.get(key) if isinstance(data, dict) else None
     if not isinstance(value, list) or not value:
@@ -89,8 +89,8 @@ def _list(data: Any, key: str, name: str, field: str | None = None) -> list[Any]
 
 
 def _entry(entry: Any, name: str, key: str, fields: tuple[str, ...]) -> dict[str, Any]:
-    from planner.i18n import bilingual
-    from planner.yamlio import line_of
+    from planner.core.i18n import bilingual
+    from planner.core.yamlio import line_of
 
     ident = entry.get("id") if isinstance(entry, dict) else None
     if not isinstance(ident, str) or not ident:

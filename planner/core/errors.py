@@ -52,7 +52,7 @@ class PlannerError(Exception):
         return self
 
     def location(self, lang: str = "en") -> str:
-        from planner.i18n import t
+        from planner.core.i18n import t
 
         parts = []
         if self.file:
@@ -64,7 +64,7 @@ class PlannerError(Exception):
         return ": ".join(parts)
 
     def render(self, lang: str = "en") -> str:
-        from planner.i18n import t
+        from planner.core.i18n import t
 
         params = {name: t(value, lang, **value.params) if isinstance(value, Msg) else value
                   for name, value in self.params.items()}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from planner.errors import PlannerError
-from planner.shop import SHOP_FILE
+from planner.core.errors import PlannerError
+from planner.workspace.shop import SHOP_FILE
 
 ENV_VAR = "PLANNER315_WORKSPACE"
 

@@ -22,7 +22,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from planner.errors import Msg, PlannerError
+from planner.core.errors import Msg, PlannerError
+from planner.core.i18n import LANGS, t
+from planner.core.yamlio import Node, line_of, load_yaml_file
 from planner.export.cells import (
     MAX_CELL_CHARS,
     cell_text,
@@ -30,8 +32,6 @@ from planner.export.cells import (
     duplicate_columns,
     shown,
 )
-from planner.i18n import LANGS, t
-from planner.yamlio import Node, line_of, load_yaml_file
 
 ROSTER_FILE = "roster.yaml"
 FIELDS = ("department", "name", "role", "mobile", "landline", "im", "email", "shift",
@@ -83,7 +83,7 @@ def _key(text: str) -> str:
 @cache
 def department_names() -> dict[str, str]:
     """Every accepted way of writing a department -> its owner role id."""
-    from planner.phases import load_campaign
+    from planner.campaign.phases import load_campaign
 
     names: dict[str, str] = {}
     for ident, spelled in load_campaign().owners.items():
@@ -255,7 +255,7 @@ def _contact(record: Record, source: str, year: int | None) -> dict[str, Any]:
             raise fail("error.roster-required", field)
     department = department_id(values["department"])
     if department is None:
-        from planner.phases import load_campaign
+        from planner.campaign.phases import load_campaign
 
         raise fail("error.roster-department", "department", value=shown(values["department"]),
                    allowed=", ".join(load_campaign().owners))
@@ -501,7 +501,7 @@ def import_roster(path: str | Path, folder: Path, lang: str
     Nothing is written unless every row is valid; the file is replaced in one rename.
     Returns the roster path, the contacts and the ignored column headers.
     """
-    from planner.fsutil import atomic_write_text
+    from planner.core.files import atomic_write_text
 
     records, ignored = read_records(path)
     contacts = validate(records, str(path))
@@ -515,7 +515,7 @@ def import_roster(path: str | Path, folder: Path, lang: str
 
 def sorted_contacts(contacts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """By department (campaign order), then escalation order, keeping the file order otherwise."""
-    from planner.phases import load_campaign
+    from planner.campaign.phases import load_campaign
 
     order = {ident: i for i, ident in enumerate(load_campaign().owners)}
     return sorted(contacts, key=lambda c: (order.get(c["department"], len(order)),

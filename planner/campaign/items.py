@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from planner.errors import Msg, PlannerError
-from planner.i18n import bilingual
-from planner.phases import Campaign, Window, load_campaign
-from planner.yamlio import Node, line_of, parse_yaml
+from planner.campaign.phases import Campaign, Window, load_campaign
+from planner.core.errors import Msg, PlannerError
+from planner.core.i18n import bilingual
+from planner.core.yamlio import Node, line_of, parse_yaml
 
 ITEM_FILES = ("items/prepare.yaml", "items/battle.yaml", "items/aftermath.yaml")
 ITEM_KEYS = {"id", "phase", "category", "owner", "due", "tiers", "title", "detail"}

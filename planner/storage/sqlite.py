@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from planner.errors import PlannerError
+from planner.core.errors import PlannerError
 
 DB_FILE = "planner315.db"
 APPLICATION_ID = 0x33313550  # "315P": marks the file as ours

@@ -17,10 +17,10 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from planner.clock import SHANGHAI, to_shanghai
-from planner.errors import PlannerError
-from planner.workdays import ESTIMATED, OFFICIAL, WorkCalendar
-from planner.yamlio import line_of
+from planner.complaints.workdays import ESTIMATED, OFFICIAL, WorkCalendar
+from planner.core.clock import SHANGHAI, to_shanghai
+from planner.core.errors import PlannerError
+from planner.core.yamlio import line_of
 
 # Working days after T for each calendar rule; CLOCK_RULES count hours from arrival instead.
 WORKDAY_RULES = {"same-day": 0, "T+1": 1, "T+2": 2}
@@ -146,9 +146,9 @@ class ComplaintRules(NamedTuple):
 def load_complaint_rules(workspace: str | Path | None, shop: Any = None) -> ComplaintRules:
     """The workspace's policy, holidays and business hours (the shipped defaults without one).
 
-    `shop` is a loaded `planner.shop.Shop` (its ``business_hours`` is read) or None.
+    `shop` is a loaded `planner.workspace.shop.Shop` (its ``business_hours`` is read) or None.
     """
-    from planner.policy import load_policy
+    from planner.complaints.policy import load_policy
 
     hours = business_hours_of(shop.raw, shop.path) if shop is not None else DEFAULT_HOURS
     return ComplaintRules(load_policy(workspace), WorkCalendar.for_workspace(workspace), hours)
@@ -158,11 +158,11 @@ def triage_complaint(rules: ComplaintRules, category: str, received: dt.datetime
                      **flags: Any) -> dict[str, Any]:
     """Triage one complaint and compute its first-response deadline, as plain data.
 
-    `flags` are the keyword flags of `planner.policy.triage` (vip, escalated,
+    `flags` are the keyword flags of `planner.complaints.policy.triage` (vip, escalated,
     from_head_office, sensitive, media_risk, same_issue_count). The first keys are level,
     category, handler, received, deadline and calendar; names and reasons follow.
     """
-    from planner.policy import describe, triage
+    from planner.complaints.policy import describe, triage
 
     result = triage(rules.policy, category, **flags)
     deadline = first_response(result.rule, received, rules.calendar, rules.hours)

@@ -6,9 +6,9 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
-from planner.clock import iso
-from planner.errors import PlannerError
-from planner.store import Change, ItemState, Store
+from planner.core.clock import iso
+from planner.core.errors import PlannerError
+from planner.storage.sqlite import Change, ItemState, Store
 
 USER_ENV = "PLANNER315_USER"
 
@@ -64,8 +64,8 @@ def change_items(store: Store, plan: dict, ids: list[str], status: str | None, *
                  action: str) -> list[Outcome]:
     """check / uncheck / skip: validate the ids against the shop's plan and the time done
     (not in the future), then move the items to `status` in one transaction."""
-    from planner.checklist import load_items
-    from planner.plan import plan_item_ids
+    from planner.campaign.items import load_items
+    from planner.campaign.plan import plan_item_ids
 
     wanted = validate_ids(ids, plan_item_ids(plan), [item.id for item in load_items()])
     if at is not None and at > now:

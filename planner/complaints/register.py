@@ -1,8 +1,8 @@
 """The complaint register: numbered complaints with level, owner and first-response deadline,
 kept in the workspace's database through battle and aftermath.
 
-Triage and deadlines come from `planner.policy` and `planner.deadlines`; the rows are kept by
-`planner.store`. This module decides: form numbers, the batch rule, what is overdue or at
+Triage and deadlines come from `planner.complaints.policy` and `planner.complaints.deadlines`; the rows are kept by
+`planner.storage.sqlite`. This module decides: form numbers, the batch rule, what is overdue or at
 risk, who still needs a call-back. Every change goes to the same append-only history as
 check-offs (subject ``complaint:<number>``).
 """
@@ -13,9 +13,9 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from planner.clock import iso, parse_datetime
-from planner.errors import Msg, PlannerError
-from planner.store import ComplaintFilter, Store
+from planner.core.clock import iso, parse_datetime
+from planner.core.errors import Msg, PlannerError
+from planner.storage.sqlite import ComplaintFilter, Store
 
 STATUSES = ("open", "in-progress", "replied", "resolved", "closed")
 AWAITING_REPLY = ("open", "in-progress")  # the first-response deadline still runs
@@ -76,7 +76,7 @@ def add_complaint(store: Store, rules: Any, *, category: str, summary: str,
                   buyer: str | None = None, channel: str | None = None,
                   **flags: Any) -> dict[str, Any]:
     """Record one complaint; returns it, plus the numbers the batch rule made urgent."""
-    from planner.deadlines import triage_complaint
+    from planner.complaints.deadlines import triage_complaint
 
     summary = (summary or "").strip()
     if not summary:
@@ -153,7 +153,7 @@ def _batch_deadline(rules: Any, received: dt.datetime, now: dt.datetime,
                     earlier: dt.datetime) -> dt.datetime:
     """The urgent deadline of a complaint that the batch rule made urgent: three hours from
     when the batch was recognised (or from receipt, if later), never later than `earlier`."""
-    from planner.deadlines import first_response
+    from planner.complaints.deadlines import first_response
 
     urgent = rules.policy.urgent
     start = max(received, now)
@@ -264,7 +264,7 @@ def status_of_register(store: Store, *, today: dt.date, now: dt.datetime,
     Call-backs still due are shown except from the start of a campaign until its aftermath:
     so they show through the aftermath, and afterwards until the next campaign begins.
     """
-    from planner.clock import SHANGHAI
+    from planner.core.clock import SHANGHAI
 
     moment = (now if today == now.date()
               else dt.datetime.combine(today, dt.time(23, 59, 59), tzinfo=SHANGHAI))

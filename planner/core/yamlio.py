@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from planner.errors import PlannerError
+from planner.core.errors import PlannerError
 
 CACHE_ENV = "PLANNER315_CACHE"
 

@@ -18,9 +18,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from planner.errors import Msg, PlannerError
-from planner.i18n import bilingual, pick, t
-from planner.yamlio import line_of, load_resource, load_yaml_file
+from planner.core.errors import Msg, PlannerError
+from planner.core.i18n import bilingual, pick, t
+from planner.core.yamlio import line_of, load_resource, load_yaml_file
 
 POLICY_FILE = "policy.yaml"
 URGENT = "urgent"
@@ -137,7 +137,7 @@ def load_policy(workspace: str | Path | None = None) -> Policy:
 
 def parse_policy(data: Any, name: str) -> Policy:
     """Validate the policy data read from file `name`."""
-    from planner.deadlines import RULES
+    from planner.complaints.deadlines import RULES
 
     if not isinstance(data, dict):
         raise PlannerError("error.wrong-type", file=name, expected=Msg("type.mapping"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from planner.plan import plan_items
-from planner.store import ItemState
+from planner.campaign.plan import plan_items
+from planner.storage.sqlite import ItemState
 
 SETTLED = ("done", "skipped")
 SOON_DAYS = 3

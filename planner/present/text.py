@@ -11,8 +11,8 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from planner.i18n import t
-from planner.plan import plan_items
+from planner.campaign.plan import plan_items
+from planner.core.i18n import t
 
 
 def _default(value: Any) -> Any:
@@ -62,7 +62,7 @@ def phase_heading(phase: dict[str, Any], lang: str) -> str:
 
 
 def plan_title(plan: dict[str, Any], lang: str) -> str:
-    from planner.phases import load_campaign
+    from planner.campaign.phases import load_campaign
 
     size = load_campaign().tier_names[plan["size"]][lang]
     shop = plan["shop"] or t("plan.no-shop-name", lang)

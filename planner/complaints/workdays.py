@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from planner.clock import YEARS
-from planner.errors import Msg, PlannerError
-from planner.yamlio import line_of, load_yaml_file
+from planner.core.clock import YEARS
+from planner.core.errors import Msg, PlannerError
+from planner.core.yamlio import line_of, load_yaml_file
 
 HOLIDAYS_FILE = "holidays.yaml"
 SCHEDULE_KEYS = ("days_off", "makeup_days")
