@@ -3,10 +3,15 @@ ever reads or writes a real workspace or depends on the machine's locale."""
 
 from __future__ import annotations
 
+import contextlib
+import re
+
 import pytest
 from click.testing import CliRunner
 
 from planner.cli import main
+from planner.core.errors import PlannerError
+from planner.core.i18n import render_error
 
 
 @pytest.fixture(autouse=True)
@@ -42,3 +47,12 @@ def shop_file(tmp_path):
         return path
 
     return write
+
+
+@contextlib.contextmanager
+def raises_message(pattern: str, lang: str = "en"):
+    """Like pytest.raises(PlannerError, match=...), matched against the rendered message."""
+    with pytest.raises(PlannerError) as caught:
+        yield caught
+    message = render_error(caught.value, lang)
+    assert re.search(pattern, message), message

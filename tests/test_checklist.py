@@ -3,6 +3,7 @@ import pytest
 from planner.campaign.items import load_items, parse_items, select
 from planner.campaign.phases import load_campaign
 from planner.core.errors import PlannerError
+from planner.core.i18n import render_error
 from planner.core.yamlio import parse_yaml
 
 GOOD = """\
@@ -52,7 +53,7 @@ def test_invalid_items_name_file_line_and_item(old, new, line, message):
     text = GOOD.replace(old, new)
     with pytest.raises(PlannerError) as caught:
         parse(text)
-    rendered = caught.value.render("en")
+    rendered = render_error(caught.value, "en")
     assert rendered.startswith(f"items/x.yaml:{line}: "), rendered
     assert message in rendered
 
@@ -61,19 +62,19 @@ def test_duplicate_id_is_an_error():
     text = GOOD + GOOD.split("items:\n", 1)[1]
     with pytest.raises(PlannerError) as caught:
         parse(text)
-    assert "items/x.yaml:10: prepare.copy.ad-law: duplicate id" in caught.value.render("en")
+    assert "items/x.yaml:10: prepare.copy.ad-law: duplicate id" in render_error(caught.value, "en")
 
 
 def test_errors_render_in_chinese():
     with pytest.raises(PlannerError) as caught:
         parse(GOOD.replace("owner: operations", "owner: ceo"))
-    assert "未知取值“ceo”" in caught.value.render("zh")
+    assert "未知取值“ceo”" in render_error(caught.value, "zh")
 
 
 def test_yaml_syntax_error_names_line():
     with pytest.raises(PlannerError) as caught:
         parse("items:\n  - id: [unclosed\n")
-    assert caught.value.render("en").startswith("items/x.yaml:3: YAML syntax error")
+    assert render_error(caught.value, "en").startswith("items/x.yaml:3: YAML syntax error")
 
 
 # --- The shipped content. ---
@@ -116,4 +117,4 @@ def test_an_id_repeated_in_another_file_names_that_file_and_line():
     parse_items(parse_yaml(GOOD, "items/a.yaml"), "items/a.yaml", campaign, seen)
     with pytest.raises(PlannerError) as caught:
         parse_items(parse_yaml(GOOD, "items/b.yaml"), "items/b.yaml", campaign, seen)
-    assert caught.value.render("en") == "items/b.yaml:2: prepare.copy.ad-law: duplicate id"
+    assert render_error(caught.value, "en") == "items/b.yaml:2: prepare.copy.ad-law: duplicate id"

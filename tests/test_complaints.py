@@ -13,6 +13,7 @@ from planner.complaints.register import (
 )
 from planner.core.clock import parse_datetime
 from planner.core.errors import PlannerError
+from planner.core.i18n import render_error
 from planner.storage.sqlite import open_store
 
 T = parse_datetime
@@ -103,7 +104,7 @@ def test_update_callback_and_summary(store, rules):
     number = add(store, rules)["complaint"]["number"]
     with pytest.raises(PlannerError) as caught:
         record_callback(store, number, True, by="li", now=T("2026-03-17 09:00"))
-    assert "nothing to call back about yet" in caught.value.render("en")
+    assert "nothing to call back about yet" in render_error(caught.value, "en")
     assert update_status(store, number, "resolved", by="li", now=T("2026-03-17 09:00"),
                          note="退款")["changed"]
     assert not update_status(store, number, "resolved", by="li", now=T("2026-03-17 09:01"))[

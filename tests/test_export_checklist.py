@@ -8,6 +8,7 @@ import pytest
 
 from planner.campaign.plan import build_plan
 from planner.core.errors import PlannerError
+from planner.core.i18n import render_error
 from planner.export.checklist import parse_date, read_checklist, write_checklist_workbook
 
 
@@ -133,7 +134,7 @@ def test_every_bad_row_is_named_and_nothing_returned(exported):
     error = caught.value
     assert error.key == "error.checklist-bad-rows"
     assert error.params["bad_rows"] == [2, 3, 4, 5, 6, 7, 8]
-    message = error.render("en")
+    message = render_error(error, "en")
     for part in ("row 2: unknown status '完成了'", "row 3: cannot read the date '2027-13-01'",
                  "row 5: unknown ID prepare.nothing", f"row 6: ID {ids[0]} repeats row 2",
                  "row 7: no ID", "7 row(s) with problems"):
@@ -258,7 +259,7 @@ def test_repeated_header_is_refused_with_its_columns(tmp_path):
     wb.save(tmp_path / "x.xlsx")
     with pytest.raises(PlannerError) as caught:
         read_checklist(tmp_path / "x.xlsx")
-    assert caught.value.render("en") == (
+    assert render_error(caught.value, "en") == (
         f"{tmp_path / 'x.xlsx'}:1: Status: this column appears more than once in the header "
         "(columns B, D): keep one")
 
@@ -268,7 +269,7 @@ def test_long_values_are_cut_in_row_problems(exported):
     edit(path, {(2, "G"): "x" * 5000, (3, "A"): "y" * 5000})
     with pytest.raises(PlannerError) as caught:
         read_checklist(path, "en", valid_ids=item_ids(plan))
-    message = caught.value.render("en")
+    message = render_error(caught.value, "en")
     assert f"unknown status '{'x' * 59}…'" in message and "x" * 61 not in message
     assert f"unknown ID {'y' * 59}…" in message
     assert len(message) < 1000

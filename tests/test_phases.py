@@ -14,6 +14,7 @@ from planner.campaign.phases import (
     tier_windows,
 )
 from planner.core.errors import PlannerError
+from planner.core.i18n import render_error
 
 D = dt.date
 
@@ -89,7 +90,7 @@ def test_override_moves_dates_and_keeps_others():
 def test_invalid_overrides_name_file_and_phase(overrides, message):
     with pytest.raises(PlannerError) as caught:
         campaign_windows("large", 2027, overrides, "myshop.yaml")
-    rendered = caught.value.render("en")
+    rendered = render_error(caught.value, "en")
     assert rendered.startswith("myshop.yaml")
     assert "phases." in rendered
     assert message in rendered

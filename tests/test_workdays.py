@@ -3,9 +3,11 @@ import subprocess
 import sys
 
 import pytest
+from conftest import raises_message
 
 from planner.complaints.workdays import HOLIDAYS_FILE, WorkCalendar, load_holidays
 from planner.core.errors import PlannerError
+from planner.core.i18n import render_error
 
 D = dt.date
 
@@ -88,8 +90,8 @@ def test_holidays_file_errors_name_file_line_and_entry(tmp_path, text, line, fie
         WorkCalendar.for_workspace(tmp_path)
     err = caught.value
     assert (err.file, err.line, err.field) == (str(path), line, field)
-    assert words in str(err)
-    assert str(err).startswith(f"{path}:{line}: {field}: ")
+    assert words in render_error(err)
+    assert render_error(err).startswith(f"{path}:{line}: {field}: ")
 
 
 def test_chinese_calendar_is_imported_lazily():
@@ -107,6 +109,6 @@ def test_a_schedule_without_working_days_is_an_error_not_a_hang(tmp_path):
 2100:
   days_off: ["2100-01-01..2100-12-31"]
 """)
-    with pytest.raises(PlannerError, match="no working day within a year") as caught:
+    with raises_message("no working day within a year") as caught:
         WorkCalendar.for_workspace(tmp_path).next_workday(D(2099, 6, 1))
     assert caught.value.file == str(path)

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from planner.core.errors import PlannerError
+from planner.core.i18n import render_error
 from planner.export import default_name, filename_safe
 from planner.export.xlsx import (
     MAX_CELL_CHARS,
@@ -105,7 +106,7 @@ def test_too_long_text_is_refused_with_location(tmp_path):
         write(tmp_path, [["ok", None], [None, "x" * (MAX_CELL_CHARS + 1)]], name="long.xlsx")
     assert caught.value.key == "error.xlsx-cell-too-long"
     assert caught.value.field == "Sheet!B3 (other)"
-    assert "32767" in caught.value.render("en")
+    assert "32767" in render_error(caught.value, "en")
     assert not (tmp_path / "long.xlsx").exists()
 
 

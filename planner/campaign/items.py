@@ -16,7 +16,7 @@ from typing import Any
 from planner.campaign.phases import Campaign, Window, load_campaign
 from planner.core.errors import Msg, PlannerError
 from planner.core.i18n import bilingual
-from planner.core.yamlio import Node, line_of, parse_yaml
+from planner.core.yamlio import line_of
 
 ITEM_FILES = ("items/prepare.yaml", "items/battle.yaml", "items/aftermath.yaml")
 ITEM_KEYS = {"id", "phase", "category", "owner", "due", "tiers", "title", "detail"}
@@ -46,14 +46,13 @@ class Item:
 def load_items() -> tuple[Item, ...]:
     """All shipped items, in file order; an id used twice, in one file or across files, is
     an error naming the file and line of the second use."""
-    from importlib.resources import files
+    from planner.core.snapshot import load_shipped
 
-    folder = files("planner.checklists")
     campaign = load_campaign()
     items: list[Item] = []
     seen: set[str] = set()
     for name in ITEM_FILES:
-        data = parse_yaml((folder / name).read_text(encoding="utf-8"), name)
+        data = load_shipped("planner.checklists", name)
         items.extend(parse_items(data, name, campaign, seen))
     return tuple(items)
 
@@ -79,7 +78,7 @@ def parse_items(data: Any, name: str, campaign: Campaign, seen: set[str] | None 
 
 
 def parse_item(raw: Any, name: str, campaign: Campaign) -> Item:
-    if not isinstance(raw, Node):
+    if not isinstance(raw, dict):
         raise PlannerError("error.wrong-type", file=name, field="items[]",
                            expected=Msg("type.mapping"))
     ident = raw.get("id")

@@ -17,7 +17,8 @@ from typing import Any
 from planner.core.clock import YEARS
 from planner.core.errors import Msg, PlannerError
 from planner.core.i18n import bilingual
-from planner.core.yamlio import line_of, load_resource
+from planner.core.snapshot import load_shipped
+from planner.core.yamlio import line_of
 
 CAMPAIGN_FILE = "campaign.yaml"
 YEAR_MIN, YEAR_MAX = YEARS
@@ -64,7 +65,7 @@ class Campaign:
 
 @cache
 def load_campaign() -> Campaign:
-    return parse_campaign(load_resource("planner.checklists", CAMPAIGN_FILE), CAMPAIGN_FILE)
+    return parse_campaign(load_shipped("planner.checklists", CAMPAIGN_FILE), CAMPAIGN_FILE)
 
 
 def _named_list(data: Any, key: str, name: str) -> dict[str, dict[str, str]]:

@@ -55,8 +55,9 @@ class PlannerGroup(click.Group):
             return super().invoke(ctx)
         except PlannerError as err:
             from planner.cli.options import current_lang
+            from planner.core.i18n import render_error
 
-            raise click.ClickException(err.render(current_lang())) from None
+            raise click.ClickException(render_error(err, current_lang())) from None
 
 
 @click.group(cls=PlannerGroup, context_settings=CONTEXT)

@@ -62,13 +62,14 @@ class DateTimeParam(click.ParamType):
     def convert(self, value: Any, param: Any, ctx: Any) -> dt.datetime:
         from planner.core.clock import parse_datetime, to_shanghai
         from planner.core.errors import PlannerError
+        from planner.core.i18n import render_error
 
         if isinstance(value, dt.datetime):
             return to_shanghai(value)
         try:
             return parse_datetime(value, allow_date=self.allow_date)
         except PlannerError as err:
-            self.fail(err.render(current_lang()), param, ctx)
+            self.fail(render_error(err, current_lang()), param, ctx)
 
 
 def color_option_value() -> bool | None:

@@ -21,9 +21,9 @@ CUSTOMER_TYPES = ("aggressive", "quiet", "habitual")
 @cache
 def playbook_data() -> dict[str, Any]:
     """The shipped playbook, validated, with every text as ``{zh, en}``."""
-    from planner.core.yamlio import load_resource
+    from planner.core.snapshot import load_shipped
 
-    return parse_playbook(load_resource("planner.templates", PLAYBOOK_FILE), PLAYBOOK_FILE)
+    return parse_playbook(load_shipped("planner.templates", PLAYBOOK_FILE), PLAYBOOK_FILE)
 
 
 def parse_playbook(data: Any, name: str) -> dict[str, Any]:

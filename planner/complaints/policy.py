@@ -20,7 +20,8 @@ from typing import Any, NamedTuple
 
 from planner.core.errors import Msg, PlannerError
 from planner.core.i18n import bilingual, pick, t
-from planner.core.yamlio import line_of, load_resource, load_yaml_file
+from planner.core.snapshot import load_shipped
+from planner.core.yamlio import line_of, load_yaml_file
 
 POLICY_FILE = "policy.yaml"
 URGENT = "urgent"
@@ -123,7 +124,7 @@ class Triage(NamedTuple):
 
 @cache
 def shipped_policy() -> Policy:
-    return parse_policy(load_resource("planner.templates", POLICY_FILE), POLICY_FILE)
+    return parse_policy(load_shipped("planner.templates", POLICY_FILE), POLICY_FILE)
 
 
 def load_policy(workspace: str | Path | None = None) -> Policy:

@@ -51,26 +51,13 @@ class PlannerError(Exception):
         self.field = self.field or field
         return self
 
-    def location(self, lang: str = "en") -> str:
-        from planner.core.i18n import t
-
-        parts = []
-        if self.file:
-            parts.append(f"{self.file}:{self.line}" if self.line else self.file)
-        elif self.line:
-            parts.append(t("error.at-line", lang, line=self.line))
-        if self.field:
-            parts.append(str(self.field))
-        return ": ".join(parts)
-
-    def render(self, lang: str = "en") -> str:
-        from planner.core.i18n import t
-
-        params = {name: t(value, lang, **value.params) if isinstance(value, Msg) else value
-                  for name, value in self.params.items()}
-        message = t(self.key, lang, **params)
-        where = self.location(lang)
-        return f"{where}: {message}" if where else message
-
     def __str__(self) -> str:
-        return self.render("en")
+        """The key and its parameters: for logs and tracebacks, not for users (they get
+        `planner.core.i18n.render_error` in their language)."""
+        where = ":".join(str(part) for part in (self.file, self.line, self.field) if part)
+        return f"{where}: {self.key} {self.params}" if where else f"{self.key} {self.params}"
+
+
+class UsageProblem(PlannerError):
+    """A mistake in how the command was called (a missing choice that data decides, such as
+    the shop size): the command line shows it as a usage error, exit code 2."""

@@ -75,3 +75,22 @@ def check_writable_folder(folder: Path, output: str) -> None:
         if not os.access(parent, os.W_OK | os.X_OK):
             raise PlannerError("error.export-read-only", file=output, folder=str(parent))
         return
+
+
+def read_text_file(path: str | Path) -> str:
+    """A user's text file, decoded as UTF-8 (with or without BOM); errors name the file."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PlannerError("error.file-missing", file=str(path)) from None
+    except IsADirectoryError:
+        raise PlannerError("error.file-is-dir", file=str(path)) from None
+    except OSError as err:
+        raise PlannerError("error.file-unreadable", file=str(path), detail=err.strerror) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise PlannerError("error.file-encoding", file=str(path), line=line) from None
+

@@ -10,6 +10,8 @@ import os
 from functools import cache
 from typing import Any
 
+from planner.core.errors import Msg, PlannerError
+
 LANGS = ("zh", "en")
 
 
@@ -17,21 +19,14 @@ LANGS = ("zh", "en")
 def _messages() -> dict[str, dict[str, str]]:
     from importlib.resources import files
 
-    from planner.core.yamlio import cached, parse_yaml
+    from planner.core.snapshot import load_shipped
 
-    folder = files("planner.templates") / "messages"
-    texts = {entry.name: entry.read_text(encoding="utf-8")
-             for entry in sorted(folder.iterdir(), key=lambda e: e.name)
-             if entry.name.endswith(".yaml")}
-
-    def merge() -> dict[str, dict[str, str]]:
-        merged: dict[str, dict[str, str]] = {}
-        for name, text in texts.items():
-            merged.update(parse_yaml(text, f"messages/{name}"))
-        return merged
-
-    # one cache entry for all the files: every command needs them all
-    return cached("\0".join(f"{name}\0{text}" for name, text in texts.items()), merge)
+    names = sorted(entry.name for entry in (files("planner.templates") / "messages").iterdir()
+                   if entry.name.endswith(".yaml"))
+    merged: dict[str, dict[str, str]] = {}
+    for name in names:
+        merged.update(load_shipped("planner.templates", f"messages/{name}"))
+    return merged
 
 
 def t(key: str, lang: str, /, **params: Any) -> str:
@@ -46,8 +41,6 @@ def t(key: str, lang: str, /, **params: Any) -> str:
 def bilingual(value: Any, name: str | None, line: int | None, field: str) -> dict[str, str]:
     """A ``{zh, en}`` text from a data file, both parts non-empty and nothing else; else an
     error naming the file, line and entry."""
-    from planner.core.errors import PlannerError
-
     if not isinstance(value, dict) or not all(
         isinstance(value.get(lang), str) and value[lang].strip() for lang in LANGS
     ):
@@ -81,10 +74,29 @@ def resolve_lang(option: str | None, shop_lang: str | None = None,
     env = os.environ if environ is None else environ
     from_env = env.get("PLANNER315_LANG") or None
     if from_env is not None and from_env not in LANGS:
-        from planner.core.errors import PlannerError
-
         raise PlannerError("error.lang-env", value=from_env, field="PLANNER315_LANG")
     for candidate in (option, from_env, shop_lang):
         if candidate in LANGS:
             return candidate
     return locale_lang(env) or "en"
+
+
+def error_location(err: PlannerError, lang: str) -> str:
+    """``file:line: field`` of an error (``line 3: field`` without a file)."""
+    parts = []
+    if err.file:
+        parts.append(f"{err.file}:{err.line}" if err.line else err.file)
+    elif err.line:
+        parts.append(t("error.at-line", lang, line=err.line))
+    if err.field:
+        parts.append(str(err.field))
+    return ": ".join(parts)
+
+
+def render_error(err: PlannerError, lang: str = "en") -> str:
+    """The one line a user sees for `err`: where, then what, in `lang`."""
+    params = {name: t(value, lang, **value.params) if isinstance(value, Msg) else value
+              for name, value in err.params.items()}
+    message = t(err.key, lang, **params)
+    where = error_location(err, lang)
+    return f"{where}: {message}" if where else message

@@ -6,15 +6,11 @@ errors can name the file, the line and the field. Syntax errors become a `Planne
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from planner.core.errors import PlannerError
-
-CACHE_ENV = "PLANNER315_CACHE"
 
 
 class Node(dict):
@@ -73,7 +69,8 @@ def _loader() -> type:
     return Loader
 
 
-def _parse(text: str, name: str) -> Any:
+def parse_yaml(text: str, name: str) -> Any:
+    """Parse `text`; errors name `name` and the line."""
     import yaml
 
     try:
@@ -94,111 +91,13 @@ def _parse(text: str, name: str) -> Any:
         raise PlannerError("error.yaml-syntax", file=name, detail=detail) from None
 
 
-def parse_yaml(text: str, name: str, *, slot: str | None = None) -> Any:
-    """Parse `text`; errors name `name` and the line.
-
-    Parsed results are cached (see `cached`): the data files are the same on every run,
-    and parsing them cost more than everything else a command does.
-    """
-    return cached(text, lambda: _parse(text, name), slot=slot)
-
-
-def cached(text: str, compute: Callable[[], Any], *, slot: str | None = None) -> Any:
-    """`compute()`, remembered on disk for the content `text` (errors are not kept).
-
-    Shipped files are kept under their content. A user's file passes its path as `slot`:
-    it gets one entry, replaced when the file changes, so that old versions of a shop's
-    files (phone numbers among them) do not pile up. The cache lives in $PLANNER315_CACHE
-    (empty turns it off), else $XDG_CACHE_HOME/planner315, else ~/.cache/planner315.
-    """
-    folder = _cache_folder()
-    if folder is None:
-        return compute()
-    checksum = _checksum(text)
-    path = folder / f"{_checksum(slot) if slot else checksum}.pickle"
-    hit = _cache_read(path)
-    if hit is not None and hit[0] == checksum:
-        return hit[1]
-    value = compute()
-    _cache_write(path, (checksum, value))
-    return value
-
-
-def _cache_folder() -> Path | None:
-    folder = os.environ.get(CACHE_ENV)
-    if folder == "":
-        return None
-    if folder is None:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"),
-                                                                ".cache")
-        folder = os.path.join(base, "planner315")
-    return Path(folder) / "yaml"
-
-
-def _checksum(text: str) -> str:
-    """Two independent 32-bit checksums and the length, with the program's version: a false
-    match among the few texts a shop has is out of reach, and zlib costs nothing to import
-    (hashlib loads OpenSSL)."""
-    import zlib
-
-    from planner import __version__
-
-    data = f"{__version__}\0{text}".encode()
-    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}"
-
-
-def _cache_read(path: Path) -> tuple[str, Any] | None:
-    import pickle
-
-    try:
-        with open(path, "rb") as stream:
-            value = pickle.load(stream)  # our own cache, in the user's own folder
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
-            IndexError, TypeError, ValueError):
-        return None  # no entry, or an unreadable one: parse again
-    return value if isinstance(value, tuple) and len(value) == 2 else None
-
-
-def _cache_write(path: Path, entry: tuple[str, Any]) -> None:
-    """Best effort: a cache that cannot be written only costs time."""
-    import pickle
-    import tempfile
-
-    temp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")  # owner-only
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(entry, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, path)
-    except (OSError, pickle.PicklingError):
-        if temp is not None and os.path.exists(temp):
-            os.unlink(temp)
-
-
-def read_text_file(path: str | Path) -> str:
-    """A user's text file, decoded as UTF-8 (with or without BOM); errors name the file."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise PlannerError("error.file-missing", file=str(path)) from None
-    except IsADirectoryError:
-        raise PlannerError("error.file-is-dir", file=str(path)) from None
-    except OSError as err:
-        raise PlannerError("error.file-unreadable", file=str(path), detail=err.strerror) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise PlannerError("error.file-encoding", file=str(path), line=line) from None
-
-
 def load_yaml_file(path: str | Path) -> Any:
     """A user's YAML file (shop, roster, policy, holidays), parsed; aliases are refused."""
+    from planner.core.files import read_text_file
+
     text = read_text_file(path)
     refuse_aliases(text, str(path))
-    return parse_yaml(text, str(path), slot=str(Path(path).resolve()))
+    return parse_yaml(text, str(path))
 
 
 def refuse_aliases(text: str, name: str) -> None:
@@ -217,14 +116,6 @@ def refuse_aliases(text: str, name: str) -> None:
                                    line=event.start_mark.line + 1)
     except yaml.YAMLError:
         return  # a syntax error: the parser proper reports it with its line
-
-
-def load_resource(package: str, name: str) -> Any:
-    """A YAML data file shipped inside the package (checklists/ or templates/)."""
-    from importlib.resources import files
-
-    text = (files(package) / name).read_text(encoding="utf-8")
-    return parse_yaml(text, name)
 
 
 def line_of(data: Any, key: Any) -> int | None:

@@ -41,9 +41,9 @@ class Line:
 
 @cache
 def notice_template(lang: str) -> dict[str, Any]:
-    from planner.core.yamlio import load_resource
+    from planner.core.snapshot import load_shipped
 
-    return load_resource("planner.templates", f"notice.{lang}.yaml")
+    return load_shipped("planner.templates", f"notice.{lang}.yaml")
 
 
 def format_date(day: dt.date, lang: str) -> str:
