@@ -66,14 +66,18 @@ def cli(*args: str) -> list[str]:
 def seeded_workspace(folder: Path) -> Path:
     """A large-shop workspace whose history holds ROWS check-offs and whose register holds
     ROWS complaints (most closed, a few hundred still open)."""
-    from planner.storage.sqlite import COMPLAINT_COLUMNS as COLUMNS
-    from planner.storage.sqlite import Change, ItemState, open_store
+    from planner.core.clock import parse_datetime
+    from planner.storage.contract import Change, ItemState
+    from planner.storage.sqlite import open_store
+    from planner.storage.sqlite_register import COLUMNS
+    from planner.workspace.layout import DB_FILE
 
     workspace = folder / "ws"
     workspace.mkdir()
     (workspace / "shop.yaml").write_text("name: Bench\nsize: large\nlang: zh\n",
                                          encoding="utf-8")
-    done = ItemState("done", "bench", "2027-03-01T10:00:00+08:00", None)
+    at = parse_datetime("2027-03-01 10:00")
+    done = ItemState("done", "bench", at, None)
     changes = []
     for n in range(ROWS):  # alternate check/uncheck on a set of ids so the history is real
         subject = f"prepare.bench.item-{n % 500}"
@@ -100,9 +104,10 @@ def seeded_workspace(folder: Path) -> Path:
         }
         return tuple(values[column] for column in COLUMNS)
 
-    with open_store(workspace, write=True) as store:
-        store.apply(changes, by="bench", recorded_at="2027-03-01T10:00:00+08:00")
-        with store.write() as db:
+    with open_store(workspace / DB_FILE, write=True) as store:
+        store.apply(changes, by="bench", recorded_at=at)
+        with store.transaction():
+            db = store.db
             db.executemany(f"INSERT INTO complaints ({', '.join(COLUMNS)}) VALUES "
                            f"({', '.join('?' for _ in COLUMNS)})", map(complaint, range(ROWS)))
             db.execute("INSERT INTO complaint_counters (year, last) VALUES (2027, ?)", (ROWS,))

@@ -56,3 +56,13 @@ def raises_message(pattern: str, lang: str = "en"):
         yield caught
     message = render_error(caught.value, lang)
     assert re.search(pattern, message), message
+
+
+def build_plan(*, size: str, year: int, lang: str, shop: str | None = None) -> dict:
+    """The plan of a shop of `size` in `year` as the documented JSON (what workbooks get)."""
+    from planner.campaign.phases import campaign_windows
+    from planner.campaign.plan import build_plan as build
+    from planner.present.plan import plan_data
+
+    return plan_data(build(size=size, year=year, windows=campaign_windows(size, year),
+                           shop=shop), lang)

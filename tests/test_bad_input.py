@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from planner.storage.sqlite import DB_FILE
+from planner.workspace.layout import DB_FILE
 
 
 def one_line_error(result, code=1):

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from planner.storage.sqlite import DB_FILE
+from planner.workspace.layout import DB_FILE
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from importlib.resources import files
 
 import pytest
 
-from planner.complaints.policy import POLICY_FILE
+from planner.workspace.layout import POLICY_FILE
 
 
 def triage_json(run, *args, **kwargs):

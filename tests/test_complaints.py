@@ -2,31 +2,59 @@
 
 import pytest
 
-from planner.complaints.deadlines import load_complaint_rules
-from planner.complaints.register import (
-    add_complaint,
-    list_complaints,
-    record_callback,
-    register_summary,
-    show_complaint,
-    update_status,
-)
+from planner.complaints import register
+from planner.complaints.triage import TriageFlags
 from planner.core.clock import parse_datetime
 from planner.core.errors import PlannerError
 from planner.core.i18n import render_error
+from planner.present.complaints import added_data, complaint_data, shown_data
+from planner.present.status import register_data
 from planner.storage.sqlite import open_store
+from planner.workspace.layout import DB_FILE
+from planner.workspace.session import Workspace
+
+# The library returns typed records; these give the documented JSON shapes the tests read.
+
+
+def add_complaint(store, rules, *, lang, **fields):
+    flags = TriageFlags(**{key: fields.pop(key) for key in TriageFlags._fields
+                           if key in fields})
+    return added_data(register.add_complaint(store, rules, flags=flags, **fields),
+                      rules.policy, lang)
+
+
+def list_complaints(store, now, **filters):
+    return [complaint_data(c) for c in register.list_complaints(store, now, **filters)]
+
+
+def update_status(store, number, status, **options):
+    complaint, changed = register.update_status(store, number, status, **options)
+    return {"complaint": complaint_data(complaint), "changed": changed}
+
+
+def record_callback(store, number, satisfied, **options):
+    return complaint_data(register.record_callback(store, number, satisfied, **options))
+
+
+def show_complaint(store, number, now):
+    return shown_data(*register.show_complaint(store, number, now))
+
+
+def register_summary(store, now, **options):
+    return register_data(register.register_summary(store, now, **options))
+
 
 T = parse_datetime
 
 @pytest.fixture
 def store(tmp_path):
     (tmp_path / "shop.yaml").write_text("size: large\n", encoding="utf-8")
-    with open_store(tmp_path, write=True) as opened:
+    with open_store(tmp_path / DB_FILE, write=True) as opened:
         yield opened
 
 @pytest.fixture
 def rules():
-    return load_complaint_rules(None)
+    return Workspace.open(shop_path=None, workspace=None).complaint_rules
 
 def add(store, rules, category="quality", received="2026-03-16 10:00", now=None, **extra):
     received_at = T(received)

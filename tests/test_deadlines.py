@@ -10,7 +10,6 @@ from planner.complaints.deadlines import (
     RULES,
     BusinessHours,
     acceptance_day,
-    business_hours_of,
     first_response,
     parse_business_hours,
 )
@@ -18,6 +17,7 @@ from planner.complaints.workdays import WorkCalendar
 from planner.core.clock import SHANGHAI, parse_datetime
 from planner.core.errors import PlannerError
 from planner.core.i18n import render_error
+from planner.workspace.layout import HOLIDAYS_FILE
 from planner.workspace.shop import load_shop
 
 
@@ -104,7 +104,7 @@ def test_deadline_crossing_into_an_unknown_year():
 def test_unknown_year_with_workspace_holidays_is_official(tmp_path):
     (tmp_path / "holidays.yaml").write_text(
         "2099:\n  days_off: [2099-03-16]\n  makeup_days: [2099-03-21]\n", encoding="utf-8")
-    calendar = WorkCalendar.for_workspace(tmp_path)
+    calendar = WorkCalendar.from_file(tmp_path / HOLIDAYS_FILE)
     deadline = first_response("T+1", at("2099-03-13 10:00"), calendar)
     assert deadline.at.isoformat() == "2099-03-17T18:00:00+08:00"
     assert deadline.calendar == "official" and not deadline.estimated
@@ -198,10 +198,8 @@ def test_business_hours_default_and_partial():
 def test_business_hours_read_from_a_shop_file(shop_file):
     path = shop_file('name: Test\nbusiness_hours: {start: "08:30", end: "20:00"}\n')
     shop = load_shop(path)
-    assert business_hours_of(shop.raw, shop.path) == BusinessHours(dt.time(8, 30),
-                                                                    dt.time(20, 0))
-    assert business_hours_of(load_shop(shop_file("name: Test\n")).raw, str(path)) == \
-        DEFAULT_HOURS
+    assert shop.business_hours == BusinessHours(dt.time(8, 30), dt.time(20, 0))
+    assert load_shop(shop_file("name: Test\n")).business_hours == DEFAULT_HOURS
 
 
 @pytest.mark.parametrize(("text", "line", "field", "words"), [

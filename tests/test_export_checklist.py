@@ -5,8 +5,8 @@ import datetime as dt
 
 import openpyxl
 import pytest
+from conftest import build_plan
 
-from planner.campaign.plan import build_plan
 from planner.core.errors import PlannerError
 from planner.core.i18n import render_error
 from planner.export.checklist import parse_date, read_checklist, write_checklist_workbook

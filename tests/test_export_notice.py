@@ -5,8 +5,8 @@ import datetime as dt
 
 import openpyxl
 import pytest
+from conftest import build_plan
 
-from planner.campaign.plan import build_plan
 from planner.export.notice import (
     Line,
     levels_from_policy,
@@ -100,7 +100,8 @@ def test_phases_and_tasks_with_owners_and_dates(notice):
 
 def test_levels_escalation_and_on_floor(notice):
     ws = notice()["部署通知"]
-    from planner.complaints.policy import level_table, load_policy
+    from planner.complaints.policy import load_policy
+    from planner.present.complaints import level_table
 
     for level in level_table(load_policy(None), "zh"):
         row = row_with(ws, level["cases"])

@@ -4,8 +4,8 @@ import datetime as dt
 
 import openpyxl
 import pytest
+from conftest import build_plan
 
-from planner.campaign.plan import build_plan
 from planner.export.schedule import PHASE_COLOURS, WEEKEND, write_schedule_workbook
 
 

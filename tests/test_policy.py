@@ -5,19 +5,23 @@ from conftest import raises_message
 
 from planner.complaints.policy import (
     LEVELS,
-    POLICY_FILE,
+    SHIPPED_POLICY,
     batch_is_urgent,
-    describe,
-    escalation_path,
-    level_table,
-    load_policy,
     shipped_policy,
     triage,
 )
+from planner.complaints.policy import load_policy as load_policy_file
 from planner.core.errors import PlannerError
 from planner.core.i18n import render_error
+from planner.present.complaints import describe, escalation_path, level_table
+from planner.workspace.layout import POLICY_FILE
 
-SHIPPED_TEXT = (files("planner.templates") / POLICY_FILE).read_text(encoding="utf-8")
+
+def load_policy(folder):
+    return load_policy_file(folder / POLICY_FILE)
+
+
+SHIPPED_TEXT = (files("planner.templates") / SHIPPED_POLICY).read_text(encoding="utf-8")
 
 EXPECTED = {
     "quality": ("I", "first-taker", "T+1"),

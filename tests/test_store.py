@@ -11,12 +11,18 @@ from pathlib import Path
 
 import pytest
 
+from planner.core.clock import parse_datetime
 from planner.core.errors import PlannerError
-from planner.storage.sqlite import DB_FILE, SCHEMA_VERSION, Change, ItemState, open_store
+from planner.storage.contract import Change, ItemState
+from planner.storage.sqlite import open_store
+from planner.storage.sqlite_schema import SCHEMA_VERSION
+from planner.workspace.layout import DB_FILE
+
+AT = parse_datetime("2027-03-01 10:00")
 
 
 def state(status="done", by="a"):
-    return ItemState(status, by, "2027-03-01T10:00:00+08:00", None)
+    return ItemState(status, by, AT, None)
 
 
 @pytest.fixture
@@ -26,31 +32,31 @@ def ws(tmp_path):
 
 
 def test_creates_schema_and_marks_file_as_ours(ws):
-    with open_store(ws, write=True):
+    with open_store(ws / DB_FILE, write=True):
         pass
     assert not (ws / DB_FILE).exists()  # nothing written, nothing created
-    with open_store(ws, write=True) as store:
-        store.apply([Change("x", "check", None, state())], by="a", recorded_at="t")
+    with open_store(ws / DB_FILE, write=True) as store:
+        store.apply([Change("x", "check", None, state())], by="a", recorded_at=AT)
     db = sqlite3.connect(ws / DB_FILE)
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert db.execute("PRAGMA application_id").fetchone()[0] == 0x33313550
 
 
 def test_history_is_append_only(ws):
-    with open_store(ws, write=True) as store:
-        store.apply([Change("x", "check", None, state())], by="a", recorded_at="t")
+    with open_store(ws / DB_FILE, write=True) as store:
+        store.apply([Change("x", "check", None, state())], by="a", recorded_at=AT)
         for statement in ("UPDATE history SET by = 'z'", "DELETE FROM history"):
             with pytest.raises(sqlite3.DatabaseError, match="append-only"):
                 store.db.execute(statement)
-        assert [e["by"] for e in store.history()] == ["a"]
+        assert [e.by for e in store.history()] == ["a"]
 
 
 def test_failed_change_writes_nothing(ws):
-    with open_store(ws, write=True) as store:
-        store.apply([Change("x", "check", None, state())], by="a", recorded_at="t")
+    with open_store(ws / DB_FILE, write=True) as store:
+        store.apply([Change("x", "check", None, state())], by="a", recorded_at=AT)
         stale = [Change("y", "check", None, state()), Change("x", "check", None, state())]
         with pytest.raises(PlannerError):
-            store.apply(stale, by="b", recorded_at="t")
+            store.apply(stale, by="b", recorded_at=AT)
         assert set(store.item_states()) == {"x"}
         assert len(list(store.history())) == 1
 
@@ -67,7 +73,7 @@ WORKER = textwrap.dedent("""
     for n in range(rounds):
         item = items[n % len(items)]
         status = "done" if (n // len(items)) % 2 == 0 else None
-        with open_store(workspace, write=True) as store:  # a fresh connection per command
+        with open_store(workspace / "planner315.db", write=True) as store:  # one per command
             [outcome] = set_status(store, [item], status, by=who, at=now(), recorded_at=now(),
                                    action="check" if status else "uncheck")
             assert outcome.changed
@@ -87,29 +93,31 @@ def test_two_processes_200_operations_each(ws):
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
         assert out.strip() == "ok"
-    with open_store(ws) as store:
+    with open_store(ws / DB_FILE) as store:
         entries = list(store.history())
         states = store.item_states()
     assert len(entries) == 2 * rounds
     for who, ids in items.items():
-        mine = [e for e in entries if e["by"] == who]
+        mine = [e for e in entries if e.by == who]
         assert len(mine) == rounds
         # each process's entries are in its own order: item n % k, alternating check/uncheck
         for n, entry in enumerate(mine):
-            assert entry["subject"] == ids[n % len(ids)]
-            assert entry["action"] == ("check" if (n // len(ids)) % 2 == 0 else "uncheck")
+            assert entry.subject == ids[n % len(ids)]
+            assert entry.action == ("check" if (n // len(ids)) % 2 == 0 else "uncheck")
         for item in ids:
-            touches = [e for e in mine if e["subject"] == item]
-            final = touches[-1]["new"]
+            touches = [e for e in mine if e.subject == item]
+            final = touches[-1].new
             assert (states[item].status if item in states else None) == (
                 final["status"] if final else None)
-    assert len({e["seq"] for e in entries}) == len(entries)
+    assert len({e.seq for e in entries}) == len(entries)
 
 
 KILLED = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from planner.storage.sqlite import Change, ItemState, Store, open_store
+    from planner.core.clock import parse_datetime
+    from planner.storage.contract import Change, ItemState
+    from planner.storage.sqlite import Store, open_store
 
     original = Store.item_state
     calls = {"n": 0}
@@ -122,17 +130,18 @@ KILLED = textwrap.dedent("""
         return original(self, item_id)
 
     Store.item_state = slow_item_state
-    store = open_store(Path(sys.argv[1]), write=True)
-    new = ItemState("done", "k", "2027-03-01T10:00:00+08:00", None)
+    store = open_store(Path(sys.argv[1]) / "planner315.db", write=True)
+    at = parse_datetime("2027-03-01 10:00")
+    new = ItemState("done", "k", at, None)
     store.apply([Change(f"item-{n}", "check", None, new) for n in range(100)], by="k",
-                recorded_at="2027-03-01T10:00:00+08:00")
+                recorded_at=at)
     print("committed", flush=True)
 """)
 
 
 def test_sigkill_mid_write_leaves_all_or_nothing(ws):
-    with open_store(ws, write=True) as store:
-        store.apply([Change("before", "check", None, state())], by="a", recorded_at="t")
+    with open_store(ws / DB_FILE, write=True) as store:
+        store.apply([Change("before", "check", None, state())], by="a", recorded_at=AT)
     proc = subprocess.Popen([sys.executable, "-c", KILLED, str(ws)], stdout=subprocess.PIPE,
                             text=True)
     assert proc.stdout.readline().strip() == "mid"
@@ -141,11 +150,11 @@ def test_sigkill_mid_write_leaves_all_or_nothing(ws):
     db = sqlite3.connect(ws / DB_FILE)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()
-    with open_store(ws, write=True) as store:
+    with open_store(ws / DB_FILE, write=True) as store:
         assert set(store.item_states()) == {"before"}
-        assert [e["subject"] for e in store.history()] == ["before"]
+        assert [e.subject for e in store.history()] == ["before"]
         # and the database still takes writes
-        store.apply([Change("after", "check", None, state())], by="a", recorded_at="t")
+        store.apply([Change("after", "check", None, state())], by="a", recorded_at=AT)
         assert set(store.item_states()) == {"before", "after"}
 
 
@@ -178,8 +187,8 @@ def test_foreign_or_corrupt_files_are_never_touched(ws, run, monkeypatch, make, 
 
 
 def test_newer_schema_is_refused(ws, run, monkeypatch):
-    with open_store(ws, write=True) as store:
-        store.apply([Change("x", "check", None, state())], by="a", recorded_at="t")
+    with open_store(ws / DB_FILE, write=True) as store:
+        store.apply([Change("x", "check", None, state())], by="a", recorded_at=AT)
     db = sqlite3.connect(ws / DB_FILE)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     db.commit()
@@ -263,17 +272,16 @@ ADDER = textwrap.dedent("""
     from pathlib import Path
     from planner.core.clock import parse_datetime
     from planner.complaints.register import add_complaint
-    from planner.complaints.deadlines import load_complaint_rules
     from planner.storage.sqlite import open_store
+    from planner.workspace.session import Workspace
 
     workspace, who, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-    rules = load_complaint_rules(workspace)
+    rules = Workspace.open(workspace=str(workspace)).complaint_rules
     moment = parse_datetime("2026-03-16 10:00")
     for n in range(count):
-        with open_store(workspace, write=True) as store:  # a fresh connection per command
+        with open_store(workspace / "planner315.db", write=True) as store:  # one per command
             add_complaint(store, rules, category="quality", summary=f"{who} {n}",
-                          received=moment, now=moment, by=who, lang="en",
-                          product=f"{who}-{n}")
+                          received=moment, now=moment, by=who, product=f"{who}-{n}")
     print("ok")
 """)
 
@@ -288,11 +296,11 @@ def test_two_processes_adding_complaints_get_distinct_numbers(ws):
         assert proc.returncode == 0, err
         assert out.strip() == "ok"
     from planner.complaints.register import list_complaints
-    from planner.core.clock import parse_datetime
 
-    with open_store(ws) as store:
-        numbers = [c["number"] for c in list_complaints(store, parse_datetime("2026-03-17 10:00"))]
-        adds = [e for e in store.history() if e["action"] == "complaint-add"]
+    with open_store(ws / DB_FILE) as store:
+        numbers = [c.record.number
+                   for c in list_complaints(store, parse_datetime("2026-03-17 10:00"))]
+        adds = [e for e in store.history() if e.action == "complaint-add"]
     assert sorted(numbers) == [f"TS-2026-{n:04d}" for n in range(1, 2 * count + 1)]
     assert len(adds) == 2 * count
 
@@ -308,7 +316,7 @@ SAME_ITEM = textwrap.dedent("""
     changed = 0
     for n in range(rounds):
         status = "done" if n % 2 == 0 else None
-        with open_store(workspace, write=True) as store:
+        with open_store(workspace / "planner315.db", write=True) as store:
             [outcome] = set_status(store, ["prepare.copy.ad-law"], status, by=who, at=now(),
                                    recorded_at=now(), action="check" if status else "uncheck")
         changed += outcome.changed
@@ -325,8 +333,8 @@ def test_two_processes_ticking_the_same_item_both_succeed(ws):
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err  # never a conflict error
         changed += int(out)
-    with open_store(ws) as store:
+    with open_store(ws / DB_FILE) as store:
         entries = list(store.history())
     assert len(entries) == changed  # exactly the changes each process reported
     for before, after in itertools.pairwise(entries):
-        assert after["old"] == before["new"]  # an unbroken chain of states
+        assert after.old == before.new  # an unbroken chain of states

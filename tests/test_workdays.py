@@ -5,9 +5,10 @@ import sys
 import pytest
 from conftest import raises_message
 
-from planner.complaints.workdays import HOLIDAYS_FILE, WorkCalendar, load_holidays
+from planner.complaints.workdays import WorkCalendar, load_holidays
 from planner.core.errors import PlannerError
 from planner.core.i18n import render_error
+from planner.workspace.layout import HOLIDAYS_FILE
 
 D = dt.date
 
@@ -52,7 +53,7 @@ def test_workspace_file_defines_a_year(tmp_path):
   days_off: [2099-03-16, "2099-10-01..2099-10-03"]
   makeup_days: [2099-03-21]
 """)
-    calendar = WorkCalendar.for_workspace(tmp_path)
+    calendar = WorkCalendar.from_file(tmp_path / HOLIDAYS_FILE)
     assert calendar.source_of(2099) == "workspace"
     assert not calendar.is_workday(D(2099, 3, 16))  # Monday, declared off
     assert calendar.is_workday(D(2099, 3, 21))  # Saturday, make-up day
@@ -64,14 +65,14 @@ def test_workspace_file_defines_a_year(tmp_path):
 
 def test_workspace_year_replaces_the_package_year(tmp_path):
     write_holidays(tmp_path, "2026:\n  days_off: [2026-03-16]\n")
-    calendar = WorkCalendar.for_workspace(tmp_path)
+    calendar = WorkCalendar.from_file(tmp_path / HOLIDAYS_FILE)
     assert not calendar.is_workday(D(2026, 3, 16))
     assert not calendar.is_workday(D(2026, 2, 14))  # the file knows no make-up day
 
 
 def test_no_holidays_file_or_an_empty_one(tmp_path):
-    assert WorkCalendar.for_workspace(None).extra == {}
-    assert WorkCalendar.for_workspace(tmp_path).extra == {}
+    assert WorkCalendar.from_file(None).extra == {}
+    assert WorkCalendar.from_file(tmp_path / HOLIDAYS_FILE).extra == {}
     assert load_holidays(write_holidays(tmp_path, "# nothing yet\n")) == {}
 
 
@@ -87,7 +88,7 @@ def test_no_holidays_file_or_an_empty_one(tmp_path):
 def test_holidays_file_errors_name_file_line_and_entry(tmp_path, text, line, field, words):
     path = write_holidays(tmp_path, text)
     with pytest.raises(PlannerError) as caught:
-        WorkCalendar.for_workspace(tmp_path)
+        WorkCalendar.from_file(tmp_path / HOLIDAYS_FILE)
     err = caught.value
     assert (err.file, err.line, err.field) == (str(path), line, field)
     assert words in render_error(err)
@@ -95,7 +96,8 @@ def test_holidays_file_errors_name_file_line_and_entry(tmp_path, text, line, fie
 
 
 def test_chinese_calendar_is_imported_lazily():
-    code = ("import sys, planner.cli, planner.complaints.workdays, planner.complaints.deadlines, planner.complaints.policy; "
+    code = ("import sys, planner.cli, planner.complaints.workdays, "
+            "planner.complaints.deadlines, planner.complaints.policy; "
             "print('chinese_calendar' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
@@ -110,5 +112,5 @@ def test_a_schedule_without_working_days_is_an_error_not_a_hang(tmp_path):
   days_off: ["2100-01-01..2100-12-31"]
 """)
     with raises_message("no working day within a year") as caught:
-        WorkCalendar.for_workspace(tmp_path).next_workday(D(2099, 6, 1))
+        WorkCalendar.from_file(tmp_path / HOLIDAYS_FILE).next_workday(D(2099, 6, 1))
     assert caught.value.file == str(path)

@@ -3,27 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 
-from planner.core.clock import iso
+from planner.campaign.plan import Plan
 from planner.core.errors import PlannerError
-from planner.storage.sqlite import Change, ItemState, Store
-
-USER_ENV = "PLANNER315_USER"
-
-
-def user_name(option: str | None = None) -> str:
-    """--by, else $PLANNER315_USER, else the operating-system user."""
-    name = (option or os.environ.get(USER_ENV) or "").strip()
-    if name:
-        return name
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry, e.g. in a bare container
-        return "unknown"
+from planner.storage.contract import Change, ItemState, StateStore
 
 
 @dataclass(frozen=True)
@@ -59,22 +43,21 @@ def validate_ids(requested: list[str], applicable: list[str], known: list[str]) 
     return wanted
 
 
-def change_items(store: Store, plan: dict, ids: list[str], status: str | None, *, by: str,
+def change_items(store: StateStore, plan: Plan, ids: list[str], status: str | None, *, by: str,
                  at: dt.datetime | None, now: dt.datetime, note: str | None = None,
                  action: str) -> list[Outcome]:
     """check / uncheck / skip: validate the ids against the shop's plan and the time done
     (not in the future), then move the items to `status` in one transaction."""
     from planner.campaign.items import load_items
-    from planner.campaign.plan import plan_item_ids
 
-    wanted = validate_ids(ids, plan_item_ids(plan), [item.id for item in load_items()])
+    wanted = validate_ids(ids, plan.item_ids(), [item.id for item in load_items()])
     if at is not None and at > now:
         raise PlannerError("error.at-in-future", field="--at", value=at.isoformat())
     return set_status(store, wanted, status, by=by, at=at or now, recorded_at=now, note=note,
                       action=action)
 
 
-def set_status(store: Store, ids: list[str], status: str | None, *, by: str,
+def set_status(store: StateStore, ids: list[str], status: str | None, *, by: str,
                at: dt.datetime, recorded_at: dt.datetime, note: str | None = None,
                action: str) -> list[Outcome]:
     """Move items to `status` ("done", "skipped", or None for open) in one transaction.
@@ -92,18 +75,18 @@ def set_status(store: Store, ids: list[str], status: str | None, *, by: str,
             if (old.status if old else None) == status:
                 outcomes.append(Outcome(item_id, False, old, old))
                 continue
-            new = None if status is None else ItemState(status, by, iso(at), note)
+            new = None if status is None else ItemState(status, by, at, note)
             planned.append(Change(item_id, action, old, new))
             outcomes.append(Outcome(item_id, True, old, new))
         return planned
 
     changes()  # a first look: when nothing would change, nothing is written at all
     if any(outcome.changed for outcome in outcomes):
-        store.apply(changes, by=by, recorded_at=iso(recorded_at), note=note)
+        store.apply(changes, by=by, recorded_at=recorded_at, note=note)
     return outcomes
 
 
-def undo(store: Store, *, by: str, recorded_at: dt.datetime) -> list[Change]:
+def undo(store: StateStore, *, by: str, recorded_at: dt.datetime) -> list[Change]:
     """Revert `by`'s latest change that is not yet undone; the revert is a new history entry."""
     txn = store.last_open_txn(by)
     if txn is None:
@@ -114,11 +97,11 @@ def undo(store: Store, *, by: str, recorded_at: dt.datetime) -> list[Change]:
         if store.item_state(change.subject) != change.old:
             raise PlannerError("error.undo-conflict", field=change.subject,
                                other=store.last_changed_by(change.subject) or "-")
-    store.apply(reverts, by=by, recorded_at=iso(recorded_at), reverts=txn)
+    store.apply(reverts, by=by, recorded_at=recorded_at, reverts=txn)
     return reverts
 
 
-def apply_imported(store: Store, rows: list[dict], *, by: str, recorded_at: dt.datetime,
+def apply_imported(store: StateStore, rows: list[dict], *, by: str, recorded_at: dt.datetime,
                    source: str | None = None) -> tuple[list[Outcome], dict[str, str]]:
     """Apply the rows of an edited checklist workbook that someone changed, in one
     transaction.
@@ -160,7 +143,7 @@ def apply_imported(store: Store, rows: list[dict], *, by: str, recorded_at: dt.d
             if row["status"] != "open":
                 at = (dt.datetime.combine(row["date"], dt.time(), tzinfo=recorded_at.tzinfo)
                       if row["date"] else recorded_at)
-                new = ItemState(row["status"], row["by"] or by, iso(at), row["note"])
+                new = ItemState(row["status"], row["by"] or by, at, row["note"])
             planned.append(Change(row["id"], actions[row["status"]], old, new))
             outcomes.append(Outcome(row["id"], True, old, new))
         return planned
@@ -168,5 +151,5 @@ def apply_imported(store: Store, rows: list[dict], *, by: str, recorded_at: dt.d
     # A first look: when nothing would change, nothing is written (not even a new database);
     # then again inside the transaction, so that no other writer can come in between.
     if changes():
-        store.apply(changes, by=by, recorded_at=iso(recorded_at), note="import")
+        store.apply(changes, by=by, recorded_at=recorded_at, note="import")
     return outcomes, overridden

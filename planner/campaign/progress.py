@@ -3,84 +3,114 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import NamedTuple
 
-from planner.campaign.plan import plan_items
-from planner.storage.sqlite import ItemState
+from planner.campaign.phases import Window
+from planner.campaign.plan import Plan, PlannedItem
+from planner.storage.contract import SETTLED, ItemState
 
-SETTLED = ("done", "skipped")
 SOON_DAYS = 3
 NEXT_DAYS = 7
 
 
-def annotate(plan: dict[str, Any], states: dict[str, ItemState]) -> dict[str, Any]:
-    """Add status, by, at and note to every item of `plan` (in place; returns it)."""
-    for phase in plan["phases"]:
-        for item in phase["items"]:
-            state = states.get(item["id"])
-            item.update(state.as_dict() if state else
-                        {"status": "open", "by": None, "at": None, "note": None})
-    return plan
+class TrackedItem(NamedTuple):
+    """A planned item with its saved state (None: open)."""
+
+    planned: PlannedItem
+    state: ItemState | None
+
+    @property
+    def id(self) -> str:
+        return self.planned.id
+
+    @property
+    def due(self) -> dt.date:
+        return self.planned.due
+
+    @property
+    def status(self) -> str:
+        return self.state.status if self.state else "open"
+
+    @property
+    def settled(self) -> bool:
+        return self.status in SETTLED
+
+    def overdue(self, today: dt.date) -> bool:
+        return not self.settled and self.due < today
 
 
-def is_overdue(item: dict[str, Any], today: dt.date) -> bool:
-    return item["status"] not in SETTLED and item["due"] < today
+class Tally(NamedTuple):
+    """How many of a group's items are settled."""
+
+    id: str
+    done: int
+    total: int
 
 
-def status_report(plan: dict[str, Any], states: dict[str, ItemState], today: dt.date
-                  ) -> dict[str, Any]:
-    """The documented status shape, plus categories, due-soon items and orphaned check-offs."""
-    annotate(plan, states)
-    items = plan_items(plan)
-    soon_end = today + dt.timedelta(days=SOON_DAYS)
+class PhaseProgress(NamedTuple):
+    window: Window
+    done: int
+    total: int
+    overdue: tuple[str, ...]
+
+
+class StatusReport(NamedTuple):
+    as_of: dt.date
+    plan: Plan
+    phases: tuple[PhaseProgress, ...]
+    categories: tuple[Tally, ...]
+    overdue: tuple[str, ...]  # by due date
+    due_soon: tuple[str, ...]
+    no_longer_applies: tuple[tuple[str, ItemState], ...]  # saved states outside the plan
+    items: tuple[TrackedItem, ...]
+
+
+class NextItems(NamedTuple):
+    now: tuple[TrackedItem, ...]  # open, due today or earlier
+    next: tuple[TrackedItem, ...]  # open, due in the coming week (else the next five)
+
+
+def track(plan: Plan, states: dict[str, ItemState]) -> list[TrackedItem]:
+    """Every item of `plan` with its state."""
+    return [TrackedItem(item, states.get(item.id)) for item in plan.items()]
+
+
+def status_report(plan: Plan, states: dict[str, ItemState], today: dt.date) -> StatusReport:
+    """Progress per phase and category, overdue and due-soon items, orphaned check-offs."""
+    items = track(plan, states)
+    by_id = {item.id: item for item in items}
     phases = []
-    for phase in plan["phases"]:
-        phase_items = phase["items"]
-        phases.append({
-            "id": phase["id"],
-            "name": phase["name"],
-            "start": phase["start"],
-            "end": phase["end"],
-            "done": sum(item["status"] in SETTLED for item in phase_items),
-            "total": len(phase_items),
-            "overdue": [item["id"] for item in phase_items if is_overdue(item, today)],
-        })
-    categories: dict[str, dict[str, Any]] = {}
+    for phase in plan.phases:
+        tracked = [by_id[item.id] for item in phase.items]
+        phases.append(PhaseProgress(phase.window, sum(item.settled for item in tracked),
+                                    len(tracked),
+                                    tuple(item.id for item in tracked if item.overdue(today))))
+    categories: dict[str, list[int]] = {}
     for item in items:
-        entry = categories.setdefault(item["category"], {
-            "id": item["category"], "name": item["category_name"], "done": 0, "total": 0})
-        entry["total"] += 1
-        entry["done"] += item["status"] in SETTLED
-    in_plan = {item["id"] for item in items}
-    return {
-        "as_of": today,
-        "year": plan["year"],
-        "size": plan["size"],
-        "shop": plan["shop"],
-        "phases": phases,
-        "categories": list(categories.values()),
-        "overdue": [item["id"] for item in sorted(items, key=lambda i: i["due"])
-                    if is_overdue(item, today)],
-        "due_soon": [item["id"] for item in items if item["status"] not in SETTLED
-                     and today <= item["due"] <= soon_end],
-        "no_longer_applies": [dict(id=item_id, **state.as_dict())
-                              for item_id, state in sorted(states.items())
-                              if item_id not in in_plan],
-        "items": [{key: item[key] for key in ("id", "status", "by", "at", "note", "due",
-                                              "phase", "owner", "owner_name", "title")}
-                  for item in items],
-    }
+        counts = categories.setdefault(item.planned.category, [0, 0])
+        counts[0] += item.settled
+        counts[1] += 1
+    soon_end = today + dt.timedelta(days=SOON_DAYS)
+    return StatusReport(
+        as_of=today, plan=plan, phases=tuple(phases),
+        categories=tuple(Tally(key, done, total) for key, (done, total) in categories.items()),
+        overdue=tuple(item.id for item in sorted(items, key=lambda i: i.due)
+                      if item.overdue(today)),
+        due_soon=tuple(item.id for item in items
+                       if not item.settled and today <= item.due <= soon_end),
+        no_longer_applies=tuple((item_id, state) for item_id, state in sorted(states.items())
+                                if item_id not in by_id),
+        items=tuple(items))
 
 
-def next_items(plan: dict[str, Any], states: dict[str, ItemState], today: dt.date,
-               owner: str | None = None) -> dict[str, list[dict[str, Any]]]:
+def next_items(plan: Plan, states: dict[str, ItemState], today: dt.date,
+               owner: str | None = None) -> NextItems:
     """Open items due now (today or earlier) and next (the coming week, else the next five)."""
-    annotate(plan, states)
-    open_items = sorted((item for item in plan_items(plan) if item["status"] not in SETTLED
-                         and (owner is None or item["owner"] == owner)),
-                        key=lambda item: (item["due"], item["id"]))
-    now = [item for item in open_items if item["due"] <= today]
-    later = [item for item in open_items if item["due"] > today]
+    open_items = sorted((item for item in track(plan, states) if not item.settled
+                         and (owner is None or item.planned.owner == owner)),
+                        key=lambda item: (item.due, item.id))
+    now = [item for item in open_items if item.due <= today]
+    later = [item for item in open_items if item.due > today]
     week_end = today + dt.timedelta(days=NEXT_DAYS)
-    upcoming = [item for item in later if item["due"] <= week_end] or later[:5]
-    return {"now": now, "next": upcoming}
+    upcoming = [item for item in later if item.due <= week_end] or later[:5]
+    return NextItems(tuple(now), tuple(upcoming))

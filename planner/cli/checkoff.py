@@ -13,37 +13,26 @@ from planner.cli.options import (
     format_option,
     lang_option,
     note_option,
-    resolve_setup,
+    open_workspace,
     today_option,
     workspace_option,
 )
 
 
-def _setup(workspace, lang, today=None):
-    return resolve_setup(shop_path=None, workspace=workspace, lang=lang, size=None, year=None,
-                         today=today, need_workspace=True)
-
-
-def _plan(setup):
-    from planner.campaign.plan import build_plan
-
-    return build_plan(size=setup.size, year=setup.year, lang=setup.lang, shop=setup.shop)
+def _open(workspace, lang, today=None, by=None):
+    return open_workspace(workspace=workspace, lang=lang, today=today, by=by,
+                          need_workspace=True, need_size=True)
 
 
 def _change_status(ids, status, *, workspace, lang, by, note, at=None, action):
-    from planner.campaign.checkoff import change_items, user_name
-    from planner.core.clock import now
     from planner.core.i18n import t
-    from planner.storage.sqlite import open_store
 
-    setup = _setup(workspace, lang)
-    with open_store(setup.workspace, write=True) as store:
-        outcomes = change_items(store, _plan(setup), list(ids), status, by=user_name(by),
-                                at=at, now=now(), note=note, action=action)
-    label = t(f"status.{status or 'open'}", setup.lang)
+    ws = _open(workspace, lang, by=by)
+    outcomes = ws.change_items(list(ids), status, action=action, at=at, note=note)
+    label = t(f"status.{status or 'open'}", ws.lang)
     for outcome in outcomes:
         key = "checkoff.changed" if outcome.changed else "checkoff.unchanged"
-        click.echo(t(key, setup.lang, id=outcome.id, status=label))
+        click.echo(t(key, ws.lang, id=outcome.id, status=label))
 
 
 @click.command(name="check")
@@ -122,18 +111,13 @@ def checkoff_undo(by, workspace, lang):
     Example / 示例:
       planner315 undo --by 张敏
     """
-    from planner.campaign.checkoff import undo, user_name
-    from planner.core.clock import now
     from planner.core.i18n import t
-    from planner.storage.sqlite import open_store
 
-    setup = _setup(workspace, lang)
-    with open_store(setup.workspace, write=True) as store:
-        reverted = undo(store, by=user_name(by), recorded_at=now())
-    for change in reverted:
+    ws = _open(workspace, lang, by=by)
+    for change in ws.undo():
         status = change.new.status if change.new else "open"
-        click.echo(t("checkoff.undone", setup.lang, id=change.subject,
-                     status=t(f"status.{status}", setup.lang)))
+        click.echo(t("checkoff.undone", ws.lang, id=change.subject,
+                     status=t(f"status.{status}", ws.lang)))
 
 
 @click.command(name="status")
@@ -151,40 +135,20 @@ def checkoff_status(workspace, today, lang, fmt):
       planner315 status --today 2027-03-01
       planner315 status --format json
     """
-    from planner.campaign.progress import status_report
-    from planner.present import text as render
-    from planner.storage.sqlite import open_store
+    from planner.present.status import register_data, register_section, status_as_table, status_data
+    from planner.present.text import to_json
 
-    setup = _setup(workspace, lang, today)
-    with open_store(setup.workspace) as store:
-        report = status_report(_plan(setup), store.item_states(), setup.today)
-        extras = _status_extras(store, setup, report, fmt)
+    ws = _open(workspace, lang, today)
+    report, register = ws.status()
+    data = status_data(report, ws.lang)
     if fmt == "json":
-        report["complaints"] = extras["complaints"]
-        click.echo(render.to_json(report))
-    else:
-        report["sections"] = extras.get("sections", [])
-        click.echo(render.status_as_table(report, setup.lang), color=color_option_value())
-
-
-def _status_extras(store, setup, report, fmt) -> dict:
-    """The complaint register's part of the status, and its table section."""
-    from planner.complaints.register import status_of_register
-    from planner.core.clock import now
-
-    phases = {phase["id"]: phase for phase in report["phases"]}
-    summary = status_of_register(store, today=setup.today, now=now(),
-                                 prepare_start=phases["prepare"]["start"],
-                                 aftermath_start=phases["aftermath"]["start"])
-    extras = {"complaints": summary}
-    if fmt == "table" and (summary["open"] or summary["callback_due"]["count"]):
-        from planner.complaints.policy import load_policy
-        from planner.present.text import register_section
-
-        policy = load_policy(setup.workspace)
-        names = {level: policy.level_name(level, setup.lang) for level in summary["open"]}
-        extras["sections"] = [register_section(summary, names, setup.lang)]
-    return extras
+        data["complaints"] = register_data(register)
+        click.echo(to_json(data))
+        return
+    sections = ()
+    if register.open or register.callback_due:
+        sections = (register_section(register, ws.policy, ws.lang),)
+    click.echo(status_as_table(data, ws.lang, sections), color=color_option_value())
 
 
 @click.command(name="next")
@@ -203,19 +167,16 @@ def checkoff_next(owner, workspace, today, lang, fmt):
       planner315 next --owner warehouse --today 2027-02-27
     """
     from planner.campaign.phases import load_campaign
-    from planner.campaign.progress import next_items
-    from planner.present import text as render
-    from planner.storage.sqlite import open_store
+    from planner.present.status import next_as_table, next_data
+    from planner.present.text import to_json
 
-    setup = _setup(workspace, lang, today)
-    check_choice(owner, load_campaign().owners, "--owner", setup.lang)
-    with open_store(setup.workspace) as store:
-        result = next_items(_plan(setup), store.item_states(), setup.today, owner)
+    ws = _open(workspace, lang, today)
+    check_choice(owner, load_campaign().owners, "--owner", ws.lang)
+    data = next_data(ws.next_items(owner), ws.today, ws.lang)
     if fmt == "json":
-        click.echo(render.to_json({"as_of": setup.today, **result}))
+        click.echo(to_json(data))
     else:
-        click.echo(render.next_as_table(result, setup.today, setup.lang),
-                   color=color_option_value())
+        click.echo(next_as_table(data, ws.today, ws.lang), color=color_option_value())
 
 
 @click.command(name="log")
@@ -236,21 +197,12 @@ def checkoff_log(item_id, by, since, workspace, lang, fmt):
       planner315 log --item prepare.copy.ad-law
       planner315 log --by 张敏 --since 2027-03-01 --format json
     """
-    from planner.present import text as render
-    from planner.storage.sqlite import open_store
+    from planner.present.log import entry_data, log_as_table
+    from planner.present.text import to_json
 
-    setup = _setup(workspace, lang)
-    if item_id is not None and not item_id.startswith("complaint:"):
-        from planner.campaign.checkoff import validate_ids
-        from planner.campaign.items import load_items
-
-        known = [item.id for item in load_items()]
-        if item_id not in known:
-            validate_ids([item_id], [], known)  # says which ids come closest
-    with open_store(setup.workspace) as store:
-        entries = list(store.history(subject=item_id, by=by,
-                                     since=since.isoformat() if since else None))
+    ws = _open(workspace, lang)
+    entries = ws.history(item=item_id, by=by, since=since)
     if fmt == "json":
-        click.echo(render.to_json(entries))
+        click.echo(to_json([entry_data(entry) for entry in entries]))
     else:
-        click.echo(render.log_as_table(entries, setup.lang))
+        click.echo(log_as_table(entries, ws.lang))

@@ -1,14 +1,11 @@
 """`complaint` group: `triage` here; the complaint register adds its subcommands to the group.
 
-Reusable pieces for those subcommands: `resolve_complaint_setup` (workspace, shop, language
-and complaint rules in one call) and `format_moment` (a date-time for tables).
+Reusable pieces for those subcommands: `triage_flags` (the options that can make a complaint
+more serious) and `warn_if_estimated`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import click
@@ -18,44 +15,23 @@ from planner.cli.options import (
     check_choice,
     format_option,
     lang_option,
-    resolve_shop,
+    open_workspace,
     workspace_option,
 )
 from planner.core.i18n import t
 
 
-@dataclass
-class ComplaintSetup:
-    """What every complaint command needs: workspace, shop, language and complaint rules."""
-
-    workspace: Path | None
-    shop: Any
-    lang: str
-    rules: Any
-
-
-def resolve_complaint_setup(workspace: str | None, lang: str | None,
-                            need_workspace: bool = False) -> ComplaintSetup:
-    """Find the workspace (optional unless `need_workspace`), load its shop file, settle the
-    language, load the complaint rules."""
-    from planner.complaints.deadlines import load_complaint_rules
-
-    folder, shop, chosen = resolve_shop(workspace=workspace, lang=lang,
-                                        need_workspace=need_workspace)
-    return ComplaintSetup(folder, shop, chosen, load_complaint_rules(folder, shop))
-
-
-def format_moment(moment: dt.datetime, lang: str) -> str:
-    """``2027-03-15 18:00 周一`` / ``2027-03-15 18:00 Mon`` (Shanghai time)."""
-    weekday = t("complaint.weekdays", lang).split()[moment.weekday()]
-    return f"{moment:%Y-%m-%d %H:%M} {weekday}"
-
-
-def warn_if_estimated(years: list[int], lang: str) -> None:
+def warn_if_estimated(years: list[int] | tuple[int, ...], lang: str) -> None:
     """Say on stderr that deadlines in `years` rest on a weekends-only estimate."""
     if years:
         click.echo(t("warn.calendar-estimated", lang, years=", ".join(map(str, years))),
                    err=True)
+
+
+def check_triage_choices(ws: Any, category: str, sensitive: str | None) -> None:
+    policy = ws.policy
+    check_choice(category, policy.categories, "--category", ws.lang)
+    check_choice(sensitive, policy.urgent.sensitive, "--sensitive", ws.lang)
 
 
 @click.group(name="complaint")
@@ -113,39 +89,14 @@ def complaint_triage(category, vip, escalated, from_head_office, sensitive, medi
       planner315 complaint triage -c after-sale --received "2026-09-30 17:30"
       planner315 complaint triage -c quality --sensitive media --format json
     """
-    from planner.complaints.deadlines import triage_complaint
-    from planner.core.clock import now
-    from planner.present import text as render
+    from planner.complaints.triage import TriageFlags
+    from planner.present.complaints import triage_data, triage_table
+    from planner.present.text import to_json
 
-    setup = resolve_complaint_setup(workspace, lang)
-    policy = setup.rules.policy
-    check_choice(category, policy.categories, "--category", setup.lang)
-    check_choice(sensitive, policy.urgent.sensitive, "--sensitive", setup.lang)
-    data = triage_complaint(setup.rules, category, received or now(), setup.lang,
-                            vip=vip, escalated=escalated, from_head_office=from_head_office,
-                            sensitive=sensitive, media_risk=media_risk,
-                            same_issue_count=same_issue_count)
-    warn_if_estimated(data["estimated_years"], setup.lang)
-    click.echo(render.to_json(data) if fmt == "json" else triage_table(data, setup.lang))
-
-
-def triage_table(data: dict[str, Any], lang: str) -> str:
-    from planner.present import text as render
-
-    separator = t("punct.list-separator", lang)
-    rows = [
-        ("level", data["level_name"]),
-        ("category", f"{data['category_name']} ({data['category']})"),
-        ("handler", data["handler_name"]),
-        ("rule", data["rule_name"]),
-        ("received", format_moment(data["received"], lang)),
-        ("deadline", format_moment(data["deadline"], lang)),
-        ("calendar", t(f"complaint.calendar.{data['calendar']}", lang)),
-        ("reasons", separator.join(data["reason_texts"])),
-        ("note", data["note"]),
-    ]
-    headers = [t("label.complaint.item", lang), t("label.complaint.value", lang)]
-    body = render.table(headers, [(t(f"label.complaint.{key}", lang), value)
-                                  for key, value in rows if value],
-                        [None, 70])
-    return f"{t('complaint.triage-title', lang)}\n\n{body}"
+    ws = open_workspace(workspace=workspace, lang=lang)
+    check_triage_choices(ws, category, sensitive)
+    flags = TriageFlags(vip, escalated, from_head_office, sensitive, media_risk)
+    result = ws.triage(category, received, flags, same_issue_count)
+    warn_if_estimated(result.deadline.estimated_years, ws.lang)
+    data = triage_data(result, ws.policy, ws.lang)
+    click.echo(to_json(data) if fmt == "json" else triage_table(data, ws.lang))

@@ -10,8 +10,7 @@ import click
 from planner.cli.options import (
     format_option,
     lang_option,
-    resolve_setup,
-    resolve_shop,
+    open_workspace,
     shop_option,
     size_option,
     today_option,
@@ -49,30 +48,15 @@ def roster_group(ctx, fmt, mask_phones, workspace, lang):
     ctx.meta["planner315.roster"] = {"workspace": workspace, "lang": lang}
     if ctx.invoked_subcommand is not None:
         return
-    from planner.core.i18n import t
-    from planner.export.roster import roster_rows
-    from planner.present import text as render
-    from planner.roster.contacts import (
-        FIELDS,
-        as_shown,
-        load_roster,
-        roster_source,
-        sorted_contacts,
-    )
+    from planner.present.roster import roster_data, roster_table
+    from planner.present.text import to_json
 
-    folder, shop, chosen = resolve_shop(workspace=workspace, lang=lang, need_workspace=True)
-    contacts = sorted_contacts(load_roster(folder, shop))
+    ws = open_workspace(workspace=workspace, lang=lang, need_workspace=True)
+    contacts = ws.roster_contacts()
     if fmt == "json":
-        shown = [as_shown(c, mask_phones=mask_phones) for c in contacts]
-        click.echo(render.to_json({"source": roster_source(folder, shop), "contacts": shown}))
-        return
-    if not contacts:
-        click.echo(t("roster.none", chosen))
-        return
-    headers = [t(f"roster.header.{field}", chosen) for field in FIELDS]
-    rows = roster_rows(contacts, chosen, mask_phones=mask_phones)
-    click.echo(t("roster.source", chosen, path=roster_source(folder, shop), count=len(contacts)))
-    click.echo(render.table(headers, rows, [14, 10, 12, None, None, 14, 24, 20, None, 10]))
+        click.echo(to_json(roster_data(contacts, ws.roster_source, mask_phones=mask_phones)))
+    else:
+        click.echo(roster_table(contacts, ws.roster_source, ws.lang, mask_phones=mask_phones))
 
 
 @roster_group.command(name="import")
@@ -91,18 +75,15 @@ def roster_import(file, workspace, lang):
       planner315 roster import contacts.csv
       planner315 roster import 联络表.xlsx --workspace myshop
     """
-    from planner.core.files import check_writable_folder
     from planner.core.i18n import t
-    from planner.roster.contacts import ROSTER_FILE, import_roster
 
     parent = click.get_current_context().find_root().meta.get("planner315.roster", {})
-    folder, _shop, chosen = resolve_shop(workspace=workspace or parent.get("workspace"),
-                                         lang=lang or parent.get("lang"), need_workspace=True)
-    check_writable_folder(folder, str(folder / ROSTER_FILE))
-    target, contacts, ignored = import_roster(file, folder, chosen)
+    ws = open_workspace(workspace=workspace or parent.get("workspace"),
+                        lang=lang or parent.get("lang"), need_workspace=True)
+    target, contacts, ignored = ws.import_roster(file)
     if ignored:
-        click.echo(t("roster.ignored-columns", chosen, columns=", ".join(ignored)), err=True)
-    click.echo(t("roster.imported", chosen, count=len(contacts), path=str(target)))
+        click.echo(t("roster.ignored-columns", ws.lang, columns=", ".join(ignored)), err=True)
+    click.echo(t("roster.imported", ws.lang, count=len(contacts), path=str(target)))
 
 
 # --- export ---------------------------------------------------------------------------------
@@ -133,20 +114,21 @@ def export_group():
     """
 
 
-def _job(setup: dict[str, Any]) -> Any:
+def _job(options: dict[str, Any]) -> Any:
     from planner.export.jobs import ExportJob
 
-    return ExportJob(resolve_setup(**setup))
+    ws = open_workspace(shop_path=options["shop_path"], workspace=options["workspace"],
+                        lang=options["lang"], size=options["size"], year=options["year"],
+                        today=options["today"], need_size=True)
+    return ExportJob(ws)
 
 
 def _export_one(kind: str, output, force, issuer=None, mask_phones=False, **setup) -> None:
     from planner.core.i18n import t
-    from planner.export.jobs import refuse_existing, write
+    from planner.export.registry import ExportOptions
 
     job = _job(setup)
-    target = job.target(kind, output)
-    refuse_existing([target], force)
-    path = write(kind, job, target, force=force, issuer=issuer, mask_phones=mask_phones)
+    path = job.write_one(kind, output, ExportOptions(force, issuer, mask_phones))
     click.echo(t("export.written", job.lang, path=str(path)))
 
 
@@ -164,7 +146,7 @@ def export_roster(output, force, mask_phones, **setup):
     Example / 示例:
       planner315 export roster --mask-phones -o 联络表.xlsx
     """
-    _export_one("roster", output, force, mask_phones=mask_phones, **_setup_args(setup))
+    _export_one("roster", output, force, mask_phones=mask_phones, **setup)
 
 
 @export_group.command(name="notice")
@@ -183,7 +165,7 @@ def export_notice(output, force, issuer, mask_phones, **setup):
       planner315 export notice --issuer 张经理 --lang zh
     """
     _export_one("notice", output, force, issuer=issuer, mask_phones=mask_phones,
-                **_setup_args(setup))
+                **setup)
 
 
 @export_group.command(name="checklist")
@@ -199,7 +181,7 @@ def export_checklist(output, force, **setup):
     Example / 示例:
       planner315 export checklist -o checklist.xlsx --force
     """
-    _export_one("checklist", output, force, **_setup_args(setup))
+    _export_one("checklist", output, force, **setup)
 
 
 @export_group.command(name="schedule")
@@ -215,7 +197,7 @@ def export_schedule(output, force, **setup):
     Example / 示例:
       planner315 export schedule --size medium --year 2027
     """
-    _export_one("schedule", output, force, **_setup_args(setup))
+    _export_one("schedule", output, force, **setup)
 
 
 @export_group.command(name="complaints")
@@ -231,7 +213,7 @@ def export_complaints(output, force, **setup):
     Example / 示例:
       planner315 export complaints -o 投诉登记表.xlsx
     """
-    _export_one("complaints", output, force, **_setup_args(setup))
+    _export_one("complaints", output, force, **setup)
 
 
 @export_group.command(name="all")
@@ -258,10 +240,12 @@ def export_all(output, force, issuer, mask_phones, **setup):
     """
     from planner.core.i18n import t
 
-    job = _job(_setup_args(setup))  # first: it settles the language of any error
+    job = _job(setup)  # first: it settles the language of any error
     if not job.contacts:
         click.echo(t("roster.none", job.lang), err=True)
-    written = job.write_all(Path(output), force=force, issuer=issuer, mask_phones=mask_phones)
+    from planner.export.registry import ExportOptions
+
+    written = job.write_all(Path(output), ExportOptions(force, issuer, mask_phones))
     for target in written:
         click.echo(t("export.written", job.lang, path=str(target)))
 
@@ -300,31 +284,23 @@ def import_checklist(file, by, workspace, lang):
     Example / 示例:
       planner315 import checklist checklist.xlsx --by 张敏
     """
-    from planner.campaign.checkoff import user_name
-    from planner.core.clock import now
     from planner.core.i18n import t
-    from planner.export.jobs import import_checklist as apply_checklist
 
-    setup = resolve_setup(shop_path=None, workspace=workspace, lang=lang, size=None, year=None,
-                          today=None, need_workspace=True)
-    done = apply_checklist(setup, file, by=user_name(by), recorded_at=now())
+    ws = open_workspace(workspace=workspace, lang=lang, by=by, need_workspace=True,
+                        need_size=True)
+    done = ws.import_checklist(file)
+    lang = ws.lang
 
     def label(status):
-        return t(f"status.{status or 'open'}", setup.lang)
+        return t(f"status.{status or 'open'}", lang)
 
     for outcome in done.outcomes:
         old, new = (state.status if state else None for state in (outcome.old, outcome.new))
-        click.echo(t("import.changed", setup.lang, id=outcome.id, old=label(old),
+        click.echo(t("import.changed", lang, id=outcome.id, old=label(old),
                      new=label(new)))
         if outcome.id in done.overridden:
             who, exported = done.overridden[outcome.id]
-            click.echo(t("import.overridden", setup.lang, id=outcome.id, by=who,
+            click.echo(t("import.overridden", lang, id=outcome.id, by=who,
                          saved=label(old), exported=label(exported), new=label(new)), err=True)
-    click.echo(t("import.summary", setup.lang, count=len(done.outcomes)) if done.outcomes
-               else t("import.nothing", setup.lang))
-
-
-def _setup_args(options: dict[str, Any]) -> dict[str, Any]:
-    return {"size": options["size"], "year": options["year"],
-            "shop_path": options["shop_path"], "workspace": options["workspace"],
-            "lang": options["lang"], "today": options["today"]}
+    click.echo(t("import.summary", lang, count=len(done.outcomes)) if done.outcomes
+               else t("import.nothing", lang))

@@ -1,20 +1,49 @@
-"""Options shared by several commands, and the context every command resolves first."""
+"""Options shared by several commands, and opening the workspace every command works on."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from planner.core.clock import YEARS
 from planner.core.i18n import resolve_lang, t
 
-# The fixed vocabularies of the options; the data files use the same ids.
-SIZES = ("small", "medium", "large")
-PHASES = ("prepare", "battle", "aftermath")
+if TYPE_CHECKING:
+    from planner.workspace.session import Workspace
+
 LANG_KEY = "planner315.lang"
+
+
+class DataChoice(click.Choice):
+    """A choice whose values come from the data files, read only when the option is used
+    (or its help shown), so that the vocabularies are defined once, in the data."""
+
+    def __init__(self, load: Callable[[], Iterable[str]]) -> None:
+        self._load = load
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        return tuple(self._load())
+
+
+def _sizes() -> Iterable[str]:
+    from planner.campaign.phases import load_campaign
+
+    return load_campaign().tiers
+
+
+def _phases() -> Iterable[str]:
+    from planner.campaign.phases import load_campaign
+
+    return load_campaign().phases
+
+
+SIZE_CHOICE = DataChoice(_sizes)
+PHASE_CHOICE = DataChoice(_phases)
 
 
 def current_lang() -> str:
@@ -100,9 +129,9 @@ note_option = click.option("--note", "-m", default=None, help="A note for the hi
 lang_option = click.option("--lang", "-l", type=click.Choice(["zh", "en"]), default=None,
                            is_eager=True,  # so that errors in other options follow it
                            help="Language (default: $PLANNER315_LANG, shop file, locale) / 语言.")
-size_option = click.option("--size", "-s", type=click.Choice(SIZES), default=None,
+size_option = click.option("--size", "-s", type=SIZE_CHOICE, default=None,
                            help="Shop size tier / 店铺规模.")
-year_option = click.option("--year", "-y", type=click.IntRange(2000, 2100), default=None,
+year_option = click.option("--year", "-y", type=click.IntRange(*YEARS), default=None,
                            help="Campaign year, 2000-2100 (default: the next unfinished one) "
                                 "/ 活动年份.")
 shop_option = click.option("--shop", "shop_path", type=click.Path(dir_okay=False),
@@ -116,56 +145,27 @@ today_option = click.option("--today", type=DateParam(), default=None,
                             help="Pretend today is DATE (YYYY-MM-DD) / 指定今天的日期.")
 
 
-@dataclass
-class Setup:
-    """What every plan-like command needs: the shop, its language, size, year and today."""
+def open_workspace(*, workspace: str | None = None, shop_path: str | None = None,
+                   lang: str | None = None, need_workspace: bool = False,
+                   need_size: bool = False, **settings: Any) -> Workspace:
+    """The workspace of this command; its language is recorded at once for error messages.
 
-    shop: Any
-    workspace: Path | None
-    lang: str
-    size: str
-    year: int
-    today: dt.date
-
-
-def resolve_shop(*, shop_path: str | None = None, workspace: str | None = None,
-                 lang: str | None = None, need_workspace: bool = False
-                 ) -> tuple[Path | None, Any, str]:
-    """The workspace folder (None with an explicit shop file, or outside any), the loaded
-    shop (or None) and the language; the language is recorded for error messages at once.
-
-    With `need_workspace`, a missing workspace is an error that says how to make one.
+    `settings` are size, year, today and by. With `need_size`, a shop without a size is a
+    usage error (exit code 2), as for a missing option.
     """
-    from planner.workspace.layout import find_workspace
-    from planner.workspace.shop import SHOP_FILE, load_shop
+    from planner.core.errors import UsageProblem
+    from planner.core.i18n import render_error
+    from planner.workspace.session import Workspace
 
     ctx = click.get_current_context()
-    ctx.meta[LANG_KEY] = resolve_lang(lang)
-    folder = None
-    if shop_path is None:
-        folder = find_workspace(workspace)
-        shop_path = str(folder / SHOP_FILE) if folder else None
-    if need_workspace and folder is None:
-        from planner.core.errors import PlannerError
-
-        raise PlannerError("error.no-workspace")
-    shop = load_shop(shop_path) if shop_path else None
-    ctx.meta[LANG_KEY] = resolve_lang(lang, shop.lang if shop else None)
-    return folder, shop, ctx.meta[LANG_KEY]
-
-
-def resolve_setup(*, shop_path: str | None, workspace: str | None, lang: str | None,
-                  size: str | None, year: int | None, today: dt.date | None,
-                  need_workspace: bool = False) -> Setup:
-    """The shop (explicit file or workspace), then its language, size and year."""
-    from planner.campaign.phases import today_in_shanghai
-    from planner.campaign.plan import resolve_size, resolve_year
-
-    folder, shop, chosen_lang = resolve_shop(shop_path=shop_path, workspace=workspace,
-                                             lang=lang, need_workspace=need_workspace)
-    chosen_size = resolve_size(size, shop)
-    if chosen_size is None:
-        raise click.UsageError(t("error.no-size", chosen_lang), ctx=click.get_current_context())
-    today = today or today_in_shanghai()
-    chosen_year = resolve_year(year, chosen_size, shop, today)
-    return Setup(shop, folder, chosen_lang, chosen_size, chosen_year, today)
+    ctx.meta[LANG_KEY] = resolve_lang(lang)  # for errors in the shop file itself
+    opened = Workspace.open(workspace=workspace, shop_path=shop_path, lang=lang,
+                            need_workspace=need_workspace, **settings)
+    ctx.meta[LANG_KEY] = opened.lang
+    if need_size:
+        try:
+            opened.size  # noqa: B018 - settled now, with their errors, size first
+            opened.year  # noqa: B018
+        except UsageProblem as err:
+            raise click.UsageError(render_error(err, opened.lang), ctx=ctx) from None
+    return opened

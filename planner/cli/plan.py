@@ -7,12 +7,12 @@ from pathlib import Path
 import click
 
 from planner.cli.options import (
-    PHASES,
-    SIZES,
+    PHASE_CHOICE,
+    SIZE_CHOICE,
     check_choice,
     format_option,
     lang_option,
-    resolve_setup,
+    open_workspace,
     shop_option,
     size_option,
     today_option,
@@ -28,15 +28,12 @@ def plan_options(command):
     return command
 
 
-def with_status(plan, setup):
-    """Inside a workspace, every item shows its status, who settled it and when."""
-    if setup.workspace is None:
-        return plan
-    from planner.campaign.progress import annotate
-    from planner.storage.sqlite import open_store
+def _plan_data(ws, **filters):
+    """The plan in words; inside a workspace every item shows its status, who settled it
+    and when."""
+    from planner.present.plan import plan_data
 
-    with open_store(setup.workspace) as store:
-        return annotate(plan, store.item_states())
+    return plan_data(ws.plan(**filters), ws.lang, ws.item_states())
 
 
 @click.command(name="plan")
@@ -51,24 +48,22 @@ def plan_command(size, year, shop_path, workspace, lang, fmt, today):
       planner315 plan --size medium --year 2027
       planner315 plan --shop shop.yaml --format json
     """
-    from planner.campaign.plan import build_plan
-    from planner.present import text as render
+    from planner.present import plan as view
+    from planner.present.text import to_json
 
-    setup = resolve_setup(shop_path=shop_path, workspace=workspace, lang=lang, size=size,
-                          year=year, today=today)
-    plan = with_status(build_plan(size=setup.size, year=setup.year, lang=setup.lang,
-                                  shop=setup.shop), setup)
+    ws = open_workspace(shop_path=shop_path, workspace=workspace, lang=lang, size=size,
+                        year=year, today=today, need_size=True)
+    data = _plan_data(ws)
     output = {
-        "json": render.to_json,
-        "markdown": lambda data: render.plan_as_markdown(data, setup.lang),
-        "table": lambda data: render.plan_as_table(data, setup.lang),
-    }[fmt](plan)
+        "json": to_json,
+        "markdown": lambda plan: view.plan_as_markdown(plan, ws.lang),
+        "table": lambda plan: view.plan_as_table(plan, ws.lang),
+    }[fmt](data)
     click.echo(output)
 
 
 @click.command(name="checklist")
-@click.option("--phase", "-p", type=click.Choice(PHASES),
-              help="Only this phase / 只看该阶段.")
+@click.option("--phase", "-p", type=PHASE_CHOICE, help="Only this phase / 只看该阶段.")
 @click.option("--category", "-c", default=None, help="Only this category id / 只看该类别.")
 @click.option("--owner", "-o", default=None, help="Only this owner role / 只看该负责人.")
 @plan_options
@@ -83,31 +78,27 @@ def checklist_command(phase, category, owner, size, year, shop_path, workspace, 
       planner315 checklist --size large --phase prepare --owner operations
     """
     from planner.campaign.phases import load_campaign
-    from planner.campaign.plan import build_plan, plan_items
-    from planner.present import text as render
+    from planner.present import plan as view
+    from planner.present.text import to_json
 
-    setup = resolve_setup(shop_path=shop_path, workspace=workspace, lang=lang, size=size,
-                          year=year, today=today)
+    ws = open_workspace(shop_path=shop_path, workspace=workspace, lang=lang, size=size,
+                        year=year, today=today, need_size=True)
     campaign = load_campaign()
-    check_choice(category, campaign.categories, "--category", setup.lang)
-    check_choice(owner, campaign.owners, "--owner", setup.lang)
-    plan = with_status(build_plan(size=setup.size, year=setup.year, lang=setup.lang,
-                                  shop=setup.shop, phase=phase, category=category,
-                                  owner=owner), setup)
+    check_choice(category, campaign.categories, "--category", ws.lang)
+    check_choice(owner, campaign.owners, "--owner", ws.lang)
+    data = _plan_data(ws, phase=phase, category=category, owner=owner)
     if fmt == "json":
-        flat = {key: plan[key] for key in ("shop", "size", "year", "lang")}
-        flat["items"] = plan_items(plan)
-        click.echo(render.to_json(flat))
+        click.echo(to_json(view.checklist_data(data)))
     elif fmt == "markdown":
-        click.echo(render.checklist_as_markdown(plan, setup.lang))
+        click.echo(view.checklist_as_markdown(data, ws.lang))
     else:
-        click.echo(render.checklist_as_table(plan, setup.lang))
+        click.echo(view.checklist_as_table(data, ws.lang))
 
 
 @click.command(name="init")
 @click.argument("directory", type=click.Path(file_okay=False), default=".")
 @click.option("--shop-name", "-n", default=None, help="Shop name / 店铺名称.")
-@click.option("--size", "-s", type=click.Choice(SIZES), default=None,
+@click.option("--size", "-s", type=SIZE_CHOICE, default=None,
               help="Shop size; leave out to give order and head counts instead / 店铺规模.")
 @lang_option
 @click.option("--force", is_flag=True, help="Overwrite an existing shop.yaml / 覆盖已有文件.")

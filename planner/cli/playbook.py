@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
-from planner.cli.options import format_option, lang_option, resolve_shop
+from planner.cli.options import format_option, lang_option, open_workspace
 from planner.complaints.playbook import CUSTOMER_TYPES
-
-TYPE_COLUMNS = ("signs", "approach", "how", "words")
 
 
 @click.command(name="playbook")
@@ -29,57 +25,14 @@ def playbook_command(customer_type, lang, fmt):
       planner315 playbook --format markdown > playbook.md
     """
     from planner.complaints.playbook import load_playbook
-    from planner.present import text as render
+    from planner.present.playbook import playbook_markdown, playbook_table
+    from planner.present.text import to_json
 
-    _folder, _shop, chosen = resolve_shop(lang=lang)  # a workspace's lang counts too
-    data = load_playbook(chosen, customer_type)
+    ws = open_workspace(lang=lang)  # a workspace's lang counts too
+    data = load_playbook(ws.lang, customer_type)
     output = {
-        "json": render.to_json,
-        "markdown": lambda book: playbook_markdown(book, chosen),
-        "table": lambda book: playbook_table(book, chosen),
+        "json": to_json,
+        "markdown": lambda book: playbook_markdown(book, ws.lang),
+        "table": lambda book: playbook_table(book, ws.lang),
     }[fmt](data)
     click.echo(output)
-
-
-def _type_headers(lang: str) -> list[str]:
-    from planner.core.i18n import t
-
-    return [t("label.playbook.type", lang),
-            *(t(f"label.playbook.{column}", lang) for column in TYPE_COLUMNS)]
-
-
-def _type_rows(book: dict[str, Any]) -> list[list[str]]:
-    return [[entry["name"], *(entry[column] for column in TYPE_COLUMNS)]
-            for entry in book["customer_types"]]
-
-
-def playbook_table(book: dict[str, Any], lang: str) -> str:
-    from planner.core.i18n import t
-    from planner.present import text as render
-
-    blocks = [t("playbook.title", lang),
-              f"{t('playbook.customer-types', lang)}\n"
-              + render.table(_type_headers(lang), _type_rows(book), [10, 24, 24, 24, 18])]
-    scripts = [f"[{script['name']}]\n" + "\n".join(f"  - {line}" for line in script["lines"])
-               for script in book["scripts"]]
-    blocks.append(f"{t('playbook.scripts', lang)}\n\n" + "\n\n".join(scripts))
-    blocks.append(f"{t('playbook.principles', lang)}\n"
-                  + "\n".join(f"{number}. {text}"
-                              for number, text in enumerate(book["principles"], start=1)))
-    return "\n\n".join(blocks)
-
-
-def playbook_markdown(book: dict[str, Any], lang: str) -> str:
-    from planner.core.i18n import t
-    from planner.present import text as render
-
-    parts = [f"# {t('playbook.title', lang)}", f"## {t('playbook.customer-types', lang)}",
-             render.md_table(_type_headers(lang), _type_rows(book)),
-             f"## {t('playbook.scripts', lang)}"]
-    for script in book["scripts"]:
-        parts.append(f"### {script['name']}\n\n"
-                     + "\n".join(f"- {render.md_escape(line)}" for line in script["lines"]))
-    parts.append(f"## {t('playbook.principles', lang)}\n\n"
-                 + "\n".join(f"{number}. {render.md_escape(text)}"
-                             for number, text in enumerate(book["principles"], start=1)))
-    return "\n\n".join(parts) + "\n"

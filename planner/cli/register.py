@@ -10,9 +10,8 @@ from typing import Any
 import click
 
 from planner.cli.complaint import (
+    check_triage_choices,
     complaint_group,
-    format_moment,
-    resolve_complaint_setup,
     triage_flags,
     warn_if_estimated,
 )
@@ -24,14 +23,15 @@ from planner.cli.options import (
     format_option,
     lang_option,
     note_option,
+    open_workspace,
     workspace_option,
 )
 from planner.complaints.policy import LEVELS
 from planner.complaints.register import STATUSES as COMPLAINT_STATUSES
 
 
-def _setup(workspace: str | None, lang: str | None) -> Any:
-    return resolve_complaint_setup(workspace, lang, need_workspace=True)
+def _open(workspace: str | None, lang: str | None, by: str | None = None) -> Any:
+    return open_workspace(workspace=workspace, lang=lang, by=by, need_workspace=True)
 
 
 @complaint_group.command(name="add")
@@ -62,44 +62,31 @@ def register_add(category, summary, order, buyer, product, channel, received, vi
     Example / 示例:
       planner315 complaint add -c quality -s "收到的杯子有裂纹" --order 3312 --product CUP-01
     """
-    from planner.campaign.checkoff import user_name
-    from planner.complaints.register import add_complaint
-    from planner.core.clock import now
+    from planner.complaints.triage import TriageFlags
     from planner.core.i18n import t
-    from planner.storage.sqlite import open_store
+    from planner.present.complaints import format_moment
 
-    setup = _setup(workspace, lang)
-    policy = setup.rules.policy
-    check_choice(category, policy.categories, "--category", setup.lang)
-    check_choice(sensitive, policy.urgent.sensitive, "--sensitive", setup.lang)
-    moment = now()
-    with open_store(setup.workspace, write=True) as store:
-        result = add_complaint(store, setup.rules, category=category, summary=summary,
-                               received=received or moment, now=moment, by=user_name(by),
-                               lang=setup.lang, product=product, order=order, buyer=buyer,
-                               channel=channel, vip=vip, escalated=escalated,
-                               from_head_office=from_head_office, sensitive=sensitive,
-                               media_risk=media_risk)
-    complaint = result["complaint"]
-    warn_if_estimated(complaint["estimated_years"], setup.lang)
+    ws = _open(workspace, lang, by)
+    check_triage_choices(ws, category, sensitive)
+    added = ws.add_complaint(category=category, summary=summary, received=received,
+                             flags=TriageFlags(vip, escalated, from_head_office, sensitive,
+                                               media_risk),
+                             product=product, order=order, buyer=buyer, channel=channel)
+    warn_if_estimated(added.triage.deadline.estimated_years, ws.lang)
     if fmt == "json":
+        from planner.present.complaints import added_data
         from planner.present.text import to_json
 
-        click.echo(to_json(result))
+        click.echo(to_json(added_data(added, ws.policy, ws.lang)))
         return
-    click.echo(t("register.added", setup.lang, number=complaint["number"],
-                 level=policy.level_name(complaint["level"], setup.lang),
-                 handler=policy.role_name(complaint["handler"], setup.lang),
-                 deadline=_moment(complaint["deadline"], setup.lang)))
-    if result["escalated"]:
-        click.echo(t("register.batch", setup.lang, count=result["same_issue_count"],
-                     numbers=", ".join(result["escalated"])), err=True)
-
-
-def _moment(iso_text: str, lang: str) -> str:
-    from planner.core.clock import parse_datetime
-
-    return format_moment(parse_datetime(iso_text), lang)
+    record, policy = added.complaint.record, ws.policy
+    click.echo(t("register.added", ws.lang, number=record.number,
+                 level=policy.level_name(record.level, ws.lang),
+                 handler=policy.role_name(record.handler, ws.lang),
+                 deadline=format_moment(record.deadline, ws.lang)))
+    if added.escalated:
+        click.echo(t("register.batch", ws.lang, count=added.same_issue_count,
+                     numbers=", ".join(added.escalated)), err=True)
 
 
 @complaint_group.command(name="list")
@@ -124,42 +111,18 @@ def register_list(open_only, overdue, level, owner, when, workspace, lang, fmt):
       planner315 complaint list --open
       planner315 complaint list --overdue --format json
     """
-    from planner.complaints.register import list_complaints
-    from planner.core.clock import now
-    from planner.present import text as render
-    from planner.storage.sqlite import open_store
+    from planner.present.complaints import complaint_data, complaints_table
+    from planner.present.text import to_json
 
-    setup = _setup(workspace, lang)
-    check_choice(owner, setup.rules.policy.roles, "--owner", setup.lang)
-    with open_store(setup.workspace) as store:
-        rows = list_complaints(store, when or now(), open_only=open_only, overdue=overdue,
-                               level=level, owner=owner)
-        if fmt == "json":
-            click.echo(render.to_json(list(rows)))
-        else:
-            click.echo(complaints_table(list(rows), setup), color=color_option_value())
-
-
-def complaints_table(rows: list[dict[str, Any]], setup: Any) -> str:
-    from planner.core.i18n import t
-    from planner.present import text as render
-
-    lang, policy = setup.lang, setup.rules.policy
-    if not rows:
-        return t("register.none", lang)
-    body = []
-    for row in rows:
-        mark = (click.style(t("register.overdue", lang), fg="red", bold=True) if row["overdue"]
-                else click.style(t("register.at-risk", lang), fg="yellow") if row["at_risk"]
-                else "")
-        body.append([row["number"], policy.level_name(row["level"], lang),
-                     policy.category_name(row["category"], lang), row["product"] or "",
-                     policy.role_name(row["handler"], lang), _moment(row["deadline"], lang),
-                     t(f"register.status.{row['status']}", lang), mark, row["summary"]])
-    headers = [t(f"label.register.{key}", lang) for key in (
-        "number", "level", "category", "product", "handler", "deadline", "status", "flag",
-        "summary")]
-    return render.table(headers, body, [None, None, 12, 12, 12, None, None, None, 30])
+    ws = _open(workspace, lang)
+    check_choice(owner, ws.policy.roles, "--owner", ws.lang)
+    complaints = list(ws.complaints(when, open_only=open_only, overdue=overdue, level=level,
+                                    owner=owner))
+    if fmt == "json":
+        click.echo(to_json([complaint_data(complaint) for complaint in complaints]))
+    else:
+        click.echo(complaints_table(complaints, ws.policy, ws.lang),
+                   color=color_option_value())
 
 
 @complaint_group.command(name="update")
@@ -179,18 +142,13 @@ def register_update(number, status, note, by, workspace, lang):
     Example / 示例:
       planner315 complaint update TS-2027-0001 --status replied --note "已电话致歉并补发"
     """
-    from planner.campaign.checkoff import user_name
-    from planner.complaints.register import update_status
-    from planner.core.clock import now
     from planner.core.i18n import t
-    from planner.storage.sqlite import open_store
 
-    setup = _setup(workspace, lang)
-    with open_store(setup.workspace, write=True) as store:
-        result = update_status(store, number, status, by=user_name(by), now=now(), note=note)
-    key = "register.updated" if result["changed"] else "register.unchanged"
-    click.echo(t(key, setup.lang, number=result["complaint"]["number"],
-                 status=t(f"register.status.{status}", setup.lang)))
+    ws = _open(workspace, lang, by)
+    complaint, changed = ws.update_complaint(number, status, note)
+    key = "register.updated" if changed else "register.unchanged"
+    click.echo(t(key, ws.lang, number=complaint.record.number,
+                 status=t(f"register.status.{status}", ws.lang)))
 
 
 @complaint_group.command(name="callback")
@@ -210,18 +168,12 @@ def register_callback(number, satisfied, note, by, workspace, lang):
     Example / 示例:
       planner315 complaint callback TS-2027-0001 --satisfied yes --note "已收到补发"
     """
-    from planner.campaign.checkoff import user_name
-    from planner.complaints.register import record_callback
-    from planner.core.clock import now
     from planner.core.i18n import t
-    from planner.storage.sqlite import open_store
 
-    setup = _setup(workspace, lang)
-    with open_store(setup.workspace, write=True) as store:
-        complaint = record_callback(store, number, satisfied == "yes", by=user_name(by),
-                                    now=now(), note=note)
-    click.echo(t("register.called-back", setup.lang, number=complaint["number"],
-                 answer=t(f"register.satisfied.{satisfied}", setup.lang)))
+    ws = _open(workspace, lang, by)
+    complaint = ws.record_callback(number, satisfied == "yes", note)
+    click.echo(t("register.called-back", ws.lang, number=complaint.record.number,
+                 answer=t(f"register.satisfied.{satisfied}", ws.lang)))
 
 
 @complaint_group.command(name="show")
@@ -240,41 +192,12 @@ def register_show(number, when, workspace, lang, fmt):
     Example / 示例:
       planner315 complaint show TS-2027-0001
     """
-    from planner.complaints.register import show_complaint
-    from planner.core.clock import now
-    from planner.core.i18n import t
-    from planner.present import text as render
-    from planner.storage.sqlite import open_store
+    from planner.present.complaints import complaint_card, shown_data
+    from planner.present.text import to_json
 
-    setup = _setup(workspace, lang)
-    with open_store(setup.workspace) as store:
-        complaint = show_complaint(store, number, when or now())
+    ws = _open(workspace, lang)
+    complaint, history = ws.show_complaint(number, when)
     if fmt == "json":
-        click.echo(render.to_json(complaint))
-        return
-    lang, policy = setup.lang, setup.rules.policy
-    fields = [
-        ("number", complaint["number"]),
-        ("level", policy.level_name(complaint["level"], lang)),
-        ("category", policy.category_name(complaint["category"], lang)),
-        ("handler", policy.role_name(complaint["handler"], lang)),
-        ("received", _moment(complaint["received"], lang)),
-        ("deadline", _moment(complaint["deadline"], lang)),
-        ("status", t(f"register.status.{complaint['status']}", lang)),
-        ("summary", complaint["summary"]),
-        ("order", complaint["order"]), ("buyer", complaint["buyer"]),
-        ("product", complaint["product"]), ("channel", complaint["channel"]),
-    ]
-    callback = complaint["callback"]
-    if callback:
-        answer = t(f"register.satisfied.{'yes' if callback['satisfied'] else 'no'}", lang)
-        fields.append(("callback", f"{answer} · {callback['by']} · "
-                                   f"{_moment(callback['at'], lang)}"))
-    rows = [(t(f"label.register.{key}", lang), value) for key, value in fields if value]
-    history = [[_moment(e["at"], lang), e["by"], t(f"action.{e['action']}", lang),
-                e["note"] or ""] for e in complaint["history"]]
-    click.echo(render.table([t("label.complaint.item", lang), t("label.complaint.value", lang)],
-                            rows, [None, 70]))
-    click.echo()
-    click.echo(render.table([t("label.when", lang), t("label.by", lang),
-                             t("label.action", lang), t("label.note", lang)], history))
+        click.echo(to_json(shown_data(complaint, history)))
+    else:
+        click.echo(complaint_card(complaint, history, ws.policy, ws.lang))

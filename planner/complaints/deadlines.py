@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from planner.complaints.workdays import ESTIMATED, OFFICIAL, WorkCalendar
@@ -119,62 +118,9 @@ def parse_business_hours(value: Any, file: str, line: int | None = None) -> Busi
     return BusinessHours(times["start"], times["end"])
 
 
-def business_hours_of(shop_raw: Any, file: str) -> BusinessHours:
-    """The business hours set in a shop file's data (``Shop.raw``), or the default."""
-    if not isinstance(shop_raw, dict):
-        return DEFAULT_HOURS
-    return parse_business_hours(shop_raw.get(BUSINESS_HOURS_KEY), file,
-                                line_of(shop_raw, BUSINESS_HOURS_KEY))
-
-
 def _clock_time(value: Any, where: dict[str, Any]) -> dt.time:
     # An unquoted 9:00 reaches us as the number 540 (YAML 1.1 base-60), hence the hint.
     match = _TIME_FORMAT.match(value) if isinstance(value, str) else None
     if match and int(match[1]) < 24 and int(match[2]) < 60:
         return dt.time(int(match[1]), int(match[2]))
     raise PlannerError("error.bad-clock-time", **where, value=value)
-
-
-class ComplaintRules(NamedTuple):
-    """Everything a deadline depends on for one shop: policy, calendar and business hours."""
-
-    policy: Any
-    calendar: WorkCalendar
-    hours: BusinessHours
-
-
-def load_complaint_rules(workspace: str | Path | None, shop: Any = None) -> ComplaintRules:
-    """The workspace's policy, holidays and business hours (the shipped defaults without one).
-
-    `shop` is a loaded `planner.workspace.shop.Shop` (its ``business_hours`` is read) or None.
-    """
-    from planner.complaints.policy import load_policy
-
-    hours = business_hours_of(shop.raw, shop.path) if shop is not None else DEFAULT_HOURS
-    return ComplaintRules(load_policy(workspace), WorkCalendar.for_workspace(workspace), hours)
-
-
-def triage_complaint(rules: ComplaintRules, category: str, received: dt.datetime, lang: str,
-                     **flags: Any) -> dict[str, Any]:
-    """Triage one complaint and compute its first-response deadline, as plain data.
-
-    `flags` are the keyword flags of `planner.complaints.policy.triage` (vip, escalated,
-    from_head_office, sensitive, media_risk, same_issue_count). The first keys are level,
-    category, handler, received, deadline and calendar; names and reasons follow.
-    """
-    from planner.complaints.policy import describe, triage
-
-    result = triage(rules.policy, category, **flags)
-    deadline = first_response(result.rule, received, rules.calendar, rules.hours)
-    details = describe(rules.policy, result, lang, flags.get("sensitive"))
-    return {
-        "level": result.level,
-        "category": result.category,
-        "handler": result.handler,
-        "received": to_shanghai(received),
-        "deadline": deadline.at,
-        "calendar": deadline.calendar,
-        **{key: value for key, value in details.items()
-           if key not in ("level", "category", "handler")},
-        "estimated_years": list(deadline.estimated_years),
-    }

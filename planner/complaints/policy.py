@@ -6,9 +6,8 @@ every error names the file, the line and the entry.
 
 Typical use::
 
-    policy = load_policy(workspace)               # workspace folder or None
+    policy = load_policy(path)                    # the shop's policy.yaml, or None
     result = triage(policy, "quality", vip=True)   # -> Triage(level="III", handler=..., ...)
-    rows = level_table(policy, "zh")               # for the notice
 """
 
 from __future__ import annotations
@@ -18,12 +17,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from planner.complaints.deadlines import RULES
 from planner.core.errors import Msg, PlannerError
-from planner.core.i18n import bilingual, pick, t
+from planner.core.i18n import bilingual, pick
 from planner.core.snapshot import load_shipped
 from planner.core.yamlio import line_of, load_yaml_file
 
-POLICY_FILE = "policy.yaml"
+SHIPPED_POLICY = "policy.yaml"
 URGENT = "urgent"
 # The program computes with these ids, so a policy file may name them but not invent others.
 LEVELS = (URGENT, "III", "II", "I")
@@ -124,22 +124,18 @@ class Triage(NamedTuple):
 
 @cache
 def shipped_policy() -> Policy:
-    return parse_policy(load_shipped("planner.templates", POLICY_FILE), POLICY_FILE)
+    return parse_policy(load_shipped("planner.templates", SHIPPED_POLICY), SHIPPED_POLICY)
 
 
-def load_policy(workspace: str | Path | None = None) -> Policy:
-    """The workspace's ``policy.yaml`` if it has one, else the shipped policy."""
-    if workspace is not None:
-        path = Path(workspace) / POLICY_FILE
-        if path.exists():  # a folder by that name is reported by load_yaml_file
-            return parse_policy(load_yaml_file(path), str(path))
+def load_policy(path: str | Path | None = None) -> Policy:
+    """The shop's own policy file `path` if there is one, else the shipped policy."""
+    if path is not None and Path(path).exists():  # a folder there: load_yaml_file says so
+        return parse_policy(load_yaml_file(path), str(path))
     return shipped_policy()
 
 
 def parse_policy(data: Any, name: str) -> Policy:
     """Validate the policy data read from file `name`."""
-    from planner.complaints.deadlines import RULES
-
     if not isinstance(data, dict):
         raise PlannerError("error.wrong-type", file=name, expected=Msg("type.mapping"))
     for key in data:
@@ -351,75 +347,3 @@ def triage(policy: Policy, category: str, *, vip: bool = False, escalated: bool 
         ("vip", vip, policy.vip_category), ("escalated", escalated, policy.escalated_category))
         if flag and target == chosen.id and chosen.id != category) or ("category",)
     return Triage(chosen.level, chosen.handler, chosen.rule, reasons, category, chosen.id)
-
-
-def reason_text(policy: Policy, result: Triage, reason: str, lang: str,
-                sensitive: str | None = None) -> str:
-    """One reason of a triage result, as a sentence in `lang`."""
-    if reason in TRIGGERS:
-        text = policy.trigger_text(reason, lang)
-        if reason == "sensitive" and sensitive in policy.urgent.sensitive:
-            text += t("punct.aside", lang, text=policy.sensitive_name(sensitive, lang))
-        return text
-    return t(f"complaint.reason.{reason}", lang,
-             category=policy.category_name(result.treated_as or result.category, lang))
-
-
-def describe(policy: Policy, result: Triage, lang: str, sensitive: str | None = None
-             ) -> dict[str, Any]:
-    """A triage result as plain data with names in `lang` (ids are kept next to names)."""
-    note = (policy.urgent.note if result.level == URGENT
-            else policy.categories[result.treated_as or result.category].note)
-    return {
-        "level": result.level,
-        "level_name": policy.level_name(result.level, lang),
-        "category": result.category,
-        "category_name": policy.category_name(result.category, lang),
-        "treated_as": result.treated_as,
-        "handler": result.handler,
-        "handler_name": policy.role_name(result.handler, lang),
-        "rule": result.rule,
-        "rule_name": policy.rule_name(result.rule, lang),
-        "reasons": list(result.reasons),
-        "reason_texts": [reason_text(policy, result, reason, lang, sensitive)
-                         for reason in result.reasons],
-        "note": pick(note, lang) if note else None,
-    }
-
-
-# --- for the notice ------------------------------------------------------------------------
-
-def level_table(policy: Policy, lang: str) -> list[dict[str, Any]]:
-    """The level table, one row per category, rows ordered by level priority.
-
-    The urgent level gets one row whose `category` is None and whose `cases` lists the urgent
-    triggers. Keys: level, level_name, category, category_name, cases, handler, handler_name,
-    rule, rule_name, note.
-    """
-    separator = t("punct.list-separator", lang)
-    rows = []
-    for level in policy.levels:
-        if level == URGENT:
-            urgent = policy.urgent
-            rows.append(_row(policy, lang, level, None, pick(urgent.name, lang),
-                             separator.join(policy.trigger_text(trigger, lang)
-                                            for trigger in TRIGGERS),
-                             urgent.handler, urgent.rule, urgent.note))
-        rows.extend(_row(policy, lang, level, category.id, pick(category.name, lang),
-                         pick(category.cases, lang), category.handler, category.rule,
-                         category.note)
-                    for category in policy.categories.values() if category.level == level)
-    return rows
-
-
-def _row(policy: Policy, lang: str, level: str, category: str | None, category_name: str,
-         cases: str, handler: str, rule: str, note: Names | None) -> dict[str, Any]:
-    return {"level": level, "level_name": policy.level_name(level, lang), "category": category,
-            "category_name": category_name, "cases": cases, "handler": handler,
-            "handler_name": policy.role_name(handler, lang), "rule": rule,
-            "rule_name": policy.rule_name(rule, lang), "note": pick(note, lang) if note else None}
-
-
-def escalation_path(policy: Policy, lang: str) -> list[str]:
-    """The handling procedure, one step per string, in `lang`."""
-    return [pick(step, lang) for step in policy.steps]

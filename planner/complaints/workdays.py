@@ -27,7 +27,6 @@ from planner.core.clock import YEARS
 from planner.core.errors import Msg, PlannerError
 from planner.core.yamlio import line_of, load_yaml_file
 
-HOLIDAYS_FILE = "holidays.yaml"
 SCHEDULE_KEYS = ("days_off", "makeup_days")
 YEAR_MIN, YEAR_MAX = YEARS
 # No real schedule has more than a couple of weeks off in a row; a longer search means the
@@ -71,12 +70,9 @@ class WorkCalendar:
     _package_years: dict[int, bool] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def for_workspace(cls, folder: str | Path | None) -> WorkCalendar:
-        """The calendar for a workspace: its ``holidays.yaml`` if present, then the package."""
-        if folder is None:
-            return cls()
-        path = Path(folder) / HOLIDAYS_FILE
-        if not path.exists():  # a folder by that name is reported by load_holidays
+    def from_file(cls, path: str | Path | None) -> WorkCalendar:
+        """The calendar of a shop: its holidays file `path` if present, then the package."""
+        if path is None or not Path(path).exists():  # a folder there: load_holidays says so
             return cls()
         return cls(extra=load_holidays(path), source=str(path))
 

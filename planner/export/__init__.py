@@ -1,12 +1,11 @@
 """Excel exports, five kinds: the contact roster, the deployment notice, the checklist, the
-schedule and the complaint register.
+schedule and the complaint register (`planner.export.registry` lists them; `jobs` writes them).
 
-Each module builds one workbook from plain data (the plan dict of `planner.campaign.plan.build_plan`,
-the contacts of `planner.roster.contacts`, the complaints of `planner.complaints.register`);
-`planner.export.xlsx` holds what they share, `planner.export.cells` the plain helpers for
-cell values. `export all` writes the `KINDS` of the plan, skipping the roster when there are
-no contacts, and adds the complaint register when it holds any complaint. This package
-imports nothing heavy itself, so that file names can be worked out without openpyxl.
+Each kind's module builds its workbook from data already in words (the plan of
+`planner.present.plan`, the contacts of `planner.roster.contacts`, the complaints of the
+register); `planner.export.xlsx` holds what they share, `planner.export.cells` the plain
+helpers for cell values. This package imports nothing heavy itself, so that file names can be
+worked out without openpyxl.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-KINDS = ("roster", "notice", "checklist", "schedule")  # + "complaints", only when it has any
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\s]+')
 NAME_LIMIT = 60
 

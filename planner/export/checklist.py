@@ -16,13 +16,18 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.core.errors import PlannerError
 from planner.core.i18n import LANGS, t
 from planner.export.cells import cell_text, duplicate_columns, shown
+from planner.export.registry import ExportOptions, Workbook
+from planner.storage.contract import ITEM_STATUSES
 
-STATUSES = ("open", "done", "skipped")
+if TYPE_CHECKING:
+    from planner.export.jobs import ExportJob
+
+STATUSES = ITEM_STATUSES
 FIELDS = ("id", "phase", "category", "owner", "due", "title", "status", "by", "date", "note",
           "exported")
 # The columns people see and fill in; "exported" (the status when written) is hidden.
@@ -270,3 +275,10 @@ def _read_row(number: int, values: dict[str, Any], statuses: dict[str, str],
     return {"row": number, "id": ident, "status": status, "by": cell_text(values.get("by")) or None,
             "date": date, "note": cell_text(values.get("note")) or None,
             "exported": exported}, None
+
+
+def _write(job: ExportJob, dest: Path, label: str, options: ExportOptions) -> Path:
+    return write_checklist_workbook(dest, job.plan, job.lang, force=options.force)
+
+
+WORKBOOK = Workbook("checklist", _write)

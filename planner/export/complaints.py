@@ -8,9 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from planner.core.errors import PlannerError
 from planner.core.i18n import t
+from planner.export.registry import ExportOptions, Workbook
+
+if TYPE_CHECKING:
+    from planner.complaints.register import Complaint
+    from planner.export.jobs import ExportJob
 
 FIELDS = ("number", "level", "category", "product", "order", "buyer", "channel", "summary",
           "received", "deadline", "handler", "status", "flag", "callback")
@@ -22,24 +28,21 @@ _COLUMNS: dict[str, dict[str, Any]] = {
 }
 
 
-def register_rows(complaints: Iterable[dict[str, Any]], policy: Any, lang: str
+def register_rows(complaints: Iterable[Complaint], policy: Any, lang: str
                   ) -> Iterator[list[Any]]:
-    from planner.core.clock import parse_datetime
-
-    for c in complaints:
-        flag = ("register.overdue" if c["overdue"] else "register.at-risk" if c["at_risk"]
-                else None)
-        callback = c["callback"]
+    for complaint in complaints:
+        c = complaint.record
+        flag = ("register.overdue" if complaint.overdue
+                else "register.at-risk" if complaint.at_risk else None)
         answer = None
-        if callback:
-            answer = t(f"register.satisfied.{'yes' if callback['satisfied'] else 'no'}", lang)
-            answer = f"{answer} ({callback['by']}, {callback['at'][:10]})"
-        yield [c["number"], policy.level_name(c["level"], lang),
-               policy.category_name(c["category"], lang), c["product"], c["order"], c["buyer"],
-               c["channel"], c["summary"], parse_datetime(c["received"]),
-               parse_datetime(c["deadline"]), policy.role_name(c["handler"], lang),
-               t(f"register.status.{c['status']}", lang), t(flag, lang) if flag else None,
-               answer]
+        if c.callback:
+            answer = t(f"register.satisfied.{'yes' if c.callback.satisfied else 'no'}", lang)
+            answer = f"{answer} ({c.callback.by}, {c.callback.at:%Y-%m-%d})"
+        yield [c.number, policy.level_name(c.level, lang),
+               policy.category_name(c.category, lang), c.product, c.order_id, c.buyer,
+               c.channel, c.summary, c.received, c.deadline,
+               policy.role_name(c.handler, lang), t(f"register.status.{c.status}", lang),
+               t(flag, lang) if flag else None, answer]
 
 
 def register_title(lang: str, *, shop: str | None, year: int) -> str:
@@ -47,7 +50,7 @@ def register_title(lang: str, *, shop: str | None, year: int) -> str:
              year=year)
 
 
-def write_register_workbook(target: Path, complaints: Iterable[dict[str, Any]], lang: str, *,
+def write_register_workbook(target: Path, complaints: Iterable[Complaint], lang: str, *,
                             policy: Any, shop: str | None, year: int, total: int | None = None,
                             force: bool = False,
                             progress: Callable[[int], None] | None = None) -> Path:
@@ -61,3 +64,24 @@ def write_register_workbook(target: Path, complaints: Iterable[dict[str, Any]], 
                   rows=register_rows(complaints, policy, lang), total=total, landscape=True,
                   freeze_columns=1, page_title=title)
     return write_workbook(target, table, title=title, lang=lang, force=force, progress=progress)
+
+
+def _check(job: ExportJob) -> None:
+    if job.workspace.folder is None:
+        raise PlannerError("error.no-workspace")
+
+
+def _write(job: ExportJob, dest: Path, label: str, options: ExportOptions) -> Path:
+    from planner.export.xlsx import progress_bar
+
+    workspace = job.workspace
+    total = workspace.count_complaints()
+    with progress_bar(total, t("export.progress", job.lang, name=label)) as progress:
+        return write_register_workbook(
+            dest, workspace.complaints(), job.lang, policy=workspace.policy,
+            shop=job.shop_name, year=job.year, total=total, force=options.force,
+            progress=progress)
+
+
+WORKBOOK = Workbook("complaints", _write, check=_check,
+                   in_all=lambda job: job.workspace.count_complaints() > 0)

@@ -14,15 +14,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.core.i18n import t
+from planner.export.registry import ExportOptions, Workbook
 from planner.roster.contacts import (
     ON_FLOOR_DEPARTMENT,
     as_shown,
     escalation_path,
     on_floor_schedule,
 )
+
+if TYPE_CHECKING:
+    from planner.export.jobs import ExportJob
 
 WIDTHS = (6.0, 60.0, 20.0, 24.0)
 SKIPPED_OWNER = "shop-owner"  # the notice goes out from the shop owner, not to them
@@ -220,7 +224,7 @@ def _numbered(texts: list[str]) -> list[Line]:
 
 
 def levels_from_policy(rows: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
-    """The notice's level rows from `planner.complaints.policy.level_table` output."""
+    """The notice's level rows from `planner.present.complaints.level_table` output."""
     spec = notice_template(lang)["levels"]
     return [{"level": spec["level"].format(level=row["level_name"],
                                            category=row["category_name"]),
@@ -229,7 +233,8 @@ def levels_from_policy(rows: list[dict[str, Any]], lang: str) -> list[dict[str, 
 
 
 def reminders_from_playbook(playbook: dict[str, Any], lang: str) -> list[str]:
-    """Reminder lines from `planner.complaints.playbook.load_playbook` output, plus the template's extras."""
+    """Reminder lines from the playbook (`planner.complaints.playbook.load_playbook`), plus
+    the template's extras."""
     spec = notice_template(lang)["reminders"]
     lines = [spec["type"].format(**{key: entry.get(key, "") for key in
                                     ("name", "signs", "approach", "how", "words")})
@@ -335,3 +340,20 @@ def write_notice_workbook(target: Path, plan: dict[str, Any], contacts: list[dic
         write_table(wb, roster_table(contacts, lang, title=roster_name,
                                      mask_phones=mask_phones))
         return save_workbook(wb, target, force=force)
+
+
+def _write(job: ExportJob, dest: Path, label: str, options: ExportOptions) -> Path:
+    from planner.complaints.playbook import load_playbook
+    from planner.present.complaints import escalation_path, level_table
+
+    policy = job.workspace.policy
+    return write_notice_workbook(
+        dest, job.plan, job.contacts, job.lang, issuer=job.issuer(options.issuer),
+        issued=job.workspace.today,
+        levels=levels_from_policy(level_table(policy, job.lang), job.lang),
+        procedure=escalation_path(policy, job.lang),
+        reminders=reminders_from_playbook(load_playbook(job.lang), job.lang),
+        mask_phones=options.mask_phones, force=options.force)
+
+
+WORKBOOK = Workbook("notice", _write)

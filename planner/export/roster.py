@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from planner.core.errors import PlannerError
 from planner.core.i18n import t
+from planner.export.registry import ExportOptions, Workbook
 from planner.roster.contacts import FIELDS, as_shown, sorted_contacts
+
+if TYPE_CHECKING:
+    from planner.export.jobs import ExportJob
 
 _COLUMNS = {
     "department": {"max_width": 22},
@@ -68,3 +73,20 @@ def write_roster_workbook(target: Path, contacts: list[dict[str, Any]], lang: st
     table = roster_table(contacts, lang, title=title, mask_phones=mask_phones)
     return write_workbook(target, table, title=title, lang=lang, force=force,
                           progress=progress)
+
+
+def _check(job: ExportJob) -> None:
+    if not job.contacts:
+        raise PlannerError("error.roster-no-contacts")
+
+
+def _write(job: ExportJob, dest: Path, label: str, options: ExportOptions) -> Path:
+    from planner.export.xlsx import progress_bar
+
+    with progress_bar(len(job.contacts), t("export.progress", job.lang, name=label)) as progress:
+        return write_roster_workbook(dest, job.contacts, job.lang, shop=job.shop_name,
+                                     year=job.year, mask_phones=options.mask_phones,
+                                     force=options.force, progress=progress)
+
+
+WORKBOOK = Workbook("roster", _write, check=_check, in_all=lambda job: bool(job.contacts))

@@ -9,9 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.core.i18n import t
+from planner.export.registry import ExportOptions, Workbook
+
+if TYPE_CHECKING:
+    from planner.export.jobs import ExportJob
 
 # Per phase: (band on workdays, band on weekends, due-day marker).
 PHASE_COLOURS = {
@@ -120,3 +124,10 @@ def write_schedule_workbook(target: Path, plan: dict[str, Any], lang: str, *,
     title = schedule_title(plan, lang)
     return write_workbook(target, schedule_table(plan, lang, title), title=title, lang=lang,
                           force=force)
+
+
+def _write(job: ExportJob, dest: Path, label: str, options: ExportOptions) -> Path:
+    return write_schedule_workbook(dest, job.plan, job.lang, force=options.force)
+
+
+WORKBOOK = Workbook("schedule", _write)

@@ -33,7 +33,6 @@ from planner.export.cells import (
     shown,
 )
 
-ROSTER_FILE = "roster.yaml"
 FIELDS = ("department", "name", "role", "mobile", "landline", "im", "email", "shift",
           "escalation", "backup")
 # Import headers also know "extension" (folded into the landline) and "phone" (a mobile when it
@@ -300,21 +299,21 @@ def _escalation(value: Any) -> int | None:
 # --- reading the workspace ------------------------------------------------------------------
 
 
-def roster_source(folder: Path | None, shop: Any = None) -> str | None:
-    """The file the roster comes from: roster.yaml if present, else the shop file."""
-    if folder is not None and (Path(folder) / ROSTER_FILE).is_file():
-        return str(Path(folder) / ROSTER_FILE)
+def roster_source(roster: Path | None, shop: Any = None) -> str | None:
+    """The file the roster comes from: the roster file `roster` if present, else the shop
+    file."""
+    if roster is not None and roster.is_file():
+        return str(roster)
     return shop.path if shop is not None else None
 
 
-def load_roster(folder: Path | None, shop: Any = None, year: int | None = None
+def load_roster(roster: Path | None, shop: Any = None, year: int | None = None
                 ) -> list[dict[str, Any]]:
-    """The workspace's contacts, validated: roster.yaml when present, else shop.yaml's list.
-
-    With the campaign `year`, shift dates are checked in that year.
+    """The shop's contacts, validated: its roster file `roster` when present, else the shop
+    file's list. With the campaign `year`, shift dates are checked in that year.
     """
-    if folder is not None and (Path(folder) / ROSTER_FILE).is_file():
-        path = str(Path(folder) / ROSTER_FILE)
+    if roster is not None and roster.is_file():
+        path = str(roster)
         data = load_yaml_file(path)
         if data is None:
             return []
@@ -494,9 +493,9 @@ def roster_yaml(contacts: list[dict[str, Any]], lang: str) -> str:
     return comment + body
 
 
-def import_roster(path: str | Path, folder: Path, lang: str
+def import_roster(path: str | Path, target: Path, lang: str
                   ) -> tuple[Path, list[dict[str, Any]], list[str]]:
-    """Replace the workspace's roster.yaml with the contacts of `path`.
+    """Replace the roster file `target` with the contacts of `path`.
 
     Nothing is written unless every row is valid; the file is replaced in one rename.
     Returns the roster path, the contacts and the ignored column headers.
@@ -505,7 +504,6 @@ def import_roster(path: str | Path, folder: Path, lang: str
 
     records, ignored = read_records(path)
     contacts = validate(records, str(path))
-    target = Path(folder) / ROSTER_FILE
     atomic_write_text(target, roster_yaml(contacts, lang), force=True)
     return target, contacts, ignored
 

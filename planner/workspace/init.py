@@ -8,7 +8,7 @@ from string import Template
 
 from planner.core.files import atomic_write_text
 from planner.core.i18n import t
-from planner.workspace.shop import SHOP_FILE
+from planner.workspace.layout import SHOP_FILE
 
 
 def shop_file_text(*, name: str | None, size: str | None, lang: str) -> str:

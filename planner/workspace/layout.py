@@ -1,14 +1,59 @@
-"""Finding the workspace: a folder holding ``shop.yaml``, found as git finds ``.git``."""
+"""The workspace's folder: every file name it uses, and finding it as git finds ``.git``."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from planner.core.errors import PlannerError
-from planner.workspace.shop import SHOP_FILE
 
 ENV_VAR = "PLANNER315_WORKSPACE"
+SHOP_FILE = "shop.yaml"
+DB_FILE = "planner315.db"
+ROSTER_FILE = "roster.yaml"
+POLICY_FILE = "policy.yaml"
+HOLIDAYS_FILE = "holidays.yaml"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a shop's files are: the shop file, and beside it its own roster, policy and
+    holidays; the state database in the workspace folder (None: no workspace, no state)."""
+
+    shop_file: Path | None
+    workspace: Path | None
+
+    @classmethod
+    def of(cls, workspace: Path | None, shop_file: str | Path | None = None) -> Layout:
+        if shop_file is None and workspace is not None:
+            shop_file = workspace / SHOP_FILE
+        return cls(Path(shop_file) if shop_file is not None else None, workspace)
+
+    @property
+    def own_files(self) -> Path | None:
+        """The folder of the shop's own files: beside the shop file (also with --shop FILE
+        outside a workspace), else none."""
+        return self.shop_file.parent if self.shop_file is not None else None
+
+    def _own(self, name: str) -> Path | None:
+        return self.own_files / name if self.own_files is not None else None
+
+    @property
+    def roster(self) -> Path | None:
+        return self._own(ROSTER_FILE)
+
+    @property
+    def policy(self) -> Path | None:
+        return self._own(POLICY_FILE)
+
+    @property
+    def holidays(self) -> Path | None:
+        return self._own(HOLIDAYS_FILE)
+
+    @property
+    def database(self) -> Path | None:
+        return self.workspace / DB_FILE if self.workspace is not None else None
 
 
 def find_workspace(option: str | None = None, cwd: str | Path | None = None,

@@ -1,4 +1,7 @@
-"""The shop file (``shop.yaml``): who the shop is, its size, language and phase overrides."""
+"""The shop file (``shop.yaml``): who the shop is, its size, language, hours and overrides.
+
+Every setting is parsed and checked once, here, so that every command rejects a bad file
+alike and nothing downstream reads the file's raw data again."""
 
 from __future__ import annotations
 
@@ -7,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from planner.complaints.deadlines import DEFAULT_HOURS, BusinessHours, parse_business_hours
 from planner.core.errors import Msg, PlannerError
 from planner.core.yamlio import Node, line_of, load_yaml_file
 
-SHOP_FILE = "shop.yaml"
-# Keys a shop file may hold; later modules (roster, complaints) read their own keys.
+# Keys a shop file may hold.
 SHOP_KEYS = ("name", "size", "daily_orders", "cs_headcount", "lang", "phases", "contacts",
              "business_hours", "issuer")
 
@@ -24,13 +27,17 @@ class Shop:
     daily_orders: int | None = None
     cs_headcount: int | None = None
     lang: str | None = None
+    # {phase: {start, end}} as written: month-days are placed in a year only when the
+    # campaign of a year is built (planner.campaign.phases.apply_overrides)
     phases: Any = None
+    # the contact entries as written, with their lines: the roster validates them
     contacts: list[Any] = field(default_factory=list)
     issuer: str | None = None
-    raw: Any = None
+    business_hours: BusinessHours = DEFAULT_HOURS
+    lines: dict[str, int] = field(default_factory=dict)
 
     def line(self, key: str) -> int | None:
-        return line_of(self.raw, key)
+        return self.lines.get(key)
 
 
 def load_shop(path: str | Path) -> Shop:
@@ -79,17 +86,15 @@ def load_shop(path: str | Path) -> Shop:
     issuer = data.get("issuer")
     if issuer is not None and (not isinstance(issuer, str | int) or isinstance(issuer, bool)):
         raise PlannerError("error.wrong-type", **where("issuer"), expected=Msg("type.text"))
-    if data.get("business_hours") is not None:
-        # checked here so that every command rejects a bad file alike, not only complaints
-        from planner.complaints.deadlines import business_hours_of
-
-        business_hours_of(data, name)
+    hours = parse_business_hours(data.get("business_hours"), name,
+                                 line_of(data, "business_hours"))
     phases = data.get("phases")
     if phases is not None and not isinstance(phases, dict):
         raise PlannerError("error.wrong-type", **where("phases"), expected=Msg("type.mapping"))
     return Shop(path=name, name=shop_name, size=size, lang=lang, phases=phases,
                 contacts=contacts, issuer=str(issuer).strip() or None if issuer else None,
-                raw=data, **counts)
+                business_hours=hours, lines={str(key): line_of(data, key) for key in data},
+                **counts)
 
 
 def pinned_year(shop: Shop | None) -> int | None:

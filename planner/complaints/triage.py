@@ -1,0 +1,61 @@
+"""Triage with a deadline: one complaint's level, handler and first-response deadline under
+one shop's rules (policy, working calendar, business hours). Ids and datetimes only; the
+words are `planner.present.complaints`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+
+from planner.complaints.deadlines import BusinessHours, Deadline, first_response
+from planner.complaints.policy import Policy, Triage, triage
+from planner.complaints.workdays import WorkCalendar
+from planner.core.clock import to_shanghai
+
+
+class ComplaintRules(NamedTuple):
+    """Everything a deadline depends on for one shop: policy, calendar and business hours."""
+
+    policy: Policy
+    calendar: WorkCalendar
+    hours: BusinessHours
+
+
+class TriageFlags(NamedTuple):
+    """What can make a complaint more serious than its category (see `policy.triage`)."""
+
+    vip: bool = False
+    escalated: bool = False
+    from_head_office: bool = False
+    sensitive: str | None = None
+    media_risk: bool = False
+
+
+class TriageResult(NamedTuple):
+    """A triaged complaint: the policy's verdict and the deadline it gives from `received`."""
+
+    triage: Triage
+    received: dt.datetime
+    deadline: Deadline
+    sensitive: str | None = None
+
+    @property
+    def level(self) -> str:
+        return self.triage.level
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return self.triage.reasons
+
+
+NO_FLAGS = TriageFlags()
+
+
+def triage_complaint(rules: ComplaintRules, category: str, received: dt.datetime,
+                     flags: TriageFlags = NO_FLAGS,
+                     same_issue_count: int | None = None) -> TriageResult:
+    """Triage one complaint received at `received` and compute its first-response deadline."""
+    verdict = triage(rules.policy, category, **flags._asdict(),
+                     same_issue_count=same_issue_count)
+    deadline = first_response(verdict.rule, received, rules.calendar, rules.hours)
+    return TriageResult(verdict, to_shanghai(received), deadline, flags.sensitive)

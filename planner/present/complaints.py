@@ -1,0 +1,230 @@
+"""Complaints in words: triage results, the register's lists and cards, the level table.
+
+The rules (`planner.complaints`) return ids, numbers and datetimes; this module names them in
+the reader's language and gives the documented JSON shapes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from planner.complaints.policy import TRIGGERS, URGENT, Names, Policy, Triage
+from planner.complaints.register import Added, Complaint
+from planner.complaints.triage import TriageResult
+from planner.core.clock import iso
+from planner.core.i18n import pick, t
+from planner.present.log import entry_data
+from planner.present.text import style, table
+from planner.storage.contract import HistoryEntry
+
+
+def reason_text(policy: Policy, result: Triage, reason: str, lang: str,
+                sensitive: str | None = None) -> str:
+    """One reason of a triage result, as a sentence in `lang`."""
+    if reason in TRIGGERS:
+        text = policy.trigger_text(reason, lang)
+        if reason == "sensitive" and sensitive in policy.urgent.sensitive:
+            text += t("punct.aside", lang, text=policy.sensitive_name(sensitive, lang))
+        return text
+    return t(f"complaint.reason.{reason}", lang,
+             category=policy.category_name(result.treated_as or result.category, lang))
+
+
+def describe(policy: Policy, result: Triage, lang: str, sensitive: str | None = None
+             ) -> dict[str, Any]:
+    """A triage result as plain data with names in `lang` (ids are kept next to names)."""
+    note = (policy.urgent.note if result.level == URGENT
+            else policy.categories[result.treated_as or result.category].note)
+    return {
+        "level": result.level,
+        "level_name": policy.level_name(result.level, lang),
+        "category": result.category,
+        "category_name": policy.category_name(result.category, lang),
+        "treated_as": result.treated_as,
+        "handler": result.handler,
+        "handler_name": policy.role_name(result.handler, lang),
+        "rule": result.rule,
+        "rule_name": policy.rule_name(result.rule, lang),
+        "reasons": list(result.reasons),
+        "reason_texts": [reason_text(policy, result, reason, lang, sensitive)
+                         for reason in result.reasons],
+        "note": pick(note, lang) if note else None,
+    }
+
+
+# --- for the notice ------------------------------------------------------------------------
+
+def level_table(policy: Policy, lang: str) -> list[dict[str, Any]]:
+    """The level table, one row per category, rows ordered by level priority.
+
+    The urgent level gets one row whose `category` is None and whose `cases` lists the urgent
+    triggers. Keys: level, level_name, category, category_name, cases, handler, handler_name,
+    rule, rule_name, note.
+    """
+    separator = t("punct.list-separator", lang)
+    rows = []
+    for level in policy.levels:
+        if level == URGENT:
+            urgent = policy.urgent
+            rows.append(_row(policy, lang, level, None, pick(urgent.name, lang),
+                             separator.join(policy.trigger_text(trigger, lang)
+                                            for trigger in TRIGGERS),
+                             urgent.handler, urgent.rule, urgent.note))
+        rows.extend(_row(policy, lang, level, category.id, pick(category.name, lang),
+                         pick(category.cases, lang), category.handler, category.rule,
+                         category.note)
+                    for category in policy.categories.values() if category.level == level)
+    return rows
+
+
+def _row(policy: Policy, lang: str, level: str, category: str | None, category_name: str,
+         cases: str, handler: str, rule: str, note: Names | None) -> dict[str, Any]:
+    return {"level": level, "level_name": policy.level_name(level, lang), "category": category,
+            "category_name": category_name, "cases": cases, "handler": handler,
+            "handler_name": policy.role_name(handler, lang), "rule": rule,
+            "rule_name": policy.rule_name(rule, lang), "note": pick(note, lang) if note else None}
+
+
+def escalation_path(policy: Policy, lang: str) -> list[str]:
+    """The handling procedure, one step per string, in `lang`."""
+    return [pick(step, lang) for step in policy.steps]
+
+
+# --- triage ----------------------------------------------------------------------------------
+
+def triage_data(result: TriageResult, policy: Policy, lang: str) -> dict[str, Any]:
+    """The documented JSON of `complaint triage`: ids first, then names and reasons."""
+    details = describe(policy, result.triage, lang, result.sensitive)
+    return {
+        "level": result.level,
+        "category": result.triage.category,
+        "handler": result.triage.handler,
+        "received": result.received,
+        "deadline": result.deadline.at,
+        "calendar": result.deadline.calendar,
+        **{key: value for key, value in details.items()
+           if key not in ("level", "category", "handler")},
+        "estimated_years": list(result.deadline.estimated_years),
+    }
+
+
+def format_moment(moment: dt.datetime, lang: str) -> str:
+    """``2027-03-15 18:00 周一`` / ``2027-03-15 18:00 Mon`` (Shanghai time)."""
+    weekday = t("complaint.weekdays", lang).split()[moment.weekday()]
+    return f"{moment:%Y-%m-%d %H:%M} {weekday}"
+
+
+def triage_table(data: dict[str, Any], lang: str) -> str:
+    separator = t("punct.list-separator", lang)
+    rows = [
+        ("level", data["level_name"]),
+        ("category", f"{data['category_name']} ({data['category']})"),
+        ("handler", data["handler_name"]),
+        ("rule", data["rule_name"]),
+        ("received", format_moment(data["received"], lang)),
+        ("deadline", format_moment(data["deadline"], lang)),
+        ("calendar", t(f"complaint.calendar.{data['calendar']}", lang)),
+        ("reasons", separator.join(data["reason_texts"])),
+        ("note", data["note"]),
+    ]
+    headers = [t("label.complaint.item", lang), t("label.complaint.value", lang)]
+    body = table(headers, [(t(f"label.complaint.{key}", lang), value)
+                           for key, value in rows if value], [None, 70])
+    return f"{t('complaint.triage-title', lang)}\n\n{body}"
+
+
+# --- the register ----------------------------------------------------------------------------
+
+def complaint_data(complaint: Complaint) -> dict[str, Any]:
+    """A complaint as the documented JSON, with its overdue / at-risk marks."""
+    record = complaint.record
+    callback = record.callback
+    return {
+        "number": record.number,
+        "category": record.category,
+        "product": record.product,
+        "order": record.order_id,
+        "buyer": record.buyer,
+        "channel": record.channel,
+        "summary": record.summary,
+        "level": record.level,
+        "handler": record.handler,
+        "rule": record.rule,
+        "received": iso(record.received),
+        "deadline": iso(record.deadline),
+        "calendar": record.calendar,
+        "status": record.status,
+        "overdue": complaint.overdue,
+        "at_risk": complaint.at_risk,
+        "flags": record.flags,
+        "callback": None if callback is None else {
+            "satisfied": callback.satisfied, "at": iso(callback.at), "by": callback.by,
+            "note": callback.note},
+    }
+
+
+def added_data(added: Added, policy: Policy, lang: str) -> dict[str, Any]:
+    """The documented JSON of `complaint add`."""
+    triage = triage_data(added.triage, policy, lang)
+    complaint = complaint_data(added.complaint)
+    complaint.update({key: triage[key] for key in ("reasons", "reason_texts",
+                                                   "estimated_years")})
+    return {"complaint": complaint, "escalated": added.escalated,
+            "same_issue_count": added.same_issue_count}
+
+
+def shown_data(complaint: Complaint, history: list[HistoryEntry]) -> dict[str, Any]:
+    """The documented JSON of `complaint show`: the complaint and its history."""
+    return {**complaint_data(complaint), "history": [entry_data(e) for e in history]}
+
+
+def complaints_table(complaints: list[Complaint], policy: Policy, lang: str) -> str:
+    if not complaints:
+        return t("register.none", lang)
+    body = []
+    for complaint in complaints:
+        row = complaint.record
+        mark = (style(t("register.overdue", lang), fg="red", bold=True) if complaint.overdue
+                else style(t("register.at-risk", lang), fg="yellow") if complaint.at_risk
+                else "")
+        body.append([row.number, policy.level_name(row.level, lang),
+                     policy.category_name(row.category, lang), row.product or "",
+                     policy.role_name(row.handler, lang), format_moment(row.deadline, lang),
+                     t(f"register.status.{row.status}", lang), mark, row.summary])
+    headers = [t(f"label.register.{key}", lang) for key in (
+        "number", "level", "category", "product", "handler", "deadline", "status", "flag",
+        "summary")]
+    return table(headers, body, [None, None, 12, 12, 12, None, None, None, 30])
+
+
+def complaint_card(complaint: Complaint, history: list[HistoryEntry], policy: Policy,
+                   lang: str) -> str:
+    """`complaint show` as text: the fields, then the history."""
+    record = complaint.record
+    fields = [
+        ("number", record.number),
+        ("level", policy.level_name(record.level, lang)),
+        ("category", policy.category_name(record.category, lang)),
+        ("handler", policy.role_name(record.handler, lang)),
+        ("received", format_moment(record.received, lang)),
+        ("deadline", format_moment(record.deadline, lang)),
+        ("status", t(f"register.status.{record.status}", lang)),
+        ("summary", record.summary),
+        ("order", record.order_id), ("buyer", record.buyer),
+        ("product", record.product), ("channel", record.channel),
+    ]
+    callback = record.callback
+    if callback:
+        answer = t(f"register.satisfied.{'yes' if callback.satisfied else 'no'}", lang)
+        fields.append(("callback", f"{answer} · {callback.by} · "
+                                   f"{format_moment(callback.at, lang)}"))
+    rows = [(t(f"label.register.{key}", lang), value) for key, value in fields if value]
+    entries = [[format_moment(e.at, lang), e.by, t(f"action.{e.action}", lang), e.note or ""]
+               for e in history]
+    return "\n".join([
+        table([t("label.complaint.item", lang), t("label.complaint.value", lang)], rows,
+              [None, 70]),
+        "",
+        table([t("label.when", lang), t("label.by", lang), t("label.action", lang),
+               t("label.note", lang)], entries)])

@@ -1,0 +1,43 @@
+"""The history in words: `log` as the documented JSON and as a table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planner.complaints.register import SUBJECT_PREFIX
+from planner.core.clock import iso
+from planner.core.i18n import t
+from planner.present.text import table
+from planner.storage.contract import HistoryEntry
+
+
+def entry_data(entry: HistoryEntry) -> dict[str, Any]:
+    """One history entry as the documented JSON."""
+    return {"seq": entry.seq, "txn": entry.txn, "at": iso(entry.at), "by": entry.by,
+            "action": entry.action, "subject": entry.subject, "old": entry.old,
+            "new": entry.new, "note": entry.note, "reverts": entry.reverts}
+
+
+def log_as_table(entries: list[HistoryEntry], lang: str) -> str:
+    if not entries:
+        return t("log.empty", lang)
+    rows = [[f"{e.at:%Y-%m-%d %H:%M}", e.by, t(f"action.{e.action}", lang),
+             e.subject, f"{_state_label(e.old, e.subject, lang)} → "
+                        f"{_state_label(e.new, e.subject, lang)}", e.note or ""]
+            for e in entries]
+    return table([t("label.when", lang), t("label.by", lang), t("label.action", lang),
+                  t("label.id", lang), t("label.change", lang), t("label.note", lang)], rows,
+                 [None, None, None, None, None, 40])
+
+
+def _state_label(value: Any, subject: str, lang: str) -> str:
+    """An item's or a complaint's state in a history entry, in words."""
+    if not subject.startswith(SUBJECT_PREFIX):
+        return t(f"status.{value['status']}", lang) if value else t("status.open", lang)
+    if not value:
+        return "-"
+    if "satisfied" in value:
+        return t(f"register.satisfied.{'yes' if value['satisfied'] else 'no'}", lang)
+    if "level" in value and "status" not in value:
+        return value["level"]
+    return t(f"register.status.{value['status']}", lang)

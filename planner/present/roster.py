@@ -1,0 +1,30 @@
+"""The contact roster in words: the `roster` table and its JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planner.core.i18n import t
+from planner.present.text import table
+from planner.roster.contacts import FIELDS, as_shown, sorted_contacts
+
+WIDTHS = [14, 10, 12, None, None, 14, 24, 20, None, 10]
+
+
+def roster_data(contacts: list[dict[str, Any]], source: str | None, *,
+                mask_phones: bool = False) -> dict[str, Any]:
+    return {"source": source, "contacts": [as_shown(contact, mask_phones=mask_phones)
+                                           for contact in sorted_contacts(contacts)]}
+
+
+def roster_table(contacts: list[dict[str, Any]], source: str | None, lang: str, *,
+                 mask_phones: bool = False) -> str:
+    from planner.export.roster import roster_rows
+
+    if not contacts:
+        return t("roster.none", lang)
+    ordered = sorted_contacts(contacts)
+    headers = [t(f"roster.header.{field}", lang) for field in FIELDS]
+    rows = roster_rows(ordered, lang, mask_phones=mask_phones)
+    return (t("roster.source", lang, path=source, count=len(ordered)) + "\n"
+            + table(headers, rows, WIDTHS))

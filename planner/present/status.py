@@ -1,0 +1,125 @@
+"""Progress in words: `status` and `next` as the documented JSON and as text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from planner.campaign.phases import load_campaign
+from planner.campaign.progress import NextItems, StatusReport
+from planner.complaints.policy import LEVELS, Policy
+from planner.complaints.register import RegisterSummary
+from planner.core.i18n import pick, t
+from planner.present.plan import state_data, tracked_data
+from planner.present.text import progress_bar, style, table, text
+
+
+def status_data(report: StatusReport, lang: str) -> dict[str, Any]:
+    """The documented status shape."""
+    campaign = load_campaign()
+    return {
+        "as_of": report.as_of,
+        "year": report.plan.year,
+        "size": report.plan.size,
+        "shop": report.plan.shop,
+        "phases": [{"id": phase.window.phase,
+                    "name": campaign.phase_name(phase.window.phase, lang),
+                    "start": phase.window.start, "end": phase.window.end, "done": phase.done,
+                    "total": phase.total, "overdue": list(phase.overdue)}
+                   for phase in report.phases],
+        "categories": [{"id": tally.id, "name": campaign.category_name(tally.id, lang),
+                        "done": tally.done, "total": tally.total}
+                       for tally in report.categories],
+        "overdue": list(report.overdue),
+        "due_soon": list(report.due_soon),
+        "no_longer_applies": [dict(id=item_id, **state_data(state))
+                              for item_id, state in report.no_longer_applies],
+        "items": [{"id": item.id, **state_data(item.state), "due": item.due,
+                   "phase": item.planned.phase, "owner": item.planned.owner,
+                   "owner_name": campaign.owner_name(item.planned.owner, lang),
+                   "title": pick(item.planned.item.title, lang)} for item in report.items],
+    }
+
+
+def register_data(summary: RegisterSummary) -> dict[str, Any]:
+    """The complaint register's part of the status JSON."""
+    return {"open": summary.open, "overdue": summary.overdue,
+            "callback_due": {"count": summary.callback_due,
+                             "numbers": list(summary.callback_numbers)}}
+
+
+def next_data(result: NextItems, today: dt.date, lang: str) -> dict[str, Any]:
+    return {"as_of": today,
+            **{key: [tracked_data(item.planned, item.state, lang) for item in items]
+               for key, items in (("now", result.now), ("next", result.next))}}
+
+
+def status_as_table(report: dict[str, Any], lang: str, sections: tuple[str, ...] = ()
+                    ) -> str:
+    """Progress bars per phase and category, overdue items in red, then due-soon items."""
+    items = {item["id"]: item for item in report["items"]}
+    blocks = [t("status.title", lang, shop=report["shop"] or t("plan.no-shop-name", lang),
+                year=report["year"], today=text(report["as_of"]))]
+    blocks.append(table([t("label.phase", lang), t("label.progress", lang)],
+                        [[p["name"], progress_bar(p["done"], p["total"])]
+                         for p in report["phases"]]))
+    blocks.append(table([t("label.category", lang), t("label.progress", lang)],
+                        [[c["name"], progress_bar(c["done"], c["total"])]
+                         for c in report["categories"]]))
+    headers = [t("label.due", lang), t("label.owner", lang), t("label.id", lang),
+               t("label.title", lang)]
+
+    def rows(ids: list[str]) -> list[list[Any]]:
+        return [[items[i]["due"], items[i]["owner_name"], i, items[i]["title"]] for i in ids]
+
+    if report["overdue"]:
+        heading = style(t("status.overdue", lang, count=len(report["overdue"])),
+                              fg="red", bold=True)
+        blocks.append(heading + "\n" + style(table(headers, rows(report["overdue"])),
+                                                   fg="red"))
+    else:
+        blocks.append(t("status.none-overdue", lang))
+    if report["due_soon"]:
+        blocks.append(t("status.due-soon", lang, count=len(report["due_soon"])) + "\n"
+                      + table(headers, rows(report["due_soon"])))
+    if report["no_longer_applies"]:
+        blocks.append(t("status.orphans", lang) + "\n" + table(
+            [t("label.id", lang), t("label.status", lang), t("label.by", lang)],
+            [[e["id"], t(f"status.{e['status']}", lang), e["by"]]
+             for e in report["no_longer_applies"]]))
+    for extra in sections:
+        blocks.append(extra)
+    return "\n\n".join(blocks)
+
+
+def register_section(summary: RegisterSummary, policy: Policy, lang: str) -> str:
+    """The complaint lines of `status`: open / overdue by level, call-backs still due."""
+    rows = [[policy.level_name(level, lang), summary.open.get(level, 0),
+             summary.overdue.get(level, 0)]
+            for level in LEVELS if summary.open.get(level)]
+    text_block = t("status.complaints", lang)
+    if rows:
+        text_block += "\n" + table([t("label.register.level", lang), t("status.c-open", lang),
+                                    t("status.c-overdue", lang)], rows)
+    if summary.callback_due:
+        more = "…" if summary.callback_due > len(summary.callback_numbers) else ""
+        text_block += "\n" + t("status.callback-due", lang, count=summary.callback_due,
+                               numbers=", ".join(summary.callback_numbers) + more)
+    return text_block
+
+
+def next_as_table(result: dict[str, list[dict[str, Any]]], today: Any, lang: str) -> str:
+    headers = [t("label.due", lang), t("label.owner", lang), t("label.id", lang),
+               t("label.title", lang)]
+    blocks = []
+    for key in ("now", "next"):
+        entries = result[key]
+        heading = t(f"next.{key}", lang, count=len(entries), today=text(today))
+        rows = []
+        for item in entries:
+            due = text(item["due"])
+            if item["due"] < today:
+                due = style(due, fg="red")
+            rows.append([due, item["owner_name"], item["id"], item["title"]])
+        blocks.append(heading + ("\n" + table(headers, rows) if rows else ""))
+    return "\n\n".join(blocks)

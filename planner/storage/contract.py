@@ -1,0 +1,182 @@
+"""The storage contract: what the rules ask of the saved state, and the records it returns.
+
+One backend implements it today (`planner.storage.sqlite`); a second (PostgreSQL) plugs in
+behind the same interface and the same test suite (tests/contract/). Every record is typed:
+datetimes are `datetime`s (Asia/Shanghai), never text; a backend converts at its own edge.
+Every failure of the backend (locked, read-only, damaged) reaches the caller as a
+`PlannerError`, never as the driver's own exception.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any, NamedTuple, Protocol
+
+ITEM_STATUSES = ("open", "done", "skipped")  # open items have no saved state
+SETTLED = ("done", "skipped")
+ITEM_ACTIONS = ("check", "uncheck", "skip")  # the changes `undo` can revert
+
+
+class ItemState(NamedTuple):
+    """A settled item: done or skipped, by whom, when, and why."""
+
+    status: str  # one of SETTLED; items without a state are open
+    by: str
+    at: dt.datetime
+    note: str | None = None
+
+
+class Change(NamedTuple):
+    """One item moving from `old` to `new` (None = open)."""
+
+    subject: str
+    action: str
+    old: ItemState | None
+    new: ItemState | None
+
+
+class HistoryEntry(NamedTuple):
+    """One line of the append-only history. `old` and `new` are the states before and after
+    as stored (an item's state, or the fields of a complaint that changed)."""
+
+    seq: int
+    txn: int
+    at: dt.datetime
+    by: str
+    action: str
+    subject: str
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+    note: str | None
+    reverts: int | None
+
+
+class Callback(NamedTuple):
+    """The aftermath call-back of a complaint."""
+
+    satisfied: bool
+    at: dt.datetime
+    by: str
+    note: str | None = None
+
+
+class ComplaintRecord(NamedTuple):
+    """A complaint as stored in the register."""
+
+    number: str
+    year: int
+    seq: int
+    category: str
+    product: str | None
+    order_id: str | None
+    buyer: str | None
+    channel: str | None
+    summary: str
+    received: dt.datetime
+    received_day: dt.date
+    level: str
+    priority: int
+    handler: str
+    rule: str
+    deadline: dt.datetime
+    calendar: str
+    flags: dict[str, Any]
+    status: str
+    callback: Callback | None
+    created_by: str
+
+
+class ComplaintFilter(NamedTuple):
+    """Which complaints to read: statuses (any of), deadline before, level, handler."""
+
+    statuses: tuple[str, ...] = ()
+    deadline_before: dt.datetime | None = None
+    level: str | None = None
+    handler: str | None = None
+
+
+# The register's queue order; a page continues after the last key it returned.
+QueueKey = tuple[int, dt.datetime, str]  # (priority, deadline, number)
+
+
+class ComplaintStore(Protocol):
+    """The complaint register of a store."""
+
+    def exists(self) -> bool:
+        """False for a read-only database from before the register."""
+
+    def get(self, number: str) -> ComplaintRecord | None: ...
+
+    def next_seq(self, year: int) -> int:
+        """The next form number of `year` (inside a transaction); never handed out twice."""
+
+    def insert(self, record: ComplaintRecord) -> None: ...
+
+    def update(self, number: str, **fields: Any) -> None:
+        """Change fields of one complaint (inside a transaction); values as in the record."""
+
+    def same_issue(self, day: dt.date, category: str, product: str,
+                   filter_: ComplaintFilter | None = None) -> list[ComplaintRecord]: ...
+
+    def count_same_issue(self, day: dt.date, category: str, product: str) -> int: ...
+
+    def page(self, filter_: ComplaintFilter, after: QueueKey | None, limit: int
+             ) -> list[ComplaintRecord]:
+        """Up to `limit` complaints in queue order after `after`, in one short read."""
+
+    def count(self, filter_: ComplaintFilter) -> int: ...
+
+    def levels(self, statuses: tuple[str, ...], late_statuses: tuple[str, ...],
+               now: dt.datetime) -> list[tuple[str, int, int]]:
+        """Per level: how many are in `statuses`, and how many of those are in
+        `late_statuses` with their deadline before `now`."""
+
+    def awaiting_callback(self, sample: int) -> tuple[int, list[str]]:
+        """How many resolved or closed complaints have no call-back, and the first numbers."""
+
+
+class StateStore(Protocol):
+    """An open state database: item states, the history, the complaint register."""
+
+    complaints: ComplaintStore
+
+    def __enter__(self) -> StateStore: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def close(self) -> None: ...
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """One all-or-nothing write transaction; writers queue rather than fail."""
+
+    def item_states(self) -> dict[str, ItemState]: ...
+
+    def item_state(self, item_id: str) -> ItemState | None: ...
+
+    def history(self, *, subject: str | None = None, by: str | None = None,
+                since: dt.date | None = None, subject_prefix: str | None = None
+                ) -> Iterator[HistoryEntry]:
+        """History entries, oldest first, optionally filtered."""
+
+    def last_changed_by(self, subject: str) -> str | None: ...
+
+    def last_open_txn(self, by: str) -> int | None:
+        """The latest check-off change by `by` that is no undo and has not been undone."""
+
+    def txn_changes(self, txn: int) -> list[Change]: ...
+
+    def next_txn(self) -> int:
+        """A new transaction number for history entries (inside a transaction)."""
+
+    def append_history(self, txn: int, *, recorded_at: dt.datetime, by: str, action: str,
+                       subject: str, old: Any, new: Any, note: str | None = None,
+                       reverts: int | None = None) -> None: ...
+
+    def apply(self, changes: Iterable[Change] | Callable[[], Iterable[Change]], *, by: str,
+              recorded_at: dt.datetime, note: str | None = None, reverts: int | None = None
+              ) -> int | None:
+        """Apply item changes and their history in one transaction; returns its number (None
+        when nothing changed). A callable is called inside the transaction. Each change's
+        `old` must still be the item's state, or nothing is written."""

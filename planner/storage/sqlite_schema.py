@@ -1,0 +1,126 @@
+"""The SQLite schema of the state database: forward migrations and the marks that say a file
+is ours."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from planner.core.errors import PlannerError
+
+APPLICATION_ID = 0x33313550  # "315P": marks the file as ours
+
+# Forward migrations: MIGRATIONS[n] takes a database from schema version n to n + 1.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE items (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL CHECK (status IN ('done', 'skipped')),
+        by TEXT NOT NULL,
+        at TEXT NOT NULL,
+        note TEXT
+    );
+    CREATE TABLE history (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        txn INTEGER NOT NULL,
+        recorded_at TEXT NOT NULL,
+        by TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        old TEXT,
+        new TEXT,
+        note TEXT,
+        reverts INTEGER
+    );
+    CREATE INDEX history_by ON history (by, seq);
+    CREATE INDEX history_subject ON history (subject, seq);
+    CREATE INDEX history_txn ON history (txn);
+    CREATE INDEX history_reverts ON history (reverts);
+    CREATE TRIGGER history_no_update BEFORE UPDATE ON history
+        BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+    CREATE TRIGGER history_no_delete BEFORE DELETE ON history
+        BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+    """,
+    # 2: the complaint register. Form numbers come from a per-year counter, so a number is
+    # never handed out twice.
+    """
+    CREATE TABLE complaints (
+        number TEXT PRIMARY KEY,
+        year INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        category TEXT NOT NULL,
+        product TEXT,
+        order_id TEXT,
+        buyer TEXT,
+        channel TEXT,
+        summary TEXT NOT NULL,
+        received TEXT NOT NULL,
+        received_day TEXT NOT NULL,
+        level TEXT NOT NULL,
+        priority INTEGER NOT NULL,
+        handler TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        deadline TEXT NOT NULL,
+        calendar TEXT NOT NULL,
+        flags TEXT NOT NULL,
+        status TEXT NOT NULL,
+        callback TEXT,
+        created_by TEXT NOT NULL,
+        UNIQUE (year, seq)
+    );
+    CREATE TABLE complaint_counters (year INTEGER PRIMARY KEY, last INTEGER NOT NULL);
+    CREATE INDEX complaints_issue ON complaints (received_day, category, product);
+    CREATE INDEX complaints_queue ON complaints (status, priority, deadline);
+    """,
+    # 3: finished complaints still waiting for their call-back, found without a table scan.
+    """
+    CREATE INDEX complaints_callback_due ON complaints (year, seq)
+        WHERE callback IS NULL AND status IN ('resolved', 'closed');
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def check_ours(connection: sqlite3.Connection, path: Path) -> None:
+    app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if app_id == 0 and version == 0 and tables == 0:
+        return  # an empty file: ours to initialise
+    if app_id != APPLICATION_ID:
+        raise PlannerError("error.store-not-ours", file=str(path))
+    if version > SCHEMA_VERSION:
+        raise PlannerError("error.store-newer", file=str(path), version=version,
+                           known=SCHEMA_VERSION)
+
+
+def migrate(connection: sqlite3.Connection, path: Path) -> None:
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version >= SCHEMA_VERSION:
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        # Re-read inside the lock: another process may have migrated meanwhile.
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        for step in range(version, SCHEMA_VERSION):
+            for statement in _statements(MIGRATIONS[step]):
+                connection.execute(statement)
+        connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (triggers hold semicolons inside BEGIN...END)."""
+    statements, current = [], []
+    for line in script.strip().splitlines():
+        current.append(line)
+        joined = "\n".join(current).strip()
+        if joined.endswith(";") and (not joined.upper().startswith("CREATE TRIGGER")
+                                     or joined.upper().endswith("END;")):
+            statements.append(joined)
+            current = []
+    return statements

@@ -1,0 +1,357 @@
+"""One shop's workspace for one command: its files, its settings, its state, one clock.
+
+The command line builds one `Workspace` from its options and calls it; everything a command
+needs is worked out here once and loaded only when used: the shop file (parsed once, typed),
+the campaign year and size, the plan, the policy, the working calendar, the roster, the
+storage. Nothing here knows about Click or about words: errors are `PlannerError`s, results
+are typed records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from planner.core.clock import now as clock_now
+from planner.core.errors import PlannerError, UsageProblem
+from planner.core.i18n import resolve_lang
+from planner.workspace.layout import Layout, find_workspace
+from planner.workspace.shop import Shop, load_shop
+
+if TYPE_CHECKING:
+    from planner.campaign.checkoff import Outcome
+    from planner.campaign.phases import Window
+    from planner.campaign.plan import Plan
+    from planner.campaign.progress import NextItems, StatusReport
+    from planner.complaints.policy import Policy
+    from planner.complaints.register import Added, Complaint, RegisterSummary
+    from planner.complaints.triage import ComplaintRules, TriageFlags, TriageResult
+    from planner.storage.contract import Change, HistoryEntry, ItemState, StateStore
+
+USER_ENV = "PLANNER315_USER"
+
+
+def user_name(option: str | None = None) -> str:
+    """--by, else $PLANNER315_USER, else the operating-system user."""
+    name = (option or os.environ.get(USER_ENV) or "").strip()
+    if name:
+        return name
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, e.g. in a bare container
+        return "unknown"
+
+
+@dataclass
+class Workspace:
+    """A shop's workspace (or a shop file alone, or neither) as one command sees it."""
+
+    layout: Layout
+    shop: Shop | None
+    lang: str
+    now: dt.datetime
+    size_option: str | None = None
+    year_option: int | None = None
+    today_option: dt.date | None = None
+    by_option: str | None = None
+    _store: Any = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, *, workspace: str | None = None, shop_path: str | None = None,
+             lang: str | None = None, need_workspace: bool = False, size: str | None = None,
+             year: int | None = None, today: dt.date | None = None,
+             by: str | None = None) -> Workspace:
+        """Find the workspace (--workspace, $PLANNER315_WORKSPACE, or upwards from here)
+        unless an explicit shop file is given, read its shop file and settle the language.
+
+        With `need_workspace`, a missing workspace is an error that says how to make one.
+        """
+        folder = find_workspace(workspace) if shop_path is None else None
+        if need_workspace and folder is None:
+            raise PlannerError("error.no-workspace")
+        layout = Layout.of(folder, shop_path)
+        shop = load_shop(layout.shop_file) if layout.shop_file is not None else None
+        return cls(layout, shop, resolve_lang(lang, shop.lang if shop else None), clock_now(),
+                   size, year, today, by)
+
+    # --- who, when, which campaign ------------------------------------------------------
+
+    @property
+    def folder(self) -> Path | None:
+        return self.layout.workspace
+
+    @cached_property
+    def user(self) -> str:
+        """Who acts: --by, else $PLANNER315_USER, else the operating-system user."""
+        return user_name(self.by_option)
+
+    @property
+    def today(self) -> dt.date:
+        return self.today_option or self.now.date()
+
+    @property
+    def shop_name(self) -> str | None:
+        return self.shop.name if self.shop else None
+
+    @cached_property
+    def size(self) -> str:
+        """--size, else the shop file's size, else derived from its order and head counts."""
+        from planner.campaign.phases import derive_size
+
+        shop = self.shop
+        size = self.size_option or (shop and (shop.size or derive_size(shop.daily_orders,
+                                                                        shop.cs_headcount)))
+        if not size:
+            raise UsageProblem("error.no-size")
+        return size
+
+    @cached_property
+    def year(self) -> int:
+        """--year, else the year that full-date overrides pin, else the next campaign not
+        finished as of today."""
+        from planner.campaign.phases import YEAR_MAX, check_year, default_year
+        from planner.workspace.shop import pinned_year
+
+        if self.year_option is not None:
+            return check_year(self.year_option)
+        pinned = pinned_year(self.shop)
+        if pinned is not None:
+            return check_year(pinned)
+
+        def campaign_end(year: int) -> dt.date:
+            try:
+                return self.windows(year)[-1].end
+            except PlannerError:
+                # overrides that do not fit this year: the plan is for the next one, and
+                # building that plan reports the mistake with the right year
+                return dt.date.min
+
+        year = default_year(self.today, campaign_end)
+        if year > YEAR_MAX:
+            raise PlannerError("error.no-campaign-left", field="--today",
+                               today=self.today.isoformat(), high=YEAR_MAX)
+        return check_year(year)
+
+    def windows(self, year: int | None = None) -> list[Window]:
+        """The phase dates of the shop's campaign in `year` (default: the command's year)."""
+        from planner.campaign.phases import campaign_windows
+
+        shop = self.shop
+        return campaign_windows(self.size, self.year if year is None else year,
+                                shop.phases if shop else None,
+                                shop.path if shop else "shop.yaml")
+
+    # --- what is loaded when used ---------------------------------------------------------
+
+    @cached_property
+    def policy(self) -> Policy:
+        from planner.complaints.policy import load_policy
+
+        return load_policy(self.layout.policy)
+
+    @cached_property
+    def complaint_rules(self) -> ComplaintRules:
+        """Policy, working calendar and business hours: what a deadline depends on."""
+        from planner.complaints.deadlines import DEFAULT_HOURS
+        from planner.complaints.triage import ComplaintRules
+        from planner.complaints.workdays import WorkCalendar
+
+        hours = self.shop.business_hours if self.shop else DEFAULT_HOURS
+        return ComplaintRules(self.policy, WorkCalendar.from_file(self.layout.holidays), hours)
+
+    @cached_property
+    def contacts(self) -> list[dict[str, Any]]:
+        """The roster (roster.yaml, else the shop file's contacts), checked in the year."""
+        from planner.roster.contacts import load_roster
+
+        return load_roster(self.layout.roster, self.shop, year=self.year)
+
+    def roster_contacts(self) -> list[dict[str, Any]]:
+        """The roster for `roster`, which needs no campaign year."""
+        from planner.roster.contacts import load_roster
+
+        return load_roster(self.layout.roster, self.shop)
+
+    @property
+    def roster_source(self) -> str | None:
+        from planner.roster.contacts import roster_source
+
+        return roster_source(self.layout.roster, self.shop)
+
+    # --- the plan and its state -----------------------------------------------------------
+
+    def plan(self, *, phase: str | None = None, category: str | None = None,
+             owner: str | None = None) -> Plan:
+        from planner.campaign.plan import build_plan
+
+        return build_plan(size=self.size, year=self.year, windows=self.windows(),
+                          shop=self.shop_name, phase=phase, category=category, owner=owner)
+
+    @contextmanager
+    def store(self, *, write: bool = False) -> Iterator[StateStore]:
+        """The workspace's state, for one block (a read is served from memory when there is
+        no database yet; the first write creates it)."""
+        if self.layout.database is None:
+            raise PlannerError("error.no-workspace")
+        from planner.storage.sqlite import open_store
+
+        with open_store(self.layout.database, write=write) as store:
+            yield store
+
+    def item_states(self) -> dict[str, ItemState] | None:
+        """Every item's saved state; None outside a workspace."""
+        if self.folder is None:
+            return None
+        with self.store() as store:
+            return store.item_states()
+
+    def change_items(self, ids: list[str], status: str | None, *, action: str,
+                     at: dt.datetime | None = None, note: str | None = None
+                     ) -> list[Outcome]:
+        """check / uncheck / skip, all or nothing."""
+        from planner.campaign.checkoff import change_items
+
+        plan = self.plan()
+        with self.store(write=True) as store:
+            return change_items(store, plan, ids, status, by=self.user, at=at, now=self.now,
+                                note=note, action=action)
+
+    def undo(self) -> list[Change]:
+        from planner.campaign.checkoff import undo
+
+        with self.store(write=True) as store:
+            return undo(store, by=self.user, recorded_at=self.now)
+
+    def status(self) -> tuple[StatusReport, RegisterSummary]:
+        """Progress of the plan on `today`, and the complaint register's part of it."""
+        from planner.campaign.progress import status_report
+        from planner.complaints.register import status_of_register
+
+        plan = self.plan()
+        with self.store() as store:
+            report = status_report(plan, store.item_states(), self.today)
+            summary = status_of_register(store, today=self.today, now=self.now,
+                                         prepare_start=plan.window("prepare").start,
+                                         aftermath_start=plan.window("aftermath").start)
+        return report, summary
+
+    def next_items(self, owner: str | None = None) -> NextItems:
+        from planner.campaign.progress import next_items
+
+        plan = self.plan()
+        with self.store() as store:
+            return next_items(plan, store.item_states(), self.today, owner)
+
+    def history(self, *, item: str | None = None, by: str | None = None,
+                since: dt.date | None = None) -> list[HistoryEntry]:
+        """The history, oldest first; an unknown item id says which ids come closest."""
+        from planner.complaints.register import SUBJECT_PREFIX
+
+        if item is not None and not item.startswith(SUBJECT_PREFIX):
+            from planner.campaign.checkoff import validate_ids
+            from planner.campaign.items import load_items
+
+            known = [entry.id for entry in load_items()]
+            if item not in known:
+                validate_ids([item], [], known)
+        with self.store() as store:
+            return list(store.history(subject=item, by=by, since=since))
+
+    # --- complaints -----------------------------------------------------------------------
+
+    def triage(self, category: str, received: dt.datetime | None = None,
+               flags: TriageFlags | None = None, same_issue_count: int | None = None
+               ) -> TriageResult:
+        from planner.complaints.triage import TriageFlags, triage_complaint
+
+        return triage_complaint(self.complaint_rules, category, received or self.now,
+                                flags or TriageFlags(), same_issue_count)
+
+    def add_complaint(self, *, category: str, summary: str, received: dt.datetime | None,
+                      flags: TriageFlags, **details: str | None) -> Added:
+        """Record a complaint (details: product, order, buyer, channel)."""
+        from planner.complaints.register import add_complaint
+
+        with self.store(write=True) as store:
+            return add_complaint(store, self.complaint_rules, category=category,
+                                 summary=summary, received=received or self.now, now=self.now,
+                                 by=self.user, flags=flags, **details)
+
+    def complaints(self, when: dt.datetime | None = None, **filters: Any) -> Iterator[Complaint]:
+        """The register in queue order, judged as of `when` (default now), streamed."""
+        from planner.complaints.register import list_complaints
+
+        with self.store() as store:
+            yield from list_complaints(store, when or self.now, **filters)
+
+    def count_complaints(self) -> int:
+        if self.folder is None:
+            return 0
+        from planner.complaints.register import count_complaints
+
+        with self.store() as store:
+            return count_complaints(store, self.now)
+
+    def update_complaint(self, number: str, status: str, note: str | None = None
+                         ) -> tuple[Complaint, bool]:
+        from planner.complaints.register import update_status
+
+        with self.store(write=True) as store:
+            return update_status(store, number, status, by=self.user, now=self.now, note=note)
+
+    def record_callback(self, number: str, satisfied: bool, note: str | None = None
+                        ) -> Complaint:
+        from planner.complaints.register import record_callback
+
+        with self.store(write=True) as store:
+            return record_callback(store, number, satisfied, by=self.user, now=self.now,
+                                   note=note)
+
+    def show_complaint(self, number: str, when: dt.datetime | None = None
+                       ) -> tuple[Complaint, list[HistoryEntry]]:
+        from planner.complaints.register import show_complaint
+
+        with self.store() as store:
+            return show_complaint(store, number, when or self.now)
+
+    # --- files in and out -----------------------------------------------------------------
+
+    def import_roster(self, path: str) -> tuple[Path, list[dict[str, Any]], list[str]]:
+        """Replace the roster file with the contacts of a CSV or XLSX file, all or nothing."""
+        from planner.core.files import check_writable_folder
+        from planner.roster.contacts import import_roster
+
+        target = self.layout.roster
+        check_writable_folder(target.parent, str(target))
+        return import_roster(path, target, self.lang)
+
+    def import_checklist(self, path: str) -> ImportedChecklist:
+        """Apply the rows edited in a checklist workbook, all or nothing."""
+        from planner.campaign.checkoff import apply_imported
+        from planner.export.checklist import read_checklist
+
+        rows = read_checklist(path, self.lang, valid_ids=self.plan().item_ids())
+        with self.store(write=True) as store:
+            outcomes, overridden = apply_imported(store, rows, by=self.user,
+                                                  recorded_at=self.now, source=path)
+        exported = {row["id"]: row["exported"] for row in rows}
+        return ImportedChecklist(outcomes, {item: (who, exported[item])
+                                            for item, who in overridden.items()})
+
+
+@dataclass(frozen=True)
+class ImportedChecklist:
+    """What importing a checklist workbook did."""
+
+    outcomes: list[Outcome]  # one per item changed
+    # Items edited in the sheet that were also changed in the state since the export:
+    # item id -> (who changed it, its status in the sheet when exported).
+    overridden: dict[str, tuple[str, str]]
