@@ -12,12 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.core.errors import PlannerError
-from planner.roster.contacts import (
-    as_shown,
+from planner.roster.contacts import as_shown, on_floor_schedule
+from planner.roster.values import (
     mask_mobile,
     normalise_landline,
     normalise_mobile,
-    on_floor_schedule,
     shift_days,
     shift_label,
 )
@@ -313,14 +312,17 @@ def test_cell_helpers_live_in_one_module_without_openpyxl():
     import planner.export.checklist as checklist
     import planner.export.xlsx as xlsx
     import planner.roster.contacts as roster
+    import planner.roster.importing as importing
     from planner.export import cells
 
-    for name in ("cell_text", "shown", "duplicate_columns", "column_letter", "MAX_CELL_CHARS"):
-        assert getattr(roster, name) is getattr(cells, name), name
+    for name in ("cell_text", "shown", "duplicate_columns", "column_letter"):
+        assert getattr(importing, name) is getattr(cells, name), name
+    assert roster.MAX_CELL_CHARS is cells.MAX_CELL_CHARS
     for name in ("cell_text", "shown", "duplicate_columns"):
         assert getattr(checklist, name) is getattr(cells, name), name
     assert xlsx.MAX_CELL_CHARS is cells.MAX_CELL_CHARS
-    code = "import sys, planner.roster.contacts; print('openpyxl' in sys.modules)"
+    code = ("import sys, planner.roster.contacts, planner.roster.importing; "
+            "print('openpyxl' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"

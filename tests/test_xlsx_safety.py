@@ -21,12 +21,12 @@ from planner.export.xlsx import (
     Table,
     building,
     display_width,
-    read_rows,
     rows_for_height,
     save_workbook,
     sheet_title,
     write_table,
 )
+from planner.input.workbook import read_rows
 
 RISKY = ["=1+1", '=HYPERLINK("http://evil.example","click")', "=cmd|' /C calc'!A0", "+1+2",
          "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1", "#N/A", "#DIV/0!", "#REF!", "=",

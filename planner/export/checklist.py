@@ -222,7 +222,7 @@ def read_checklist(path: str | Path, lang: str | None = None,
 
 
 def _read_sheet(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    from planner.export.xlsx import read_rows
+    from planner.input.workbook import read_rows
 
     if not path.is_file():
         raise PlannerError("error.file-is-dir" if path.is_dir() else "error.file-missing",

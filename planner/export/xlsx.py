@@ -9,8 +9,7 @@ User text is untrusted. `safe` is the only place where a value is turned into ce
 makes sure text never becomes a formula or an error cell, strips the control characters that
 Excel cannot store, and refuses text longer than a cell can hold, naming the cell.
 
-Workbooks people send back are untrusted too: `read_rows` is the one door through which the
-importers read them.
+Workbooks people send back are read by `planner.input.workbook`.
 """
 
 from __future__ import annotations
@@ -20,8 +19,6 @@ import datetime as dt
 import re
 import sys
 import unicodedata
-import warnings
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from copy import copy
 from dataclasses import dataclass, field
@@ -29,11 +26,9 @@ from decimal import Decimal
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
-from zipfile import BadZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -445,67 +440,3 @@ def progress_bar(total: int | None, label: str) -> Iterator[Callable[[int], None
 
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         yield bar.update
-
-
-# --- reading a workbook from outside ---------------------------------------------------------
-
-# What openpyxl raises on a damaged or foreign file: zip and deflate errors, XML syntax errors
-# (ElementTree's ParseError and lxml's XMLSyntaxError are SyntaxErrors), missing parts
-# (KeyError), bad values (ValueError, TypeError), OSError for a zip without a workbook, and
-# assorted failures of its readers (AttributeError, IndexError, NotImplementedError).
-_UNREADABLE = (BadZipFile, zlib.error, EOFError, SyntaxError, LookupError, ValueError,
-               TypeError, AttributeError, NotImplementedError, OSError)
-
-
-class _WorksheetReader(ExcelReader):
-    """openpyxl's reader, skipping chartsheets: a chart holds no rows, and openpyxl fails on
-    some (a chartsheet without a drawing)."""
-
-    def read_chartsheet(self, sheet: Any, rel: Any) -> None:
-        return None
-
-
-@contextlib.contextmanager
-def _reading(name: str) -> Iterator[None]:
-    """Around every openpyxl call on an untrusted file: its failures become one PlannerError,
-    and its warnings (about formatting it drops) are of no interest when reading values."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            yield
-        except _UNREADABLE:
-            raise PlannerError("error.xlsx-unreadable", file=name) from None
-
-
-def read_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """The rows of the first worksheet of `path` as values, numbered from 1.
-
-    For files from outside: a damaged workbook, or any file that is not one, raises a
-    PlannerError naming the file, however openpyxl fails. The name's suffix is not checked
-    (callers say which files they take).
-    """
-    name = str(path)
-    try:
-        stream = open(path, "rb")  # noqa: SIM115 (closed when the rows are done)
-    except OSError as err:
-        raise PlannerError("error.file-unreadable", file=name, detail=err.strerror) from None
-    with stream:
-        with _reading(name):
-            reader = _WorksheetReader(stream, read_only=True, data_only=True)
-            reader.read()
-        wb = reader.wb
-        try:
-            if not wb.worksheets:
-                raise PlannerError("error.xlsx-no-worksheet", file=name)
-            with _reading(name):
-                rows = iter(wb.worksheets[0].iter_rows(values_only=True))
-            number = 0
-            while True:
-                with _reading(name):
-                    row = next(rows, None)
-                if row is None:
-                    return
-                number += 1
-                yield number, row
-        finally:
-            wb.close()

@@ -1,9 +1,9 @@
 """The contact roster (联络表): who to reach in every department during the campaign.
 
 Contacts live in the workspace, either as a ``contacts:`` list in shop.yaml or in a
-``roster.yaml`` beside it (which wins when present). `import_roster` replaces roster.yaml from a
-CSV or XLSX file with Chinese or English headers, all or nothing. Every contact is validated the
-same way wherever it comes from, and every error names the file, the row or line, and the field.
+``roster.yaml`` beside it (which wins when present); `planner.roster.importing` replaces
+roster.yaml from a CSV or XLSX file. Every contact is validated the same way wherever it comes
+from, and every error names the file, the row or line, and the field.
 
 A contact is a plain dict with the keys of `FIELDS`; phone numbers are normalised text
 (``13800138000``, ``0571-87654321-8001``), `escalation` an integer, the rest text or None.
@@ -11,12 +11,10 @@ A contact is a plain dict with the keys of `FIELDS`; phone numbers are normalise
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,9 +26,15 @@ from planner.core.yamlio import Node, line_of, load_yaml_file
 from planner.export.cells import (
     MAX_CELL_CHARS,
     cell_text,
-    column_letter,
-    duplicate_columns,
     shown,
+)
+from planner.roster.values import (
+    EMAIL,
+    mask_mobile,
+    normalise_landline,
+    normalise_mobile,
+    shift_days,
+    shift_label,
 )
 
 FIELDS = ("department", "name", "role", "mobile", "landline", "im", "email", "shift",
@@ -41,20 +45,6 @@ HEADER_FIELDS = (*FIELDS, "extension", "phone")
 ON_FLOOR_DEPARTMENT = "cs-manager"
 HEADER_SEARCH_ROWS = 10
 LEAP_YEAR = 2000  # shifts are checked in a leap year when the campaign year is not known
-
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_SCIENTIFIC = re.compile(r"^\d(\.\d+)?e\+?\d+$", re.IGNORECASE)
-_PHONE_NOISE = re.compile(r"[\s\-.()]")
-_EXTENSION = re.compile(r"^(.*?)\s*(?:转|分机|ext\.?|x|#)\s*(\d{1,6})$", re.IGNORECASE)
-_INTERNATIONAL = re.compile(r"^(?:\+|00)86[\s\-]*")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_DATE = (r"(?:(?P<{p}y>\d{{4}})[-/年])?(?P<{p}m>\d{{1,2}})[-/月](?P<{p}d>\d{{1,2}})日?")
-# A shift names the battle days it covers as dates ("03-11", "3月12日") or ranges ("3/11~3/15",
-# "03-11 至 03-13"); times such as "09:00-18:00" are not dates (no digit or ':' around them).
-_SHIFT_DATES = re.compile(
-    r"(?<![\d:])" + _DATE.format(p="a")
-    + r"(?:\s*(?:~|～|至|到|—|–|--|-|to)\s*" + _DATE.format(p="b") + r")?(?![\d:])")
-
 
 @dataclass(frozen=True)
 class Record:
@@ -72,7 +62,7 @@ class Record:
 # --- departments and headers ----------------------------------------------------------------
 
 
-def _key(text: str) -> str:
+def header_key(text: str) -> str:
     """Text reduced for matching names: NFKC, lower case, no spaces, no bracketed notes."""
     text = unicodedata.normalize("NFKC", str(text)).lower()
     text = re.sub(r"\(.*?\)|\*", "", text)
@@ -87,13 +77,13 @@ def department_names() -> dict[str, str]:
     names: dict[str, str] = {}
     for ident, spelled in load_campaign().owners.items():
         for text in (ident, *spelled.values()):
-            names[_key(text)] = ident
-            names.setdefault(_key(text.split("/")[0]), ident)
+            names[header_key(text)] = ident
+            names.setdefault(header_key(text.split("/")[0]), ident)
     return names
 
 
 def department_id(value: Any) -> str | None:
-    return department_names().get(_key(value)) if value not in (None, "") else None
+    return department_names().get(header_key(value)) if value not in (None, "") else None
 
 
 @cache
@@ -103,62 +93,11 @@ def header_names() -> dict[str, str]:
     for field in HEADER_FIELDS:
         for lang in LANGS:
             for alias in t(f"roster.aliases.{field}", lang).split("|"):
-                names[_key(alias)] = field
+                names[header_key(alias)] = field
     return names
 
 
 # --- normalising values ---------------------------------------------------------------------
-
-
-def normalise_mobile(value: Any) -> str:
-    """``+86 138-0013-8000`` -> ``13800138000``; raises PlannerError on anything else."""
-    text = unicodedata.normalize("NFKC", cell_text(value))
-    digits = _PHONE_NOISE.sub("", _INTERNATIONAL.sub("", text))
-    if len(digits) == 13 and digits.startswith("86"):
-        digits = digits[2:]
-    if _MOBILE.match(digits):
-        return digits
-    if _SCIENTIFIC.match(text):
-        raise PlannerError("error.roster-phone-scientific", value=shown(text))
-    raise PlannerError("error.roster-mobile", value=shown(text))
-
-
-def normalise_landline(value: Any) -> str:
-    """``(0571) 8765 4321 转 8001`` -> ``0571-87654321-8001``; raises PlannerError otherwise."""
-    original = cell_text(value)
-    text = unicodedata.normalize("NFKC", original).strip()
-    extension = None
-    match = _EXTENSION.match(text)
-    if match:
-        text, extension = match.group(1), match.group(2)
-    international = _INTERNATIONAL.match(text) is not None
-    text = _INTERNATIONAL.sub("", text)
-    if international and not text.startswith("0"):
-        text = "0" + text
-    groups = [g for g in re.split(r"[\s\-.()]+", text) if g]
-    if not groups or not all(g.isdigit() for g in groups):
-        raise PlannerError("error.roster-landline", value=shown(original))
-    if len(groups) == 1:
-        digits = groups[0]
-        size = 3 if digits[:2] in ("01", "02") else 4
-        area, local = digits[:size], digits[size:]
-    else:
-        area, rest = groups[0], groups[1:]
-        if len(rest) >= 2 and len(rest[0]) in (7, 8) and extension is None:
-            local, extension = rest[0], "".join(rest[1:])
-        else:
-            local = "".join(rest)
-    if not (re.fullmatch(r"0\d{2,3}", area) and re.fullmatch(r"\d{7,8}", local)
-            and (extension is None or re.fullmatch(r"\d{1,6}", extension))):
-        raise PlannerError("error.roster-landline", value=shown(original))
-    return f"{area}-{local}" + (f"-{extension}" if extension else "")
-
-
-def mask_mobile(value: str | None) -> str | None:
-    """``13800138000`` -> ``138****8000`` (other text unchanged)."""
-    if value and _MOBILE.match(value):
-        return f"{value[:3]}****{value[7:]}"
-    return value
 
 
 def as_shown(contact: dict[str, Any], *, mask_phones: bool = False) -> dict[str, Any]:
@@ -166,40 +105,6 @@ def as_shown(contact: dict[str, Any], *, mask_phones: bool = False) -> dict[str,
     if not mask_phones:
         return contact
     return dict(contact, mobile=mask_mobile(contact.get("mobile")))
-
-
-def shift_days(shift: str | None, year: int) -> list[tuple[dt.date, dt.date]] | None:
-    """The date ranges a shift names in `year`; None when it names none (it covers every day).
-
-    Raises PlannerError for a date that does not exist (in `year`, for a date without one).
-    """
-    if not shift:
-        return None
-    spans = []
-    for match in _SHIFT_DATES.finditer(shift):
-        start = _shift_date(match, "a", year)
-        end = _shift_date(match, "b", year) if match.group("bm") else start
-        spans.append((min(start, end), max(start, end)))
-    return spans or None
-
-
-def _shift_date(match: re.Match[str], prefix: str, year: int) -> dt.date:
-    year = int(match.group(f"{prefix}y") or year)
-    month, day = int(match.group(f"{prefix}m")), int(match.group(f"{prefix}d"))
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        if (month, day) == (2, 29):
-            raise PlannerError("error.roster-shift-leap", value=shown(match.group(0)),
-                               year=year) from None
-        raise PlannerError("error.roster-shift-date", value=shown(match.group(0))) from None
-
-
-def shift_label(shift: str | None) -> str:
-    """The shift without its dates: ``03-11~03-15 早班 9:00-18:00`` -> ``早班 9:00-18:00``."""
-    if not shift:
-        return ""
-    return re.sub(r"^[\s,，;；、]+|[\s,，;；、]+$", "", _SHIFT_DATES.sub(" ", shift)).strip()
 
 
 # --- validation -----------------------------------------------------------------------------
@@ -269,7 +174,7 @@ def _contact(record: Record, source: str, year: int | None) -> dict[str, Any]:
             except PlannerError as err:
                 raise err.located(file=source, line=record.line_of(field),
                                   field=record.labels.get(field, field)) from None
-    if values["email"] and not _EMAIL.match(values["email"]):
+    if values["email"] and not EMAIL.match(values["email"]):
         raise fail("error.roster-email", "email", value=shown(values["email"]))
     if values["escalation"]:
         contact["escalation"] = _escalation(record.values.get("escalation"))
@@ -352,160 +257,6 @@ def _yaml_records(raw: list[Any], path: str, list_line: int | None) -> Iterator[
                                    field=f"{label}.{key}", expected=Msg("type.text"))
         yield Record(entry.line, dict(entry), {field: f"{label}.{field}" for field in FIELDS},
                      {key: entry.line_of(key) for key in entry})
-
-
-# --- importing CSV and XLSX -----------------------------------------------------------------
-
-
-def read_records(path: str | Path) -> tuple[list[Record], list[str]]:
-    """The contacts of a CSV or XLSX file, and the headers it has that are not roster fields."""
-    path = Path(path)
-    if not path.is_file():
-        raise PlannerError("error.file-is-dir" if path.is_dir() else "error.file-missing",
-                           file=str(path))
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        rows = _csv_rows(path)
-    elif suffix in (".xlsx", ".xlsm"):
-        from planner.export.xlsx import read_rows
-
-        rows = read_rows(path)
-    else:
-        raise PlannerError("error.roster-format", file=str(path), suffix=suffix or "-")
-    return _records(rows, str(path))
-
-
-def _decode(data: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030 (GBK) as Chinese Excel saves."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise PlannerError("error.roster-encoding", file=name, line=line) from None
-
-
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    try:
-        text = _decode(path.read_bytes(), str(path))
-    except OSError as err:
-        raise PlannerError("error.file-unreadable", file=str(path), detail=err.strerror) from None
-    sample = text[:4096]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        # The row number the user sees in a spreadsheet (quoted line breaks do not count).
-        yield from enumerate(reader, 1)
-    except csv.Error as err:
-        raise PlannerError("error.roster-csv", file=str(path), line=reader.line_num,
-                           detail=str(err)) from None
-
-
-def _records(rows: Iterator[tuple[int, Sequence[Any]]], name: str
-             ) -> tuple[list[Record], list[str]]:
-    names = header_names()
-    columns: dict[int, str] = {}
-    labels: dict[str, str] = {}
-    ignored: list[str] = []
-    headed: set[int] = set()
-    for number, row in rows:
-        found = {i: names[_key(cell_text(v))] for i, v in enumerate(row)
-                 if cell_text(v) and _key(cell_text(v)) in names}
-        if len(set(found.values())) >= 2:
-            duplicate_columns(found, row, name, number)
-            columns, header_line = found, number
-            labels = {field: cell_text(row[i]) for i, field in found.items()}
-            ignored = [shown(v) for i, v in enumerate(row) if cell_text(v) and i not in found]
-            headed = {i for i, v in enumerate(row) if cell_text(v)}
-            break
-        if number >= HEADER_SEARCH_ROWS:
-            break
-    if not columns:
-        raise PlannerError("error.roster-no-header", file=name)
-    if "phone" in labels:
-        labels.setdefault("mobile", labels["phone"])
-        labels.setdefault("landline", labels["phone"])
-    fields = set(columns.values())
-    if "extension" in fields and "landline" not in fields:
-        columns = {i: "landline" if f == "extension" else f for i, f in columns.items()}
-        labels["landline"] = labels.pop("extension")
-    for required in ("department", "name"):
-        if required not in set(columns.values()):
-            raise PlannerError("error.roster-missing-column", file=name, line=header_line,
-                               column=t(f"roster.header.{required}", "zh") + " / "
-                               + t(f"roster.header.{required}", "en"))
-    records = []
-    for number, row in rows:
-        _headless_cells(row, headed, name, number)
-        values: dict[str, Any] = {}
-        for i, field in columns.items():
-            if i < len(row) and cell_text(row[i]):
-                values.setdefault(field, row[i])
-        if "phone" in values:
-            _sort_phone(values, values.pop("phone"))
-        if "extension" in values:
-            extension = cell_text(values.pop("extension"))
-            if "landline" in values:
-                values["landline"] = f"{cell_text(values['landline'])}-{extension}"
-        if values:
-            records.append(Record(number, values, labels))
-    if not records:
-        raise PlannerError("error.roster-empty", file=name)
-    return records, ignored
-
-
-def _headless_cells(row: Sequence[Any], headed: set[int], name: str, line: int) -> None:
-    """Refuse a value in a column without a header rather than drop it: in a CSV it is most
-    often a value with an unquoted comma, which shifts the rest of the row."""
-    for index, value in enumerate(row):
-        if index not in headed and cell_text(value):
-            raise PlannerError("error.roster-headless-cell", file=name, line=line,
-                               column=column_letter(index), value=shown(value))
-
-
-def _sort_phone(values: dict[str, Any], phone: Any) -> None:
-    """A "phone" column's value goes to the mobile when it reads as one, else the landline."""
-    try:
-        normalise_mobile(phone)
-        field = "mobile"
-    except PlannerError:
-        field = "landline"
-    values.setdefault(field, phone)
-
-
-def roster_yaml(contacts: list[dict[str, Any]], lang: str) -> str:
-    """roster.yaml's text: a comment saying what the file is, then the contacts."""
-    import yaml
-
-    entries = [{field: contact[field] for field in FIELDS if contact.get(field) is not None}
-               for contact in contacts]
-    body = yaml.safe_dump({"contacts": entries}, allow_unicode=True, sort_keys=False,
-                          default_flow_style=False, width=100)
-    comment = "".join(f"# {line}\n" for line in t("roster.file-comment", lang).splitlines())
-    return comment + body
-
-
-def import_roster(path: str | Path, target: Path, lang: str
-                  ) -> tuple[Path, list[dict[str, Any]], list[str]]:
-    """Replace the roster file `target` with the contacts of `path`.
-
-    Nothing is written unless every row is valid; the file is replaced in one rename.
-    Returns the roster path, the contacts and the ignored column headers.
-    """
-    from planner.core.files import atomic_write_text
-
-    records, ignored = read_records(path)
-    contacts = validate(records, str(path))
-    atomic_write_text(target, roster_yaml(contacts, lang), force=True)
-    return target, contacts, ignored
 
 
 # --- views ----------------------------------------------------------------------------------

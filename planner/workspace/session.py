@@ -327,7 +327,7 @@ class Workspace:
     def import_roster(self, path: str) -> tuple[Path, list[dict[str, Any]], list[str]]:
         """Replace the roster file with the contacts of a CSV or XLSX file, all or nothing."""
         from planner.core.files import check_writable_folder
-        from planner.roster.contacts import import_roster
+        from planner.roster.importing import import_roster
 
         target = self.layout.roster
         check_writable_folder(target.parent, str(target))

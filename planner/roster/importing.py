@@ -1,0 +1,139 @@
+"""Importing a roster from a CSV or XLSX file with Chinese or English headers, all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from planner.core.errors import PlannerError
+from planner.core.i18n import t
+from planner.export.cells import cell_text, column_letter, duplicate_columns, shown
+from planner.roster.contacts import (
+    FIELDS,
+    HEADER_SEARCH_ROWS,
+    Record,
+    header_key,
+    header_names,
+    validate,
+)
+from planner.roster.values import normalise_mobile
+
+
+def read_records(path: str | Path) -> tuple[list[Record], list[str]]:
+    """The contacts of a CSV or XLSX file, and the headers it has that are not roster fields."""
+    path = Path(path)
+    if not path.is_file():
+        raise PlannerError("error.file-is-dir" if path.is_dir() else "error.file-missing",
+                           file=str(path))
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        from planner.input.csvfile import csv_rows
+
+        rows = csv_rows(path)
+    elif suffix in (".xlsx", ".xlsm"):
+        from planner.input.workbook import read_rows
+
+        rows = read_rows(path)
+    else:
+        raise PlannerError("error.roster-format", file=str(path), suffix=suffix or "-")
+    return _records(rows, str(path))
+
+
+def _records(rows: Iterator[tuple[int, Sequence[Any]]], name: str
+             ) -> tuple[list[Record], list[str]]:
+    names = header_names()
+    columns: dict[int, str] = {}
+    labels: dict[str, str] = {}
+    ignored: list[str] = []
+    headed: set[int] = set()
+    for number, row in rows:
+        found = {i: names[header_key(cell_text(v))] for i, v in enumerate(row)
+                 if cell_text(v) and header_key(cell_text(v)) in names}
+        if len(set(found.values())) >= 2:
+            duplicate_columns(found, row, name, number)
+            columns, header_line = found, number
+            labels = {field: cell_text(row[i]) for i, field in found.items()}
+            ignored = [shown(v) for i, v in enumerate(row) if cell_text(v) and i not in found]
+            headed = {i for i, v in enumerate(row) if cell_text(v)}
+            break
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    if not columns:
+        raise PlannerError("error.roster-no-header", file=name)
+    if "phone" in labels:
+        labels.setdefault("mobile", labels["phone"])
+        labels.setdefault("landline", labels["phone"])
+    fields = set(columns.values())
+    if "extension" in fields and "landline" not in fields:
+        columns = {i: "landline" if f == "extension" else f for i, f in columns.items()}
+        labels["landline"] = labels.pop("extension")
+    for required in ("department", "name"):
+        if required not in set(columns.values()):
+            raise PlannerError("error.roster-missing-column", file=name, line=header_line,
+                               column=t(f"roster.header.{required}", "zh") + " / "
+                               + t(f"roster.header.{required}", "en"))
+    records = []
+    for number, row in rows:
+        _headless_cells(row, headed, name, number)
+        values: dict[str, Any] = {}
+        for i, field in columns.items():
+            if i < len(row) and cell_text(row[i]):
+                values.setdefault(field, row[i])
+        if "phone" in values:
+            _sort_phone(values, values.pop("phone"))
+        if "extension" in values:
+            extension = cell_text(values.pop("extension"))
+            if "landline" in values:
+                values["landline"] = f"{cell_text(values['landline'])}-{extension}"
+        if values:
+            records.append(Record(number, values, labels))
+    if not records:
+        raise PlannerError("error.roster-empty", file=name)
+    return records, ignored
+
+
+def _headless_cells(row: Sequence[Any], headed: set[int], name: str, line: int) -> None:
+    """Refuse a value in a column without a header rather than drop it: in a CSV it is most
+    often a value with an unquoted comma, which shifts the rest of the row."""
+    for index, value in enumerate(row):
+        if index not in headed and cell_text(value):
+            raise PlannerError("error.roster-headless-cell", file=name, line=line,
+                               column=column_letter(index), value=shown(value))
+
+
+def _sort_phone(values: dict[str, Any], phone: Any) -> None:
+    """A "phone" column's value goes to the mobile when it reads as one, else the landline."""
+    try:
+        normalise_mobile(phone)
+        field = "mobile"
+    except PlannerError:
+        field = "landline"
+    values.setdefault(field, phone)
+
+
+def roster_yaml(contacts: list[dict[str, Any]], lang: str) -> str:
+    """roster.yaml's text: a comment saying what the file is, then the contacts."""
+    import yaml
+
+    entries = [{field: contact[field] for field in FIELDS if contact.get(field) is not None}
+               for contact in contacts]
+    body = yaml.safe_dump({"contacts": entries}, allow_unicode=True, sort_keys=False,
+                          default_flow_style=False, width=100)
+    comment = "".join(f"# {line}\n" for line in t("roster.file-comment", lang).splitlines())
+    return comment + body
+
+
+def import_roster(path: str | Path, target: Path, lang: str
+                  ) -> tuple[Path, list[dict[str, Any]], list[str]]:
+    """Replace the roster file `target` with the contacts of `path`.
+
+    Nothing is written unless every row is valid; the file is replaced in one rename.
+    Returns the roster path, the contacts and the ignored column headers.
+    """
+    from planner.core.files import atomic_write_text
+
+    records, ignored = read_records(path)
+    contacts = validate(records, str(path))
+    atomic_write_text(target, roster_yaml(contacts, lang), force=True)
+    return target, contacts, ignored
