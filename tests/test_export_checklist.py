@@ -9,7 +9,8 @@ from conftest import build_plan
 
 from planner.core.errors import PlannerError
 from planner.core.i18n import render_error
-from planner.export.checklist import parse_date, read_checklist, write_checklist_workbook
+from planner.export.checklist import write_checklist_workbook
+from planner.input.checklist import parse_date, read_checklist
 
 
 def small_plan(lang="zh"):

@@ -309,8 +309,8 @@ def test_as_shown_masks_the_mobile_of_a_copy():
 
 
 def test_cell_helpers_live_in_one_module_without_openpyxl():
-    import planner.export.checklist as checklist
     import planner.export.xlsx as xlsx
+    import planner.input.checklist as checklist
     import planner.roster.contacts as roster
     import planner.roster.importing as importing
     from planner.export import cells

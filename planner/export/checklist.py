@@ -1,45 +1,29 @@
-"""The checklist workbook, and reading an edited one back.
+"""The checklist workbook.
 
 One row per item; the status column is a dropdown of the localised statuses. A last, hidden
 column keeps each item's status when the workbook was written, so that an import can tell the
-rows someone edited from those still showing what the database said then. People fill in
-status, by, date and note in Excel or LibreOffice and hand the file back; `read_checklist`
-reads it, accepting what those programs do to values (statuses in either language, dates as
-serial numbers or text, ids turned into numbers), and rejects the whole file when any row is
-wrong, naming every bad row.
+rows someone edited from those still showing what the state said then. People fill in status,
+by, date and note in Excel or LibreOffice and hand the file back; `planner.input.checklist`
+reads it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from planner.core.errors import PlannerError
-from planner.core.i18n import LANGS, t
-from planner.export.cells import cell_text, duplicate_columns, shown
-from planner.export.registry import ExportOptions, Workbook
+from planner.core.i18n import t
+from planner.export.registry import ExportOptions, Job, Workbook
 from planner.storage.contract import ITEM_STATUSES
-
-if TYPE_CHECKING:
-    from planner.export.jobs import ExportJob
 
 STATUSES = ITEM_STATUSES
 FIELDS = ("id", "phase", "category", "owner", "due", "title", "status", "by", "date", "note",
           "exported")
 # The columns people see and fill in; "exported" (the status when written) is hidden.
 VISIBLE = FIELDS[:-1]
-# Fields read back from an edited workbook; the others are for the reader only.
-READ_FIELDS = ("id", "status", "by", "date", "note", "exported")
-# Excel serial numbers of 1990-01-01 and 2100-12-31: a check-off date outside is a typo.
-_SERIAL_RANGE = (32_874, 73_415)
-_DATE_TEXT = re.compile(
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _STATUS_FILL = {"done": "E2EFDA", "skipped": "EDEDED"}
-READ_SUFFIXES = (".xlsx", ".xlsm")  # what openpyxl reads; .xls and .csv lose the dropdowns
 
 
 def header(field: str, lang: str) -> str:
@@ -134,150 +118,7 @@ def write_checklist_workbook(target: Path, plan: dict[str, Any], lang: str, *,
                           force=force)
 
 
-# --- reading an edited checklist back -------------------------------------------------------
-
-
-def _fold(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
-
-
-def _status_names() -> dict[str, str]:
-    names = {status: status for status in STATUSES}
-    for lang in LANGS:
-        for status in STATUSES:
-            names[_fold(status_label(status, lang))] = status
-    return names
-
-
-def _header_fields() -> dict[str, str]:
-    return {_fold(header(field, lang)): field for field in FIELDS for lang in LANGS}
-
-
-def normalise_id(value: Any) -> str:
-    """An item id as typed or as a spreadsheet returns it (``123.0`` -> ``123``)."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip().lower() if value is not None else ""
-
-
-def parse_date(value: Any) -> dt.date | None:
-    """A date from a cell: a date, an Excel serial number, or text; None when empty.
-
-    Raises ValueError for anything else.
-    """
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    numeric = isinstance(value, int | float) and not isinstance(value, bool)
-    if numeric or re.fullmatch(r"\d+(\.\d+)?", text):
-        # A date typed into an unformatted cell comes back as its serial number.
-        serial = float(value if numeric else text)
-        if not _SERIAL_RANGE[0] <= serial <= _SERIAL_RANGE[1]:
-            raise ValueError(text)
-        from openpyxl.utils.datetime import from_excel
-
-        return from_excel(serial).date()
-    match = _DATE_TEXT.match(text)
-    if not match:
-        raise ValueError(text)
-    return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-
-
-def read_checklist(path: str | Path, lang: str | None = None,
-                   valid_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
-    """The rows of an edited checklist workbook: ``{row, id, status, by, date, note,
-    exported}``.
-
-    Statuses may be written in either language (or as open/done/skipped; empty means open).
-    `exported` is the status the row had when the workbook was written (its hidden column),
-    None in workbooks from before that column.
-    Any bad row (unknown status, malformed date, missing or repeated id, or an id outside
-    `valid_ids` when given) rejects the whole file: the PlannerError names every bad row, and
-    its ``bad_rows`` parameter lists their numbers.
-    """
-    lang = lang or "en"
-    path = Path(path)
-    table = _read_sheet(path)
-    known = set(valid_ids) if valid_ids is not None else None
-    statuses = _status_names()
-    rows: list[dict[str, Any]] = []
-    problems: list[tuple[int, str]] = []
-    seen: dict[str, int] = {}
-    for number, values in table:
-        row, problem = _read_row(number, values, statuses, known, seen, lang)
-        if problem:
-            problems.append((number, problem))
-        elif row is not None:
-            rows.append(row)
-    if problems:
-        details = "; ".join(t("checklist.read.row", lang, row=number, problem=problem)
-                            for number, problem in problems)
-        raise PlannerError("error.checklist-bad-rows", file=str(path), count=len(problems),
-                           details=details, bad_rows=[number for number, _ in problems])
-    return rows
-
-
-def _read_sheet(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    from planner.input.workbook import read_rows
-
-    if not path.is_file():
-        raise PlannerError("error.file-is-dir" if path.is_dir() else "error.file-missing",
-                           file=str(path))
-    if path.suffix.lower() not in READ_SUFFIXES:
-        raise PlannerError("error.checklist-format", file=str(path),
-                           suffix=path.suffix.lower() or "-")
-    rows = read_rows(path)
-    names = _header_fields()
-    _, first = next(rows, (1, ()))
-    columns = {i: names[_fold(str(v))] for i, v in enumerate(first)
-               if v is not None and _fold(str(v)) in names}
-    if not {"id", "status"} <= set(columns.values()):
-        raise PlannerError("error.checklist-not-export", file=str(path), line=1)
-    duplicate_columns(columns, first, str(path), 1)
-    for number, values in rows:
-        record = {field: values[i] for i, field in columns.items()
-                  if field in READ_FIELDS and i < len(values)}
-        # A row whose visible cells were all cleared is no row, whatever the hidden cell says.
-        if any(v is not None and str(v).strip() for f, v in record.items() if f != "exported"):
-            yield number, record
-
-
-def _read_row(number: int, values: dict[str, Any], statuses: dict[str, str],
-              known: set[str] | None, seen: dict[str, int], lang: str
-              ) -> tuple[dict[str, Any] | None, str | None]:
-    ident = normalise_id(values.get("id"))
-    if not ident:
-        return None, t("checklist.read.no-id", lang)
-    if ident in seen:
-        return None, t("checklist.read.duplicate", lang, id=shown(ident), other=seen[ident])
-    seen[ident] = number
-    if known is not None and ident not in known:
-        return None, t("checklist.read.unknown-id", lang, id=shown(ident))
-    raw_status = values.get("status")
-    folded = _fold(str(raw_status)) if raw_status is not None else ""
-    status = statuses.get(folded) if folded else "open"
-    if status is None:
-        return None, t("checklist.read.status", lang, value=shown(raw_status),
-                       allowed=" / ".join(status_label(s, lang) for s in STATUSES))
-    try:
-        date = parse_date(values.get("date"))
-    except ValueError:
-        return None, t("checklist.read.date", lang, value=shown(values.get("date")))
-    raw_exported = cell_text(values.get("exported"))
-    exported = statuses.get(_fold(raw_exported)) if raw_exported else None
-    if raw_exported and exported is None:
-        return None, t("checklist.read.exported", lang, value=shown(raw_exported),
-                       column=header("exported", lang))
-    return {"row": number, "id": ident, "status": status, "by": cell_text(values.get("by")) or None,
-            "date": date, "note": cell_text(values.get("note")) or None,
-            "exported": exported}, None
-
-
-def _write(job: ExportJob, dest: Path, label: str, options: ExportOptions) -> Path:
+def _write(job: Job, dest: Path, label: str, options: ExportOptions) -> Path:
     return write_checklist_workbook(dest, job.plan, job.lang, force=options.force)
 
 

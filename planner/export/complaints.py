@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from planner.core.errors import PlannerError
 from planner.core.i18n import t
-from planner.export.registry import ExportOptions, Workbook
+from planner.export.registry import ExportOptions, Job, Workbook
 
 if TYPE_CHECKING:
     from planner.complaints.register import Complaint
-    from planner.export.jobs import ExportJob
 
 FIELDS = ("number", "level", "category", "product", "order", "buyer", "channel", "summary",
           "received", "deadline", "handler", "status", "flag", "callback")
@@ -66,12 +65,12 @@ def write_register_workbook(target: Path, complaints: Iterable[Complaint], lang:
     return write_workbook(target, table, title=title, lang=lang, force=force, progress=progress)
 
 
-def _check(job: ExportJob) -> None:
+def _check(job: Job) -> None:
     if job.workspace.folder is None:
         raise PlannerError("error.no-workspace")
 
 
-def _write(job: ExportJob, dest: Path, label: str, options: ExportOptions) -> Path:
+def _write(job: Job, dest: Path, label: str, options: ExportOptions) -> Path:
     from planner.export.xlsx import progress_bar
 
     workspace = job.workspace

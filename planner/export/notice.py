@@ -14,19 +14,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.core.i18n import t
-from planner.export.registry import ExportOptions, Workbook
+from planner.export.registry import ExportOptions, Job, Workbook
 from planner.roster.contacts import (
     ON_FLOOR_DEPARTMENT,
     as_shown,
     escalation_path,
     on_floor_schedule,
 )
-
-if TYPE_CHECKING:
-    from planner.export.jobs import ExportJob
 
 WIDTHS = (6.0, 60.0, 20.0, 24.0)
 SKIPPED_OWNER = "shop-owner"  # the notice goes out from the shop owner, not to them
@@ -342,7 +339,7 @@ def write_notice_workbook(target: Path, plan: dict[str, Any], contacts: list[dic
         return save_workbook(wb, target, force=force)
 
 
-def _write(job: ExportJob, dest: Path, label: str, options: ExportOptions) -> Path:
+def _write(job: Job, dest: Path, label: str, options: ExportOptions) -> Path:
     from planner.complaints.playbook import load_playbook
     from planner.present.complaints import escalation_path, level_table
 

@@ -11,10 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
-
-if TYPE_CHECKING:
-    from planner.export.jobs import ExportJob
+from typing import Any, NamedTuple, Protocol
 
 # In the order `export all` writes them.
 KINDS = ("roster", "notice", "checklist", "schedule", "complaints")
@@ -28,6 +25,26 @@ class ExportOptions(NamedTuple):
     mask_phones: bool = False
 
 
+class Job(Protocol):
+    """What a workbook may ask of the export job (`planner.export.jobs.Job`)."""
+
+    lang: str
+    year: int
+    workspace: Any  # planner.workspace.session.Workspace
+
+    @property
+    def shop_name(self) -> str | None: ...
+
+    @property
+    def plan(self) -> dict[str, Any]:
+        """The plan in words, with each item's state inside a workspace."""
+
+    @property
+    def contacts(self) -> list[dict[str, Any]]: ...
+
+    def issuer(self, option: str | None) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class Workbook:
     """One kind of workbook.
@@ -38,9 +55,9 @@ class Workbook:
     """
 
     kind: str
-    write: Callable[[ExportJob, Path, str, ExportOptions], Path]
-    check: Callable[[ExportJob], None] = lambda job: None
-    in_all: Callable[[ExportJob], bool] = lambda job: True
+    write: Callable[[Job, Path, str, ExportOptions], Path]
+    check: Callable[[Job], None] = lambda job: None
+    in_all: Callable[[Job], bool] = lambda job: True
 
 
 def workbook(kind: str) -> Workbook:

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.core.errors import PlannerError
 from planner.core.i18n import t
-from planner.export.registry import ExportOptions, Workbook
+from planner.export.registry import ExportOptions, Job, Workbook
 from planner.roster.contacts import FIELDS, as_shown, sorted_contacts
-
-if TYPE_CHECKING:
-    from planner.export.jobs import ExportJob
 
 _COLUMNS = {
     "department": {"max_width": 22},
@@ -75,12 +72,12 @@ def write_roster_workbook(target: Path, contacts: list[dict[str, Any]], lang: st
                           progress=progress)
 
 
-def _check(job: ExportJob) -> None:
+def _check(job: Job) -> None:
     if not job.contacts:
         raise PlannerError("error.roster-no-contacts")
 
 
-def _write(job: ExportJob, dest: Path, label: str, options: ExportOptions) -> Path:
+def _write(job: Job, dest: Path, label: str, options: ExportOptions) -> Path:
     from planner.export.xlsx import progress_bar
 
     with progress_bar(len(job.contacts), t("export.progress", job.lang, name=label)) as progress:

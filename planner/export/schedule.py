@@ -9,13 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.core.i18n import t
-from planner.export.registry import ExportOptions, Workbook
-
-if TYPE_CHECKING:
-    from planner.export.jobs import ExportJob
+from planner.export.registry import ExportOptions, Job, Workbook
 
 # Per phase: (band on workdays, band on weekends, due-day marker).
 PHASE_COLOURS = {
@@ -126,7 +123,7 @@ def write_schedule_workbook(target: Path, plan: dict[str, Any], lang: str, *,
                           force=force)
 
 
-def _write(job: ExportJob, dest: Path, label: str, options: ExportOptions) -> Path:
+def _write(job: Job, dest: Path, label: str, options: ExportOptions) -> Path:
     return write_schedule_workbook(dest, job.plan, job.lang, force=options.force)
 
 

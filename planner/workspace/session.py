@@ -336,7 +336,7 @@ class Workspace:
     def import_checklist(self, path: str) -> ImportedChecklist:
         """Apply the rows edited in a checklist workbook, all or nothing."""
         from planner.campaign.checkoff import apply_imported
-        from planner.export.checklist import read_checklist
+        from planner.input.checklist import read_checklist
 
         rows = read_checklist(path, self.lang, valid_ids=self.plan().item_ids())
         with self.store(write=True) as store:
