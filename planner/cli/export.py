@@ -11,6 +11,7 @@ from planner.cli.options import (
     format_option,
     lang_option,
     open_workspace,
+    progress_bar,
     shop_option,
     size_option,
     today_option,
@@ -128,7 +129,7 @@ def _export_one(kind: str, output, force, issuer=None, mask_phones=False, **setu
     from planner.export.registry import ExportOptions
 
     job = _job(setup)
-    path = job.write_one(kind, output, ExportOptions(force, issuer, mask_phones))
+    path = job.write_one(kind, output, ExportOptions(force, issuer, mask_phones, progress_bar))
     click.echo(t("export.written", job.lang, path=str(path)))
 
 
@@ -245,7 +246,7 @@ def export_all(output, force, issuer, mask_phones, **setup):
         click.echo(t("roster.none", job.lang), err=True)
     from planner.export.registry import ExportOptions
 
-    written = job.write_all(Path(output), ExportOptions(force, issuer, mask_phones))
+    written = job.write_all(Path(output), ExportOptions(force, issuer, mask_phones, progress_bar))
     for target in written:
         click.echo(t("export.written", job.lang, path=str(target)))
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from planner.workspace.session import Workspace
 
 LANG_KEY = "planner315.lang"
+PROGRESS_MIN_ROWS = 5_000  # a shorter workbook is written before a bar would be read
 
 
 class DataChoice(click.Choice):
@@ -143,6 +145,18 @@ workspace_option = click.option("--workspace", "-w", type=click.Path(file_okay=F
                                      "the nearest folder upwards with shop.yaml) / 工作区.")
 today_option = click.option("--today", type=DateParam(), default=None,
                             help="Pretend today is DATE (YYYY-MM-DD) / 指定今天的日期.")
+
+
+@contextlib.contextmanager
+def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr for long exports, only when stderr is a terminal."""
+    import sys
+
+    if total < PROGRESS_MIN_ROWS or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
 
 
 def open_workspace(*, workspace: str | None = None, shop_path: str | None = None,

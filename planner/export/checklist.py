@@ -50,7 +50,7 @@ def _iso(value: Any) -> str:
 
 
 def checklist_table(plan: dict[str, Any], lang: str, title: str) -> Any:
-    from planner.export.xlsx import Column, Table
+    from planner.export.sheet import Column, Table
 
     count = sum(len(phase["items"]) for phase in plan["phases"])
     # Ids and dates are text, in every cell: LibreOffice turns "00123" typed into a General

@@ -71,11 +71,9 @@ def _check(job: Job) -> None:
 
 
 def _write(job: Job, dest: Path, label: str, options: ExportOptions) -> Path:
-    from planner.export.xlsx import progress_bar
-
     workspace = job.workspace
     total = workspace.count_complaints()
-    with progress_bar(total, t("export.progress", job.lang, name=label)) as progress:
+    with options.progress(total, t("export.progress", job.lang, name=label)) as progress:
         return write_register_workbook(
             dest, workspace.complaints(), job.lang, policy=workspace.policy,
             shop=job.shop_name, year=job.year, total=total, force=options.force,

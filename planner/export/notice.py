@@ -262,7 +262,8 @@ def closing_lines(lang: str, issuer: str | None, issued: dt.date) -> list[str]:
 def notice_table(lines: list[Line], lang: str, *, title: str, to: str,
                  closing: list[str]) -> Any:
     """The notice sheet: title and addressees above the header, one row per line below."""
-    from planner.export.xlsx import Column, Style, Table, rows_for_height
+    from planner.export.metrics import rows_for_height
+    from planner.export.sheet import Column, Style, Table
 
     words = notice_template(lang)
     columns = [Column(name, width=width) for name, width in zip(words["columns"], WIDTHS,

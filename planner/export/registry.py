@@ -7,7 +7,8 @@ kind is written, so choosing targets costs nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -17,12 +18,22 @@ from typing import Any, NamedTuple, Protocol
 KINDS = ("roster", "notice", "checklist", "schedule", "complaints")
 
 
+Progress = Callable[[int, str], AbstractContextManager[Callable[[int], None] | None]]
+
+
+@contextmanager
+def no_progress(total: int, label: str) -> Iterator[None]:
+    yield None
+
+
 class ExportOptions(NamedTuple):
-    """What the person exporting chose."""
+    """What the person exporting chose, and how to show the progress of a long workbook
+    (`progress(total, label)` gives an update function, or None)."""
 
     force: bool = False
     issuer: str | None = None
     mask_phones: bool = False
+    progress: Progress = no_progress
 
 
 class Job(Protocol):

@@ -26,7 +26,7 @@ _COLUMNS = {
 
 
 def roster_columns(lang: str) -> list[Any]:
-    from planner.export.xlsx import Column
+    from planner.export.sheet import Column
 
     return [Column(t(f"roster.header.{field}", lang), **_COLUMNS[field]) for field in FIELDS]
 
@@ -47,7 +47,7 @@ def roster_rows(contacts: list[dict[str, Any]], lang: str, *, mask_phones: bool 
 
 def roster_table(contacts: list[dict[str, Any]], lang: str, *, title: str,
                  mask_phones: bool = False) -> Any:
-    from planner.export.xlsx import Table
+    from planner.export.sheet import Table
 
     ordered = sorted_contacts(contacts)
     return Table(title=t("export.sheet.roster", lang), columns=roster_columns(lang),
@@ -78,9 +78,8 @@ def _check(job: Job) -> None:
 
 
 def _write(job: Job, dest: Path, label: str, options: ExportOptions) -> Path:
-    from planner.export.xlsx import progress_bar
-
-    with progress_bar(len(job.contacts), t("export.progress", job.lang, name=label)) as progress:
+    label = t("export.progress", job.lang, name=label)
+    with options.progress(len(job.contacts), label) as progress:
         return write_roster_workbook(dest, job.contacts, job.lang, shop=job.shop_name,
                                      year=job.year, mask_phones=options.mask_phones,
                                      force=options.force, progress=progress)

@@ -13,6 +13,7 @@ from typing import Any
 
 from planner.core.i18n import t
 from planner.export.registry import ExportOptions, Job, Workbook
+from planner.storage.contract import SETTLED
 
 # Per phase: (band on workdays, band on weekends, due-day marker).
 PHASE_COLOURS = {
@@ -48,7 +49,7 @@ def schedule_title(plan: dict[str, Any], lang: str) -> str:
 
 
 def schedule_table(plan: dict[str, Any], lang: str, title: str) -> Any:
-    from planner.export.xlsx import HEADER, Column, Style, Table
+    from planner.export.sheet import HEADER, Column, Style, Table
 
     days = campaign_days(plan)
     columns = [
@@ -78,7 +79,7 @@ def schedule_table(plan: dict[str, Any], lang: str, title: str) -> Any:
 
 
 def _rows(plan: dict[str, Any], days: list[dt.date], lang: str) -> Iterator[list[Any]]:
-    from planner.export.xlsx import Style
+    from planner.export.sheet import Style
 
     weekend = Style(fill=WEEKEND)
 
@@ -100,7 +101,7 @@ def _rows(plan: dict[str, Any], days: list[dt.date], lang: str) -> Iterator[list
                  else outside(day) for day in days)]
         for item in phase["items"]:
             due = item["due"]
-            mark = "✓" if item.get("status") in ("done", "skipped") else "◆"
+            mark = "✓" if item.get("status") in SETTLED else "◆"
             row: list[Any] = [item["id"], item["title"], item["owner_name"], due.isoformat()]
             for day in days:
                 if day == due:

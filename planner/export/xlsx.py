@@ -17,11 +17,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-import sys
-import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from copy import copy
-from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain, islice
 from pathlib import Path
@@ -29,13 +26,14 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from planner.core.errors import PlannerError
 from planner.core.files import atomic_path
 from planner.export.cells import MAX_CELL_CHARS
+from planner.export.metrics import display_width, line_height, rows_for_height
+from planner.export.sheet import HEADER, Column, Style, Styled, Table
 
 CREATOR = "planner315"
 A4 = "9"
@@ -46,13 +44,8 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _LITERAL_START = frozenset("=+-@\t\r\n#")
 _NATIVE = (int, float, Decimal, dt.date, dt.time, dt.timedelta)
 SAMPLE_ROWS = 200
-PROGRESS_MIN_ROWS = 5_000
 PROGRESS_STEP = 1_000
 
-FONT = "Calibri"
-HEADER_FILL = "D9E1F2"
-THIN = Side(style="thin", color="A6A6A6")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
 def safe(value: Any, ws: Any, cell: Cell | None = None) -> Any:
@@ -100,102 +93,6 @@ def _literal(text: str, ws: Any, template: Cell | None) -> Cell:
     return cell
 
 
-@dataclass(frozen=True)
-class Style:
-    """The look of a cell; `apply` gives it to a write-only cell."""
-
-    bold: bool = False
-    size: float = 11
-    color: str | None = None
-    fill: str | None = None
-    wrap: bool = False
-    horizontal: str | None = None
-    vertical: str = "top"
-    border: bool = False
-    text: bool = False  # number format "@": what a user types stays text
-
-    def apply(self, cell: Cell) -> Cell:
-        cell.font = Font(name=FONT, size=self.size, bold=self.bold, color=self.color)
-        if self.fill:
-            cell.fill = PatternFill("solid", fgColor=self.fill)
-        cell.alignment = Alignment(wrap_text=self.wrap, horizontal=self.horizontal,
-                                   vertical=self.vertical)
-        if self.border:
-            cell.border = BORDER
-        if self.text:
-            cell.number_format = "@"
-        return cell
-
-    def cell(self, value: Any = None) -> Styled:
-        """`value` in a cell of its own with this style."""
-        return Styled(self, value)
-
-
-@dataclass(frozen=True)
-class Styled:
-    """A value with the style of its cell. The cell is made (through `safe`) only when its row
-    is written, where a value that cannot be stored is reported with its cell."""
-
-    style: Style
-    value: Any = None
-
-
-HEADER = Style(bold=True, fill=HEADER_FILL, wrap=True, horizontal="center", vertical="center",
-               border=True)
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a table sheet."""
-
-    header: str
-    width: float | None = None  # None: fitted to the header and the first rows
-    # Number format "@" on the column, so that what people type into it stays text (ids,
-    # phones, dates). Written values keep their own type whatever the format.
-    text: bool = False
-    # People are expected to edit the written cells too: each cell gets the column's format,
-    # so that retyping a value keeps it text. Costs time per cell: for small sheets.
-    edit: bool = False
-    wrap: bool = False
-    max_width: float = 50
-    min_width: float = 6
-    # Hidden from view and from print, but kept in the file by Excel and LibreOffice alike:
-    # for values the program writes for itself and reads back.
-    hidden: bool = False
-
-
-@dataclass
-class Table:
-    """A sheet to stream: columns, rows, and what goes around them."""
-
-    title: str
-    columns: Sequence[Column]
-    rows: Iterable[Sequence[Any]]  # values, or Styled for a cell with a style of its own
-    total: int | None = None  # row count when known (for the progress bar)
-    landscape: bool = False
-    freeze_columns: int = 0
-    page_title: str | None = None  # printed at the top of every page
-    preamble: list[list[Any]] = field(default_factory=list)  # rows above the header
-    merged: list[str] = field(default_factory=list)
-    row_heights: dict[int, float] = field(default_factory=dict)
-    header_height: float | None = None
-    column_styles: dict[int, Style] = field(default_factory=dict)  # 0-based column index
-    header_styles: dict[int, Style] = field(default_factory=dict)
-    grid: bool = True  # print grid lines (cheaper than a border on every cell)
-    setup: Callable[[Any, int], None] | None = None  # (ws, header row) before any row
-
-
-def display_width(text: str) -> int:
-    """Columns `text` needs on screen: wide (Chinese) characters count double."""
-    widest = 0
-    for line in text.split("\n"):
-        width = 0
-        for char in line:
-            width += 2 if ord(char) > 0x1100 and unicodedata.east_asian_width(char) in "WF" else 1
-        widest = max(widest, width)
-    return widest
-
-
 def _cell_text(value: Any) -> str:
     if isinstance(value, Cell | Styled):
         value = value.value
@@ -214,39 +111,6 @@ def fit_width(column: Column, sample: Sequence[Sequence[Any]], index: int) -> fl
                  + [display_width(_cell_text(row[index])) + 2
                     for row in sample if index < len(row)])
     return float(min(max(widest, column.min_width), column.max_width))
-
-
-# Latin letters are narrower than the digit '0' that column widths are measured in.
-_NARROW = 0.9
-
-
-def _text_units(text: str) -> float:
-    return sum(2.0 if ord(char) > 0x1100 and unicodedata.east_asian_width(char) in "WF"
-               else _NARROW for char in text)
-
-
-_TOKENS = re.compile(r"[^\s\u1100-\uffff]+\s*|\s+|.")
-
-
-def rows_for_height(text: str, width: float) -> int:
-    """How many lines `text` takes when wrapped in a column `width` wide.
-
-    Words break at spaces, Chinese text between any two characters, as spreadsheets do.
-    """
-    usable = max(width - 1.5, 1.0)
-    count = 0
-    for line in text.split("\n"):
-        lines, used = 1, 0.0
-        for token in _TOKENS.findall(line):
-            size = _text_units(token.rstrip()) if token.strip() else 0
-            if used and used + size > usable:
-                lines, used = lines + 1, 0.0
-            if size > usable:  # a word longer than the column is cut over several lines
-                lines += int(size // usable)
-                size %= usable
-            used += size + _NARROW * (len(token) - len(token.rstrip()))
-        count += lines
-    return count
 
 
 def new_workbook(title: str, *, subject: str | None = None, lang: str = "en") -> Workbook:
@@ -374,11 +238,6 @@ def _sample_heights(sample: Sequence[Sequence[Any]], widths: list[float],
     return heights
 
 
-def line_height(lines: int, size: float = 11) -> float:
-    """Points a row needs for `lines` lines of text at font `size`."""
-    return round(lines * size * 1.36 + 3, 1)
-
-
 def _column_styles(table: Table, widths: list[float]) -> dict[int, Style]:
     """Styles for the data cells of each column that needs one (text format or wrapping)."""
     styles = dict(table.column_styles)
@@ -428,15 +287,3 @@ def save_workbook(wb: Workbook, target: Path, *, force: bool = False) -> Path:
     with atomic_path(target, force=force) as temp:
         wb.save(temp)
     return target
-
-
-@contextlib.contextmanager
-def progress_bar(total: int | None, label: str) -> Iterator[Callable[[int], None] | None]:
-    """A progress bar on stderr for long exports, only when stderr is a terminal."""
-    if total is None or total < PROGRESS_MIN_ROWS or not sys.stderr.isatty():
-        yield None
-        return
-    import click
-
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        yield bar.update

@@ -13,7 +13,7 @@ from planner.campaign.plan import Plan, PlannedItem
 from planner.core.clock import iso
 from planner.core.i18n import pick, t
 from planner.present.text import md_escape, md_table, table, text
-from planner.storage.contract import ItemState
+from planner.storage.contract import SETTLED, ItemState
 
 
 def state_data(state: ItemState | None) -> dict[str, Any]:
@@ -118,7 +118,7 @@ def plan_as_markdown(plan: dict[str, Any], lang: str) -> str:
     for phase in plan["phases"]:
         lines = [f"## {phase_heading(phase, lang)}", ""]
         for item in phase["items"]:
-            mark = "x" if item.get("status") in ("done", "skipped") else " "
+            mark = "x" if item.get("status") in SETTLED else " "
             lines.append(f"- [{mark}] **{text(item['due'])}** · {item['owner_name']} · "
                          f"{md_escape(item['title'])} `{item['id']}`")
         blocks.append("\n".join(lines))

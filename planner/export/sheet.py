@@ -1,0 +1,104 @@
+"""What a sheet is made of: cell styles, columns and tables, as plain data.
+
+`planner.export.xlsx` writes them with openpyxl; nothing here imports it until a style is
+applied to a cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+FONT = "Calibri"
+HEADER_FILL = "D9E1F2"
+BORDER_COLOUR = "A6A6A6"
+
+
+@dataclass(frozen=True)
+class Style:
+    """The look of a cell; `apply` gives it to a write-only cell."""
+
+    bold: bool = False
+    size: float = 11
+    color: str | None = None
+    fill: str | None = None
+    wrap: bool = False
+    horizontal: str | None = None
+    vertical: str = "top"
+    border: bool = False
+    text: bool = False  # number format "@": what a user types stays text
+
+    def apply(self, cell: Any) -> Any:
+        """Give this style to an openpyxl cell."""
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        cell.font = Font(name=FONT, size=self.size, bold=self.bold, color=self.color)
+        if self.fill:
+            cell.fill = PatternFill("solid", fgColor=self.fill)
+        cell.alignment = Alignment(wrap_text=self.wrap, horizontal=self.horizontal,
+                                   vertical=self.vertical)
+        if self.border:
+            thin = Side(style="thin", color=BORDER_COLOUR)
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        if self.text:
+            cell.number_format = "@"
+        return cell
+
+    def cell(self, value: Any = None) -> Styled:
+        """`value` in a cell of its own with this style."""
+        return Styled(self, value)
+
+
+@dataclass(frozen=True)
+class Styled:
+    """A value with the style of its cell. The cell is made (through `safe`) only when its row
+    is written, where a value that cannot be stored is reported with its cell."""
+
+    style: Style
+    value: Any = None
+
+
+HEADER = Style(bold=True, fill=HEADER_FILL, wrap=True, horizontal="center", vertical="center",
+               border=True)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table sheet."""
+
+    header: str
+    width: float | None = None  # None: fitted to the header and the first rows
+    # Number format "@" on the column, so that what people type into it stays text (ids,
+    # phones, dates). Written values keep their own type whatever the format.
+    text: bool = False
+    # People are expected to edit the written cells too: each cell gets the column's format,
+    # so that retyping a value keeps it text. Costs time per cell: for small sheets.
+    edit: bool = False
+    wrap: bool = False
+    max_width: float = 50
+    min_width: float = 6
+    # Hidden from view and from print, but kept in the file by Excel and LibreOffice alike:
+    # for values the program writes for itself and reads back.
+    hidden: bool = False
+
+
+@dataclass
+class Table:
+    """A sheet to stream: columns, rows, and what goes around them."""
+
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[Any]]  # values, or Styled for a cell with a style of its own
+    total: int | None = None  # row count when known (for the progress bar)
+    landscape: bool = False
+    freeze_columns: int = 0
+    page_title: str | None = None  # printed at the top of every page
+    preamble: list[list[Any]] = field(default_factory=list)  # rows above the header
+    merged: list[str] = field(default_factory=list)
+    row_heights: dict[int, float] = field(default_factory=dict)
+    header_height: float | None = None
+    column_styles: dict[int, Style] = field(default_factory=dict)  # 0-based column index
+    header_styles: dict[int, Style] = field(default_factory=dict)
+    grid: bool = True  # print grid lines (cheaper than a border on every cell)
+    setup: Callable[[Any, int], None] | None = None  # (ws, header row) before any row
