@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 
@@ -243,22 +244,35 @@ def test_written_files_get_ordinary_permissions(run, tmp_path):
         os.umask(umask)
 
 
-@pytest.mark.parametrize("args", [
-    ["plan", "--size", "large"], ["checklist", "--size", "small"], ["status"], ["next"],
-    ["log"], ["roster"], ["complaint", "list"], ["playbook"],
-    ["complaint", "triage", "-c", "quality", "--received", "2026-03-16 10:00"],
+@pytest.mark.parametrize("steps", [
+    [["plan", "--size", "large"]], [["checklist", "--size", "small"]], [["status"]],
+    [["next"]], [["log"]], [["roster"]], [["complaint", "list"]], [["playbook"]],
+    [["complaint", "triage", "-c", "quality", "--received", "2026-03-16 10:00"]],
+    [["check", "prepare.copy.ad-law"]], [["skip", "prepare.copy.ad-law", "-r", "n/a"]],
+    [["check", "prepare.copy.ad-law"], ["uncheck", "prepare.copy.ad-law"], ["undo"]],
+    [["complaint", "add", "-c", "quality", "-s", "破损"]],
+    [["complaint", "add", "-c", "quality", "-s", "破损"],
+     ["complaint", "update", "TS-2026-0001", "--status", "replied"],
+     ["complaint", "callback", "TS-2026-0001", "--satisfied", "yes"],
+     ["complaint", "show", "TS-2026-0001"]],
+    [["init", "other"]],
 ])
-def test_typed_commands_never_load_openpyxl(tmp_path, args):
+def test_typed_commands_never_load_openpyxl_or_an_unused_driver(tmp_path, steps):
+    """What a person types loads neither the workbook library nor a database driver the
+    workspace does not use (SQLite's is in the standard library)."""
     (tmp_path / "shop.yaml").write_text(
         "size: small\ncontacts:\n  - {department: warehouse, name: 王磊, mobile: '13900139000'}\n",
         encoding="utf-8")
     code = ("import sys\nfrom planner.cli import main\n"
-            f"main({args!r}, standalone_mode=False)\n"
-            "print('openpyxl' in sys.modules, 'pandas' in sys.modules, file=sys.stderr)")
+            f"for args in {steps!r}:\n"
+            "    main(args, standalone_mode=False)\n"
+            "heavy = ('openpyxl', 'pandas', 'psycopg', 'psycopg2')\n"
+            "print([name for name in heavy if name in sys.modules], file=sys.stderr)")
+    env = {**os.environ, "PLANNER315_NOW": "2026-03-16 10:00"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=tmp_path)
+                         cwd=tmp_path, env=env)
     assert out.returncode == 0, out.stderr
-    assert out.stderr.strip().splitlines()[-1] == "False False"
+    assert out.stderr.strip().splitlines()[-1] == "[]"
 
 
 def test_every_option_is_explained_in_both_languages():

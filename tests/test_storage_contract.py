@@ -1,0 +1,278 @@
+"""The storage contract (`planner.storage.contract`), run against every backend.
+
+A backend is given to these tests as a `Backend`: how to open a store on fresh state, and how
+another client holds the whole database locked. A second backend (PostgreSQL) adds itself to
+`BACKENDS`; each issue that changes storage extends these tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from planner.campaign.checkoff import set_status, undo
+from planner.core.clock import SHANGHAI
+from planner.core.errors import PlannerError
+from planner.storage.contract import (
+    Callback,
+    Change,
+    ComplaintFilter,
+    ComplaintRecord,
+    HistoryEntry,
+    ItemState,
+    StateStore,
+)
+
+AT = dt.datetime(2027, 3, 1, 10, 0, tzinfo=SHANGHAI)
+
+
+@dataclass
+class Backend:
+    open: Callable[..., StateStore]  # open(write=False)
+    locked: Callable[[], contextlib.AbstractContextManager[None]]  # another client's lock
+
+
+def sqlite_backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Backend:
+    import planner.storage.sqlite as backend
+
+    path = tmp_path / "planner315.db"
+    monkeypatch.setattr(backend, "BUSY_TIMEOUT_MS", 200)  # wait briefly for a lock
+
+    @contextlib.contextmanager
+    def locked() -> Iterator[None]:
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN EXCLUSIVE")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+
+    return Backend(lambda write=False: backend.open_store(path, write=write), locked)
+
+
+BACKENDS = {"sqlite": sqlite_backend}
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def backend(request, tmp_path, monkeypatch) -> Backend:
+    return BACKENDS[request.param](tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def store(backend) -> Iterator[StateStore]:
+    with backend.open(write=True) as opened:
+        yield opened
+
+
+def state(status: str = "done", by: str = "a", at: dt.datetime = AT) -> ItemState:
+    return ItemState(status, by, at, None)
+
+
+def complaint(number: int, **fields) -> ComplaintRecord:
+    day = fields.pop("day", dt.date(2027, 3, 12))
+    values = dict(
+        number=f"TS-2027-{number:04d}", year=2027, seq=number, category="quality",
+        product="SKU-1", order_id=str(number), buyer="买家", channel="千牛", summary="破损",
+        received=dt.datetime.combine(day, dt.time(10), tzinfo=SHANGHAI), received_day=day,
+        level="I", priority=3, handler="first-taker", rule="T+1",
+        deadline=dt.datetime.combine(day, dt.time(18), tzinfo=SHANGHAI), calendar="official",
+        flags={"vip": False, "sensitive": None}, status="open", callback=None,
+        created_by="li")
+    values.update(fields)
+    return ComplaintRecord(**values)
+
+
+# --- item states and history -----------------------------------------------------------------
+
+def test_a_fresh_store_is_empty(backend):
+    with backend.open() as store:
+        assert store.item_states() == {}
+        assert list(store.history()) == []
+        assert store.last_open_txn("a") is None
+        assert store.complaints.get("TS-2027-0001") is None
+
+
+def test_changes_and_their_history_are_typed_and_kept(backend):
+    with backend.open(write=True) as store:
+        txn = store.apply([Change("x", "check", None, state())], by="a", recorded_at=AT,
+                          note="n")
+    with backend.open() as store:  # a new connection sees what was committed
+        assert store.item_states() == {"x": state()}
+        assert store.item_state("x") == state() and store.item_state("y") is None
+        [entry] = store.history()
+    assert isinstance(entry, HistoryEntry)
+    assert (entry.txn, entry.at, entry.by, entry.action, entry.subject, entry.note) == (
+        txn, AT, "a", "check", "x", "n")
+    assert entry.old is None and entry.new["status"] == "done"
+    assert isinstance(entry.at, dt.datetime) and entry.at.utcoffset() == dt.timedelta(hours=8)
+
+
+def test_nothing_to_change_writes_nothing(store):
+    assert store.apply([], by="a", recorded_at=AT) is None
+    assert store.apply(lambda: [], by="a", recorded_at=AT) is None
+    assert list(store.history()) == []
+
+
+def test_a_stale_change_writes_nothing(store):
+    store.apply([Change("x", "check", None, state())], by="a", recorded_at=AT)
+    stale = [Change("y", "check", None, state()), Change("x", "check", None, state())]
+    with pytest.raises(PlannerError) as caught:
+        store.apply(stale, by="b", recorded_at=AT)
+    assert caught.value.key == "error.store-conflict"
+    assert set(store.item_states()) == {"x"} and len(list(store.history())) == 1
+
+
+def test_a_failing_transaction_leaves_nothing(store):
+    with pytest.raises(RuntimeError), store.transaction():
+        txn = store.next_txn()
+        store.append_history(txn, recorded_at=AT, by="a", action="complaint-add",
+                             subject="complaint:TS-2027-0001", old=None, new={"status": "open"})
+        raise RuntimeError("half way")
+    assert list(store.history()) == []
+
+
+def test_history_filters(store):
+    later = AT + dt.timedelta(days=3)
+    store.apply([Change("a_1", "check", None, state())], by="li", recorded_at=AT)
+    store.apply([Change("ab1", "check", None, state(by="wang"))], by="wang", recorded_at=later)
+    with store.transaction():
+        store.append_history(store.next_txn(), recorded_at=later, by="li",
+                             action="complaint-add", subject="complaint:TS-2027-0001",
+                             old=None, new={"status": "open"})
+    assert [e.subject for e in store.history(subject="a_1")] == ["a_1"]
+    assert [e.subject for e in store.history(by="wang")] == ["ab1"]
+    assert [e.subject for e in store.history(since=later.date())] == [
+        "ab1", "complaint:TS-2027-0001"]
+    # the prefix is literal text: '_' and '%' match only themselves
+    assert [e.subject for e in store.history(subject_prefix="a_")] == ["a_1"]
+    assert [e.subject for e in store.history(subject_prefix="complaint:")] == [
+        "complaint:TS-2027-0001"]
+    assert [e.seq for e in store.history()] == sorted(e.seq for e in store.history())
+
+
+def test_undo_queries(store):
+    first = store.apply([Change("x", "check", None, state())], by="li", recorded_at=AT)
+    second = store.apply([Change("y", "skip", None, state("skipped")),
+                          Change("z", "check", None, state())], by="li", recorded_at=AT)
+    assert store.last_open_txn("li") == second and store.last_open_txn("wang") is None
+    assert [(c.subject, c.new) for c in store.txn_changes(second)] == [
+        ("y", state("skipped")), ("z", state())]
+    store.apply([Change("z", "undo", state(), None), Change("y", "undo", state("skipped"), None)],
+                by="li", recorded_at=AT, reverts=second)
+    assert store.last_open_txn("li") == first  # an undone change and an undo are not undone
+    assert store.last_changed_by("y") == "li" and store.last_changed_by("nope") is None
+
+
+def test_an_item_ticked_twice_is_one_change(store):
+    [first] = set_status(store, ["x"], "done", by="a", at=AT, recorded_at=AT, action="check")
+    [again] = set_status(store, ["x"], "done", by="b", at=AT, recorded_at=AT, action="check")
+    assert first.changed and not again.changed
+    assert len(list(store.history())) == 1
+
+
+def test_writing_to_a_store_opened_for_reading_is_refused(backend):
+    with backend.open() as store, pytest.raises(PlannerError):
+        store.apply([Change("x", "check", None, state())], by="a", recorded_at=AT)
+
+
+def test_a_lock_held_by_another_client_is_a_planner_error(backend):
+    """Every operation, reads included (undo starts with one), reports a lock it cannot get
+    as a PlannerError, never the driver's own exception."""
+    with backend.open(write=True) as store:
+        store.apply([Change("x", "check", None, state())], by="a", recorded_at=AT)
+    with backend.open(write=True) as store, backend.locked():
+        for attempt in (lambda: undo(store, by="a", recorded_at=AT),
+                        store.item_states,
+                        lambda: store.apply([Change("y", "check", None, state())], by="a",
+                                            recorded_at=AT)):
+            with pytest.raises(PlannerError) as caught:
+                attempt()
+            assert caught.value.key == "error.store-busy"
+    with backend.open() as store:
+        assert set(store.item_states()) == {"x"}
+
+
+# --- the complaint register ------------------------------------------------------------------
+
+def test_form_numbers_count_per_year(store):
+    with store.transaction():
+        numbers = [store.complaints.next_seq(2027) for _ in range(3)]
+        numbers.append(store.complaints.next_seq(2028))
+    with store.transaction():
+        numbers.append(store.complaints.next_seq(2027))
+    assert numbers == [1, 2, 3, 1, 4]
+
+
+def test_a_complaint_comes_back_as_it_went_in(backend):
+    record = complaint(1)
+    with backend.open(write=True) as store, store.transaction():
+        store.complaints.insert(record)
+    with backend.open() as store:
+        assert store.complaints.get("TS-2027-0001") == record
+        assert store.complaints.get("TS-2027-0002") is None
+
+
+def test_updates_keep_their_types(store):
+    with store.transaction():
+        store.complaints.insert(complaint(1))
+        later = AT + dt.timedelta(days=20)
+        store.complaints.update("TS-2027-0001", status="closed", level="urgent", priority=0,
+                                deadline=AT, callback=Callback(True, later, "zhao", "好"))
+    got = store.complaints.get("TS-2027-0001")
+    assert (got.status, got.level, got.priority, got.deadline) == ("closed", "urgent", 0, AT)
+    assert got.callback == Callback(True, later, "zhao", "好")
+
+
+def test_same_issue(store):
+    day = dt.date(2027, 3, 12)
+    with store.transaction():
+        store.complaints.insert(complaint(1))
+        store.complaints.insert(complaint(2, status="replied"))
+        store.complaints.insert(complaint(3, product="SKU-2"))
+        store.complaints.insert(complaint(4, day=dt.date(2027, 3, 13)))
+    assert store.complaints.count_same_issue(day, "quality", "SKU-1") == 2
+    waiting = ComplaintFilter(statuses=("open", "in-progress"))
+    assert [c.number for c in store.complaints.same_issue(day, "quality", "SKU-1", waiting)] == [
+        "TS-2027-0001"]
+
+
+def test_pages_follow_the_queue_order(store):
+    with store.transaction():
+        for n in range(1, 8):
+            store.complaints.insert(complaint(
+                n, priority=n % 3, level=("urgent", "III", "II")[n % 3],
+                deadline=AT + dt.timedelta(hours=10 - n)))
+    everything = store.complaints.page(ComplaintFilter(), None, 100)
+    keys = [(c.priority, c.deadline, c.number) for c in everything]
+    assert keys == sorted(keys) and len(keys) == 7
+    first = store.complaints.page(ComplaintFilter(), None, 3)
+    rest = store.complaints.page(ComplaintFilter(), keys[2], 100)
+    assert [c.number for c in first + rest] == [c.number for c in everything]
+
+
+def test_counts_filters_levels_and_callbacks(store):
+    with store.transaction():
+        store.complaints.insert(complaint(1, deadline=AT))
+        store.complaints.insert(complaint(2, deadline=AT + dt.timedelta(days=1), level="II",
+                                          handler="agent-supervisor"))
+        store.complaints.insert(complaint(3, status="resolved"))
+        store.complaints.insert(complaint(4, status="closed",
+                                          callback=Callback(False, AT, "zhao")))
+    now = AT + dt.timedelta(hours=1)
+    late = ComplaintFilter(statuses=("open", "in-progress"), deadline_before=now)
+    assert store.complaints.count(ComplaintFilter()) == 4
+    assert store.complaints.count(late) == 1
+    assert store.complaints.count(ComplaintFilter(level="II")) == 1
+    assert store.complaints.count(ComplaintFilter(handler="agent-supervisor")) == 1
+    levels = store.complaints.levels(("open", "in-progress", "replied"), ("open", "in-progress"),
+                                     now)
+    assert sorted(levels) == [("I", 1, 1), ("II", 1, 0)]
+    assert store.complaints.awaiting_callback(10) == (1, ["TS-2027-0003"])
+    assert store.complaints.exists()
