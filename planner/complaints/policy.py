@@ -21,7 +21,8 @@ from planner.complaints.deadlines import RULES
 from planner.core.errors import Msg, PlannerError
 from planner.core.i18n import bilingual, pick
 from planner.core.snapshot import load_shipped
-from planner.core.yamlio import line_of, load_yaml_file
+from planner.core.userfiles import load_yaml_file
+from planner.core.yamlio import line_of
 
 SHIPPED_POLICY = "policy.yaml"
 URGENT = "urgent"
@@ -127,10 +128,10 @@ def shipped_policy() -> Policy:
     return parse_policy(load_shipped("planner.templates", SHIPPED_POLICY), SHIPPED_POLICY)
 
 
-def load_policy(path: str | Path | None = None) -> Policy:
+def load_policy(path: str | Path | None = None, workspace: Path | None = None) -> Policy:
     """The shop's own policy file `path` if there is one, else the shipped policy."""
     if path is not None and Path(path).exists():  # a folder there: load_yaml_file says so
-        return parse_policy(load_yaml_file(path), str(path))
+        return parse_policy(load_yaml_file(path, workspace), str(path))
     return shipped_policy()
 
 

@@ -25,7 +25,8 @@ from typing import Any, NamedTuple
 
 from planner.core.clock import YEARS
 from planner.core.errors import Msg, PlannerError
-from planner.core.yamlio import line_of, load_yaml_file
+from planner.core.userfiles import load_yaml_file
+from planner.core.yamlio import line_of
 
 SCHEDULE_KEYS = ("days_off", "makeup_days")
 YEAR_MIN, YEAR_MAX = YEARS
@@ -70,11 +71,12 @@ class WorkCalendar:
     _package_years: dict[int, bool] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def from_file(cls, path: str | Path | None) -> WorkCalendar:
+    def from_file(cls, path: str | Path | None, workspace: Path | None = None
+                  ) -> WorkCalendar:
         """The calendar of a shop: its holidays file `path` if present, then the package."""
         if path is None or not Path(path).exists():  # a folder there: load_holidays says so
             return cls()
-        return cls(extra=load_holidays(path), source=str(path))
+        return cls(extra=load_holidays(path, workspace), source=str(path))
 
     def source_of(self, year: int) -> str:
         """Where the schedule of `year` comes from: ``workspace``, ``package`` or ``estimated``."""
@@ -117,10 +119,11 @@ class WorkCalendar:
         return day
 
 
-def load_holidays(path: str | Path) -> dict[int, YearSchedule]:
+def load_holidays(path: str | Path, workspace: Path | None = None
+                  ) -> dict[int, YearSchedule]:
     """Read and validate a workspace ``holidays.yaml``; errors name the file, line and entry."""
     name = str(path)
-    data = load_yaml_file(path)
+    data = load_yaml_file(path, workspace)
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -7,7 +7,6 @@ errors can name the file, the line and the field. Syntax errors become a `Planne
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from planner.core.errors import PlannerError
@@ -89,15 +88,6 @@ def parse_yaml(text: str, name: str) -> Any:
     except yaml.YAMLError as err:
         detail = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise PlannerError("error.yaml-syntax", file=name, detail=detail) from None
-
-
-def load_yaml_file(path: str | Path) -> Any:
-    """A user's YAML file (shop, roster, policy, holidays), parsed; aliases are refused."""
-    from planner.core.files import read_text_file
-
-    text = read_text_file(path)
-    refuse_aliases(text, str(path))
-    return parse_yaml(text, str(path))
 
 
 def refuse_aliases(text: str, name: str) -> None:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.campaign.phases import load_campaign
 from planner.campaign.progress import NextItems, StatusReport
-from planner.complaints.policy import LEVELS, Policy
-from planner.complaints.register import RegisterSummary
 from planner.core.i18n import pick, t
 from planner.present.plan import state_data, tracked_data
 from planner.present.text import progress_bar, style, table, text
+
+if TYPE_CHECKING:  # `next` needs nothing of the complaints
+    from planner.complaints.policy import Policy
+    from planner.complaints.register import RegisterSummary
 
 
 def status_data(report: StatusReport, lang: str) -> dict[str, Any]:
@@ -94,6 +96,8 @@ def status_as_table(report: dict[str, Any], lang: str, sections: tuple[str, ...]
 
 def register_section(summary: RegisterSummary, policy: Policy, lang: str) -> str:
     """The complaint lines of `status`: open / overdue by level, call-backs still due."""
+    from planner.complaints.policy import LEVELS
+
     rows = [[policy.level_name(level, lang), summary.open.get(level, 0),
              summary.overdue.get(level, 0)]
             for level in LEVELS if summary.open.get(level)]

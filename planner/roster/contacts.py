@@ -22,7 +22,8 @@ from typing import Any
 
 from planner.core.errors import Msg, PlannerError
 from planner.core.i18n import LANGS, t
-from planner.core.yamlio import Node, line_of, load_yaml_file
+from planner.core.userfiles import load_yaml_file
+from planner.core.yamlio import Node, line_of
 from planner.export.cells import (
     MAX_CELL_CHARS,
     cell_text,
@@ -212,14 +213,14 @@ def roster_source(roster: Path | None, shop: Any = None) -> str | None:
     return shop.path if shop is not None else None
 
 
-def load_roster(roster: Path | None, shop: Any = None, year: int | None = None
-                ) -> list[dict[str, Any]]:
+def load_roster(roster: Path | None, shop: Any = None, year: int | None = None,
+                workspace: Path | None = None) -> list[dict[str, Any]]:
     """The shop's contacts, validated: its roster file `roster` when present, else the shop
     file's list. With the campaign `year`, shift dates are checked in that year.
     """
     if roster is not None and roster.is_file():
         path = str(roster)
-        data = load_yaml_file(path)
+        data = load_yaml_file(path, workspace)
         if data is None:
             return []
         if not isinstance(data, dict):

@@ -78,7 +78,8 @@ class Workspace:
         if need_workspace and folder is None:
             raise PlannerError("error.no-workspace")
         layout = Layout.of(folder, shop_path)
-        shop = load_shop(layout.shop_file) if layout.shop_file is not None else None
+        shop = (load_shop(layout.shop_file, layout.workspace) if layout.shop_file is not None
+                else None)
         return cls(layout, shop, resolve_lang(lang, shop.lang if shop else None), clock_now(),
                    size, year, today, by)
 
@@ -155,7 +156,7 @@ class Workspace:
     def policy(self) -> Policy:
         from planner.complaints.policy import load_policy
 
-        return load_policy(self.layout.policy)
+        return load_policy(self.layout.policy, self.folder)
 
     @cached_property
     def complaint_rules(self) -> ComplaintRules:
@@ -165,20 +166,21 @@ class Workspace:
         from planner.complaints.workdays import WorkCalendar
 
         hours = self.shop.business_hours if self.shop else DEFAULT_HOURS
-        return ComplaintRules(self.policy, WorkCalendar.from_file(self.layout.holidays), hours)
+        calendar = WorkCalendar.from_file(self.layout.holidays, self.folder)
+        return ComplaintRules(self.policy, calendar, hours)
 
     @cached_property
     def contacts(self) -> list[dict[str, Any]]:
         """The roster (roster.yaml, else the shop file's contacts), checked in the year."""
         from planner.roster.contacts import load_roster
 
-        return load_roster(self.layout.roster, self.shop, year=self.year)
+        return load_roster(self.layout.roster, self.shop, year=self.year, workspace=self.folder)
 
     def roster_contacts(self) -> list[dict[str, Any]]:
         """The roster for `roster`, which needs no campaign year."""
         from planner.roster.contacts import load_roster
 
-        return load_roster(self.layout.roster, self.shop)
+        return load_roster(self.layout.roster, self.shop, workspace=self.folder)
 
     @property
     def roster_source(self) -> str | None:

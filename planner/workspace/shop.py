@@ -12,7 +12,8 @@ from typing import Any
 
 from planner.complaints.deadlines import DEFAULT_HOURS, BusinessHours, parse_business_hours
 from planner.core.errors import Msg, PlannerError
-from planner.core.yamlio import Node, line_of, load_yaml_file
+from planner.core.userfiles import load_yaml_file
+from planner.core.yamlio import Node, line_of
 
 # Keys a shop file may hold.
 SHOP_KEYS = ("name", "size", "daily_orders", "cs_headcount", "lang", "phases", "contacts",
@@ -40,12 +41,13 @@ class Shop:
         return self.lines.get(key)
 
 
-def load_shop(path: str | Path) -> Shop:
-    """Read and validate a shop file; every error names the file, the line and the key."""
+def load_shop(path: str | Path, workspace: Path | None = None) -> Shop:
+    """Read and validate a shop file; every error names the file, the line and the key.
+    (`workspace`: where the parsed file may be cached.)"""
     from planner.campaign.phases import load_campaign
 
     name = str(path)
-    data = load_yaml_file(path)
+    data = load_yaml_file(path, workspace)
     if data is None:
         data = Node()
     if not isinstance(data, dict):
