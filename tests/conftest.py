@@ -20,7 +20,6 @@ def isolated(tmp_path, tmp_path_factory, monkeypatch):
                  "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
-    monkeypatch.setenv("PLANNER315_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

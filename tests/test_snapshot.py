@@ -85,7 +85,6 @@ def test_commands_write_nothing_to_the_home_folder(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
     env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache")}
-    env.pop("PLANNER315_CACHE", None)
     for args in (["plan", "--size", "large"], ["playbook"], ["complaint", "triage", "-c",
                                                              "quality"]):
         subprocess.run([sys.executable, "-m", "planner", *args], env=env, check=True,
