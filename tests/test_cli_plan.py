@@ -73,7 +73,7 @@ def test_table_aligns_chinese(run):
     result = run("plan", "--size", "small", "--year", "2027", "--lang", "zh")
     assert result.exit_code == 0, result.output
     heading, header, rule, *rows = result.output.split("\n\n")[1].splitlines()
-    assert heading == "【备战】2027-03-09 至 2027-03-13（5 天，11 项）"
+    assert heading == "【备战】2027-03-09 至 2027-03-13（5 天，22 项）"
     assert header.split()[:4] == ["截止日期", "负责人", "编号", "事项"]
     starts = [i for i, ch in enumerate(rule) if ch == "-" and (i == 0 or rule[i - 1] == " ")]
     for row in rows:
