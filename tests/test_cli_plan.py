@@ -132,7 +132,7 @@ def test_full_date_override_pins_the_year(run, shop_file):
         ("size: huge\n", "shop.yaml:1: size: unknown value 'huge'"),
         ("size: large\ncolour: red\n", "shop.yaml:2: colour: unknown key"),
         ("size: large\nphases:\n  battle: {start: 03-16}\n",
-         "shop.yaml:3: phases.battle: the battle (2027-03-16 to 2027-03-20) must contain"),
+         "shop.yaml:3: phases.battle: the battle phase (2027-03-16 to 2027-03-20) must contain"),
         ("size: large\nphases:\n  prepare: {end: 03-12}\n",
          "shop.yaml:3: phases.prepare: overlaps the next phase 'battle'"),
         ("size: [unclosed\n", "shop.yaml:2: YAML syntax error"),
