@@ -151,7 +151,7 @@ def test_status_json_contract_and_overdue(run, ws):
     for item in report["items"]:
         assert set(item) >= {"id", "status", "by", "at", "note", "due"}
     prepare = report["phases"][0]
-    assert (prepare["id"], prepare["done"], prepare["total"]) == ("prepare", 1, 11)
+    assert (prepare["id"], prepare["done"], prepare["total"]) == ("prepare", 1, 22)
     # due before the 12th and not settled; the kickoff was done
     assert "prepare.promo.ended-copy" in prepare["overdue"]
     assert "prepare.plan.kickoff" not in prepare["overdue"]

@@ -74,7 +74,7 @@ def test_table_aligns_chinese(run):
     result = run("plan", "--size", "small", "--year", "2027", "--lang", "zh")
     assert result.exit_code == 0, result.output
     heading, header, rule, *rows = result.output.split("\n\n")[1].splitlines()
-    assert heading == "【备战】2027-03-09 至 2027-03-13（5 天，11 项）"
+    assert heading == "【备战】2027-03-09 至 2027-03-13（5 天，22 项）"
     assert header.split()[:4] == ["截止日期", "负责人", "编号", "事项"]
     starts = [i for i, ch in enumerate(rule) if ch == "-" and (i == 0 or rule[i - 1] == " ")]
     for row in rows:
@@ -133,7 +133,7 @@ def test_full_date_override_pins_the_year(run, shop_file):
         ("size: huge\n", "shop.yaml:1: size: unknown value 'huge'"),
         ("size: large\ncolour: red\n", "shop.yaml:2: colour: unknown key"),
         ("size: large\nphases:\n  battle: {start: 03-16}\n",
-         "shop.yaml:3: phases.battle: the battle (2027-03-16 to 2027-03-20) must contain"),
+         "shop.yaml:3: phases.battle: the battle phase (2027-03-16 to 2027-03-20) must contain"),
         ("size: large\nphases:\n  prepare: {end: 03-12}\n",
          "shop.yaml:3: phases.prepare: overlaps the next phase 'battle'"),
         ("size: [unclosed\n", "shop.yaml:2: YAML syntax error"),

@@ -81,8 +81,8 @@ def test_sections_in_order(notice):
     headings = [row[1] for row in texts(ws) if isinstance(row[1], str)
                 and row[1][:2] in ("一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、")]
     assert headings == ["一、工作目的", "二、阶段安排", "三、各阶段重点工作及分工",
-                        "四、投诉分级与首次响应时限", "五、升级路径", "六、作战期间现场值班安排",
-                        "七、客户类型与应答口径提醒", "八、其他要求"]
+                        "四、投诉分级与首次回复时限", "五、升级路径", "六、作战期间现场值班安排",
+                        "七、客户类型与统一口径提醒", "八、其他要求"]
 
 
 def test_phases_and_tasks_with_owners_and_dates(notice):
@@ -148,7 +148,8 @@ def test_english_notice(run, shop_file, tmp_path):
     wb = openpyxl.load_workbook(tmp_path / "n.xlsx")
     assert wb.sheetnames == ["Notice", "Roster"]
     ws = wb["Notice"]
-    assert ws["A1"].value.startswith("Notice: getting ready for complaints around 15 March 2027")
+    assert ws["A1"].value.startswith(
+        "Complaint readiness for World Consumer Rights Day, 15 March 2027")
     assert row_with(ws, "Issued by:")[1] == "Issued by: ______________"
     assert row_with(ws, "Date:")[1] == "Date: 20 Feb 2027"
     assert row_with(ws, "Prepare:")[3] == "25 Feb to 10 Mar, 14 days"

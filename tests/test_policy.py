@@ -126,7 +126,7 @@ def test_level_table(policy):
         assert "10" in urgent["cases"] and "{threshold}" not in urgent["cases"]
         assert [row["level"] for row in rows[1:4]] == ["III"] * 3
     zh = {row["category"]: row for row in level_table(policy, "zh")}
-    assert zh["account-security"]["handler_name"] == "风控团队"
+    assert zh["account-security"]["handler_name"] == "风控部"
     assert "T+2" in zh["account-security"]["rule_name"]
 
 
