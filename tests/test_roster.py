@@ -315,7 +315,7 @@ def test_cell_helpers_live_in_one_module_without_openpyxl():
     import planner.input.checklist as checklist
     import planner.roster.contacts as roster
     import planner.roster.importing as importing
-    from planner.export import cells
+    from planner.core import cells
 
     for name in ("cell_text", "shown", "duplicate_columns", "column_letter"):
         assert getattr(importing, name) is getattr(cells, name), name

@@ -3,7 +3,7 @@ schedule and the complaint register (`planner.export.registry` lists them; `jobs
 
 Each kind's module builds its workbook from data already in words (the plan of
 `planner.present.plan`, the contacts of `planner.roster.contacts`, the complaints of the
-register); `planner.export.xlsx` holds what they share, `planner.export.cells` the plain
+register); `planner.export.xlsx` holds what they share, `planner.core.cells` the plain
 helpers for cell values. This package imports nothing heavy itself, so that file names can be
 worked out without openpyxl.
 """

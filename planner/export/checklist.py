@@ -16,22 +16,9 @@ from typing import Any
 
 from planner.core.i18n import t
 from planner.export.registry import ExportOptions, Job, Workbook
-from planner.storage.contract import ITEM_STATUSES
+from planner.input.checklist import FIELDS, STATUSES, VISIBLE, header, status_label
 
-STATUSES = ITEM_STATUSES
-FIELDS = ("id", "phase", "category", "owner", "due", "title", "status", "by", "date", "note",
-          "exported")
-# The columns people see and fill in; "exported" (the status when written) is hidden.
-VISIBLE = FIELDS[:-1]
 _STATUS_FILL = {"done": "E2EFDA", "skipped": "EDEDED"}
-
-
-def header(field: str, lang: str) -> str:
-    return t(f"export.checklist.{field}", lang)
-
-
-def status_label(status: str | None, lang: str) -> str:
-    return t(f"status.{status or 'open'}", lang)
 
 
 def checklist_rows(plan: dict[str, Any], lang: str) -> Iterator[list[Any]]:

@@ -30,7 +30,7 @@ class ExportJob:
     def _check_shop_text(self) -> None:
         """Text from shop.yaml that goes into cells must fit one: say so naming shop.yaml, not
         only the cell the text would have ended up in."""
-        from planner.export.cells import MAX_CELL_CHARS
+        from planner.core.cells import MAX_CELL_CHARS
 
         shop = self.workspace.shop
         for key in ("name", "issuer"):

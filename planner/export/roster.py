@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from planner.core.errors import PlannerError
 from planner.core.i18n import t
 from planner.export.registry import ExportOptions, Job, Workbook
-from planner.roster.contacts import FIELDS, as_shown, sorted_contacts
+from planner.present.roster import roster_rows
+from planner.roster.contacts import FIELDS, sorted_contacts
 
 _COLUMNS = {
     "department": {"max_width": 22},
@@ -29,20 +30,6 @@ def roster_columns(lang: str) -> list[Any]:
     from planner.export.sheet import Column
 
     return [Column(t(f"roster.header.{field}", lang), **_COLUMNS[field]) for field in FIELDS]
-
-
-def roster_rows(contacts: list[dict[str, Any]], lang: str, *, mask_phones: bool = False
-                ) -> Iterator[list[Any]]:
-    """Rows in `FIELDS` order, department names in `lang`, mobiles masked if asked."""
-    from planner.campaign.phases import load_campaign
-
-    owners = load_campaign().owners
-    for contact in contacts:
-        shown = as_shown(contact, mask_phones=mask_phones)
-        row = [shown.get(field) for field in FIELDS]
-        row[0] = owners[contact["department"]][lang] if contact["department"] in owners \
-            else contact["department"]
-        yield row
 
 
 def roster_table(contacts: list[dict[str, Any]], lang: str, *, title: str,

@@ -29,9 +29,9 @@ from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from planner.core.cells import MAX_CELL_CHARS
 from planner.core.errors import PlannerError
 from planner.core.files import atomic_path
-from planner.export.cells import MAX_CELL_CHARS
 from planner.export.metrics import display_width, line_height, rows_for_height
 from planner.export.sheet import HEADER, Column, Style, Styled, Table
 

@@ -15,10 +15,26 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from planner.core.cells import cell_text, duplicate_columns, shown
 from planner.core.errors import PlannerError
 from planner.core.i18n import LANGS, t
-from planner.export.cells import cell_text, duplicate_columns, shown
-from planner.export.checklist import FIELDS, STATUSES, header, status_label
+from planner.storage.contract import ITEM_STATUSES
+
+# The sheet both sides agree on: what the export writes is what the import reads.
+STATUSES = ITEM_STATUSES
+FIELDS = ("id", "phase", "category", "owner", "due", "title", "status", "by", "date", "note",
+          "exported")
+# The columns people see and fill in; "exported" (the status when written) is hidden.
+VISIBLE = FIELDS[:-1]
+
+
+def header(field: str, lang: str) -> str:
+    return t(f"export.checklist.{field}", lang)
+
+
+def status_label(status: str | None, lang: str) -> str:
+    return t(f"status.{status or 'open'}", lang)
+
 
 # Fields read back from an edited workbook; the others are for the reader only.
 READ_FIELDS = ("id", "status", "by", "date", "note", "exported")

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+from planner.campaign.phases import load_campaign
 from planner.core.i18n import t
 from planner.present.text import table
 from planner.roster.contacts import FIELDS, as_shown, sorted_contacts
 
 WIDTHS = [14, 10, 12, None, None, 14, 24, 20, None, 10]
+
+
+def roster_rows(contacts: list[dict[str, Any]], lang: str, *, mask_phones: bool = False
+                ) -> Iterator[list[Any]]:
+    """Rows in `FIELDS` order, department names in `lang`, mobiles masked if asked."""
+    owners = load_campaign().owners
+    for contact in contacts:
+        shown = as_shown(contact, mask_phones=mask_phones)
+        row = [shown.get(field) for field in FIELDS]
+        row[0] = owners[contact["department"]][lang] if contact["department"] in owners \
+            else contact["department"]
+        yield row
 
 
 def roster_data(contacts: list[dict[str, Any]], source: str | None, *,
@@ -19,8 +33,6 @@ def roster_data(contacts: list[dict[str, Any]], source: str | None, *,
 
 def roster_table(contacts: list[dict[str, Any]], source: str | None, lang: str, *,
                  mask_phones: bool = False) -> str:
-    from planner.export.roster import roster_rows
-
     if not contacts:
         return t("roster.none", lang)
     ordered = sorted_contacts(contacts)

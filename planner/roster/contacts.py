@@ -20,15 +20,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from planner.core.errors import Msg, PlannerError
-from planner.core.i18n import LANGS, t
-from planner.core.userfiles import load_yaml_file
-from planner.core.yamlio import Node, line_of
-from planner.export.cells import (
+from planner.core.cells import (
     MAX_CELL_CHARS,
     cell_text,
     shown,
 )
+from planner.core.errors import Msg, PlannerError
+from planner.core.i18n import LANGS, t
+from planner.core.userfiles import load_yaml_file
+from planner.core.yamlio import Node, line_of
 from planner.roster.values import (
     EMAIL,
     mask_mobile,

@@ -6,9 +6,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from planner.core.cells import cell_text, column_letter, duplicate_columns, shown
 from planner.core.errors import PlannerError
 from planner.core.i18n import t
-from planner.export.cells import cell_text, column_letter, duplicate_columns, shown
 from planner.roster.contacts import (
     FIELDS,
     HEADER_SEARCH_ROWS,

@@ -7,8 +7,8 @@ import re
 import unicodedata
 from typing import Any
 
+from planner.core.cells import cell_text, shown
 from planner.core.errors import PlannerError
-from planner.export.cells import cell_text, shown
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?e\+?\d+$", re.IGNORECASE)
