@@ -20,6 +20,8 @@ from planner.core.yamlio import line_of
 
 ITEM_FILES = ("items/prepare.yaml", "items/battle.yaml", "items/aftermath.yaml")
 ITEM_KEYS = {"id", "phase", "category", "owner", "due", "tiers", "title", "detail"}
+OPTIONAL_KEYS = {"repeat"}
+REPEATS = ("daily",)  # an item done again on every day of its phase
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
 LANGS = ("zh", "en")
 
@@ -30,16 +32,39 @@ class Item:
     phase: str
     category: str
     owner: str
-    due_from: str
+    due_from: str  # "start", "end", or "on" (a day of the year, `due_on`)
     due_days: int
     tiers: tuple[str, ...]
     title: dict[str, str]
     detail: dict[str, str]
+    due_on: tuple[int, int] | None = None  # (month, day)
+    repeat: str | None = None
 
     def due(self, window: Window) -> dt.date:
-        """The due date inside `window`, clamped to its first and last day."""
+        """The due date inside `window`, clamped to its first and last day; a daily duty's
+        is the phase's last day."""
+        if self.repeat:
+            return window.end
+        if self.due_on is not None:
+            month, day = self.due_on
+            wanted = _in_year(window.start.year, month, day)
+            return min(max(wanted, window.start), window.end)
         offset = dt.timedelta(days=min(self.due_days, window.days - 1))
         return window.start + offset if self.due_from == "start" else window.end - offset
+
+    def days(self, window: Window) -> tuple[dt.date, ...]:
+        """The days a daily duty is done on: every day of its phase (none for a one-off)."""
+        if not self.repeat:
+            return ()
+        return tuple(window.start + dt.timedelta(days=n) for n in range(window.days))
+
+
+def _in_year(year: int, month: int, day: int) -> dt.date:
+    """Feb 29 in a year without one falls on Feb 28."""
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return dt.date(year, month, day - 1)
 
 
 @cache
@@ -90,10 +115,15 @@ def parse_item(raw: Any, name: str, campaign: Campaign) -> Item:
 
     if not isinstance(ident, str) or not ID_PATTERN.match(ident):
         raise fail("error.item-id", "id", value=ident)
-    unknown = set(raw) - ITEM_KEYS
+    unknown = set(raw) - ITEM_KEYS - OPTIONAL_KEYS
     if unknown:
-        raise fail("error.unknown-key", sorted(unknown)[0], allowed=", ".join(sorted(ITEM_KEYS)))
-    missing = ITEM_KEYS - set(raw)
+        raise fail("error.unknown-key", sorted(unknown)[0],
+                   allowed=", ".join(sorted(ITEM_KEYS | OPTIONAL_KEYS)))
+    repeat = raw.get("repeat")
+    if repeat is not None and repeat not in REPEATS:
+        raise fail("error.unknown-value", "repeat", value=repeat, allowed=", ".join(REPEATS))
+    required = ITEM_KEYS - ({"due"} if repeat else set())
+    missing = required - set(raw)
     if missing:
         raise fail("error.data-missing", sorted(missing)[0])
 
@@ -115,14 +145,27 @@ def parse_item(raw: Any, name: str, campaign: Campaign) -> Item:
         if tier not in campaign.tiers:
             raise fail("error.unknown-value", "tiers", value=tier,
                        allowed=", ".join(campaign.tiers))
-    due_from, due_days = parse_due(raw["due"], fail)
+    due_from, due_days, due_on = parse_due(raw.get("due", {"from": "end", "days": 0}), fail)
     texts = {field: bilingual(raw[field], name, line_of(raw, field), f"{label}.{field}")
              for field in ("title", "detail")}
     return Item(ident, phase, category, owner, due_from, due_days, tuple(tiers),
-                texts["title"], texts["detail"])
+                texts["title"], texts["detail"], due_on, repeat)
 
 
-def parse_due(due: Any, fail: Any) -> tuple[str, int]:
+_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+
+
+def parse_due(due: Any, fail: Any) -> tuple[str, int, tuple[int, int] | None]:
+    """``{from: start|end, days: N}``, or ``{on: MM-DD}``: that day, clamped into the phase."""
+    if isinstance(due, dict) and set(due) == {"on"}:
+        match = _MONTH_DAY.match(str(due["on"]))
+        try:
+            if match is None:
+                raise ValueError
+            dt.date(2000, int(match[1]), int(match[2]))  # a leap year: Feb 29 is a day
+        except ValueError:
+            raise fail("error.item-due", "due.on") from None
+        return "on", 0, (int(match[1]), int(match[2]))
     if not isinstance(due, dict) or set(due) != {"from", "days"}:
         raise fail("error.item-due", "due")
     if due["from"] not in ("start", "end"):
@@ -130,7 +173,7 @@ def parse_due(due: Any, fail: Any) -> tuple[str, int]:
     days = due["days"]
     if not isinstance(days, int) or isinstance(days, bool) or days < 0:
         raise fail("error.item-due", "due.days")
-    return due["from"], days
+    return due["from"], days, None
 
 
 def select(items: tuple[Item, ...], tier: str, *, phase: str | None = None,
