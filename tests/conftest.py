@@ -65,3 +65,40 @@ def build_plan(*, size: str, year: int, lang: str, shop: str | None = None) -> d
 
     return plan_data(build(size=size, year=year, windows=campaign_windows(size, year),
                            shop=shop), lang)
+
+
+def old_database(path, version: int, *, items=(), history=(), complaints=()):
+    """A state database as an earlier release left it: schema `version`, with rows in that
+    release's shape (dicts of its columns)."""
+    import sqlite3
+
+    from planner.storage.sqlite_schema import APPLICATION_ID, MIGRATIONS, _statements
+
+    db = sqlite3.connect(path)
+    for script in MIGRATIONS[:version]:
+        for statement in _statements(script):
+            db.execute(statement)
+    for table, rows in (("items", items), ("history", history), ("complaints", complaints)):
+        for row in rows:
+            db.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES "
+                       f"({', '.join('?' for _ in row)})", list(row.values()))
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute(f"PRAGMA user_version = {version}")
+    db.commit()
+    db.close()
+    return path
+
+
+def v3_complaint(number: int, received: str, **fields) -> dict:
+    """A complaint row as release 0.1 (schema 3) stored it."""
+    import json
+
+    row = {"number": f"TS-{received[:4]}-{number:04d}", "year": int(received[:4]), "seq": number,
+           "category": "quality", "product": None, "order_id": None, "buyer": None,
+           "channel": None, "summary": "x", "received": received, "received_day": received[:10],
+           "level": "I", "priority": 3, "handler": "first-taker", "rule": "T+1",
+           "deadline": received[:10] + "T18:00:00+08:00", "calendar": "official",
+           "flags": json.dumps({"vip": False}), "status": "open", "callback": None,
+           "created_by": "li"}
+    row.update(fields)
+    return row

@@ -114,17 +114,14 @@ def test_log_of_an_unknown_item_suggests(run, shop_file):
 
 
 def test_status_reads_a_database_of_the_previous_schema(run, shop_file, tmp_path):
-    import sqlite3
+    from conftest import old_database, v3_complaint
 
     shop_file("size: small\n")
-    run("complaint", "add", "-c", "quality", "-s", "x", "--received", "2026-03-16 10:00")
-    run("complaint", "update", "TS-2026-0001", "--status", "resolved")
-    db = sqlite3.connect(tmp_path / DB_FILE)
-    db.execute("DROP INDEX complaints_callback_due")
-    db.execute("PRAGMA user_version = 2")
-    db.commit()
-    db.close()
+    old_database(tmp_path / DB_FILE, 2, complaints=[
+        v3_complaint(1, "2026-03-16T10:00:00+08:00", status="resolved")])
+    before = (tmp_path / DB_FILE).read_bytes()
     result = run("status", "--today", "2026-03-18", "--format", "json")
+    assert (tmp_path / DB_FILE).read_bytes() == before  # a read migrates a copy in memory
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["complaints"]["callback_due"]["count"] == 1
 

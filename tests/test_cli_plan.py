@@ -122,9 +122,23 @@ def test_shop_file_gives_size_name_and_overrides(run, shop_file, tmp_path):
     assert "shop.yaml:4: phases.battle: overlaps the previous phase 'prepare'" in result.output
 
 
-def test_full_date_override_pins_the_year(run, shop_file):
+def test_full_date_override_applies_to_its_own_year_only(run, shop_file):
+    """A YYYY-MM-DD override no longer locks the workspace to its year."""
     shop_file("size: large\nphases:\n  prepare: {start: 2028-02-20}\n")
-    assert plan_json(run, "--today", "2026-11-27")["year"] == 2028
+    assert plan_json(run, "--today", "2026-11-27")["year"] == 2027
+    assert plan_json(run, "--year", "2028")["phases"][0]["start"] == "2028-02-20"
+    assert plan_json(run, "--year", "2029")["phases"][0]["start"] == "2029-02-25"
+
+
+def test_overrides_for_several_years_in_one_shop_file(run, shop_file):
+    shop_file('size: large\nphases:\n  battle: {start: 03-12, end: 03-20}\n'
+              '  "2027": {prepare: {start: 2027-03-01, end: 2027-03-11}}\n'
+              '  "2028":\n    prepare: {start: 2028-02-28, end: 2028-03-11}\n')
+    dates = {year: [(p["start"], p["end"]) for p in plan_json(run, "--year", year)["phases"]]
+             for year in ("2027", "2028", "2029")}
+    assert dates["2027"][:2] == [("2027-03-01", "2027-03-11"), ("2027-03-12", "2027-03-20")]
+    assert dates["2028"][:2] == [("2028-02-28", "2028-03-11"), ("2028-03-12", "2028-03-20")]
+    assert dates["2029"][:2] == [("2029-02-25", "2029-03-10"), ("2029-03-12", "2029-03-20")]
 
 
 @pytest.mark.parametrize(

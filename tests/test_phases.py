@@ -82,7 +82,6 @@ def test_override_moves_dates_and_keeps_others():
         ({"battle": {"start": "03-10"}}, "overlaps the previous phase 'prepare'"),
         ({"aftermath": {"start": "04-20", "end": "04-11"}}, "after its end"),
         ({"prepare": {"start": "02-30"}}, "not a valid date"),
-        ({"prepare": {"start": D(2026, 2, 20)}}, "not in the plan's year 2027"),
         ({"harvest": {"start": "02-20"}}, "unknown value 'harvest'"),
         ({"prepare": {"begin": "02-20"}}, "phase override must be"),
     ],
@@ -94,6 +93,12 @@ def test_invalid_overrides_name_file_and_phase(overrides, message):
     assert rendered.startswith("myshop.yaml")
     assert "phases." in rendered
     assert message in rendered
+
+
+def test_a_full_date_override_of_another_year_is_ignored():
+    overrides = {"prepare": {"start": D(2026, 2, 20)}}
+    assert campaign_windows("large", 2027, overrides)[0].start == D(2027, 2, 25)
+    assert campaign_windows("large", 2026, overrides)[0].start == D(2026, 2, 20)
 
 
 def test_feb_29_override_only_in_leap_years():

@@ -29,6 +29,7 @@ from planner.storage.contract import (
     StateStore,
 )
 
+Y = 2027  # the campaign year the tests write in
 AT = dt.datetime(2027, 3, 1, 10, 0, tzinfo=SHANGHAI)
 
 
@@ -84,7 +85,7 @@ def complaint(number: int, **fields) -> ComplaintRecord:
         level="I", priority=3, handler="first-taker", rule="T+1",
         deadline=dt.datetime.combine(day, dt.time(18), tzinfo=SHANGHAI), calendar="official",
         flags={"vip": False, "sensitive": None}, status="open", callback=None,
-        created_by="li")
+        created_by="li", campaign=2027)
     values.update(fields)
     return ComplaintRecord(**values)
 
@@ -93,19 +94,20 @@ def complaint(number: int, **fields) -> ComplaintRecord:
 
 def test_a_fresh_store_is_empty(backend):
     with backend.open() as store:
-        assert store.item_states() == {}
+        assert store.item_states(Y) == {}
         assert list(store.history()) == []
-        assert store.last_open_txn("a") is None
+        assert store.last_open_txn("a", Y) is None
         assert store.complaints.get("TS-2027-0001") is None
 
 
 def test_changes_and_their_history_are_typed_and_kept(backend):
     with backend.open(write=True) as store:
-        txn = store.apply([Change("x", "check", None, state())], by="a", recorded_at=AT,
+        txn = store.apply(year=Y,
+        changes=[Change("x", "check", None, state())], by="a", recorded_at=AT,
                           note="n")
     with backend.open() as store:  # a new connection sees what was committed
-        assert store.item_states() == {"x": state()}
-        assert store.item_state("x") == state() and store.item_state("y") is None
+        assert store.item_states(Y) == {("x", None): state()}
+        assert store.item_state(Y, "x") == state() and store.item_state(Y, "y") is None
         [entry] = store.history()
     assert isinstance(entry, HistoryEntry)
     assert (entry.txn, entry.at, entry.by, entry.action, entry.subject, entry.note) == (
@@ -115,24 +117,28 @@ def test_changes_and_their_history_are_typed_and_kept(backend):
 
 
 def test_nothing_to_change_writes_nothing(store):
-    assert store.apply([], by="a", recorded_at=AT) is None
-    assert store.apply(lambda: [], by="a", recorded_at=AT) is None
+    assert store.apply(year=Y,
+        changes=[], by="a", recorded_at=AT) is None
+    assert store.apply(year=Y,
+        changes=lambda: [], by="a", recorded_at=AT) is None
     assert list(store.history()) == []
 
 
 def test_a_stale_change_writes_nothing(store):
-    store.apply([Change("x", "check", None, state())], by="a", recorded_at=AT)
+    store.apply(year=Y,
+        changes=[Change("x", "check", None, state())], by="a", recorded_at=AT)
     stale = [Change("y", "check", None, state()), Change("x", "check", None, state())]
     with pytest.raises(PlannerError) as caught:
-        store.apply(stale, by="b", recorded_at=AT)
+        store.apply(year=Y,
+        changes=stale, by="b", recorded_at=AT)
     assert caught.value.key == "error.store-conflict"
-    assert set(store.item_states()) == {"x"} and len(list(store.history())) == 1
+    assert set(store.item_states(Y)) == {("x", None)} and len(list(store.history())) == 1
 
 
 def test_a_failing_transaction_leaves_nothing(store):
     with pytest.raises(RuntimeError), store.transaction():
         txn = store.next_txn()
-        store.append_history(txn, recorded_at=AT, by="a", action="complaint-add",
+        store.append_history(txn, year=Y, recorded_at=AT, by="a", action="complaint-add",
                              subject="complaint:TS-2027-0001", old=None, new={"status": "open"})
         raise RuntimeError("half way")
     assert list(store.history()) == []
@@ -140,10 +146,12 @@ def test_a_failing_transaction_leaves_nothing(store):
 
 def test_history_filters(store):
     later = AT + dt.timedelta(days=3)
-    store.apply([Change("a_1", "check", None, state())], by="li", recorded_at=AT)
-    store.apply([Change("ab1", "check", None, state(by="wang"))], by="wang", recorded_at=later)
+    store.apply(year=Y,
+        changes=[Change("a_1", "check", None, state())], by="li", recorded_at=AT)
+    store.apply(year=Y,
+        changes=[Change("ab1", "check", None, state(by="wang"))], by="wang", recorded_at=later)
     with store.transaction():
-        store.append_history(store.next_txn(), recorded_at=later, by="li",
+        store.append_history(store.next_txn(), year=Y, recorded_at=later, by="li",
                              action="complaint-add", subject="complaint:TS-2027-0001",
                              old=None, new={"status": "open"})
     assert [e.subject for e in store.history(subject="a_1")] == ["a_1"]
@@ -158,45 +166,95 @@ def test_history_filters(store):
 
 
 def test_undo_queries(store):
-    first = store.apply([Change("x", "check", None, state())], by="li", recorded_at=AT)
-    second = store.apply([Change("y", "skip", None, state("skipped")),
+    first = store.apply(year=Y,
+        changes=[Change("x", "check", None, state())], by="li", recorded_at=AT)
+    second = store.apply(year=Y,
+        changes=[Change("y", "skip", None, state("skipped")),
                           Change("z", "check", None, state())], by="li", recorded_at=AT)
-    assert store.last_open_txn("li") == second and store.last_open_txn("wang") is None
+    assert store.last_open_txn("li", Y) == second and store.last_open_txn("wang", Y) is None
     assert [(c.subject, c.new) for c in store.txn_changes(second)] == [
         ("y", state("skipped")), ("z", state())]
-    store.apply([Change("z", "undo", state(), None), Change("y", "undo", state("skipped"), None)],
+    store.apply(year=Y,
+        changes=[Change("z", "undo", state(), None), Change("y", "undo", state("skipped"), None)],
                 by="li", recorded_at=AT, reverts=second)
-    assert store.last_open_txn("li") == first  # an undone change and an undo are not undone
-    assert store.last_changed_by("y") == "li" and store.last_changed_by("nope") is None
+    assert store.last_open_txn("li", Y) == first  # an undone change and an undo are not undone
+    assert store.last_changed_by(Y, "y") == "li" and store.last_changed_by(Y, "nope") is None
 
 
 def test_an_item_ticked_twice_is_one_change(store):
-    [first] = set_status(store, ["x"], "done", by="a", at=AT, recorded_at=AT, action="check")
-    [again] = set_status(store, ["x"], "done", by="b", at=AT, recorded_at=AT, action="check")
+    tick = {"at": AT, "recorded_at": AT, "action": "check"}
+    [first] = set_status(store, Y, [("x", None)], "done", by="a", **tick)
+    [again] = set_status(store, Y, [("x", None)], "done", by="b", **tick)
     assert first.changed and not again.changed
     assert len(list(store.history())) == 1
 
 
 def test_writing_to_a_store_opened_for_reading_is_refused(backend):
     with backend.open() as store, pytest.raises(PlannerError):
-        store.apply([Change("x", "check", None, state())], by="a", recorded_at=AT)
+        store.apply(year=Y,
+        changes=[Change("x", "check", None, state())], by="a", recorded_at=AT)
 
 
 def test_a_lock_held_by_another_client_is_a_planner_error(backend):
     """Every operation, reads included (undo starts with one), reports a lock it cannot get
     as a PlannerError, never the driver's own exception."""
     with backend.open(write=True) as store:
-        store.apply([Change("x", "check", None, state())], by="a", recorded_at=AT)
+        store.apply(year=Y,
+        changes=[Change("x", "check", None, state())], by="a", recorded_at=AT)
     with backend.open(write=True) as store, backend.locked():
-        for attempt in (lambda: undo(store, by="a", recorded_at=AT),
-                        store.item_states,
-                        lambda: store.apply([Change("y", "check", None, state())], by="a",
+        for attempt in (lambda: undo(store, Y, by="a", recorded_at=AT),
+                        lambda: store.item_states(Y),
+                        lambda: store.apply(year=Y,
+        changes=[Change("y", "check", None, state())], by="a",
                                             recorded_at=AT)):
             with pytest.raises(PlannerError) as caught:
                 attempt()
             assert caught.value.key == "error.store-busy"
     with backend.open() as store:
-        assert set(store.item_states()) == {"x"}
+        assert set(store.item_states(Y)) == {("x", None)}
+
+
+def test_each_campaign_year_has_its_own_state(store):
+    """A new year starts clean; the earlier one stays as it was, history included."""
+    store.apply([Change("x", "check", None, state())], year=2027, by="li", recorded_at=AT)
+    assert store.item_states(2028) == {}
+    store.apply([Change("x", "skip", None, state("skipped"))], year=2028, by="li",
+                recorded_at=AT)
+    assert store.item_state(2027, "x").status == "done"
+    assert store.item_state(2028, "x").status == "skipped"
+    assert [e.year for e in store.history()] == [2027, 2028]
+    assert [e.action for e in store.history(year=2027)] == ["check"]
+    assert store.years() == [2027, 2028]
+    # undo works within the year it is asked for
+    assert store.last_open_txn("li", 2027) != store.last_open_txn("li", 2028)
+    assert store.last_open_txn("li", 2029) is None
+
+
+def test_each_day_of_a_daily_duty_is_its_own_state(store):
+    monday, tuesday = dt.date(2027, 3, 15), dt.date(2027, 3, 16)
+    store.apply([Change("d", "check", None, state(), monday)], year=Y, by="li", recorded_at=AT)
+    store.apply([Change("d", "check", None, state(by="wang"), tuesday)], year=Y, by="wang",
+                recorded_at=AT)
+    assert store.item_states(Y) == {("d", monday): state(), ("d", tuesday): state(by="wang")}
+    assert store.item_state(Y, "d") is None  # the item itself is no day
+    assert [e.day for e in store.history(year=Y)] == [monday, tuesday]
+    assert store.last_changed_by(Y, "d", monday) == "li"
+    assert store.last_open_txn("li", Y, tuesday) is None
+    [change] = store.txn_changes(store.last_open_txn("wang", Y, tuesday))
+    assert change.day == tuesday
+    stale = Change("d", "check", None, state(), monday)
+    with pytest.raises(PlannerError):
+        store.apply([stale], year=Y, by="li", recorded_at=AT)
+
+
+def test_complaints_carry_their_campaign(store):
+    with store.transaction():
+        store.complaints.insert(complaint(1))
+        store.complaints.insert(complaint(2, campaign=2028, day=dt.date(2027, 12, 1)))
+    assert store.complaints.count(ComplaintFilter(campaign=2027)) == 1
+    assert [c.number for c in store.complaints.page(ComplaintFilter(campaign=2028), None, 9)] \
+        == ["TS-2027-0002"]
+    assert store.complaints.get("TS-2027-0002").campaign == 2028
 
 
 # --- the complaint register ------------------------------------------------------------------

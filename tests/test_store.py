@@ -18,6 +18,7 @@ from planner.storage.sqlite import open_store
 from planner.storage.sqlite_schema import SCHEMA_VERSION
 from planner.workspace.layout import DB_FILE
 
+Y = 2027  # the campaign year the tests write in
 AT = parse_datetime("2027-03-01 10:00")
 
 
@@ -36,7 +37,8 @@ def test_creates_schema_and_marks_file_as_ours(ws):
         pass
     assert not (ws / DB_FILE).exists()  # nothing written, nothing created
     with open_store(ws / DB_FILE, write=True) as store:
-        store.apply([Change("x", "check", None, state())], by="a", recorded_at=AT)
+        store.apply(year=Y,
+                changes=[Change("x", "check", None, state())], by="a", recorded_at=AT)
     db = sqlite3.connect(ws / DB_FILE)
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert db.execute("PRAGMA application_id").fetchone()[0] == 0x33313550
@@ -44,7 +46,8 @@ def test_creates_schema_and_marks_file_as_ours(ws):
 
 def test_history_is_append_only(ws):
     with open_store(ws / DB_FILE, write=True) as store:
-        store.apply([Change("x", "check", None, state())], by="a", recorded_at=AT)
+        store.apply(year=Y,
+                changes=[Change("x", "check", None, state())], by="a", recorded_at=AT)
         for statement in ("UPDATE history SET by = 'z'", "DELETE FROM history"):
             with pytest.raises(sqlite3.DatabaseError, match="append-only"):
                 store.db.execute(statement)
@@ -53,11 +56,13 @@ def test_history_is_append_only(ws):
 
 def test_failed_change_writes_nothing(ws):
     with open_store(ws / DB_FILE, write=True) as store:
-        store.apply([Change("x", "check", None, state())], by="a", recorded_at=AT)
+        store.apply(year=Y,
+                changes=[Change("x", "check", None, state())], by="a", recorded_at=AT)
         stale = [Change("y", "check", None, state()), Change("x", "check", None, state())]
         with pytest.raises(PlannerError):
-            store.apply(stale, by="b", recorded_at=AT)
-        assert set(store.item_states()) == {"x"}
+            store.apply(year=Y,
+                changes=stale, by="b", recorded_at=AT)
+        assert set(store.item_states(Y)) == {("x", None)}
         assert len(list(store.history())) == 1
 
 
@@ -74,7 +79,8 @@ WORKER = textwrap.dedent("""
         item = items[n % len(items)]
         status = "done" if (n // len(items)) % 2 == 0 else None
         with open_store(workspace / "planner315.db", write=True) as store:  # one per command
-            [outcome] = set_status(store, [item], status, by=who, at=now(), recorded_at=now(),
+            [outcome] = set_status(store, 2027, [(item, None)], status, by=who, at=now(),
+                                   recorded_at=now(),
                                    action="check" if status else "uncheck")
             assert outcome.changed
     print("ok")
@@ -95,7 +101,7 @@ def test_two_processes_200_operations_each(ws):
         assert out.strip() == "ok"
     with open_store(ws / DB_FILE) as store:
         entries = list(store.history())
-        states = store.item_states()
+        states = store.item_states(Y)
     assert len(entries) == 2 * rounds
     for who, ids in items.items():
         mine = [e for e in entries if e.by == who]
@@ -107,7 +113,7 @@ def test_two_processes_200_operations_each(ws):
         for item in ids:
             touches = [e for e in mine if e.subject == item]
             final = touches[-1].new
-            assert (states[item].status if item in states else None) == (
+            assert (states[(item, None)].status if (item, None) in states else None) == (
                 final["status"] if final else None)
     assert len({e.seq for e in entries}) == len(entries)
 
@@ -122,26 +128,27 @@ KILLED = textwrap.dedent("""
     original = Store.item_state
     calls = {"n": 0}
 
-    def slow_item_state(self, item_id):
+    def slow_item_state(self, year, item_id, day=None):
         calls["n"] += 1
         if calls["n"] == 50:  # half-way through the transaction: rows already written
             print("mid", flush=True)
             time.sleep(60)
-        return original(self, item_id)
+        return original(self, year, item_id, day)
 
     Store.item_state = slow_item_state
     store = open_store(Path(sys.argv[1]) / "planner315.db", write=True)
     at = parse_datetime("2027-03-01 10:00")
     new = ItemState("done", "k", at, None)
-    store.apply([Change(f"item-{n}", "check", None, new) for n in range(100)], by="k",
-                recorded_at=at)
+    store.apply([Change(f"item-{n}", "check", None, new) for n in range(100)], year=2027,
+                by="k", recorded_at=at)
     print("committed", flush=True)
 """)
 
 
 def test_sigkill_mid_write_leaves_all_or_nothing(ws):
     with open_store(ws / DB_FILE, write=True) as store:
-        store.apply([Change("before", "check", None, state())], by="a", recorded_at=AT)
+        store.apply(year=Y,
+                changes=[Change("before", "check", None, state())], by="a", recorded_at=AT)
     proc = subprocess.Popen([sys.executable, "-c", KILLED, str(ws)], stdout=subprocess.PIPE,
                             text=True)
     assert proc.stdout.readline().strip() == "mid"
@@ -151,11 +158,12 @@ def test_sigkill_mid_write_leaves_all_or_nothing(ws):
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()
     with open_store(ws / DB_FILE, write=True) as store:
-        assert set(store.item_states()) == {"before"}
+        assert set(store.item_states(Y)) == {("before", None)}
         assert [e.subject for e in store.history()] == ["before"]
         # and the database still takes writes
-        store.apply([Change("after", "check", None, state())], by="a", recorded_at=AT)
-        assert set(store.item_states()) == {"before", "after"}
+        store.apply(year=Y,
+                changes=[Change("after", "check", None, state())], by="a", recorded_at=AT)
+        assert set(store.item_states(Y)) == {("before", None), ("after", None)}
 
 
 def _foreign_db(path: Path) -> None:
@@ -188,7 +196,8 @@ def test_foreign_or_corrupt_files_are_never_touched(ws, run, monkeypatch, make, 
 
 def test_newer_schema_is_refused(ws, run, monkeypatch):
     with open_store(ws / DB_FILE, write=True) as store:
-        store.apply([Change("x", "check", None, state())], by="a", recorded_at=AT)
+        store.apply(year=Y,
+                changes=[Change("x", "check", None, state())], by="a", recorded_at=AT)
     db = sqlite3.connect(ws / DB_FILE)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     db.commit()
@@ -317,7 +326,8 @@ SAME_ITEM = textwrap.dedent("""
     for n in range(rounds):
         status = "done" if n % 2 == 0 else None
         with open_store(workspace / "planner315.db", write=True) as store:
-            [outcome] = set_status(store, ["prepare.copy.ad-law"], status, by=who, at=now(),
+            [outcome] = set_status(store, 2027, [("prepare.copy.ad-law", None)], status,
+                                   by=who, at=now(),
                                    recorded_at=now(), action="check" if status else "uncheck")
         changed += outcome.changed
     print(changed)

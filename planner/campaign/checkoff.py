@@ -5,19 +5,50 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from planner.campaign.plan import Plan
+from planner.campaign.plan import Plan, occurrence_label
 from planner.core.errors import PlannerError
 from planner.storage.contract import Change, ItemState, StateStore
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a request did to one item: `changed` False means it was already so."""
+    """What a request did to one item (one day of a daily duty): `changed` False means it
+    was already so."""
 
     id: str
     changed: bool
     old: ItemState | None
     new: ItemState | None
+    day: dt.date | None = None
+
+    @property
+    def label(self) -> str:
+        """``id``, or ``id@YYYY-MM-DD`` for the day of a daily duty."""
+        return occurrence_label(self.id, self.day)
+
+
+Target = tuple[str, dt.date | None]  # an item, and the day for a daily duty
+
+
+def targets(plan: Plan, ids: list[str], day: dt.date | None, today: dt.date) -> list[Target]:
+    """The occurrences that `ids` mean: a one-off item itself; a daily duty's `day` (default
+    today), which must be a day of its phase. `day` is refused for a one-off item."""
+    chosen = []
+    for item_id in ids:
+        planned = plan.find(item_id)
+        if not planned.repeats:
+            if day is not None:
+                raise PlannerError("error.day-not-daily", field=item_id, value=day.isoformat())
+            chosen.append((item_id, None))
+            continue
+        wanted = day or today
+        if wanted not in planned.days:
+            window = plan.window(planned.phase)
+            raise PlannerError("error.day-outside-phase", field=item_id,
+                               value=wanted.isoformat(), start=window.start.isoformat(),
+                               end=window.end.isoformat())
+        chosen.append((item_id, wanted))
+    return chosen
 
 
 def validate_ids(requested: list[str], applicable: list[str], known: list[str]) -> list[str]:
@@ -43,22 +74,24 @@ def validate_ids(requested: list[str], applicable: list[str], known: list[str]) 
     return wanted
 
 
-def change_items(store: StateStore, plan: Plan, ids: list[str], status: str | None, *, by: str,
-                 at: dt.datetime | None, now: dt.datetime, note: str | None = None,
-                 action: str) -> list[Outcome]:
-    """check / uncheck / skip: validate the ids against the shop's plan and the time done
-    (not in the future), then move the items to `status` in one transaction."""
+def change_items(store: StateStore, plan: Plan, ids: list[str], status: str | None, *,
+                 by: str, at: dt.datetime | None, now: dt.datetime, note: str | None = None,
+                 action: str, day: dt.date | None = None) -> list[Outcome]:
+    """check / uncheck / skip in the plan's campaign year: validate the ids against the
+    shop's plan, the day of a daily duty against its phase and the time done (not in the
+    future), then move the items to `status` in one transaction."""
     from planner.campaign.items import load_items
 
     wanted = validate_ids(ids, plan.item_ids(), [item.id for item in load_items()])
+    chosen = targets(plan, wanted, day, now.date())
     if at is not None and at > now:
         raise PlannerError("error.at-in-future", field="--at", value=at.isoformat())
-    return set_status(store, wanted, status, by=by, at=at or now, recorded_at=now, note=note,
-                      action=action)
+    return set_status(store, plan.year, chosen, status, by=by, at=at or now, recorded_at=now,
+                      note=note, action=action)
 
 
-def set_status(store: StateStore, ids: list[str], status: str | None, *, by: str,
-               at: dt.datetime, recorded_at: dt.datetime, note: str | None = None,
+def set_status(store: StateStore, year: int, chosen: list[Target], status: str | None, *,
+               by: str, at: dt.datetime, recorded_at: dt.datetime, note: str | None = None,
                action: str) -> list[Outcome]:
     """Move items to `status` ("done", "skipped", or None for open) in one transaction.
 
@@ -70,43 +103,48 @@ def set_status(store: StateStore, ids: list[str], status: str | None, *, by: str
     def changes() -> list[Change]:
         outcomes.clear()
         planned = []
-        for item_id in ids:
-            old = store.item_state(item_id)
+        for item_id, day in chosen:
+            old = store.item_state(year, item_id, day)
             if (old.status if old else None) == status:
-                outcomes.append(Outcome(item_id, False, old, old))
+                outcomes.append(Outcome(item_id, False, old, old, day))
                 continue
             new = None if status is None else ItemState(status, by, at, note)
-            planned.append(Change(item_id, action, old, new))
-            outcomes.append(Outcome(item_id, True, old, new))
+            planned.append(Change(item_id, action, old, new, day))
+            outcomes.append(Outcome(item_id, True, old, new, day))
         return planned
 
     changes()  # a first look: when nothing would change, nothing is written at all
     if any(outcome.changed for outcome in outcomes):
-        store.apply(changes, by=by, recorded_at=recorded_at, note=note)
+        store.apply(changes, year=year, by=by, recorded_at=recorded_at, note=note)
     return outcomes
 
 
-def undo(store: StateStore, *, by: str, recorded_at: dt.datetime) -> list[Change]:
-    """Revert `by`'s latest change that is not yet undone; the revert is a new history entry."""
-    txn = store.last_open_txn(by)
+def undo(store: StateStore, year: int, *, by: str, recorded_at: dt.datetime,
+         day: dt.date | None = None) -> list[Change]:
+    """Revert `by`'s latest change in campaign `year` (on `day`'s occurrences, if given) that
+    is not yet undone; the revert is a new history entry."""
+    txn = store.last_open_txn(by, year, day)
     if txn is None:
-        raise PlannerError("error.nothing-to-undo", by=by)
-    reverts = [Change(change.subject, "undo", change.new, change.old)
+        raise PlannerError("error.nothing-to-undo", by=by, year=year)
+    reverts = [Change(change.subject, "undo", change.new, change.old, change.day)
                for change in reversed(store.txn_changes(txn))]
     for change in reverts:
-        if store.item_state(change.subject) != change.old:
-            raise PlannerError("error.undo-conflict", field=change.subject,
-                               other=store.last_changed_by(change.subject) or "-")
-    store.apply(reverts, by=by, recorded_at=recorded_at, reverts=txn)
+        if store.item_state(year, change.subject, change.day) != change.old:
+            raise PlannerError(
+                "error.undo-conflict", field=occurrence_label(change.subject, change.day),
+                other=store.last_changed_by(year, change.subject, change.day) or "-")
+    store.apply(reverts, year=year, by=by, recorded_at=recorded_at, reverts=txn)
     return reverts
 
 
-def apply_imported(store: StateStore, rows: list[dict], *, by: str, recorded_at: dt.datetime,
-                   source: str | None = None) -> tuple[list[Outcome], dict[str, str]]:
+def apply_imported(store: StateStore, year: int, rows: list[dict], *, by: str,
+                   recorded_at: dt.datetime, source: str | None = None
+                   ) -> tuple[list[Outcome], dict[str, str]]:
     """Apply the rows of an edited checklist workbook that someone changed, in one
     transaction.
 
-    A row is ``{row, id, status, by, date, note, exported}`` (statuses open/done/skipped, date
+    A row is ``{row, id, day, status, by, date, note, exported}`` (day: the occurrence of a
+    daily duty, else None) (statuses open/done/skipped, date
     a `datetime.date` or None); its `by` and `date` say who settled the item and when.
     `exported` is the item's status when the workbook was written: a row still showing it was
     not edited and is left alone, so what was ticked off in the database since the export is
@@ -133,23 +171,25 @@ def apply_imported(store: StateStore, rows: list[dict], *, by: str, recorded_at:
             exported = row.get("exported")
             if exported is not None and row["status"] == exported:
                 continue  # not edited in the sheet
-            old = store.item_state(row["id"])
+            day = row.get("day")
+            label = occurrence_label(row["id"], day)
+            old = store.item_state(year, row["id"], day)
             saved = old.status if old else "open"
             if saved == row["status"]:
                 continue
             if exported is not None and saved != exported:
-                overridden[row["id"]] = store.last_changed_by(row["id"]) or "-"
+                overridden[label] = store.last_changed_by(year, row["id"], day) or "-"
             new = None
             if row["status"] != "open":
                 at = (dt.datetime.combine(row["date"], dt.time(), tzinfo=recorded_at.tzinfo)
                       if row["date"] else recorded_at)
                 new = ItemState(row["status"], row["by"] or by, at, row["note"])
-            planned.append(Change(row["id"], actions[row["status"]], old, new))
-            outcomes.append(Outcome(row["id"], True, old, new))
+            planned.append(Change(row["id"], actions[row["status"]], old, new, day))
+            outcomes.append(Outcome(row["id"], True, old, new, day))
         return planned
 
     # A first look: when nothing would change, nothing is written (not even a new database);
     # then again inside the transaction, so that no other writer can come in between.
     if changes():
-        store.apply(changes, by=by, recorded_at=recorded_at, note="import")
+        store.apply(changes, year=year, by=by, recorded_at=recorded_at, note="import")
     return outcomes, overridden

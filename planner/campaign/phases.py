@@ -180,32 +180,64 @@ def tier_windows(tier: str, year: int, campaign: Campaign | None = None) -> list
 
 def apply_overrides(windows: list[Window], overrides: Any, year: int, source: str
                     ) -> list[Window]:
-    """Replace phase dates with a shop's overrides (``{phase: {start, end}}``) and validate."""
+    """Replace phase dates with a shop's overrides and validate.
+
+    ``{phase: {start, end}}`` holds dates for every year (``MM-DD``) or for one year
+    (``YYYY-MM-DD``, ignored in other years); ``{"2027": {phase: {start, end}}}`` holds one
+    year's dates, which win over the others in that year.
+    """
     if overrides is None:
         return windows
     if not isinstance(overrides, dict):
         raise PlannerError("error.wrong-type", file=source, field="phases",
                            expected=Msg("type.mapping"))
     by_phase = {w.phase: w for w in windows}
-    for phase, spec in overrides.items():
-        line = line_of(overrides, phase)
-        if phase not in by_phase:
-            raise PlannerError("error.unknown-value", file=source, line=line,
-                               field=f"phases.{phase}", value=phase,
-                               allowed=", ".join(by_phase))
-        if not isinstance(spec, dict) or not spec or set(spec) - {"start", "end"}:
-            raise PlannerError("error.override-shape", file=source, line=line,
-                               field=f"phases.{phase}")
-        old = by_phase[phase]
-        start, end = old.start, old.end
-        for key in ("start", "end"):
-            if spec.get(key) is not None:
-                day = month_day(spec[key], year, file=source, line=line_of(spec, key),
-                                field=f"phases.{phase}.{key}")
+    lines: dict[str, int | None] = {}
+    for key in overrides:
+        if _year_key(key) and not isinstance(overrides[key], dict):
+            raise PlannerError("error.wrong-type", file=source, line=line_of(overrides, key),
+                               field=f"phases.{key}", expected=Msg("type.mapping"))
+    this_year = next((spec for key, spec in overrides.items() if _year_key(key)
+                      and int(key) == year), {})
+    for section, prefix in ((overrides, "phases"), (this_year, f"phases.{year}")):
+        every_year = section is overrides
+        for phase, spec in section.items():
+            if every_year and _year_key(phase):
+                continue
+            line = line_of(section, phase)
+            if phase not in by_phase:
+                raise PlannerError("error.unknown-value", file=source, line=line,
+                                   field=f"{prefix}.{phase}", value=phase,
+                                   allowed=", ".join(by_phase))
+            if not isinstance(spec, dict) or not spec or set(spec) - {"start", "end"}:
+                raise PlannerError("error.override-shape", file=source, line=line,
+                                   field=f"{prefix}.{phase}")
+            old = by_phase[phase]
+            start, end = old.start, old.end
+            for key in ("start", "end"):
+                value = spec.get(key)
+                if value is None or (every_year and _other_year(value, year)):
+                    continue
+                day = month_day(value, year, file=source, line=line_of(spec, key),
+                                field=f"{prefix}.{phase}.{key}")
                 start, end = (day, end) if key == "start" else (start, day)
-        by_phase[phase] = Window(phase, start, end)
-    return validate_windows([by_phase[w.phase] for w in windows], source,
-                            lines={p: line_of(overrides, p) for p in overrides})
+                lines[phase] = line
+            by_phase[phase] = Window(phase, start, end)
+    return validate_windows([by_phase[w.phase] for w in windows], source, lines=lines)
+
+
+def _year_key(key: Any) -> bool:
+    """A key of `phases` that names a year (``"2027"`` or 2027) rather than a phase."""
+    return isinstance(key, int | str) and not isinstance(key, bool) and str(key).isdigit() \
+        and len(str(key)) == 4
+
+
+def _other_year(value: Any, year: int) -> bool:
+    """A full date that belongs to another year's campaign."""
+    if isinstance(value, dt.date):
+        return value.year != year
+    parts = str(value).strip().split("-")
+    return len(parts) == 3 and parts[0].isdigit() and int(parts[0]) != year
 
 
 def validate_windows(windows: list[Window], source: str,

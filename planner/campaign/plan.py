@@ -13,12 +13,22 @@ from planner.campaign.phases import Window, load_campaign
 from planner.core.errors import PlannerError
 
 
+def occurrence_label(item_id: str, day: dt.date | None) -> str:
+    """``id``, or ``id@YYYY-MM-DD`` for one day of a daily duty."""
+    return f"{item_id}@{day.isoformat()}" if day else item_id
+
+
 @dataclass(frozen=True)
 class PlannedItem:
     """One checklist item in one year's plan."""
 
     item: Item
     due: dt.date
+    days: tuple[dt.date, ...] = ()  # a daily duty's days: every day of its phase
+
+    @property
+    def repeats(self) -> bool:
+        return bool(self.days)
 
     @property
     def id(self) -> str:
@@ -66,6 +76,17 @@ class Plan:
     def window(self, phase: str) -> Window:
         return next(p.window for p in self.phases if p.id == phase)
 
+    @property
+    def start(self) -> dt.date:
+        return self.phases[0].window.start
+
+    @property
+    def end(self) -> dt.date:
+        return self.phases[-1].window.end
+
+    def find(self, item_id: str) -> PlannedItem | None:
+        return next((item for item in self.items() if item.id == item_id), None)
+
 
 def build_plan(*, size: str, year: int, windows: list[Window], shop: str | None = None,
                phase: str | None = None, category: str | None = None,
@@ -82,7 +103,7 @@ def build_plan(*, size: str, year: int, windows: list[Window], shop: str | None 
     for window in windows:
         if phase is not None and window.phase != phase:
             continue
-        planned = sorted((PlannedItem(item, item.due(window)) for item in items
+        planned = sorted((PlannedItem(item, item.due(window), item.days(window)) for item in items
                           if item.phase == window.phase), key=lambda entry: entry.due)
         phases.append(PhasePlan(window, tuple(planned)))
     return Plan(shop, size, year, tuple(phases))

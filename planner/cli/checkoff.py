@@ -16,23 +16,27 @@ from planner.cli.options import (
     open_workspace,
     today_option,
     workspace_option,
+    year_option,
 )
 
+day_option = click.option("--day", "-d", type=DateParam(), default=None,
+                          help="Which day of a daily duty (default: today) / 每日事项的哪一天.")
 
-def _open(workspace, lang, today=None, by=None):
-    return open_workspace(workspace=workspace, lang=lang, today=today, by=by,
+
+def _open(workspace, lang, today=None, by=None, year=None):
+    return open_workspace(workspace=workspace, lang=lang, today=today, by=by, year=year,
                           need_workspace=True, need_size=True)
 
 
-def _change_status(ids, status, *, workspace, lang, by, note, at=None, action):
+def _change_status(ids, status, *, workspace, lang, by, note, year, day, at=None, action):
     from planner.core.i18n import t
 
-    ws = _open(workspace, lang, by=by)
-    outcomes = ws.change_items(list(ids), status, action=action, at=at, note=note)
+    ws = _open(workspace, lang, by=by, year=year)
+    outcomes = ws.change_items(list(ids), status, action=action, at=at, note=note, day=day)
     label = t(f"status.{status or 'open'}", ws.lang)
     for outcome in outcomes:
         key = "checkoff.changed" if outcome.changed else "checkoff.unchanged"
-        click.echo(t(key, ws.lang, id=outcome.id, status=label))
+        click.echo(t(key, ws.lang, id=outcome.label, status=label))
 
 
 @click.command(name="check")
@@ -41,9 +45,11 @@ def _change_status(ids, status, *, workspace, lang, by, note, at=None, action):
 @note_option
 @click.option("--at", type=DateTimeParam(allow_date=True), default=None,
               help="When it was done: YYYY-MM-DD HH:MM or ISO 8601 (default: now) / 完成时间.")
+@day_option
+@year_option
 @workspace_option
 @lang_option
-def checkoff_check(items, by, note, at, workspace, lang):
+def checkoff_check(items, by, note, at, day, year, workspace, lang):
     """Mark ITEMS done (all or nothing).
 
     将检查项标记为已完成（全部成功或全部不变）。
@@ -53,16 +59,18 @@ def checkoff_check(items, by, note, at, workspace, lang):
       planner315 check prepare.copy.ad-law prepare.price.named-checker --by 张敏
     """
     _change_status(items, "done", workspace=workspace, lang=lang, by=by, note=note, at=at,
-                   action="check")
+                   year=year, day=day, action="check")
 
 
 @click.command(name="uncheck")
 @click.argument("items", nargs=-1, required=True)
 @by_option
 @note_option
+@day_option
+@year_option
 @workspace_option
 @lang_option
-def checkoff_uncheck(items, by, note, workspace, lang):
+def checkoff_uncheck(items, by, note, day, year, workspace, lang):
     """Reopen ITEMS.
 
     重新打开检查项。
@@ -72,16 +80,18 @@ def checkoff_uncheck(items, by, note, workspace, lang):
       planner315 uncheck prepare.copy.ad-law --note "主图还有极限词"
     """
     _change_status(items, None, workspace=workspace, lang=lang, by=by, note=note,
-                   action="uncheck")
+                   year=year, day=day, action="uncheck")
 
 
 @click.command(name="skip")
 @click.argument("items", nargs=-1, required=True)
 @click.option("--reason", "-r", required=True, help="Why it does not apply / 不适用的原因.")
 @by_option
+@day_option
+@year_option
 @workspace_option
 @lang_option
-def checkoff_skip(items, reason, by, workspace, lang):
+def checkoff_skip(items, reason, by, day, year, workspace, lang):
     """Mark ITEMS as not applicable to this shop (counts as settled).
 
     将检查项标记为不适用（计为已处理）。
@@ -95,14 +105,16 @@ def checkoff_skip(items, reason, by, workspace, lang):
 
         raise PlannerError("error.skip-reason", field="--reason")
     _change_status(items, "skipped", workspace=workspace, lang=lang, by=by, note=reason.strip(),
-                   action="skip")
+                   year=year, day=day, action="skip")
 
 
 @click.command(name="undo")
 @by_option
+@day_option
+@year_option
 @workspace_option
 @lang_option
-def checkoff_undo(by, workspace, lang):
+def checkoff_undo(by, day, year, workspace, lang):
     """Revert your last change (the revert is recorded too).
 
     撤销自己最近一次的修改（撤销本身也记入历史）。
@@ -111,21 +123,23 @@ def checkoff_undo(by, workspace, lang):
     Example / 示例:
       planner315 undo --by 张敏
     """
+    from planner.campaign.plan import occurrence_label
     from planner.core.i18n import t
 
-    ws = _open(workspace, lang, by=by)
-    for change in ws.undo():
+    ws = _open(workspace, lang, by=by, year=year)
+    for change in ws.undo(day):
         status = change.new.status if change.new else "open"
-        click.echo(t("checkoff.undone", ws.lang, id=change.subject,
+        click.echo(t("checkoff.undone", ws.lang, id=occurrence_label(change.subject, change.day),
                      status=t(f"status.{status}", ws.lang)))
 
 
 @click.command(name="status")
+@year_option
 @workspace_option
 @today_option
 @lang_option
 @format_option(("table", "json"))
-def checkoff_status(workspace, today, lang, fmt):
+def checkoff_status(year, workspace, today, lang, fmt):
     """Progress per phase and category, overdue items first, then what is due soon.
 
     按阶段和类别显示进度，先列逾期事项，再列近期到期事项。
@@ -135,16 +149,24 @@ def checkoff_status(workspace, today, lang, fmt):
       planner315 status --today 2027-03-01
       planner315 status --format json
     """
-    from planner.present.status import register_data, register_section, status_as_table, status_data
+    from planner.core.i18n import t
+    from planner.present.status import (
+        register_data,
+        register_section,
+        status_as_table,
+        status_data,
+    )
     from planner.present.text import to_json
 
-    ws = _open(workspace, lang, today)
+    ws = _open(workspace, lang, today, year=year)
     report, register = ws.status()
     data = status_data(report, ws.lang)
     if fmt == "json":
         data["complaints"] = register_data(register)
         click.echo(to_json(data))
         return
+    if not report.recorded:
+        click.echo(t("status.nothing-recorded", ws.lang, year=ws.year))
     sections = ()
     if register.open or register.callback_due:
         sections = (register_section(register, ws.policy, ws.lang),)
@@ -153,11 +175,12 @@ def checkoff_status(workspace, today, lang, fmt):
 
 @click.command(name="next")
 @click.option("--owner", "-o", default=None, help="Only this owner role / 只看该负责人.")
+@year_option
 @workspace_option
 @today_option
 @lang_option
 @format_option(("table", "json"))
-def checkoff_next(owner, workspace, today, lang, fmt):
+def checkoff_next(owner, year, workspace, today, lang, fmt):
     """What is due now and next, for one role or all.
 
     现在该做和接下来要做的事项，可按负责人筛选。
@@ -170,7 +193,7 @@ def checkoff_next(owner, workspace, today, lang, fmt):
     from planner.present.status import next_as_table, next_data
     from planner.present.text import to_json
 
-    ws = _open(workspace, lang, today)
+    ws = _open(workspace, lang, today, year=year)
     check_choice(owner, load_campaign().owners, "--owner", ws.lang)
     data = next_data(ws.next_items(owner), ws.today, ws.lang)
     if fmt == "json":
@@ -184,10 +207,11 @@ def checkoff_next(owner, workspace, today, lang, fmt):
 @click.option("--by", "-b", default=None, help="Only this person / 只看此人.")
 @click.option("--since", type=DateParam(), default=None,
               help="From DATE on (YYYY-MM-DD) / 从该日起.")
+@year_option
 @workspace_option
 @lang_option
 @format_option(("table", "json"))
-def checkoff_log(item_id, by, since, workspace, lang, fmt):
+def checkoff_log(item_id, by, since, year, workspace, lang, fmt):
     """The history of changes, oldest first.
 
     修改历史（按时间先后）。
@@ -197,11 +221,14 @@ def checkoff_log(item_id, by, since, workspace, lang, fmt):
       planner315 log --item prepare.copy.ad-law
       planner315 log --by 张敏 --since 2027-03-01 --format json
     """
+    from planner.core.i18n import t
     from planner.present.log import entry_data, log_as_table
     from planner.present.text import to_json
 
-    ws = _open(workspace, lang)
+    ws = _open(workspace, lang, year=year)
     entries = ws.history(item=item_id, by=by, since=since)
+    if fmt == "table" and not entries and not ws.has_state():
+        click.echo(t("status.nothing-recorded", ws.lang, year=ws.year))
     if fmt == "json":
         click.echo(to_json([entry_data(entry) for entry in entries]))
     else:

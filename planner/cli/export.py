@@ -268,9 +268,10 @@ def import_group():
 @click.option("--by", "-b", default=None,
               help="Who imports (default: $PLANNER315_USER, else your user name) / "
                    "导入人.")
+@year_option
 @workspace_option
 @lang_option
-def import_checklist(file, by, workspace, lang):
+def import_checklist(file, by, year, workspace, lang):
     """Apply the rows edited in a checklist workbook (all rows or none).
 
     Only rows whose status was changed in the sheet since the export are applied, so
@@ -287,8 +288,8 @@ def import_checklist(file, by, workspace, lang):
     """
     from planner.core.i18n import t
 
-    ws = open_workspace(workspace=workspace, lang=lang, by=by, need_workspace=True,
-                        need_size=True)
+    ws = open_workspace(workspace=workspace, lang=lang, by=by, year=year,
+                        need_workspace=True, need_size=True)
     done = ws.import_checklist(file)
     lang = ws.lang
 
@@ -297,11 +298,11 @@ def import_checklist(file, by, workspace, lang):
 
     for outcome in done.outcomes:
         old, new = (state.status if state else None for state in (outcome.old, outcome.new))
-        click.echo(t("import.changed", lang, id=outcome.id, old=label(old),
+        click.echo(t("import.changed", lang, id=outcome.label, old=label(old),
                      new=label(new)))
-        if outcome.id in done.overridden:
-            who, exported = done.overridden[outcome.id]
-            click.echo(t("import.overridden", lang, id=outcome.id, by=who,
+        if outcome.label in done.overridden:
+            who, exported = done.overridden[outcome.label]
+            click.echo(t("import.overridden", lang, id=outcome.label, by=who,
                          saved=label(old), exported=label(exported), new=label(new)), err=True)
     click.echo(t("import.summary", lang, count=len(done.outcomes)) if done.outcomes
                else t("import.nothing", lang))

@@ -25,6 +25,7 @@ from planner.cli.options import (
     note_option,
     open_workspace,
     workspace_option,
+    year_option,
 )
 from planner.complaints.policy import LEVELS
 from planner.complaints.register import STATUSES as COMPLAINT_STATUSES
@@ -98,10 +99,11 @@ def register_add(category, summary, order, buyer, product, channel, received, vi
               help="Only this handler role / 只看该处理人.")
 @click.option("--today", "when", type=DateTimeParam(), default=None,
               help="Judge deadlines as of DATETIME (default now) / 以该时刻判断超时.")
+@year_option
 @workspace_option
 @lang_option
 @format_option(("table", "json"))
-def register_list(open_only, overdue, level, owner, when, workspace, lang, fmt):
+def register_list(open_only, overdue, level, owner, when, year, workspace, lang, fmt):
     """List complaints: urgent first, then III, II, I, then by deadline.
 
     列出投诉：紧急优先，其次 III、II、I 级，再按截止时间排序。
@@ -114,7 +116,8 @@ def register_list(open_only, overdue, level, owner, when, workspace, lang, fmt):
     from planner.present.complaints import complaint_data, complaints_table
     from planner.present.text import to_json
 
-    ws = _open(workspace, lang)
+    ws = open_workspace(workspace=workspace, lang=lang, year=year, need_workspace=True,
+                        today=when.date() if when else None)
     check_choice(owner, ws.policy.roles, "--owner", ws.lang)
     complaints = list(ws.complaints(when, open_only=open_only, overdue=overdue, level=level,
                                     owner=owner))

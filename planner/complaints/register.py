@@ -10,7 +10,7 @@ check-offs (subject ``complaint:<number>``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 from planner.complaints.deadlines import first_response
@@ -38,6 +38,8 @@ UNFINISHED = ("open", "in-progress", "replied")
 CALLBACK_READY = ("replied", "resolved", "closed")
 AT_RISK_SHARE = 0.8
 SUBJECT_PREFIX = "complaint:"
+# A campaign year -> its first and last day (prepare to aftermath, with the shop's dates).
+CampaignDates = Callable[[int], tuple[dt.date, dt.date]]
 
 
 class Complaint(NamedTuple):
@@ -46,14 +48,20 @@ class Complaint(NamedTuple):
     record: ComplaintRecord
     overdue: bool
     at_risk: bool
+    outside_campaign: bool = False  # received between two campaigns: counts for the next
 
     @classmethod
-    def as_of(cls, record: ComplaintRecord, now: dt.datetime) -> Complaint:
+    def as_of(cls, record: ComplaintRecord, now: dt.datetime,
+              dates: CampaignDates | None = None) -> Complaint:
         waiting = record.status in AWAITING_REPLY
         overdue = waiting and now > record.deadline
         at_risk = waiting and not overdue and (
             now >= record.received + (record.deadline - record.received) * AT_RISK_SHARE)
-        return cls(record, overdue, at_risk)
+        outside = False
+        if dates is not None:
+            start, end = dates(record.campaign)
+            outside = not start <= record.received_day <= end
+        return cls(record, overdue, at_risk, outside)
 
 
 class Added(NamedTuple):
@@ -82,17 +90,20 @@ def _get(store: StateStore, number: str) -> ComplaintRecord:
 
 
 def _history(store: StateStore, txn: int, now: dt.datetime, by: str, action: str,
-             number: str, old: Any, new: Any, note: str | None = None) -> None:
-    store.append_history(txn, recorded_at=now, by=by, action=action,
-                         subject=SUBJECT_PREFIX + number, old=old, new=new, note=note)
+             record: ComplaintRecord, old: Any, new: Any, note: str | None = None) -> None:
+    """A history entry about `record`, in its campaign year."""
+    store.append_history(txn, year=record.campaign, recorded_at=now, by=by, action=action,
+                         subject=SUBJECT_PREFIX + record.number, old=old, new=new, note=note)
 
 
 def add_complaint(store: StateStore, rules: ComplaintRules, *, category: str, summary: str,
                   received: dt.datetime, now: dt.datetime, by: str,
                   product: str | None = None, order: str | None = None,
                   buyer: str | None = None, channel: str | None = None,
-                  flags: TriageFlags = NO_FLAGS) -> Added:
-    """Record one complaint; returns it, plus the numbers the batch rule made urgent."""
+                  flags: TriageFlags = NO_FLAGS, campaign: int | None = None,
+                  dates: CampaignDates | None = None) -> Added:
+    """Record one complaint of `campaign` (default: its receipt's calendar year); returns it,
+    plus the numbers the batch rule made urgent."""
     summary = (summary or "").strip()
     if not summary:
         raise PlannerError("error.complaint-summary", field="--summary")
@@ -118,16 +129,17 @@ def add_complaint(store: StateStore, rules: ComplaintRules, *, category: str, su
             received=result.received, received_day=day, level=result.level,
             priority=rules.policy.priority(result.level), handler=result.triage.handler,
             rule=result.triage.rule, deadline=deadline, calendar=result.deadline.calendar,
-            flags=flags._asdict(), status="open", callback=None, created_by=by)
+            flags=flags._asdict(), status="open", callback=None, created_by=by,
+            campaign=campaign or day.year)
         register.insert(record)
         txn = store.next_txn()
-        _history(store, txn, now, by, "complaint-add", record.number, None,
+        _history(store, txn, now, by, "complaint-add", record, None,
                  {"level": record.level, "handler": record.handler,
                   "deadline": iso(record.deadline), "status": record.status})
         escalated = []
         if "batch" in result.reasons:
             escalated = _escalate_batch(store, rules, txn, day, category, product, now, by)
-    return Added(Complaint.as_of(_get(store, record.number), now), result, escalated,
+    return Added(Complaint.as_of(_get(store, record.number), now, dates), result, escalated,
                  same_issue)
 
 
@@ -147,7 +159,7 @@ def _escalate_batch(store: StateStore, rules: ComplaintRules, txn: int, day: dt.
         store.complaints.update(record.number, level=URGENT,
                                 priority=rules.policy.priority(URGENT), handler=urgent.handler,
                                 rule=urgent.rule, deadline=deadline)
-        _history(store, txn, now, by, "complaint-escalate", record.number,
+        _history(store, txn, now, by, "complaint-escalate", record,
                  {"level": record.level, "handler": record.handler,
                   "deadline": iso(record.deadline)},
                  {"level": URGENT, "handler": urgent.handler, "deadline": iso(deadline)},
@@ -177,7 +189,7 @@ def update_status(store: StateStore, number: str, status: str, *, by: str, now: 
         if record.status == status:
             return Complaint.as_of(record, now), False
         store.complaints.update(record.number, status=status)
-        _history(store, store.next_txn(), now, by, "complaint-update", record.number,
+        _history(store, store.next_txn(), now, by, "complaint-update", record,
                  {"status": record.status}, {"status": status}, note)
     return Complaint.as_of(_get(store, record.number), now), True
 
@@ -191,7 +203,7 @@ def record_callback(store: StateStore, number: str, satisfied: bool, *, by: str,
         _check_callback_ready(record)
         callback = Callback(satisfied, now, by, note)
         store.complaints.update(record.number, callback=callback)
-        _history(store, store.next_txn(), now, by, "complaint-callback", record.number,
+        _history(store, store.next_txn(), now, by, "complaint-callback", record,
                  _callback_json(record.callback), _callback_json(callback), note)
     return Complaint.as_of(_get(store, record.number), now)
 
@@ -209,25 +221,27 @@ def _check_callback_ready(record: ComplaintRecord) -> None:
                            status=Msg(f"register.status.{record.status}"))
 
 
-def show_complaint(store: StateStore, number: str, now: dt.datetime
-                   ) -> tuple[Complaint, list[HistoryEntry]]:
+def show_complaint(store: StateStore, number: str, now: dt.datetime,
+                   dates: CampaignDates | None = None) -> tuple[Complaint, list[HistoryEntry]]:
     """One complaint with its whole history."""
     record = _get(store, number)
     history = list(store.history(subject=SUBJECT_PREFIX + record.number))
-    return Complaint.as_of(record, now), history
+    return Complaint.as_of(record, now, dates), history
 
 
 def _filter(now: dt.datetime, *, open_only: bool = False, overdue: bool = False,
-            level: str | None = None, owner: str | None = None) -> ComplaintFilter:
+            level: str | None = None, owner: str | None = None,
+            campaign: int | None = None) -> ComplaintFilter:
     statuses = AWAITING_REPLY if overdue else UNFINISHED if open_only else ()
     return ComplaintFilter(statuses=statuses, deadline_before=now if overdue else None,
-                           level=level, handler=owner)
+                           level=level, handler=owner, campaign=campaign)
 
 
 def list_complaints(store: StateStore, now: dt.datetime, *, chunk: int = 2000,
-                    **filters: Any) -> Iterator[Complaint]:
+                    dates: CampaignDates | None = None, **filters: Any
+                    ) -> Iterator[Complaint]:
     """Complaints, urgent first, then III, II, I, then by deadline (filters: open_only,
-    overdue, level, owner).
+    overdue, level, owner, campaign).
 
     Rows are read in chunks of `chunk`, each in its own short read, so that a long export
     never holds a lock that would keep other people from recording complaints meanwhile.
@@ -240,7 +254,7 @@ def list_complaints(store: StateStore, now: dt.datetime, *, chunk: int = 2000,
     while True:
         page = register.page(wanted, after, chunk)
         for record in page:
-            yield Complaint.as_of(record, now)
+            yield Complaint.as_of(record, now, dates)
         if len(page) < chunk:
             return
         last = page[-1]
@@ -253,24 +267,26 @@ def count_complaints(store: StateStore, now: dt.datetime, **filters: Any) -> int
 
 
 def register_summary(store: StateStore, now: dt.datetime, *, callbacks: bool = True,
-                     sample: int = 20) -> RegisterSummary:
+                     sample: int = 20, campaign: int | None = None) -> RegisterSummary:
     """Open and overdue counts by level and, with `callbacks`, how many finished complaints
     still await a call-back (with the first `sample` numbers)."""
     register = store.complaints
     if not register.exists():
         return RegisterSummary({}, {})
-    rows = register.levels(UNFINISHED, AWAITING_REPLY, now)
+    rows = register.levels(UNFINISHED, AWAITING_REPLY, now, campaign)
     opened = {level: count for level, count, _ in rows}
     overdue = {level: late for level, _, late in rows if late}
     if not callbacks:
         return RegisterSummary(opened, overdue)
+    # a call-back still owed is owed whatever campaign the complaint came in
     count, numbers = register.awaiting_callback(sample)
     return RegisterSummary(opened, overdue, count, tuple(numbers))
 
 
 def status_of_register(store: StateStore, *, today: dt.date, now: dt.datetime,
-                       prepare_start: dt.date, aftermath_start: dt.date) -> RegisterSummary:
-    """The register's part of `planner315 status` on `today`.
+                       prepare_start: dt.date, aftermath_start: dt.date,
+                       campaign: int | None = None) -> RegisterSummary:
+    """The register's part of `planner315 status` on `today`, for one campaign's complaints.
 
     Deadlines are judged as of now when `today` is today, else as of the end of that day.
     Call-backs still due are shown except from the start of a campaign until its aftermath:
@@ -279,4 +295,4 @@ def status_of_register(store: StateStore, *, today: dt.date, now: dt.datetime,
     moment = (now if today == now.date()
               else dt.datetime.combine(today, dt.time(23, 59, 59), tzinfo=SHANGHAI))
     busy = prepare_start <= today < aftermath_start
-    return register_summary(store, moment, callbacks=not busy)
+    return register_summary(store, moment, callbacks=not busy, campaign=campaign)

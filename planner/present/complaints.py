@@ -158,6 +158,8 @@ def complaint_data(complaint: Complaint) -> dict[str, Any]:
         "overdue": complaint.overdue,
         "at_risk": complaint.at_risk,
         "flags": record.flags,
+        "campaign": record.campaign,
+        "outside_campaign": complaint.outside_campaign,
         "callback": None if callback is None else {
             "satisfied": callback.satisfied, "at": iso(callback.at), "by": callback.by,
             "note": callback.note},
@@ -188,6 +190,8 @@ def complaints_table(complaints: list[Complaint], policy: Policy, lang: str) -> 
         mark = (style(t("register.overdue", lang), fg="red", bold=True) if complaint.overdue
                 else style(t("register.at-risk", lang), fg="yellow") if complaint.at_risk
                 else "")
+        if complaint.outside_campaign:
+            mark = " ".join(filter(None, (mark, t("register.outside-campaign", lang))))
         body.append([row.number, policy.level_name(row.level, lang),
                      policy.category_name(row.category, lang), row.product or "",
                      policy.role_name(row.handler, lang), format_moment(row.deadline, lang),

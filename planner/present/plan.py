@@ -10,10 +10,11 @@ from typing import Any
 
 from planner.campaign.phases import load_campaign
 from planner.campaign.plan import Plan, PlannedItem
+from planner.campaign.progress import TrackedItem, track
 from planner.core.clock import iso
 from planner.core.i18n import pick, t
 from planner.present.text import md_escape, md_table, table, text
-from planner.storage.contract import SETTLED, ItemState
+from planner.storage.contract import SETTLED, ItemKey, ItemState
 
 
 def state_data(state: ItemState | None) -> dict[str, Any]:
@@ -35,24 +36,34 @@ def item_data(item: PlannedItem, lang: str) -> dict[str, Any]:
         "due": item.due,
         "title": pick(item.item.title, lang),
         "detail": pick(item.item.detail, lang),
+        "repeat": item.item.repeat,
+        **({"days": list(item.days)} if item.repeats else {}),
     }
 
 
-def tracked_data(item: PlannedItem, state: ItemState | None, lang: str) -> dict[str, Any]:
+def tracked_state(item: TrackedItem) -> dict[str, Any]:
+    """A tracked item's state; a daily duty is done once every one of its days is."""
+    if item.repeats:
+        return {"status": item.status, "by": None, "at": None, "note": None}
+    return state_data(item.state)
+
+
+def tracked_data(item: TrackedItem, lang: str) -> dict[str, Any]:
     """An item with its state, as `plan`, `checklist` and `next` show it in a workspace."""
-    return {**item_data(item, lang), **state_data(state)}
+    return {**item_data(item.planned, lang), **tracked_state(item)}
 
 
-def plan_data(plan: Plan, lang: str, states: dict[str, ItemState] | None = None
+def plan_data(plan: Plan, lang: str, states: dict[ItemKey, ItemState] | None = None
               ) -> dict[str, Any]:
     """The documented plan JSON; with `states` (inside a workspace) every item shows its
     status, who settled it and when."""
     campaign = load_campaign()
+    tracked = {item.id: item for item in track(plan, states or {})}
 
     def entry(item: PlannedItem) -> dict[str, Any]:
         if states is None:
             return item_data(item, lang)
-        return tracked_data(item, states.get(item.id), lang)
+        return tracked_data(tracked[item.id], lang)
 
     return {"shop": plan.shop, "size": plan.size, "year": plan.year, "lang": lang,
             "phases": [{"id": phase.id, "name": campaign.phase_name(phase.id, lang),

@@ -6,9 +6,9 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from planner.campaign.phases import load_campaign
-from planner.campaign.progress import NextItems, StatusReport
+from planner.campaign.progress import NextItems, StatusReport, TrackedItem
 from planner.core.i18n import pick, t
-from planner.present.plan import state_data, tracked_data
+from planner.present.plan import state_data, tracked_data, tracked_state
 from planner.present.text import progress_bar, style, table, text
 
 if TYPE_CHECKING:  # `next` needs nothing of the complaints
@@ -36,11 +36,19 @@ def status_data(report: StatusReport, lang: str) -> dict[str, Any]:
         "due_soon": list(report.due_soon),
         "no_longer_applies": [dict(id=item_id, **state_data(state))
                               for item_id, state in report.no_longer_applies],
-        "items": [{"id": item.id, **state_data(item.state), "due": item.due,
-                   "phase": item.planned.phase, "owner": item.planned.owner,
-                   "owner_name": campaign.owner_name(item.planned.owner, lang),
-                   "title": pick(item.planned.item.title, lang)} for item in report.items],
+        "items": [_item(item, lang) for item in report.items],
     }
+
+
+def _item(item: TrackedItem, lang: str) -> dict[str, Any]:
+    campaign = load_campaign()
+    data = {"id": item.id, **tracked_state(item), "due": item.due,
+            "phase": item.planned.phase, "owner": item.planned.owner,
+            "owner_name": campaign.owner_name(item.planned.owner, lang),
+            "title": pick(item.planned.item.title, lang), "repeat": item.planned.item.repeat}
+    if item.repeats:
+        data["days"] = [{"day": day.day, **state_data(day.state)} for day in item.days]
+    return data
 
 
 def register_data(summary: RegisterSummary) -> dict[str, Any]:
@@ -51,9 +59,16 @@ def register_data(summary: RegisterSummary) -> dict[str, Any]:
 
 
 def next_data(result: NextItems, today: dt.date, lang: str) -> dict[str, Any]:
-    return {"as_of": today,
-            **{key: [tracked_data(item.planned, item.state, lang) for item in items]
-               for key, items in (("now", result.now), ("next", result.next))}}
+    """The documented `next` JSON; a daily duty comes with today's occurrence as `day`."""
+    def entry(item: TrackedItem) -> dict[str, Any]:
+        data = tracked_data(item, lang)
+        occurrence = item.today(today) if item.repeats else None
+        if occurrence is not None:
+            data.update(state_data(occurrence.state), day=occurrence.day)
+        return data
+
+    return {"as_of": today, **{key: [entry(item) for item in items]
+                               for key, items in (("now", result.now), ("next", result.next))}}
 
 
 def status_as_table(report: dict[str, Any], lang: str, sections: tuple[str, ...] = ()
@@ -71,8 +86,14 @@ def status_as_table(report: dict[str, Any], lang: str, sections: tuple[str, ...]
     headers = [t("label.due", lang), t("label.owner", lang), t("label.id", lang),
                t("label.title", lang)]
 
-    def rows(ids: list[str]) -> list[list[Any]]:
-        return [[items[i]["due"], items[i]["owner_name"], i, items[i]["title"]] for i in ids]
+    def rows(labels: list[str]) -> list[list[Any]]:
+        """A row per item, or per day of a daily duty (``id@day``: due that day)."""
+        shown = []
+        for label in labels:
+            item_id, _, day = label.partition("@")
+            item = items[item_id]
+            shown.append([day or item["due"], item["owner_name"], label, item["title"]])
+        return shown
 
     if report["overdue"]:
         heading = style(t("status.overdue", lang, count=len(report["overdue"])),

@@ -29,12 +29,17 @@ class ItemState(NamedTuple):
 
 
 class Change(NamedTuple):
-    """One item moving from `old` to `new` (None = open)."""
+    """One item (one day of a daily duty) moving from `old` to `new` (None = open)."""
 
     subject: str
     action: str
     old: ItemState | None
     new: ItemState | None
+    day: dt.date | None = None  # the occurrence of a daily duty
+
+
+# An item's state is kept per campaign year, under (item id, day): day None for a one-off.
+ItemKey = tuple[str, dt.date | None]
 
 
 class HistoryEntry(NamedTuple):
@@ -51,6 +56,8 @@ class HistoryEntry(NamedTuple):
     new: dict[str, Any] | None
     note: str | None
     reverts: int | None
+    year: int | None = None  # the campaign year it belongs to
+    day: dt.date | None = None  # the occurrence of a daily duty it changed
 
 
 class Callback(NamedTuple):
@@ -86,6 +93,7 @@ class ComplaintRecord(NamedTuple):
     status: str
     callback: Callback | None
     created_by: str
+    campaign: int  # the campaign year: that of the window holding `received`, else the next
 
 
 class ComplaintFilter(NamedTuple):
@@ -95,6 +103,7 @@ class ComplaintFilter(NamedTuple):
     deadline_before: dt.datetime | None = None
     level: str | None = None
     handler: str | None = None
+    campaign: int | None = None
 
 
 # The register's queue order; a page continues after the last key it returned.
@@ -129,11 +138,12 @@ class ComplaintStore(Protocol):
     def count(self, filter_: ComplaintFilter) -> int: ...
 
     def levels(self, statuses: tuple[str, ...], late_statuses: tuple[str, ...],
-               now: dt.datetime) -> list[tuple[str, int, int]]:
+               now: dt.datetime, campaign: int | None = None) -> list[tuple[str, int, int]]:
         """Per level: how many are in `statuses`, and how many of those are in
-        `late_statuses` with their deadline before `now`."""
+        `late_statuses` with their deadline before `now` (of one campaign, if given)."""
 
-    def awaiting_callback(self, sample: int) -> tuple[int, list[str]]:
+    def awaiting_callback(self, sample: int, campaign: int | None = None
+                          ) -> tuple[int, list[str]]:
         """How many resolved or closed complaints have no call-back, and the first numbers."""
 
 
@@ -151,32 +161,40 @@ class StateStore(Protocol):
     def transaction(self) -> AbstractContextManager[None]:
         """One all-or-nothing write transaction; writers queue rather than fail."""
 
-    def item_states(self) -> dict[str, ItemState]: ...
+    def item_states(self, year: int) -> dict[ItemKey, ItemState]:
+        """Every settled item (and occurrence) of campaign `year`."""
 
-    def item_state(self, item_id: str) -> ItemState | None: ...
+    def item_state(self, year: int, item_id: str, day: dt.date | None = None
+                   ) -> ItemState | None: ...
 
-    def history(self, *, subject: str | None = None, by: str | None = None,
-                since: dt.date | None = None, subject_prefix: str | None = None
-                ) -> Iterator[HistoryEntry]:
+    def history(self, *, year: int | None = None, subject: str | None = None,
+                by: str | None = None, since: dt.date | None = None,
+                subject_prefix: str | None = None) -> Iterator[HistoryEntry]:
         """History entries, oldest first, optionally filtered."""
 
-    def last_changed_by(self, subject: str) -> str | None: ...
+    def years(self) -> list[int]:
+        """The campaign years that hold any state, oldest first."""
 
-    def last_open_txn(self, by: str) -> int | None:
-        """The latest check-off change by `by` that is no undo and has not been undone."""
+    def last_changed_by(self, year: int, subject: str, day: dt.date | None = None
+                        ) -> str | None: ...
+
+    def last_open_txn(self, by: str, year: int, day: dt.date | None = None) -> int | None:
+        """The latest check-off change by `by` in `year` (touching `day`'s occurrence, if
+        given) that is no undo and has not been undone."""
 
     def txn_changes(self, txn: int) -> list[Change]: ...
 
     def next_txn(self) -> int:
         """A new transaction number for history entries (inside a transaction)."""
 
-    def append_history(self, txn: int, *, recorded_at: dt.datetime, by: str, action: str,
-                       subject: str, old: Any, new: Any, note: str | None = None,
-                       reverts: int | None = None) -> None: ...
+    def append_history(self, txn: int, *, year: int, recorded_at: dt.datetime, by: str,
+                       action: str, subject: str, old: Any, new: Any, note: str | None = None,
+                       reverts: int | None = None, day: dt.date | None = None) -> None: ...
 
-    def apply(self, changes: Iterable[Change] | Callable[[], Iterable[Change]], *, by: str,
-              recorded_at: dt.datetime, note: str | None = None, reverts: int | None = None
-              ) -> int | None:
-        """Apply item changes and their history in one transaction; returns its number (None
-        when nothing changed). A callable is called inside the transaction. Each change's
-        `old` must still be the item's state, or nothing is written."""
+    def apply(self, changes: Iterable[Change] | Callable[[], Iterable[Change]], *, year: int,
+              by: str, recorded_at: dt.datetime, note: str | None = None,
+              reverts: int | None = None) -> int | None:
+        """Apply item changes of campaign `year` and their history in one transaction;
+        returns its number (None when nothing changed). A callable is called inside the
+        transaction. Each change's `old` must still be the item's state, or nothing is
+        written."""

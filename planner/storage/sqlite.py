@@ -21,9 +21,15 @@ from typing import Any
 
 from planner.core.clock import iso
 from planner.core.errors import PlannerError
-from planner.storage.contract import ITEM_ACTIONS, Change, HistoryEntry, ItemState
+from planner.storage.contract import ITEM_ACTIONS, Change, HistoryEntry, ItemKey, ItemState
 from planner.storage.sqlite_register import Register
-from planner.storage.sqlite_schema import check_ours, migrate
+from planner.storage.sqlite_schema import (
+    CampaignYear,
+    check_ours,
+    default_campaign_year,
+    migrate,
+    needs_migration,
+)
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -44,16 +50,30 @@ def _state_from_json(text: str | None) -> ItemState | None:
     return None if text is None else _state(**json.loads(text))
 
 
+def _day_text(day: dt.date | None) -> str:
+    return day.isoformat() if day is not None else ""
+
+
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _label(change: Change) -> str:
+    return f"{change.subject}@{change.day.isoformat()}" if change.day else change.subject
+
+
 class Store:
     """An open SQLite state database (see `planner.storage.contract.StateStore`). Use
     `open_store`; close it (or use it as a context manager)."""
 
     def __init__(self, connection: sqlite3.Connection, path: Path, readonly: bool,
-                 pending: bool = False) -> None:
+                 pending: bool = False, campaign_year: CampaignYear = default_campaign_year
+                 ) -> None:
         self.db = connection
         self.path = path
         self.readonly = readonly
         self.pending = pending  # no file yet: made by the first write
+        self.campaign_year = campaign_year
         self.complaints = Register(self)
 
     def __enter__(self) -> Store:
@@ -67,56 +87,71 @@ class Store:
 
     # --- reading -------------------------------------------------------------------------
 
-    def item_states(self) -> dict[str, ItemState]:
+    def item_states(self, year: int) -> dict[ItemKey, ItemState]:
         with self.guarded():
-            rows = self.db.execute("SELECT id, status, by, at, note FROM items").fetchall()
-        return {row[0]: _state(*row[1:]) for row in rows}
+            rows = self.db.execute("SELECT id, day, status, by, at, note FROM items "
+                                   "WHERE year = ?", (year,)).fetchall()
+        return {(row[0], _day(row[1])): _state(*row[2:]) for row in rows}
 
-    def item_state(self, item_id: str) -> ItemState | None:
+    def item_state(self, year: int, item_id: str, day: dt.date | None = None
+                   ) -> ItemState | None:
         with self.guarded():
-            row = self.db.execute("SELECT status, by, at, note FROM items WHERE id = ?",
-                                  (item_id,)).fetchone()
+            row = self.db.execute("SELECT status, by, at, note FROM items WHERE year = ? AND "
+                                  "id = ? AND day = ?", (year, item_id, _day_text(day))
+                                  ).fetchone()
         return _state(*row) if row else None
 
-    def history(self, *, subject: str | None = None, by: str | None = None,
-                since: dt.date | None = None, subject_prefix: str | None = None
-                ) -> Iterator[HistoryEntry]:
+    def history(self, *, year: int | None = None, subject: str | None = None,
+                by: str | None = None, since: dt.date | None = None,
+                subject_prefix: str | None = None) -> Iterator[HistoryEntry]:
         clauses, params = [], []
-        for clause, value in (("subject = ?", subject), ("by = ?", by),
+        for clause, value in (("year = ?", year), ("subject = ?", subject), ("by = ?", by),
                               ("recorded_at >= ?", since and since.isoformat()),
                               ("subject LIKE ? ESCAPE '\\'", _like_prefix(subject_prefix))):
             if value is not None:
                 clauses.append(clause)
                 params.append(value)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        query = ("SELECT seq, txn, recorded_at, by, action, subject, old, new, note, reverts "
-                 f"FROM history {where} ORDER BY seq")
+        query = ("SELECT seq, txn, recorded_at, by, action, subject, old, new, note, reverts, "
+                 f"year, day FROM history {where} ORDER BY seq")
         with self.guarded():
             for row in self.db.execute(query, params):
                 yield HistoryEntry(row[0], row[1], dt.datetime.fromisoformat(row[2]), row[3],
                                    row[4], row[5], _json_or_none(row[6]),
-                                   _json_or_none(row[7]), row[8], row[9])
+                                   _json_or_none(row[7]), row[8], row[9], row[10],
+                                   _day(row[11]))
 
-    def last_changed_by(self, subject: str) -> str | None:
+    def years(self) -> list[int]:
         with self.guarded():
-            row = self.db.execute("SELECT by FROM history WHERE subject = ? ORDER BY seq DESC "
-                                  "LIMIT 1", (subject,)).fetchone()
+            rows = self.db.execute("SELECT DISTINCT year FROM history WHERE year IS NOT NULL "
+                                   "UNION SELECT DISTINCT campaign FROM complaints "
+                                   "ORDER BY 1").fetchall()
+        return [row[0] for row in rows]
+
+    def last_changed_by(self, year: int, subject: str, day: dt.date | None = None
+                        ) -> str | None:
+        with self.guarded():
+            row = self.db.execute("SELECT by FROM history WHERE year = ? AND subject = ? AND "
+                                  "COALESCE(day, '') = ? ORDER BY seq DESC LIMIT 1",
+                                  (year, subject, _day_text(day))).fetchone()
         return row[0] if row else None
 
-    def last_open_txn(self, by: str) -> int | None:
+    def last_open_txn(self, by: str, year: int, day: dt.date | None = None) -> int | None:
+        on_day = "AND day = ? " if day is not None else ""
+        params = [by, year, *([day.isoformat()] if day is not None else [])]
         with self.guarded():
             row = self.db.execute(
-                "SELECT txn FROM history AS h WHERE by = ? AND action IN "
-                f"({', '.join(repr(action) for action in ITEM_ACTIONS)}) "
+                "SELECT txn FROM history AS h WHERE by = ? AND year = ? AND action IN "
+                f"({', '.join(repr(action) for action in ITEM_ACTIONS)}) {on_day}"
                 "AND NOT EXISTS (SELECT 1 FROM history AS u WHERE u.reverts = h.txn) "
-                "ORDER BY seq DESC LIMIT 1", (by,)).fetchone()
+                "ORDER BY seq DESC LIMIT 1", params).fetchone()
         return row[0] if row else None
 
     def txn_changes(self, txn: int) -> list[Change]:
         with self.guarded():
-            rows = self.db.execute("SELECT subject, action, old, new FROM history "
+            rows = self.db.execute("SELECT subject, action, old, new, day FROM history "
                                    "WHERE txn = ? ORDER BY seq", (txn,)).fetchall()
-        return [Change(r[0], r[1], _state_from_json(r[2]), _state_from_json(r[3]))
+        return [Change(r[0], r[1], _state_from_json(r[2]), _state_from_json(r[3]), _day(r[4]))
                 for r in rows]
 
     # --- writing -------------------------------------------------------------------------
@@ -136,7 +171,7 @@ class Store:
             raise PlannerError("error.store-readonly", file=str(self.path))
         if self.pending:
             self.db.close()
-            self.db = _connect(self.path, write=True)
+            self.db = _connect(self.path, write=True, campaign_year=self.campaign_year)
             self.pending = False
         with self.guarded():
             self.db.execute("BEGIN IMMEDIATE")
@@ -151,41 +186,42 @@ class Store:
     def next_txn(self) -> int:
         return self.db.execute("SELECT COALESCE(MAX(txn), 0) + 1 FROM history").fetchone()[0]
 
-    def append_history(self, txn: int, *, recorded_at: dt.datetime, by: str, action: str,
-                       subject: str, old: Any, new: Any, note: str | None = None,
-                       reverts: int | None = None) -> None:
+    def append_history(self, txn: int, *, year: int, recorded_at: dt.datetime, by: str,
+                       action: str, subject: str, old: Any, new: Any, note: str | None = None,
+                       reverts: int | None = None, day: dt.date | None = None) -> None:
         """Append one entry (inside `transaction`); `old`/`new` are stored as JSON."""
         self.db.execute(
             "INSERT INTO history (txn, recorded_at, by, action, subject, old, new, note, "
-            "reverts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "reverts, year, day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (txn, iso(recorded_at), by, action, subject, _to_json(old), _to_json(new), note,
-             reverts))
+             reverts, year, day and day.isoformat()))
 
-    def apply(self, changes: Iterable[Change] | Callable[[], Iterable[Change]], *, by: str,
-              recorded_at: dt.datetime, note: str | None = None, reverts: int | None = None
-              ) -> int | None:
+    def apply(self, changes: Iterable[Change] | Callable[[], Iterable[Change]], *, year: int,
+              by: str, recorded_at: dt.datetime, note: str | None = None,
+              reverts: int | None = None) -> int | None:
         with self.transaction():
             changes = list(changes() if callable(changes) else changes)
             if not changes:
                 return None
             txn = self.next_txn()
             for change in changes:
-                current = self.item_state(change.subject)
-                if current != change.old:
-                    raise PlannerError("error.store-conflict", field=change.subject,
-                                       by=self.last_changed_by(change.subject) or "-")
+                key = (year, change.subject, _day_text(change.day))
+                if self.item_state(year, change.subject, change.day) != change.old:
+                    raise PlannerError(
+                        "error.store-conflict", field=_label(change),
+                        by=self.last_changed_by(year, change.subject, change.day) or "-")
                 if change.new is None:
-                    self.db.execute("DELETE FROM items WHERE id = ?", (change.subject,))
+                    self.db.execute("DELETE FROM items WHERE year = ? AND id = ? AND day = ?",
+                                    key)
                 else:
                     new = change.new
-                    self.db.execute("INSERT OR REPLACE INTO items (id, status, by, at, note) "
-                                    "VALUES (?, ?, ?, ?, ?)",
-                                    (change.subject, new.status, new.by, iso(new.at),
-                                     new.note))
+                    self.db.execute("INSERT OR REPLACE INTO items (year, id, day, status, by, "
+                                    "at, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                    (*key, new.status, new.by, iso(new.at), new.note))
                 self.append_history(
-                    txn, recorded_at=recorded_at, by=by, action=change.action,
+                    txn, year=year, recorded_at=recorded_at, by=by, action=change.action,
                     subject=change.subject, old=state_json(change.old),
-                    new=state_json(change.new), note=note, reverts=reverts)
+                    new=state_json(change.new), note=note, reverts=reverts, day=change.day)
         return txn
 
 
@@ -203,6 +239,17 @@ def _like_prefix(prefix: str | None) -> str | None:
     return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _migrated_copy(connection: sqlite3.Connection, path: Path,
+                   campaign_year: CampaignYear) -> sqlite3.Connection:
+    """The database of an earlier release, copied into memory and migrated there: read-only
+    commands see today's schema without changing the file."""
+    copy = sqlite3.connect(":memory:", isolation_level=None)
+    connection.backup(copy)
+    connection.close()
+    migrate(copy, path, campaign_year)
+    return copy
+
+
 def _store_error(err: sqlite3.Error, path: Path) -> PlannerError:
     text = str(err).lower()
     if "readonly" in text or "read-only" in text or (
@@ -215,22 +262,29 @@ def _store_error(err: sqlite3.Error, path: Path) -> PlannerError:
     return PlannerError("error.store-failed", file=str(path), detail=str(err))
 
 
-def open_store(path: Path, *, write: bool = False) -> Store:
+def open_store(path: Path, *, write: bool = False,
+               campaign_year: CampaignYear = default_campaign_year) -> Store:
     """Open the state database file `path`, migrating it when about to write.
 
     A workspace without a database reads as empty, from memory: the file is created only
     by the first write that really happens, so reads and failed commands never leave one
-    behind (and reads work in read-only folders). An empty file counts as no database.
+    behind (and reads work in read-only folders). An empty file counts as no database. A
+    database from an earlier release is read through a migrated copy in memory until the
+    first write migrates the file itself. `campaign_year(iso_moment)` places the rows of an
+    earlier release in their campaign year.
     """
     path = Path(path)
     if not path.exists() or (path.is_file() and path.stat().st_size == 0):
         connection = sqlite3.connect(":memory:", isolation_level=None)
-        migrate(connection, path)
-        return Store(connection, path, readonly=not write, pending=write)
-    return Store(_connect(path, write=write), path, readonly=not write)
+        migrate(connection, path, campaign_year)
+        return Store(connection, path, readonly=not write, pending=write,
+                     campaign_year=campaign_year)
+    connection = _connect(path, write=write, campaign_year=campaign_year)
+    return Store(connection, path, readonly=not write, campaign_year=campaign_year)
 
 
-def _connect(path: Path, *, write: bool) -> sqlite3.Connection:
+def _connect(path: Path, *, write: bool,
+             campaign_year: CampaignYear = default_campaign_year) -> sqlite3.Connection:
     try:
         if write:
             connection = sqlite3.connect(path, isolation_level=None,
@@ -242,7 +296,9 @@ def _connect(path: Path, *, write: bool) -> sqlite3.Connection:
         check_ours(connection, path)
         if write:
             connection.execute("PRAGMA synchronous = FULL")
-            migrate(connection, path)
+            migrate(connection, path, campaign_year)
+        elif needs_migration(connection):
+            connection = _migrated_copy(connection, path, campaign_year)
     except sqlite3.Error as err:
         raise _store_error(err, path) from None
     return connection

@@ -35,7 +35,8 @@ def _where(filter_: ComplaintFilter) -> tuple[list[str], list[Any]]:
         params += filter_.statuses
     deadline = iso(filter_.deadline_before) if filter_.deadline_before else None
     for clause, value in (("deadline < ?", deadline), ("level = ?", filter_.level),
-                          ("handler = ?", filter_.handler)):
+                          ("handler = ?", filter_.handler),
+                          ("campaign = ?", filter_.campaign)):
         if value is not None:
             clauses.append(clause)
             params.append(value)
@@ -157,16 +158,19 @@ class Register:
                                    params).fetchone()[0]
 
     def levels(self, statuses: tuple[str, ...], late_statuses: tuple[str, ...],
-               now: dt.datetime) -> list[tuple[str, int, int]]:
+               now: dt.datetime, campaign: int | None = None) -> list[tuple[str, int, int]]:
         marks = ", ".join("?" for _ in statuses)
         late = ", ".join("?" for _ in late_statuses)
+        of_campaign = "" if campaign is None else " AND campaign = ?"
         with self.store.guarded():
             return self.db.execute(
                 f"SELECT level, count(*), sum(status IN ({late}) AND deadline < ?) "
-                f"FROM complaints WHERE status IN ({marks}) GROUP BY level",
-                [*late_statuses, iso(now), *statuses]).fetchall()
+                f"FROM complaints WHERE status IN ({marks}){of_campaign} GROUP BY level",
+                [*late_statuses, iso(now), *statuses,
+                 *([] if campaign is None else [campaign])]).fetchall()
 
-    def awaiting_callback(self, sample: int) -> tuple[int, list[str]]:
+    def awaiting_callback(self, sample: int, campaign: int | None = None
+                          ) -> tuple[int, list[str]]:
         with self.store.guarded():
             # the partial index, which the planner would not pick by itself; a database
             # from before it (read, so not migrated) is scanned instead
@@ -175,7 +179,11 @@ class Register:
             waiting = ("FROM complaints "
                        f"{'INDEXED BY complaints_callback_due ' if indexed else ''}"
                        "WHERE callback IS NULL AND status IN ('resolved', 'closed')")
-            count = self.db.execute(f"SELECT count(*) {waiting}").fetchone()[0]
+            params: list[Any] = []
+            if campaign is not None:
+                waiting += " AND campaign = ?"
+                params.append(campaign)
+            count = self.db.execute(f"SELECT count(*) {waiting}", params).fetchone()[0]
             numbers = [row[0] for row in self.db.execute(
-                f"SELECT number {waiting} ORDER BY year, seq LIMIT ?", (sample,))]
+                f"SELECT number {waiting} ORDER BY year, seq LIMIT ?", [*params, sample])]
         return count, numbers

@@ -3,7 +3,9 @@ is ours."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from planner.core.errors import PlannerError
@@ -77,8 +79,50 @@ MIGRATIONS: list[str] = [
     CREATE INDEX complaints_callback_due ON complaints (year, seq)
         WHERE callback IS NULL AND status IN ('resolved', 'closed');
     """,
+    # 4: campaign years and daily occurrences. Every check-off and history entry belongs to a
+    # campaign year, and a daily duty has one state per day (day '' for a one-off item);
+    # every complaint to the campaign of its receipt. Existing rows get the campaign that was
+    # the default when they were made: campaign_year(moment) is given by the program.
+    """
+    CREATE TABLE items_by_year (
+        year INTEGER NOT NULL,
+        id TEXT NOT NULL,
+        day TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL CHECK (status IN ('done', 'skipped')),
+        by TEXT NOT NULL,
+        at TEXT NOT NULL,
+        note TEXT,
+        PRIMARY KEY (year, id, day)
+    );
+    INSERT INTO items_by_year (year, id, day, status, by, at, note)
+        SELECT campaign_year(COALESCE((SELECT max(h.recorded_at) FROM history AS h
+                                       WHERE h.subject = items.id), items.at)),
+               id, '', status, by, at, note FROM items;
+    DROP TABLE items;
+    ALTER TABLE items_by_year RENAME TO items;
+    DROP TRIGGER history_no_update;
+    ALTER TABLE history ADD COLUMN year INTEGER;
+    ALTER TABLE history ADD COLUMN day TEXT;
+    UPDATE history SET year = campaign_year(recorded_at);
+    CREATE TRIGGER history_no_update BEFORE UPDATE ON history
+        BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+    CREATE INDEX history_year ON history (year, by, seq);
+    ALTER TABLE complaints ADD COLUMN campaign INTEGER NOT NULL DEFAULT 0;
+    UPDATE complaints SET campaign = campaign_year(received);
+    CREATE INDEX complaints_campaign ON complaints (campaign, status, priority, deadline);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+CampaignYear = Callable[[str], int]  # an ISO moment -> its campaign year
+
+
+def default_campaign_year(moment: str) -> int:
+    """The campaign year of a moment when the shop's own phases are not known: the year's
+    campaign until the end of a large shop's aftermath (Apr 10), the next year's after."""
+    day = dt.date.fromisoformat(moment[:10])
+    return day.year if (day.month, day.day) <= (4, 10) else day.year + 1
 
 
 def check_ours(connection: sqlite3.Connection, path: Path) -> None:
@@ -94,10 +138,18 @@ def check_ours(connection: sqlite3.Connection, path: Path) -> None:
                            known=SCHEMA_VERSION)
 
 
-def migrate(connection: sqlite3.Connection, path: Path) -> None:
+def needs_migration(connection: sqlite3.Connection) -> bool:
+    return connection.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION
+
+
+def migrate(connection: sqlite3.Connection, path: Path,
+            campaign_year: CampaignYear = default_campaign_year) -> None:
+    """Take the database to the current schema in one transaction; a failure leaves it as it
+    was. `campaign_year(iso_moment)` places rows made before campaign years in theirs."""
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     if version >= SCHEMA_VERSION:
         return
+    connection.create_function("campaign_year", 1, campaign_year, deterministic=True)
     connection.execute("BEGIN IMMEDIATE")
     try:
         # Re-read inside the lock: another process may have migrated meanwhile.

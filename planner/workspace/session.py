@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from planner.complaints.policy import Policy
     from planner.complaints.register import Added, Complaint, RegisterSummary
     from planner.complaints.triage import ComplaintRules, TriageFlags, TriageResult
-    from planner.storage.contract import Change, HistoryEntry, ItemState, StateStore
+    from planner.storage.contract import Change, HistoryEntry, ItemKey, ItemState, StateStore
 
 USER_ENV = "PLANNER315_USER"
 
@@ -116,37 +116,56 @@ class Workspace:
 
     @cached_property
     def year(self) -> int:
-        """--year, else the year that full-date overrides pin, else the next campaign not
-        finished as of today."""
-        from planner.campaign.phases import YEAR_MAX, check_year, default_year
-        from planner.workspace.shop import pinned_year
+        """--year, else the next campaign not finished as of today."""
+        from planner.campaign.phases import check_year
 
         if self.year_option is not None:
             return check_year(self.year_option)
-        pinned = pinned_year(self.shop)
-        if pinned is not None:
-            return check_year(pinned)
+        return self.campaign_of(self.today, field="--today")
+
+    def campaign_of(self, day: dt.date, field: str | None = None) -> int:
+        """The campaign a day belongs to: the one whose dates (prepare to aftermath, with the
+        shop's overrides) hold it or, between two campaigns, the next one."""
+        from planner.campaign.phases import YEAR_MAX, check_year, default_year
 
         def campaign_end(year: int) -> dt.date:
             try:
-                return self.windows(year)[-1].end
+                return self.windows(year, self._dates_tier)[-1].end
             except PlannerError:
                 # overrides that do not fit this year: the plan is for the next one, and
                 # building that plan reports the mistake with the right year
                 return dt.date.min
 
-        year = default_year(self.today, campaign_end)
+        year = default_year(day, campaign_end)
         if year > YEAR_MAX:
-            raise PlannerError("error.no-campaign-left", field="--today",
-                               today=self.today.isoformat(), high=YEAR_MAX)
+            raise PlannerError("error.no-campaign-left", field=field, today=day.isoformat(),
+                               high=YEAR_MAX)
         return check_year(year)
 
-    def windows(self, year: int | None = None) -> list[Window]:
+    @cached_property
+    def _dates_tier(self) -> str:
+        """The tier whose dates place a moment in its campaign: the shop's size; without
+        one (a complaint command needs none), the large shop's, the longest campaign."""
+        try:
+            return self.size
+        except UsageProblem:
+            return "large"
+
+    def _campaign_year_of(self, moment: str) -> int:
+        """For the storage: the campaign of an ISO moment (rows made before campaign years)."""
+        return self.campaign_of(dt.date.fromisoformat(moment[:10]))
+
+    def campaign_dates(self, year: int) -> tuple[dt.date, dt.date]:
+        """The first and last day of the shop's campaign of `year`."""
+        windows = self.windows(year, self._dates_tier)
+        return windows[0].start, windows[-1].end
+
+    def windows(self, year: int | None = None, tier: str | None = None) -> list[Window]:
         """The phase dates of the shop's campaign in `year` (default: the command's year)."""
         from planner.campaign.phases import campaign_windows
 
         shop = self.shop
-        return campaign_windows(self.size, self.year if year is None else year,
+        return campaign_windows(tier or self.size, self.year if year is None else year,
                                 shop.phases if shop else None,
                                 shop.path if shop else "shop.yaml")
 
@@ -205,32 +224,35 @@ class Workspace:
             raise PlannerError("error.no-workspace")
         from planner.storage.sqlite import open_store
 
-        with open_store(self.layout.database, write=write) as store:
+        with open_store(self.layout.database, write=write,
+                        campaign_year=self._campaign_year_of) as store:
             yield store
 
-    def item_states(self) -> dict[str, ItemState] | None:
-        """Every item's saved state; None outside a workspace."""
+    def item_states(self) -> dict[ItemKey, ItemState] | None:
+        """Every saved state of the command's campaign year; None outside a workspace."""
         if self.folder is None:
             return None
         with self.store() as store:
-            return store.item_states()
+            return store.item_states(self.year)
 
     def change_items(self, ids: list[str], status: str | None, *, action: str,
-                     at: dt.datetime | None = None, note: str | None = None
-                     ) -> list[Outcome]:
-        """check / uncheck / skip, all or nothing."""
+                     at: dt.datetime | None = None, note: str | None = None,
+                     day: dt.date | None = None) -> list[Outcome]:
+        """check / uncheck / skip in the command's year, all or nothing (`day`: which day of
+        a daily duty, default today)."""
         from planner.campaign.checkoff import change_items
 
         plan = self.plan()
         with self.store(write=True) as store:
             return change_items(store, plan, ids, status, by=self.user, at=at, now=self.now,
-                                note=note, action=action)
+                                note=note, action=action, day=day)
 
-    def undo(self) -> list[Change]:
+    def undo(self, day: dt.date | None = None) -> list[Change]:
+        """Revert the user's last change in the command's year (on `day`, if given)."""
         from planner.campaign.checkoff import undo
 
         with self.store(write=True) as store:
-            return undo(store, by=self.user, recorded_at=self.now)
+            return undo(store, self.year, by=self.user, recorded_at=self.now, day=day)
 
     def status(self) -> tuple[StatusReport, RegisterSummary]:
         """Progress of the plan on `today`, and the complaint register's part of it."""
@@ -239,10 +261,11 @@ class Workspace:
 
         plan = self.plan()
         with self.store() as store:
-            report = status_report(plan, store.item_states(), self.today)
+            report = status_report(plan, store.item_states(self.year), self.today)
             summary = status_of_register(store, today=self.today, now=self.now,
                                          prepare_start=plan.window("prepare").start,
-                                         aftermath_start=plan.window("aftermath").start)
+                                         aftermath_start=plan.window("aftermath").start,
+                                         campaign=self.year)
         return report, summary
 
     def next_items(self, owner: str | None = None) -> NextItems:
@@ -250,7 +273,12 @@ class Workspace:
 
         plan = self.plan()
         with self.store() as store:
-            return next_items(plan, store.item_states(), self.today, owner)
+            return next_items(plan, store.item_states(self.year), self.today, owner)
+
+    def has_state(self) -> bool:
+        """Whether the command's campaign year holds any check-off, entry or complaint."""
+        with self.store() as store:
+            return self.year in store.years()
 
     def history(self, *, item: str | None = None, by: str | None = None,
                 since: dt.date | None = None) -> list[HistoryEntry]:
@@ -265,7 +293,7 @@ class Workspace:
             if item not in known:
                 validate_ids([item], [], known)
         with self.store() as store:
-            return list(store.history(subject=item, by=by, since=since))
+            return list(store.history(year=self.year, subject=item, by=by, since=since))
 
     # --- complaints -----------------------------------------------------------------------
 
@@ -282,25 +310,31 @@ class Workspace:
         """Record a complaint (details: product, order, buyer, channel)."""
         from planner.complaints.register import add_complaint
 
+        received = received or self.now
+        campaign = self.campaign_of(received.date(), field="--received")
         with self.store(write=True) as store:
             return add_complaint(store, self.complaint_rules, category=category,
-                                 summary=summary, received=received or self.now, now=self.now,
-                                 by=self.user, flags=flags, **details)
+                                 summary=summary, received=received, now=self.now,
+                                 by=self.user, flags=flags, campaign=campaign,
+                                 dates=self.campaign_dates, **details)
 
     def complaints(self, when: dt.datetime | None = None, **filters: Any) -> Iterator[Complaint]:
-        """The register in queue order, judged as of `when` (default now), streamed."""
+        """The register of the command's campaign in queue order, judged as of `when`
+        (default now), streamed."""
         from planner.complaints.register import list_complaints
 
         with self.store() as store:
-            yield from list_complaints(store, when or self.now, **filters)
+            yield from list_complaints(store, when or self.now, campaign=self.year,
+                                       dates=self.campaign_dates, **filters)
 
     def count_complaints(self) -> int:
+        """The complaints of the command's campaign."""
         if self.folder is None:
             return 0
         from planner.complaints.register import count_complaints
 
         with self.store() as store:
-            return count_complaints(store, self.now)
+            return count_complaints(store, self.now, campaign=self.year)
 
     def update_complaint(self, number: str, status: str, note: str | None = None
                          ) -> tuple[Complaint, bool]:
@@ -322,7 +356,7 @@ class Workspace:
         from planner.complaints.register import show_complaint
 
         with self.store() as store:
-            return show_complaint(store, number, when or self.now)
+            return show_complaint(store, number, when or self.now, self.campaign_dates)
 
     # --- files in and out -----------------------------------------------------------------
 
@@ -338,13 +372,15 @@ class Workspace:
     def import_checklist(self, path: str) -> ImportedChecklist:
         """Apply the rows edited in a checklist workbook, all or nothing."""
         from planner.campaign.checkoff import apply_imported
+        from planner.campaign.plan import occurrence_label
         from planner.input.checklist import read_checklist
 
         rows = read_checklist(path, self.lang, valid_ids=self.plan().item_ids())
         with self.store(write=True) as store:
-            outcomes, overridden = apply_imported(store, rows, by=self.user,
+            outcomes, overridden = apply_imported(store, self.year, rows, by=self.user,
                                                   recorded_at=self.now, source=path)
-        exported = {row["id"]: row["exported"] for row in rows}
+        exported = {occurrence_label(row["id"], row.get("day")): row["exported"]
+                    for row in rows}
         return ImportedChecklist(outcomes, {item: (who, exported[item])
                                             for item, who in overridden.items()})
 

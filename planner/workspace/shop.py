@@ -5,7 +5,6 @@ alike and nothing downstream reads the file's raw data again."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,18 +96,3 @@ def load_shop(path: str | Path, workspace: Path | None = None) -> Shop:
                 contacts=contacts, issuer=str(issuer).strip() or None if issuer else None,
                 business_hours=hours, lines={str(key): line_of(data, key) for key in data},
                 **counts)
-
-
-def pinned_year(shop: Shop | None) -> int | None:
-    """The year that full-date phase overrides pin the campaign to, if any."""
-    if shop is None or not shop.phases:
-        return None
-    years = {
-        value.year
-        for spec in shop.phases.values() if isinstance(spec, dict)
-        for value in spec.values() if isinstance(value, dt.date)
-    }
-    if len(years) > 1:
-        raise PlannerError("error.override-years", file=shop.path, line=shop.line("phases"),
-                           field="phases", years=", ".join(str(y) for y in sorted(years)))
-    return years.pop() if years else None
