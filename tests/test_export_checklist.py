@@ -41,29 +41,30 @@ def test_layout_and_dropdown(exported):
     path, plan = exported
     count = len(item_ids(plan))
     ws = openpyxl.load_workbook(path)["检查表"]
-    assert [c.value for c in ws[1]] == ["编号", "阶段", "类别", "负责人", "截止日期", "事项",
-                                        "状态", "确认人", "确认日期", "备注", "导出时状态"]
+    assert [c.value for c in ws[1]] == ["编号", "阶段", "类别", "负责人", "截止日期", "日期",
+                                        "事项", "状态", "确认人", "确认日期", "备注",
+                                        "导出时状态"]
     assert all(c.font.b and c.fill.fgColor.rgb.endswith("D9E1F2") for c in ws[1])
     assert ws.freeze_panes == "B2"
     # the hidden column is inside the filter: sorting keeps it with its row
-    assert ws.auto_filter.ref == f"A1:K{count + 1}"
-    assert ws.column_dimensions["K"].hidden
-    assert not any(ws.column_dimensions[c].hidden for c in "ABCDEFGHIJ")
-    assert ws["K2"].value == "未完成" and ws["K2"].data_type == "s"
+    assert ws.auto_filter.ref == f"A1:L{count + 1}"
+    assert ws.column_dimensions["L"].hidden
+    assert not any(ws.column_dimensions[c].hidden for c in "ABCDEFGHIJK")
+    assert ws["L2"].value == "未完成" and ws["L2"].data_type == "s"
     # the dropdown and the colours stop at the visible columns
-    assert [str(rng.sqref) for rng in ws.conditional_formatting] == [f"A2:J{count + 1}"]
+    assert [str(rng.sqref) for rng in ws.conditional_formatting] == [f"A2:K{count + 1}"]
     assert (ws.page_setup.paperSize, ws.page_setup.orientation) == (9, "landscape")
     assert ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$1:$1"
     [validation] = ws.data_validations.dataValidation
     assert validation.type == "list"
     assert validation.formula1 == '"未完成,已完成,不适用"'
-    assert str(validation.sqref) == f"G2:G{count + 1}"
+    assert str(validation.sqref) == f"H2:H{count + 1}"
     first = plan["phases"][0]["items"][0]
     assert ws["A2"].value == first["id"] and ws["A2"].number_format == "@"
     assert ws["E2"].value == first["due"].isoformat() and ws["E2"].number_format == "@"
-    assert ws["G2"].value == "未完成"
-    assert ws["I2"].number_format == "@"  # the date column is text before anyone types
-    assert ws.column_dimensions["F"].width >= 20  # Chinese titles count double
+    assert ws["H2"].value == "未完成"
+    assert ws["J2"].number_format == "@"  # the date column is text before anyone types
+    assert ws.column_dimensions["G"].width >= 20  # Chinese titles count double
 
 
 def test_english_statuses_and_item_state(tmp_path):
@@ -74,28 +75,28 @@ def test_english_statuses_and_item_state(tmp_path):
     path = write_checklist_workbook(tmp_path / "c.xlsx", plan, "en")
     ws = openpyxl.load_workbook(path).active
     assert ws.data_validations.dataValidation[0].formula1 == '"open,done,skipped"'
-    assert [ws[f"{c}2"].value for c in "GHIJK"] == ["done", "Wang", "2027-03-09", "=ok",
+    assert [ws[f"{c}2"].value for c in "HIJKL"] == ["done", "Wang", "2027-03-09", "=ok",
                                                     "done"]
-    assert ws["J2"].data_type == "s"
-    assert ws["G3"].value == "skipped" and ws["G4"].value == "open"
-    assert (ws["K3"].value, ws["K4"].value) == ("skipped", "open")
-    assert ws["K1"].value == "Status when exported"
+    assert ws["K2"].data_type == "s"
+    assert ws["H3"].value == "skipped" and ws["H4"].value == "open"
+    assert (ws["L3"].value, ws["L4"].value) == ("skipped", "open")
+    assert ws["L1"].value == "Status when exported"
 
 
 def test_read_back_round_trip(exported):
     path, plan = exported
     ids = item_ids(plan)
     edit(path, {
-        (2, "G"): "已完成", (2, "H"): "王芳", (2, "I"): dt.datetime(2027, 3, 9),
-        (3, "G"): "skipped", (3, "I"): 46455,  # a serial number: 2027-03-09
-        (4, "G"): " Done ", (4, "I"): "2027/3/10", (4, "J"): "备注 =1",
-        (5, "G"): "不适用", (5, "I"): "2027年3月11日",
-        (6, "G"): None,
+        (2, "H"): "已完成", (2, "I"): "王芳", (2, "J"): dt.datetime(2027, 3, 9),
+        (3, "H"): "skipped", (3, "J"): 46455,  # a serial number: 2027-03-09
+        (4, "H"): " Done ", (4, "J"): "2027/3/10", (4, "K"): "备注 =1",
+        (5, "H"): "不适用", (5, "J"): "2027年3月11日",
+        (6, "H"): None,
     })
     rows = read_checklist(path, "zh", valid_ids=ids)
     assert len(rows) == len(ids)
     by_id = {row["id"]: row for row in rows}
-    assert by_id[ids[0]] == {"row": 2, "id": ids[0], "status": "done", "by": "王芳",
+    assert by_id[ids[0]] == {"row": 2, "id": ids[0], "day": None, "status": "done", "by": "王芳",
                              "date": dt.date(2027, 3, 9), "note": None, "exported": "open"}
     assert by_id[ids[1]]["status"] == "skipped"
     assert by_id[ids[1]]["date"] == dt.date(2027, 3, 9)
@@ -122,13 +123,13 @@ def test_every_bad_row_is_named_and_nothing_returned(exported):
     path, plan = exported
     ids = item_ids(plan)
     edit(path, {
-        (2, "G"): "完成了",           # unknown status
-        (3, "I"): "2027-13-01",       # malformed date
-        (4, "I"): "下周",              # malformed date
+        (2, "H"): "完成了",           # unknown status
+        (3, "J"): "2027-13-01",       # malformed date
+        (4, "J"): "下周",              # malformed date
         (5, "A"): "prepare.nothing",  # unknown id
         (6, "A"): ids[0],             # repeats row 2
         (7, "A"): None,               # no id, other cells filled
-        (8, "I"): 5,                  # a serial number that is no plausible date
+        (8, "J"): 5,                  # a serial number that is no plausible date
     })
     with pytest.raises(PlannerError) as caught:
         read_checklist(path, "en", valid_ids=ids)
@@ -188,7 +189,7 @@ def test_cli_export_checklist_shows_store_state(run, shop_file, tmp_path):
     assert result.exit_code == 0, result.output
     ws = openpyxl.load_workbook(tmp_path / "315-2027-小店-checklist.xlsx").active
     row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == ids[0])
-    assert row[6] == "已完成" and row[7] == "王芳" and row[8] == "2026-03-09"
+    assert row[7] == "已完成" and row[8] == "王芳" and row[9] == "2026-03-09"
 
 
 # --- files that are not an exported checklist --------------------------------------------------
@@ -267,7 +268,7 @@ def test_repeated_header_is_refused_with_its_columns(tmp_path):
 
 def test_long_values_are_cut_in_row_problems(exported):
     path, plan = exported
-    edit(path, {(2, "G"): "x" * 5000, (3, "A"): "y" * 5000})
+    edit(path, {(2, "H"): "x" * 5000, (3, "A"): "y" * 5000})
     with pytest.raises(PlannerError) as caught:
         read_checklist(path, "en", valid_ids=item_ids(plan))
     message = render_error(caught.value, "en")
@@ -279,7 +280,7 @@ def test_long_values_are_cut_in_row_problems(exported):
 def test_exported_status_is_read_in_either_language(exported):
     path, plan = exported
     ids = item_ids(plan)
-    edit(path, {(2, "G"): "done", (3, "K"): "done", (4, "K"): None})
+    edit(path, {(2, "H"): "done", (3, "L"): "done", (4, "L"): None})
     by_id = {row["id"]: row for row in read_checklist(path, "en", valid_ids=ids)}
     assert (by_id[ids[0]]["status"], by_id[ids[0]]["exported"]) == ("done", "open")
     assert (by_id[ids[1]]["status"], by_id[ids[1]]["exported"]) == ("open", "done")

@@ -154,11 +154,11 @@ def test_export_all_writes_nothing_when_one_workbook_fails(run, workspace):
     result = run("export", "all", "--year", "2027", "-o", "out", "--lang", "en")
     assert result.exit_code == 1
     assert result.output.strip().splitlines()[-1] == (
-        "Error: Checklist!J2 (Note): text of 40000 characters is longer than an Excel cell "
+        "Error: Checklist!K2 (Note): text of 40000 characters is longer than an Excel cell "
         "can hold (32767); shorten it")
     out = workspace / "out"
     assert not out.exists() or list(out.iterdir()) == []  # no workbook, no temporary file
-    assert "检查表!J2 (备注)" in run("export", "all", "--year", "2027", "-o", "out").output
+    assert "检查表!K2 (备注)" in run("export", "all", "--year", "2027", "-o", "out").output
 
 
 def test_too_long_shop_name_is_reported_in_shop_yaml(run, shop_file, tmp_path):

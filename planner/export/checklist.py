@@ -22,14 +22,27 @@ _STATUS_FILL = {"done": "E2EFDA", "skipped": "EDEDED"}
 
 
 def checklist_rows(plan: dict[str, Any], lang: str) -> Iterator[list[Any]]:
+    """A row per item, and per day of a daily duty (its Day column set)."""
     names = {phase["id"]: phase["name"] for phase in plan["phases"]}
     for phase in plan["phases"]:
         for item in phase["items"]:
-            at = item.get("at")
-            status = status_label(item.get("status"), lang)
-            yield [item["id"], names[item["phase"]], item["category_name"], item["owner_name"],
-                   _iso(item["due"]), item["title"], status, item.get("by"),
-                   _iso(at)[:10] if at else None, item.get("note"), status]
+            for day, state in _occurrences(item):
+                at = state.get("at")
+                status = status_label(state.get("status"), lang)
+                yield [item["id"], names[item["phase"]], item["category_name"],
+                       item["owner_name"], _iso(item["due"]), _iso(day) if day else None,
+                       item["title"], status, state.get("by"), _iso(at)[:10] if at else None,
+                       state.get("note"), status]
+
+
+def _occurrences(item: dict[str, Any]) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """(day, state) of each row an item takes: one, or one per day of a daily duty."""
+    if not item.get("days"):
+        yield None, item
+        return
+    states = {entry["day"]: entry for entry in item.get("occurrences", [])}
+    for day in item["days"]:
+        yield day, states.get(day, {})
 
 
 def _iso(value: Any) -> str:
@@ -39,11 +52,13 @@ def _iso(value: Any) -> str:
 def checklist_table(plan: dict[str, Any], lang: str, title: str) -> Any:
     from planner.export.sheet import Column, Table
 
-    count = sum(len(phase["items"]) for phase in plan["phases"])
+    count = sum(len(item.get("days") or [None]) for phase in plan["phases"]
+                for item in phase["items"])
     # Ids and dates are text, in every cell: LibreOffice turns "00123" typed into a General
     # cell into 123 and a typed date into a serial number.
     widths = {"id": {"text": True, "edit": True, "max_width": 36},
               "due": {"text": True, "edit": True, "width": 12},
+              "day": {"text": True, "edit": True, "width": 12},
               "date": {"text": True, "edit": True, "width": 12},
               "by": {"text": True, "edit": True, "width": 10},
               "note": {"text": True, "edit": True, "width": 30, "wrap": True},

@@ -49,7 +49,8 @@ class ExportJob:
         """The plan in words, with each item's state inside a workspace."""
         from planner.present.plan import plan_data
 
-        return plan_data(self.typed_plan, self.lang, self.workspace.item_states())
+        return plan_data(self.typed_plan, self.lang, self.workspace.item_states(),
+                         occurrences=True)
 
     @property
     def contacts(self) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,8 @@ from planner.storage.contract import ITEM_STATUSES
 
 # The sheet both sides agree on: what the export writes is what the import reads.
 STATUSES = ITEM_STATUSES
-FIELDS = ("id", "phase", "category", "owner", "due", "title", "status", "by", "date", "note",
-          "exported")
+FIELDS = ("id", "phase", "category", "owner", "due", "day", "title", "status", "by", "date",
+          "note", "exported")
 # The columns people see and fill in; "exported" (the status when written) is hidden.
 VISIBLE = FIELDS[:-1]
 
@@ -37,7 +37,7 @@ def status_label(status: str | None, lang: str) -> str:
 
 
 # Fields read back from an edited workbook; the others are for the reader only.
-READ_FIELDS = ("id", "status", "by", "date", "note", "exported")
+READ_FIELDS = ("id", "day", "status", "by", "date", "note", "exported")
 # Excel serial numbers of 1990-01-01 and 2100-12-31: a check-off date outside is a typo.
 _SERIAL_RANGE = (32_874, 73_415)
 _DATE_TEXT = re.compile(
@@ -96,15 +96,18 @@ def parse_date(value: Any) -> dt.date | None:
 
 
 def read_checklist(path: str | Path, lang: str | None = None,
-                   valid_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
-    """The rows of an edited checklist workbook: ``{row, id, status, by, date, note,
-    exported}``.
+                   valid_ids: Iterable[str] | None = None,
+                   days: Mapping[str, tuple[dt.date, ...]] | None = None
+                   ) -> list[dict[str, Any]]:
+    """The rows of an edited checklist workbook: ``{row, id, day, status, by, date, note,
+    exported}``; `day` is the occurrence of a daily duty (its row's Day), else None.
 
     Statuses may be written in either language (or as open/done/skipped; empty means open).
     `exported` is the status the row had when the workbook was written (its hidden column),
     None in workbooks from before that column.
     Any bad row (unknown status, malformed date, missing or repeated id, or an id outside
-    `valid_ids` when given) rejects the whole file: the PlannerError names every bad row, and
+    `valid_ids` when given, a daily duty's row without one of its `days`, a day on another
+    item's row) rejects the whole file: the PlannerError names every bad row, and
     its ``bad_rows`` parameter lists their numbers.
     """
     lang = lang or "en"
@@ -114,9 +117,11 @@ def read_checklist(path: str | Path, lang: str | None = None,
     statuses = _status_names()
     rows: list[dict[str, Any]] = []
     problems: list[tuple[int, str]] = []
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, dt.date | None], int] = {}
     for number, values in table:
         row, problem = _read_row(number, values, statuses, known, seen, lang)
+        if row is not None and problem is None:
+            problem = _check_day(row, days, lang)
         if problem:
             problems.append((number, problem))
         elif row is not None:
@@ -154,15 +159,35 @@ def _read_sheet(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             yield number, record
 
 
+def _check_day(row: dict[str, Any], days: Mapping[str, tuple[dt.date, ...]] | None,
+               lang: str) -> str | None:
+    """A daily duty's row names one of its days; a one-off item's row names none."""
+    if days is None or row["id"] not in days:
+        return None
+    item_days = days[row["id"]]
+    if not item_days and row["day"] is not None:
+        return t("checklist.read.day-not-daily", lang, id=row["id"])
+    if item_days and row["day"] not in item_days:
+        return t("checklist.read.day-wrong", lang, id=row["id"], start=item_days[0].isoformat(),
+                 end=item_days[-1].isoformat())
+    return None
+
+
 def _read_row(number: int, values: dict[str, Any], statuses: dict[str, str],
-              known: set[str] | None, seen: dict[str, int], lang: str
+              known: set[str] | None, seen: dict[tuple[str, dt.date | None], int], lang: str
               ) -> tuple[dict[str, Any] | None, str | None]:
     ident = normalise_id(values.get("id"))
     if not ident:
         return None, t("checklist.read.no-id", lang)
-    if ident in seen:
-        return None, t("checklist.read.duplicate", lang, id=shown(ident), other=seen[ident])
-    seen[ident] = number
+    try:
+        day = parse_date(values.get("day"))
+    except ValueError:
+        return None, t("checklist.read.date", lang, value=shown(values.get("day")))
+    key = (ident, day)
+    if key in seen:
+        label = f"{ident}@{day.isoformat()}" if day else ident
+        return None, t("checklist.read.duplicate", lang, id=shown(label), other=seen[key])
+    seen[key] = number
     if known is not None and ident not in known:
         return None, t("checklist.read.unknown-id", lang, id=shown(ident))
     raw_status = values.get("status")
@@ -180,6 +205,7 @@ def _read_row(number: int, values: dict[str, Any], statuses: dict[str, str],
     if raw_exported and exported is None:
         return None, t("checklist.read.exported", lang, value=shown(raw_exported),
                        column=header("exported", lang))
-    return {"row": number, "id": ident, "status": status, "by": cell_text(values.get("by")) or None,
+    return {"row": number, "id": ident, "day": day, "status": status,
+            "by": cell_text(values.get("by")) or None,
             "date": date, "note": cell_text(values.get("note")) or None,
             "exported": exported}, None

@@ -53,17 +53,21 @@ def tracked_data(item: TrackedItem, lang: str) -> dict[str, Any]:
     return {**item_data(item.planned, lang), **tracked_state(item)}
 
 
-def plan_data(plan: Plan, lang: str, states: dict[ItemKey, ItemState] | None = None
-              ) -> dict[str, Any]:
+def plan_data(plan: Plan, lang: str, states: dict[ItemKey, ItemState] | None = None, *,
+              occurrences: bool = False) -> dict[str, Any]:
     """The documented plan JSON; with `states` (inside a workspace) every item shows its
-    status, who settled it and when."""
+    status, who settled it and when, and with `occurrences` a daily duty each day's."""
     campaign = load_campaign()
     tracked = {item.id: item for item in track(plan, states or {})}
 
     def entry(item: PlannedItem) -> dict[str, Any]:
         if states is None:
             return item_data(item, lang)
-        return tracked_data(tracked[item.id], lang)
+        data = tracked_data(tracked[item.id], lang)
+        if occurrences and item.repeats:
+            data["occurrences"] = [{"day": day.day, **state_data(day.state)}
+                                   for day in tracked[item.id].days]
+        return data
 
     return {"shop": plan.shop, "size": plan.size, "year": plan.year, "lang": lang,
             "phases": [{"id": phase.id, "name": campaign.phase_name(phase.id, lang),

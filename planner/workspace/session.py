@@ -375,7 +375,9 @@ class Workspace:
         from planner.campaign.plan import occurrence_label
         from planner.input.checklist import read_checklist
 
-        rows = read_checklist(path, self.lang, valid_ids=self.plan().item_ids())
+        plan = self.plan()
+        rows = read_checklist(path, self.lang, valid_ids=plan.item_ids(),
+                              days={item.id: item.days for item in plan.items()})
         with self.store(write=True) as store:
             outcomes, overridden = apply_imported(store, self.year, rows, by=self.user,
                                                   recorded_at=self.now, source=path)
