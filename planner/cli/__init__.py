@@ -27,6 +27,7 @@ COMMANDS = {
     "status": "planner.cli.checkoff:checkoff_status",
     "next": "planner.cli.checkoff:checkoff_next",
     "log": "planner.cli.checkoff:checkoff_log",
+    "review": "planner.cli.review:review_command",
     "complaint": "planner.cli.register:complaint_group",
     "playbook": "planner.cli.playbook:playbook_command",
     "roster": "planner.cli.export:roster_group",

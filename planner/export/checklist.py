@@ -19,6 +19,7 @@ from planner.export.registry import ExportOptions, Job, Workbook
 from planner.input.checklist import FIELDS, STATUSES, VISIBLE, header, status_label
 
 _STATUS_FILL = {"done": "E2EFDA", "skipped": "EDEDED"}
+Sections = list[tuple[str, list[str], list[list[Any]]]]  # a review: heading, headers, rows
 
 
 def checklist_rows(plan: dict[str, Any], lang: str) -> Iterator[list[Any]]:
@@ -111,17 +112,44 @@ def checklist_title(plan: dict[str, Any], lang: str) -> str:
 
 
 def write_checklist_workbook(target: Path, plan: dict[str, Any], lang: str, *,
-                             force: bool = False) -> Path:
-    """Write the checklist workbook for `plan` (items may carry status, by, at, note)."""
-    from planner.export.xlsx import write_workbook
+                             force: bool = False, review: Sections | None = None) -> Path:
+    """Write the checklist workbook for `plan` (items may carry status, by, at, note), with
+    the campaign's `review` (heading, headers, rows sections) as a second sheet."""
+    from planner.export.xlsx import building, save_workbook, write_table
 
     title = checklist_title(plan, lang)
-    return write_workbook(target, checklist_table(plan, lang, title), title=title, lang=lang,
-                          force=force)
+    with building(title, lang=lang) as wb:
+        write_table(wb, checklist_table(plan, lang, title))
+        if review:
+            write_table(wb, review_table(review, lang, title))
+        return save_workbook(wb, target, force=force)
+
+
+def review_table(sections: Sections, lang: str, title: str) -> Any:
+    """The review as one sheet: each section's heading, its header row, its rows."""
+    from planner.export.sheet import HEADER, Column, Style, Table
+
+    width = max(len(headers) for _heading, headers, _rows in sections)
+    heading = Style(bold=True, size=12)
+    rows: list[list[Any]] = []
+    for name, headers, body in sections:
+        rows.append([heading.cell(name)])
+        rows.append([HEADER.cell(text) for text in headers])
+        rows.extend(list(row) for row in body)
+        rows.append([])
+    columns = [Column("", max_width=40 if i == 0 else 16) for i in range(width)]
+    return Table(title=t("export.sheet.review", lang), columns=columns, rows=rows,
+                 page_title=title, grid=False, header_height=1)
 
 
 def _write(job: Job, dest: Path, label: str, options: ExportOptions) -> Path:
-    return write_checklist_workbook(dest, job.plan, job.lang, force=options.force)
+    review = None
+    if job.workspace.folder is not None:
+        from planner.present.review import review_sections
+
+        review = review_sections(job.workspace.review(), job.workspace.policy, job.lang)
+    return write_checklist_workbook(dest, job.plan, job.lang, force=options.force,
+                                    review=review)
 
 
 WORKBOOK = Workbook("checklist", _write)

@@ -101,17 +101,31 @@ def _rows(plan: dict[str, Any], days: list[dt.date], lang: str) -> Iterator[list
                  else outside(day) for day in days)]
         for item in phase["items"]:
             due = item["due"]
-            mark = "✓" if item.get("status") in SETTLED else "◆"
-            row: list[Any] = [item["id"], item["title"], item["owner_name"], due.isoformat()]
+            marks = _marks(item)
+            row: list[Any] = [item["id"], item["title"], item["owner_name"],
+                              t("export.schedule.daily", lang) if item.get("days")
+                              else due.isoformat()]
             for day in days:
-                if day == due:
+                if day in marks:
                     row.append(cell(Style(bold=True, fill=marker, color="FFFFFF",
-                                          horizontal="center", vertical="center"), mark))
+                                          horizontal="center", vertical="center"), marks[day]))
                 elif phase["start"] <= day <= phase["end"]:
                     row.append(cell(Style(fill=weekend_band if day.weekday() >= 5 else band)))
                 else:
                     row.append(outside(day))
             yield row
+
+
+def _marks(item: dict[str, Any]) -> dict[dt.date, str]:
+    """The marked days of an item's row: its due day, or every day of a daily duty; ✓ where
+    done (or skipped), ◆ where still to do."""
+    def mark(status: str | None) -> str:
+        return "✓" if status in SETTLED else "◆"
+
+    if item.get("days"):
+        states = {entry["day"]: entry.get("status") for entry in item.get("occurrences", [])}
+        return {day: mark(states.get(day)) for day in item["days"]}
+    return {item["due"]: mark(item.get("status"))}
 
 
 def write_schedule_workbook(target: Path, plan: dict[str, Any], lang: str, *,

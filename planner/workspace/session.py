@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from planner.core.clock import now as clock_now
 from planner.core.errors import PlannerError, UsageProblem
@@ -29,8 +29,10 @@ if TYPE_CHECKING:
     from planner.campaign.phases import Window
     from planner.campaign.plan import Plan
     from planner.campaign.progress import NextItems, StatusReport
+    from planner.campaign.review import ItemReview
     from planner.complaints.policy import Policy
     from planner.complaints.register import Added, Complaint, RegisterSummary
+    from planner.complaints.review import ComplaintReview
     from planner.complaints.triage import ComplaintRules, TriageFlags, TriageResult
     from planner.storage.contract import Change, HistoryEntry, ItemKey, ItemState, StateStore
 
@@ -295,6 +297,29 @@ class Workspace:
         with self.store() as store:
             return list(store.history(year=self.year, subject=item, by=by, since=since))
 
+    def review(self) -> Review:
+        """The review of the command's campaign, with the previous one's for comparison."""
+        from planner.campaign.review import review_items
+        from planner.complaints.review import review_complaints
+
+        def of(year: int) -> Review:
+            plan = self.plan_of(year)
+            items = review_items(plan, store.item_states(year))
+            complaints = review_complaints(store, year, self.now, self.campaign_dates)
+            return Review(year, plan, items, complaints, None)
+
+        with self.store() as store:
+            current = of(self.year)
+            previous = of(self.year - 1) if self.year - 1 in store.years() else None
+        return current._replace(previous=previous)
+
+    def plan_of(self, year: int) -> Plan:
+        """The shop's plan of another campaign year."""
+        from planner.campaign.plan import build_plan
+
+        return build_plan(size=self.size, year=year, windows=self.windows(year),
+                          shop=self.shop_name)
+
     # --- complaints -----------------------------------------------------------------------
 
     def triage(self, category: str, received: dt.datetime | None = None,
@@ -385,6 +410,17 @@ class Workspace:
                     for row in rows}
         return ImportedChecklist(outcomes, {item: (who, exported[item])
                                             for item, who in overridden.items()})
+
+
+class Review(NamedTuple):
+    """A campaign's review: its plan, the checklist's and the complaints' figures, and the
+    previous campaign's review (None when it holds no state)."""
+
+    year: int
+    plan: Plan
+    items: ItemReview
+    complaints: ComplaintReview
+    previous: Review | None
 
 
 @dataclass(frozen=True)
