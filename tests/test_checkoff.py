@@ -176,7 +176,7 @@ def test_status_table_colour_and_no_color(run, ws, monkeypatch):
 def test_next_for_one_owner(run, ws):
     result = run("next", "--owner", "operations", "--today", "2027-03-09", "--format", "json")
     data = json.loads(result.output)
-    assert [i["id"] for i in data["now"]] == ["prepare.promo.ended-copy"]
+    assert [i["id"] for i in data["now"]] == ["prepare.promo.ended-copy", "prepare.promo.rules"]
     assert data["next"] and all(i["owner"] == "operations" for i in data["next"])
     assert all(i["due"] > "2027-03-09" for i in data["next"])
     assert run("next", "--owner", "boss").exit_code == 2

@@ -192,4 +192,9 @@ def test_windows_and_due_dates_agree_with_pendulum(tier, year):
             offset = min(item.due_days, window.days - 1)
             expected = start.add(days=offset) if item.due_from == "start" else \
                 end.subtract(days=offset)
+            if item.repeat:  # a daily duty: the phase's last day
+                expected = end
+            elif item.due_on is not None:  # that day of the year, clamped into the phase
+                wanted = pendulum.date(year, *item.due_on)
+                expected = min(max(wanted, start), end)
             assert item.due(window) == expected
