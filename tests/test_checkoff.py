@@ -64,7 +64,7 @@ def test_check_records_who_when_and_note(run, ws):
                                           "prepare.plan.kickoff: done"]
     item = items_by_id(status(run))["prepare.copy.ad-law"]
     assert (item["status"], item["by"], item["at"], item["note"], item["due"]) == (
-        "done", "张敏", "2027-03-09T16:30:00+08:00", "已核查", "2027-03-10")
+        "done", "张敏", "2027-03-09T16:30:00+08:00", "已核查", "2027-03-07")
     entries = history(run)
     summary = [(e["subject"], e["action"], e["by"], e["old"], e["new"]["status"])
                for e in entries]
@@ -174,11 +174,11 @@ def test_status_table_colour_and_no_color(run, ws, monkeypatch):
 
 
 def test_next_for_one_owner(run, ws):
-    result = run("next", "--owner", "operations", "--today", "2027-03-09", "--format", "json")
+    result = run("next", "--owner", "operations", "--today", "2027-03-06", "--format", "json")
     data = json.loads(result.output)
     assert [i["id"] for i in data["now"]] == ["prepare.promo.ended-copy", "prepare.promo.rules"]
     assert data["next"] and all(i["owner"] == "operations" for i in data["next"])
-    assert all(i["due"] > "2027-03-09" for i in data["next"])
+    assert all(i["due"] > "2027-03-06" for i in data["next"])
     assert run("next", "--owner", "boss").exit_code == 2
 
 

@@ -41,7 +41,7 @@ def test_sizes_scale_the_plan(run):
     assert counts["small"] < counts["medium"] < counts["large"]
     small = plan_json(run, "--size", "small", "--year", "2027")
     assert [(p["start"], p["end"]) for p in small["phases"]] == [
-        ("2027-03-09", "2027-03-13"), ("2027-03-14", "2027-03-16"), ("2027-03-17", "2027-03-23")]
+        ("2027-03-06", "2027-03-13"), ("2027-03-14", "2027-03-16"), ("2027-03-17", "2027-03-23")]
 
 
 @pytest.mark.parametrize(("today", "year"), [("2026-11-24", 2027), ("2027-03-12", 2027),
@@ -74,7 +74,7 @@ def test_table_aligns_chinese(run):
     result = run("plan", "--size", "small", "--year", "2027", "--lang", "zh")
     assert result.exit_code == 0, result.output
     heading, header, rule, *rows = result.output.split("\n\n")[1].splitlines()
-    assert heading == "【备战】2027-03-09 至 2027-03-13（5 天，22 项）"
+    assert heading == "【备战】2027-03-06 至 2027-03-13（8 天，22 项）"
     assert header.split()[:4] == ["截止日期", "负责人", "编号", "事项"]
     starts = [i for i, ch in enumerate(rule) if ch == "-" and (i == 0 or rule[i - 1] == " ")]
     for row in rows:
@@ -92,7 +92,7 @@ def test_markdown(run):
                  "--lang", "en")
     assert result.exit_code == 0
     assert result.output.startswith("# Shop · 315 readiness plan 2027 · Small shop")
-    assert "## [Prepare] 2027-03-09 to 2027-03-13" in result.output
+    assert "## [Prepare] 2027-03-06 to 2027-03-13" in result.output
     assert "- [ ] **2027-03-" in result.output
 
 

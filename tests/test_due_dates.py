@@ -79,14 +79,14 @@ KEY_DATES = {
         "aftermath.hardcase.track": d(3, 31),
     },
     "small": {
-        # a small shop's prepare starts on Mar 9: its Women's Day promotion is over by then,
-        # and ended-copy (day one) takes its material down
-        "prepare.plan.kickoff": d(3, 9),
-        "prepare.promo.ended-copy": d(3, 9),
-        "prepare.promo.rules": d(3, 9),
-        "prepare.process.flow": d(3, 12),
+        # a small shop's prepare starts on Mar 6, so that the rules of its Women's Day
+        # promotion are checked before Mar 8
+        "prepare.plan.kickoff": d(3, 6),
+        "prepare.promo.ended-copy": d(3, 6),
+        "prepare.promo.rules": d(3, 6),
+        "prepare.process.flow": d(3, 9),
         "prepare.crisis.kit": d(3, 12),
-        "prepare.training.scripts": d(3, 13),
+        "prepare.training.scripts": d(3, 11),
         "prepare.final.dry-run": d(3, 13),
         "aftermath.complaint.closure-check": d(3, 18),
         "aftermath.callback.all-buyers": d(3, 20),

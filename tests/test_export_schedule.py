@@ -56,11 +56,13 @@ def test_phase_bands_due_marks_and_weekends(sheet):
         row += 1
         for item in phase["items"]:
             assert ws.cell(row, 1).value == item["id"]
-            due = ws.cell(row, day_column(plan, item["due"]))
-            assert due.value == ("✓" if item.get("status") == "done" else "◆")
-            assert fill(due) == marker
+            marked = item.get("days") or [item["due"]]  # a daily duty: every day of its phase
+            for day in marked:
+                due = ws.cell(row, day_column(plan, day))
+                assert due.value == ("✓" if item.get("status") == "done" else "◆")
+                assert fill(due) == marker
             for day in (phase["start"], phase["end"]):
-                if day != item["due"]:
+                if day not in marked:
                     expected = weekend_band if day.weekday() >= 5 else band
                     assert fill(ws.cell(row, day_column(plan, day))) == expected
             row += 1
@@ -87,4 +89,4 @@ def test_cli_schedule_in_english(run, shop_file, tmp_path):
     wb = openpyxl.load_workbook(tmp_path / "315-2027-Shop-schedule.xlsx")
     assert wb.sheetnames == ["Schedule"]
     assert wb.properties.title == "Shop · 315 schedule 2027"
-    assert wb.active["E1"].value == "3/9\nTue"
+    assert wb.active["E1"].value == "3/6\nSat"

@@ -157,8 +157,9 @@ _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 
 def parse_due(due: Any, fail: Any) -> tuple[str, int, tuple[int, int] | None]:
     """``{from: start|end, days: N}``, or ``{on: MM-DD}``: that day, clamped into the phase."""
-    if isinstance(due, dict) and set(due) == {"on"}:
-        match = _MONTH_DAY.match(str(due["on"]))
+    if isinstance(due, dict) and len(due) == 1 and next(iter(due)) in ("on", True):
+        # an unquoted `on` is YAML 1.1's true: `{on: 03-09}` is meant, and accepted
+        match = _MONTH_DAY.match(str(next(iter(due.values()))))
         try:
             if match is None:
                 raise ValueError
