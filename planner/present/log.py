@@ -15,7 +15,8 @@ def entry_data(entry: HistoryEntry) -> dict[str, Any]:
     """One history entry as the documented JSON."""
     return {"seq": entry.seq, "txn": entry.txn, "at": iso(entry.at), "by": entry.by,
             "action": entry.action, "subject": entry.subject, "old": entry.old,
-            "new": entry.new, "note": entry.note, "reverts": entry.reverts}
+            "new": entry.new, "note": entry.note, "reverts": entry.reverts,
+            "year": entry.year, "day": entry.day}
 
 
 def log_as_table(entries: list[HistoryEntry], lang: str) -> str:
