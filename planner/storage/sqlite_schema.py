@@ -126,9 +126,15 @@ def default_campaign_year(moment: str) -> int:
 
 
 def check_ours(connection: sqlite3.Connection, path: Path) -> None:
-    app_id = connection.execute("PRAGMA application_id").fetchone()[0]
-    version = connection.execute("PRAGMA user_version").fetchone()[0]
-    tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    # One read transaction: another process creating the file may commit in between, and
+    # its id, version and tables must be seen together, all before or all after.
+    connection.execute("BEGIN")
+    try:
+        app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    finally:
+        connection.execute("COMMIT")
     if app_id == 0 and version == 0 and tables == 0:
         return  # an empty file: ours to initialise
     if app_id != APPLICATION_ID:
