@@ -170,8 +170,11 @@ def test_review_compares_with_the_year_before(run, ws, monkeypatch):
     assert set(review) == {"year", "items", "complaints", "previous"}
     assert review["year"] == 2027 and review["items"]["late"] == []
     assert review["items"]["by_phase"]["prepare"]["done"] == 1
-    assert review["complaints"]["total"] == 1 and review["complaints"]["first_response"] == {
-        "on_time": 0, "late": 0, "waiting": 1}
+    # the complaints' part is `complaint report --year`'s JSON
+    report = as_json(run("complaint", "report", "--year", "2027", "--format", "json"))
+    assert review["complaints"] == report
+    assert report["year"] == 2027 and report["new"]["total"] == 1
+    assert report["answered"] == {"on_time": 0, "late": 0, "rate": None, "waiting": 1}
     previous = review["previous"]
     assert previous["year"] == 2026 and previous["previous"] is None
     [late] = previous["items"]["late"]

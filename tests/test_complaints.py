@@ -2,7 +2,7 @@
 
 import pytest
 
-from planner.complaints import register
+from planner.complaints import desk, register
 from planner.complaints.triage import TriageFlags
 from planner.core.clock import parse_datetime
 from planner.core.errors import PlannerError
@@ -23,17 +23,22 @@ def add_complaint(store, rules, *, lang, **fields):
                       rules.policy, lang)
 
 
-def list_complaints(store, now, **filters):
-    return [complaint_data(c) for c in register.list_complaints(store, now, **filters)]
+def list_complaints(store, now, campaign=None, chunk=2000, **filters):
+    search = register.Search(**filters)
+    return [complaint_data(c) for c in register.list_complaints(store, now, search,
+                                                                 campaign=campaign,
+                                                                 chunk=chunk)]
 
 
-def update_status(store, number, status, **options):
-    complaint, changed = register.update_status(store, number, status, **options)
+def update_status(store, number, status, *, by, now, **options):
+    [(complaint, changed)] = desk.update_status(desk.Desk(store, by, now), [number], status,
+                                                **options)
     return {"complaint": complaint_data(complaint), "changed": changed}
 
 
-def record_callback(store, number, satisfied, **options):
-    return complaint_data(register.record_callback(store, number, satisfied, **options))
+def record_callback(store, number, satisfied, *, by, now, **options):
+    return complaint_data(desk.record_callback(desk.Desk(store, by, now), number, satisfied,
+                                               **options))
 
 
 def show_complaint(store, number, now):
@@ -176,14 +181,47 @@ def test_listing_in_chunks_keeps_the_order(store, rules):
     assert chunked == whole and len(whole) == 25
 
 
-def test_the_complaint_that_crosses_the_batch_threshold_is_not_born_overdue(store, rules):
+def test_a_batch_entered_afterwards_is_born_overdue(store, rules):
     for n in range(10):
         add(store, rules, product="SKU-9", received=f"2026-03-16 09:{n:02d}",
             now="2026-03-16 16:00")
     eleventh = add(store, rules, product="SKU-9", received="2026-03-16 09:11",
                    now="2026-03-16 16:00")
     complaint = eleventh["complaint"]
-    assert complaint["level"] == "urgent" and not complaint["overdue"]
-    assert complaint["deadline"] == "2026-03-16T19:00:00+08:00"
+    # three hours from the receipt of the complaint that crossed the threshold, as live
+    assert complaint["level"] == "urgent" and complaint["overdue"]
+    assert complaint["deadline"] == "2026-03-16T12:11:00+08:00"
     deadlines = {c["deadline"] for c in list_complaints(store, T("2026-03-16 16:01"))}
-    assert deadlines == {"2026-03-16T19:00:00+08:00"}
+    assert deadlines == {"2026-03-16T12:11:00+08:00"}
+
+
+def _deadlines(store):
+    return {(c["received"], c["summary"]): (c["level"], c["deadline"])
+            for c in list_complaints(store, T("2026-03-17 12:00"))}
+
+
+def test_a_register_filled_in_afterwards_gives_the_deadlines_of_a_live_one(tmp_path, rules):
+    arrivals = [(f"2026-03-16 {9 + n // 3:02d}:{(n * 7) % 60:02d}", f"case {n}")
+                for n in range(14)]
+    with open_store(tmp_path / "live.db", write=True) as live:
+        for received, summary in arrivals:  # each entered the moment it arrived
+            add(live, rules, issue="courier strike", received=received, summary=summary)
+        live_deadlines = _deadlines(live)
+    with open_store(tmp_path / "late.db", write=True) as late:
+        for received, summary in reversed(arrivals):  # all typed in the next morning
+            add(late, rules, issue="courier strike", received=received, summary=summary,
+                now="2026-03-17 09:00")
+        assert _deadlines(late) == live_deadlines
+    levels = [level for level, _ in live_deadlines.values()]
+    assert levels == ["urgent"] * 14  # every one of the day: none was answered before
+
+
+def test_the_batch_rule_counts_issues_without_a_product(store, rules):
+    for n in range(10):
+        add(store, rules, category="after-sale", received=f"2026-03-16 10:{n:02d}")
+    add(store, rules, category="quality", received="2026-03-16 10:30")
+    eleventh = add(store, rules, category="after-sale", received="2026-03-16 11:00")
+    assert eleventh["complaint"]["level"] == "urgent"
+    assert eleventh["complaint"]["issue"] is None and len(eleventh["escalated"]) == 10
+    levels = {c["category"]: c["level"] for c in list_complaints(store, T("2026-03-16 11:01"))}
+    assert levels["quality"] == "I"  # another category is another issue

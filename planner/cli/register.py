@@ -1,6 +1,7 @@
-"""The complaint register's subcommands of `complaint`: add, list, update, callback, show.
+"""The complaint register's subcommands of `complaint`: add, list, find, show, report.
 
-The CLI loads `complaint_group` from here, so that the group comes with these subcommands.
+The CLI loads `complaint_group` from here, so that the group comes with these subcommands
+and with the desk's (`planner.cli.desk`).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from typing import Any
 
 import click
 
+from planner.cli import desk as _desk  # noqa: F401 - adds the desk's subcommands to the group
 from planner.cli.complaint import (
     check_triage_choices,
     complaint_group,
@@ -16,13 +18,13 @@ from planner.cli.complaint import (
     warn_if_estimated,
 )
 from planner.cli.options import (
+    DateParam,
     DateTimeParam,
     by_option,
     check_choice,
     color_option_value,
     format_option,
     lang_option,
-    note_option,
     open_workspace,
     workspace_option,
     year_option,
@@ -31,8 +33,21 @@ from planner.complaints.policy import LEVELS
 from planner.complaints.register import STATUSES as COMPLAINT_STATUSES
 
 
-def _open(workspace: str | None, lang: str | None, by: str | None = None) -> Any:
-    return open_workspace(workspace=workspace, lang=lang, by=by, need_workspace=True)
+def _open(workspace: str | None, lang: str | None, by: str | None = None, **settings: Any
+          ) -> Any:
+    return open_workspace(workspace=workspace, lang=lang, by=by, need_workspace=True,
+                          **settings)
+
+
+def _echo_complaints(ws: Any, complaints: list[Any], fmt: str) -> None:
+    from planner.present.complaints import complaint_data, complaints_table
+    from planner.present.text import to_json
+
+    if fmt == "json":
+        click.echo(to_json([complaint_data(complaint) for complaint in complaints]))
+    else:
+        click.echo(complaints_table(complaints, ws.policy, ws.lang),
+                   color=color_option_value())
 
 
 @complaint_group.command(name="add")
@@ -40,39 +55,46 @@ def _open(workspace: str | None, lang: str | None, by: str | None = None) -> Any
 @click.option("--summary", "-s", required=True, help="What the buyer complains about / 摘要.")
 @click.option("--order", default=None, help="Order number / 订单号.")
 @click.option("--buyer", default=None, help="Buyer's name or handle / 买家.")
-@click.option("--product", "-p", default=None,
-              help="Product id; complaints on the same product and category are counted for "
-                   "the batch rule / 商品编号.")
+@click.option("--product", "-p", default=None, help="Product id / 商品编号.")
+@click.option("--issue", default=None,
+              help="What the complaint is about, for the batch rule: a courier, a promotion… "
+                   "(default: the product) / 问题（批量投诉按类别加问题计数，默认按商品）.")
 @click.option("--channel", default=None,
-              help="Where it came in (Wangwang, phone, 12315…) / 投诉渠道.")
+              help="Where it came in: 12315, consumer-association, regulator (urgent), or "
+                   "any text such as Wangwang or phone / 投诉渠道.")
 @click.option("--received", "-r", type=DateTimeParam(), default=None,
               help='When it was received: "YYYY-MM-DD HH:MM" or ISO 8601; default now / '
                    "受理时间，默认现在.")
+@click.option("--assign", "assignee", default=None, metavar="NAME",
+              help="Who takes it on / 指派给.")
 @triage_flags
 @by_option
 @workspace_option
 @lang_option
 @format_option(("table", "json"))
-def register_add(category, summary, order, buyer, product, channel, received, vip, escalated,
-                 from_head_office, sensitive, media_risk, by, workspace, lang, fmt):
+def register_add(category, summary, order, buyer, product, issue, channel, received,
+                 assignee, vip, escalated, from_head_office, sensitive, media_risk, by,
+                 workspace, lang, fmt):
     """Record a complaint: form number, level, owner and deadline.
 
-    登记投诉：生成投诉单号，确定级别、处理人和首次回复截止时间。
+    登记投诉：生成投诉处理单编号，确定级别、处理人和首次回复截止时间。
 
     \b
     Example / 示例:
       planner315 complaint add -c quality -s "收到的杯子有裂纹" --order 3312 --product CUP-01
+      planner315 complaint add -c after-sale -s "三天未发货" --issue 中通停运 --assign 小王
     """
     from planner.complaints.triage import TriageFlags
     from planner.core.i18n import t
     from planner.present.complaints import format_moment
 
     ws = _open(workspace, lang, by)
-    check_triage_choices(ws, category, sensitive)
-    added = ws.add_complaint(category=category, summary=summary, received=received,
-                             flags=TriageFlags(vip, escalated, from_head_office, sensitive,
-                                               media_risk),
-                             product=product, order=order, buyer=buyer, channel=channel)
+    category = check_triage_choices(ws, category, sensitive) or category
+    added = ws.desk.add(category=category, summary=summary, received=received,
+                        flags=TriageFlags(vip, escalated, from_head_office, sensitive,
+                                          media_risk),
+                        product=product, order=order, buyer=buyer, channel=channel,
+                        issue=issue, assignee=assignee)
     warn_if_estimated(added.triage.deadline.estimated_years, ws.lang)
     if fmt == "json":
         from planner.present.complaints import added_data
@@ -93,90 +115,102 @@ def register_add(category, summary, order, buyer, product, channel, received, vi
 @complaint_group.command(name="list")
 @click.option("--open", "open_only", is_flag=True, help="Only unfinished ones / 只看未结案.")
 @click.option("--overdue", is_flag=True, help="Only those past their deadline / 只看已超时.")
+@click.option("--at-risk", is_flag=True,
+              help="Only those with 80% of their time gone, not yet overdue / 只看即将超时.")
 @click.option("--level", type=click.Choice(LEVELS), default=None,
               help="Only this level / 只看该级别.")
+@click.option("--status", type=click.Choice(COMPLAINT_STATUSES), default=None,
+              help="Only this status / 只看该状态.")
 @click.option("--owner", default=None, metavar="ROLE",
               help="Only this handler role / 只看该处理人.")
+@click.option("--assignee", default=None, metavar="NAME",
+              help="Only those assigned to NAME / 只看指派给某人的.")
+@click.option("--mine", is_flag=True,
+              help="Only those assigned to me ($PLANNER315_USER or --by) / 只看指派给我的.")
+@click.option("--order", default=None, help="Only this order number / 按订单号.")
+@click.option("--buyer", default=None, help="Buyer's name contains TEXT / 按买家.")
+@click.option("--product", default=None, help="Only this product / 按商品.")
+@click.option("--text", default=None,
+              help="Summary or notes contain TEXT / 摘要或备注包含.")
+@click.option("--received-since", type=DateTimeParam(allow_date=True), default=None,
+              help="Received at or after DATETIME (a date: from its start) / 受理时间起.")
+@click.option("--received-until", type=DateTimeParam(allow_date=True), default=None,
+              help="Received before DATETIME (a date: up to its end) / 受理时间止.")
+@click.option("--include-void", is_flag=True, help="Also list void ones / 包括已作废的.")
 @click.option("--today", "when", type=DateTimeParam(), default=None,
               help="Judge deadlines as of DATETIME (default now) / 以该时刻判断超时.")
+@by_option
 @year_option
 @workspace_option
 @lang_option
 @format_option(("table", "json"))
-def register_list(open_only, overdue, level, owner, when, year, workspace, lang, fmt):
+def register_list(open_only, overdue, at_risk, level, status, owner, assignee, mine, order,
+                  buyer, product, text, received_since, received_until, include_void, when,
+                  by, year, workspace, lang, fmt):
     """List complaints: urgent first, then III, II, I, then by deadline.
 
-    列出投诉：紧急优先，其次 III、II、I 级，再按截止时间排序。
+    列出投诉：紧急优先，其次 III、II、I 级，再按截止时间排序；可按订单、买家、商品、文字、
+    受理时间、指派人等筛选，条件可以组合。
 
     \b
     Example / 示例:
       planner315 complaint list --open
-      planner315 complaint list --overdue --format json
+      planner315 complaint list --mine --at-risk
+      planner315 complaint list --order 3312 --format json
     """
-    from planner.present.complaints import complaint_data, complaints_table
-    from planner.present.text import to_json
+    from planner.complaints.register import Search
 
-    ws = open_workspace(workspace=workspace, lang=lang, year=year, need_workspace=True,
-                        today=when.date() if when else None)
+    ws = _open(workspace, lang, by, year=year, today=when.date() if when else None)
     check_choice(owner, ws.policy.roles, "--owner", ws.lang)
-    complaints = list(ws.complaints(when, open_only=open_only, overdue=overdue, level=level,
-                                    owner=owner))
-    if fmt == "json":
-        click.echo(to_json([complaint_data(complaint) for complaint in complaints]))
-    else:
-        click.echo(complaints_table(complaints, ws.policy, ws.lang),
-                   color=color_option_value())
+    search = Search(open_only=open_only, overdue=overdue, at_risk=at_risk, level=level,
+                    owner=owner, status=status, order=order, buyer=buyer, product=product,
+                    text=text, received_since=received_since,
+                    received_until=_until(received_until), assignee=ws.user if mine
+                    else assignee, include_void=include_void)
+    _echo_complaints(ws, list(ws.desk.complaints(search, when)), fmt)
 
 
-@complaint_group.command(name="update")
-@click.argument("number")
-@click.option("--status", required=True, type=click.Choice(COMPLAINT_STATUSES),
-              help="New status / 新状态.")
-@note_option
-@by_option
+def _until(moment: Any) -> Any:
+    """--received-until: a date alone means up to the end of that day."""
+    import datetime as dt
+
+    if moment is not None and moment.time() == dt.time() and moment.second == 0:
+        return moment + dt.timedelta(days=1)
+    return moment
+
+
+@complaint_group.command(name="find")
+@click.argument("text")
+@click.option("--include-void", is_flag=True, help="Also find void ones / 包括已作废的.")
+@year_option
 @workspace_option
 @lang_option
-def register_update(number, status, note, by, workspace, lang):
-    """Move complaint NUMBER to a new status.
+@format_option(("table", "json"))
+def register_find(text, include_void, year, workspace, lang, fmt):
+    """Find complaints whose number, order, buyer or summary contains TEXT, in every
+    campaign (or in --year's).
 
-    更新投诉单状态。
+    按投诉处理单编号、订单号、买家或摘要查找投诉（默认查所有年份）。
 
     \b
     Example / 示例:
-      planner315 complaint update TS-2027-0001 --status replied --note "已电话致歉并补发"
+      planner315 complaint find 3312
+      planner315 complaint find 王女士 --format json
     """
+    from planner.complaints.register import Search
+
+    text = text.strip()
+    ws = _open(workspace, lang, year=year)
+    if not text:
+        raise click.BadParameter(_t("error.find-empty", ws.lang), param_hint="TEXT")
+    search = Search(anywhere=text, include_void=include_void)
+    _echo_complaints(ws, list(ws.desk.complaints(search, all_years=year is None)), fmt)
+
+
+def _t(key: str, lang: str, **params: Any) -> str:
     from planner.core.i18n import t
 
-    ws = _open(workspace, lang, by)
-    complaint, changed = ws.update_complaint(number, status, note)
-    key = "register.updated" if changed else "register.unchanged"
-    click.echo(t(key, ws.lang, number=complaint.record.number,
-                 status=t(f"register.status.{status}", ws.lang)))
-
-
-@complaint_group.command(name="callback")
-@click.argument("number")
-@click.option("--satisfied", required=True, type=click.Choice(["yes", "no"]),
-              help="Is the buyer satisfied now? / 买家是否满意.")
-@note_option
-@by_option
-@workspace_option
-@lang_option
-def register_callback(number, satisfied, note, by, workspace, lang):
-    """Record the aftermath call-back of complaint NUMBER.
-
-    记录善后回访结果。
-
-    \b
-    Example / 示例:
-      planner315 complaint callback TS-2027-0001 --satisfied yes --note "已收到补发"
-    """
-    from planner.core.i18n import t
-
-    ws = _open(workspace, lang, by)
-    complaint = ws.record_callback(number, satisfied == "yes", note)
-    click.echo(t("register.called-back", ws.lang, number=complaint.record.number,
-                 answer=t(f"register.satisfied.{satisfied}", ws.lang)))
+    return t(key, lang, **params)
 
 
 @complaint_group.command(name="show")
@@ -189,7 +223,7 @@ def register_callback(number, satisfied, note, by, workspace, lang):
 def register_show(number, when, workspace, lang, fmt):
     """Show complaint NUMBER with its full history.
 
-    查看投诉单详情及全部处理记录。
+    查看投诉处理单详情及全部处理记录。
 
     \b
     Example / 示例:
@@ -199,8 +233,49 @@ def register_show(number, when, workspace, lang, fmt):
     from planner.present.text import to_json
 
     ws = _open(workspace, lang)
-    complaint, history = ws.show_complaint(number, when)
+    complaint, history = ws.desk.show(number, when)
     if fmt == "json":
         click.echo(to_json(shown_data(complaint, history)))
     else:
         click.echo(complaint_card(complaint, history, ws.policy, ws.lang))
+
+
+@complaint_group.command(name="report")
+@click.option("--day", type=DateParam(), default=None,
+              help="The day to report on (default: today) / 报告哪一天.")
+@year_option
+@workspace_option
+@lang_option
+@format_option()
+def register_report(day, year, workspace, lang, fmt):
+    """The daily report of the battle, or (--year) a whole campaign's figures: new
+    complaints by level and category, urgent and batch events, first responses on time and
+    late, overdue and at risk now, call-backs, and the same per assignee.
+
+    投诉日报（或 --year 整个活动的统计）：新增投诉的级别与类别、紧急与批量投诉、按时与超时
+    首次回复、当前超时与即将超时、回访情况，以及每位处理人的数字。
+
+    \b
+    Example / 示例:
+      planner315 complaint report --day 2027-03-15
+      planner315 complaint report --year 2027 --format markdown > 投诉总结.md
+    """
+    from planner.present.report import report_data, report_markdown, report_table
+    from planner.present.text import to_json
+
+    if day is not None and year is not None:
+        raise click.UsageError(_t("error.report-day-and-year", _lang_now(lang)))
+    ws = _open(workspace, lang)
+    report = ws.desk.report(day=day, year=year)
+    if fmt == "json":
+        click.echo(to_json(report_data(report)))
+        return
+    render = report_markdown if fmt == "markdown" else report_table
+    click.echo(render(report, ws.policy, ws.lang, shop=ws.shop_name))
+
+
+def _lang_now(lang: str | None) -> str:
+    from planner.cli.options import current_lang
+
+    return lang or current_lang()
+

@@ -3,8 +3,9 @@ kept in the workspace's state through battle and aftermath.
 
 Triage and deadlines come from `planner.complaints.triage`; the records are kept by the
 storage contract. This module decides: form numbers, the batch rule, what is overdue or at
-risk, who still needs a call-back. Every change goes to the same append-only history as
-check-offs (subject ``complaint:<number>``).
+risk, where each complaint stands in the process, who still needs a call-back.
+Corrections and the steps of the process are `planner.complaints.desk`. Every change goes to
+the same append-only history as check-offs (subject ``complaint:<number>``).
 """
 
 from __future__ import annotations
@@ -23,9 +24,8 @@ from planner.complaints.triage import (
     triage_complaint,
 )
 from planner.core.clock import SHANGHAI, iso
-from planner.core.errors import Msg, PlannerError
+from planner.core.errors import PlannerError
 from planner.storage.contract import (
-    Callback,
     ComplaintFilter,
     ComplaintRecord,
     HistoryEntry,
@@ -35,11 +35,34 @@ from planner.storage.contract import (
 STATUSES = ("open", "in-progress", "replied", "resolved", "closed")
 AWAITING_REPLY = ("open", "in-progress")  # the first-response deadline still runs
 UNFINISHED = ("open", "in-progress", "replied")
-CALLBACK_READY = ("replied", "resolved", "closed")
+ANSWERED = ("replied", "resolved", "closed")  # the first move to one is the first response
+CALLBACK_READY = ANSWERED
 AT_RISK_SHARE = 0.8
 SUBJECT_PREFIX = "complaint:"
+# Where a complaint stands in the seed's process, derived from what was recorded.
+STEPS = ("verify", "department", "proposed", "approved", "replied", "called-back", "closed",
+         "void")
 # A campaign year -> its first and last day (prepare to aftermath, with the shop's dates).
 CampaignDates = Callable[[int], tuple[dt.date, dt.date]]
+
+
+def is_waiting(record: ComplaintRecord) -> bool:
+    """Whether the first-response deadline still runs: no answer yet, not void."""
+    return (not record.void and record.first_response is None
+            and record.status in AWAITING_REPLY)
+
+
+def step_of(record: ComplaintRecord) -> str:
+    """The furthest step of the process that the record shows."""
+    for step, reached in (("void", record.void), ("closed", record.status == "closed"),
+                          ("called-back", record.callback is not None),
+                          ("replied", record.first_response is not None),
+                          ("approved", record.approved_by is not None),
+                          ("proposed", record.solution is not None),
+                          ("department", record.department is not None)):
+        if reached:
+            return step
+    return "verify"
 
 
 class Complaint(NamedTuple):
@@ -49,11 +72,12 @@ class Complaint(NamedTuple):
     overdue: bool
     at_risk: bool
     outside_campaign: bool = False  # received between two campaigns: counts for the next
+    minutes_left: int | None = None  # to the deadline (negative: late); None once answered
 
     @classmethod
     def as_of(cls, record: ComplaintRecord, now: dt.datetime,
               dates: CampaignDates | None = None) -> Complaint:
-        waiting = record.status in AWAITING_REPLY
+        waiting = is_waiting(record)
         overdue = waiting and now > record.deadline
         at_risk = waiting and not overdue and (
             now >= record.received + (record.deadline - record.received) * AT_RISK_SHARE)
@@ -61,7 +85,20 @@ class Complaint(NamedTuple):
         if dates is not None:
             start, end = dates(record.campaign)
             outside = not start <= record.received_day <= end
-        return cls(record, overdue, at_risk, outside)
+        left = None
+        if waiting:
+            left = int((record.deadline - now).total_seconds() // 60)
+        return cls(record, overdue, at_risk, outside, left)
+
+    @property
+    def answered_late(self) -> bool:
+        """First answered after its deadline: late for good."""
+        answered = self.record.first_response
+        return answered is not None and answered > self.record.deadline
+
+    @property
+    def step(self) -> str:
+        return step_of(self.record)
 
 
 class Added(NamedTuple):
@@ -69,179 +106,202 @@ class Added(NamedTuple):
 
     complaint: Complaint
     triage: TriageResult
-    escalated: list[str]  # numbers made urgent by the batch rule
+    escalated: list[str]  # other numbers made urgent by the batch rule
     same_issue_count: int | None
 
 
 class RegisterSummary(NamedTuple):
-    """Open and overdue counts by level; finished complaints still awaiting a call-back."""
+    """Open and overdue counts by level; finished complaints still awaiting a call-back;
+    first responses of the campaign on time and late."""
 
     open: dict[str, int]
     overdue: dict[str, int]
     callback_due: int = 0
     callback_numbers: tuple[str, ...] = ()
+    answered_on_time: int = 0
+    answered_late: int = 0
 
 
-def _get(store: StateStore, number: str) -> ComplaintRecord:
+def get_complaint(store: StateStore, number: str) -> ComplaintRecord:
+    """The complaint of form number `number` (any case); unknown numbers are an error."""
     record = store.complaints.get(number.strip().upper())
     if record is None:
         raise PlannerError("error.complaint-unknown", field=number)
     return record
 
 
-def _history(store: StateStore, txn: int, now: dt.datetime, by: str, action: str,
-             record: ComplaintRecord, old: Any, new: Any, note: str | None = None) -> None:
+def write_history(store: StateStore, txn: int, now: dt.datetime, by: str, action: str,
+                  record: ComplaintRecord, old: Any, new: Any, note: str | None = None
+                  ) -> None:
     """A history entry about `record`, in its campaign year."""
     store.append_history(txn, year=record.campaign, recorded_at=now, by=by, action=action,
                          subject=SUBJECT_PREFIX + record.number, old=old, new=new, note=note)
+
+
+def check_received(received: dt.datetime, now: dt.datetime, field: str = "--received"
+                   ) -> None:
+    """A receipt in the future (beyond a clock's drift) is a typing mistake."""
+    if received > now + CLOCK_DRIFT:
+        raise PlannerError("error.complaint-future", field=field, value=iso(received))
+
+
+CLOCK_DRIFT = dt.timedelta(minutes=5)
+
+
+def issue_key(issue: str | None, product: str | None) -> str | None:
+    """The batch key within a category: the issue given, else the product, else none."""
+    return (issue or "").strip() or (product or "").strip() or None
+
+
+def run_triage(rules: ComplaintRules, category: str, received: dt.datetime, flags: TriageFlags,
+               same_issue: int | None, channel: str | None) -> TriageResult:
+    """Triage under the shop's rules; `same_issue` counts the day's complaints on the issue
+    (None: leave the batch rule out)."""
+    return triage_complaint(rules, category, received, flags, same_issue)
 
 
 def add_complaint(store: StateStore, rules: ComplaintRules, *, category: str, summary: str,
                   received: dt.datetime, now: dt.datetime, by: str,
                   product: str | None = None, order: str | None = None,
                   buyer: str | None = None, channel: str | None = None,
+                  issue: str | None = None, assignee: str | None = None,
                   flags: TriageFlags = NO_FLAGS, campaign: int | None = None,
                   dates: CampaignDates | None = None) -> Added:
     """Record one complaint of `campaign` (default: its receipt's calendar year); returns it,
-    plus the numbers the batch rule made urgent."""
+    plus the other numbers the batch rule made urgent."""
     summary = (summary or "").strip()
     if not summary:
         raise PlannerError("error.complaint-summary", field="--summary")
-    if received > now + dt.timedelta(minutes=5):
-        raise PlannerError("error.complaint-future", field="--received",
-                           value=iso(received))
+    check_received(received, now)
     day = received.astimezone(SHANGHAI).date()
     product = (product or "").strip() or None
+    key = issue_key(issue, product)
     register = store.complaints
     with store.transaction():
-        same_issue = register.count_same_issue(day, category, product) + 1 if product else None
-        result = triage_complaint(rules, category, received, flags, same_issue)
-        deadline = result.deadline.at
-        if "batch" in result.reasons:
-            # urgent from when the batch is recognised, like the others of that day; no later
-            # than it would have been without the batch
-            ordinary = triage_complaint(rules, category, received, flags)
-            deadline = _batch_deadline(rules, received, now, ordinary.deadline.at)
+        same_issue = register.count_same_issue(day, category, key) + 1
+        result = run_triage(rules, category, received, flags, same_issue, channel)
+        # the batch's deadlines are set by `escalate_batch` below, for all of the day's alike
+        ordinary = (run_triage(rules, category, received, flags, None, channel)
+                    if "batch" in result.reasons else result)
         seq = register.next_seq(day.year)
         record = ComplaintRecord(
             number=f"TS-{day.year}-{seq:04d}", year=day.year, seq=seq, category=category,
             product=product, order_id=order, buyer=buyer, channel=channel, summary=summary,
-            received=result.received, received_day=day, level=result.level,
-            priority=rules.policy.priority(result.level), handler=result.triage.handler,
-            rule=result.triage.rule, deadline=deadline, calendar=result.deadline.calendar,
+            received=ordinary.received, received_day=day, level=ordinary.level,
+            priority=rules.policy.priority(ordinary.level),
+            handler=ordinary.triage.handler, rule=ordinary.triage.rule,
+            deadline=ordinary.deadline.at, calendar=ordinary.deadline.calendar,
             flags=flags._asdict(), status="open", callback=None, created_by=by,
-            campaign=campaign or day.year)
+            campaign=campaign or day.year, assignee=assignee, issue=key,
+            calendar_name="office")
         register.insert(record)
         txn = store.next_txn()
-        _history(store, txn, now, by, "complaint-add", record, None,
-                 {"level": record.level, "handler": record.handler,
-                  "deadline": iso(record.deadline), "status": record.status})
-        escalated = []
-        if "batch" in result.reasons:
-            escalated = _escalate_batch(store, rules, txn, day, category, product, now, by)
-    return Added(Complaint.as_of(_get(store, record.number), now, dates), result, escalated,
-                 same_issue)
+        escalated = escalate_batch(store, rules, txn, day, category, key, now, by,
+                                   quiet=record.number)
+        record = get_complaint(store, record.number)
+        write_history(store, txn, now, by, "complaint-add", record, None,
+                      {"level": record.level, "handler": record.handler,
+                       "deadline": iso(record.deadline), "status": record.status,
+                       "assignee": record.assignee})
+    return Added(Complaint.as_of(record, now, dates), result, escalated,
+                 same_issue if key is not None or same_issue > 1 else None)
 
 
-def _escalate_batch(store: StateStore, rules: ComplaintRules, txn: int, day: dt.date,
-                    category: str, product: str, now: dt.datetime, by: str) -> list[str]:
-    """Make every unanswered complaint on this issue that day urgent.
+def escalate_batch(store: StateStore, rules: ComplaintRules, txn: int, day: dt.date,
+                   category: str, issue: str | None, now: dt.datetime, by: str,
+                   quiet: str | None = None) -> list[str]:
+    """The batch rule for one issue on one day; returns the numbers it made urgent.
 
-    Their new deadlines follow `_batch_deadline`.
+    When more complaints than the threshold arrived that day on the issue (void ones left
+    out), every one of them that was not answered before the batch formed is urgent: its
+    three hours run from the receipt of the complaint that crossed the threshold, or from its
+    own receipt if later, and never end later than its deadline before. This depends on the
+    receipts alone, so a register filled in afterwards, in any order, gives the deadlines a
+    live one would have given. No history entry is written for `quiet` (the complaint being
+    added, whose own entry says it).
     """
-    urgent = rules.policy.urgent
+    policy = rules.policy
+    threshold = policy.urgent.batch_threshold
+    day_complaints = store.complaints.same_issue(day, category, issue)
+    if len(day_complaints) <= threshold:
+        return []
+    crossed = day_complaints[threshold].received
+    urgent = policy.urgent
     escalated = []
-    waiting = ComplaintFilter(statuses=AWAITING_REPLY)
-    for record in store.complaints.same_issue(day, category, product, waiting):
-        if record.level == URGENT:
+    for record in day_complaints:
+        start = max(crossed, record.received)
+        answered = record.first_response
+        if answered is not None and answered < crossed:
+            continue  # answered before the batch formed
+        deadline = min(first_response(urgent.rule, start, rules.calendar, rules.hours).at,
+                       record.deadline)
+        if record.level == URGENT and deadline == record.deadline:
             continue
-        deadline = _batch_deadline(rules, record.received, now, record.deadline)
-        store.complaints.update(record.number, level=URGENT,
-                                priority=rules.policy.priority(URGENT), handler=urgent.handler,
-                                rule=urgent.rule, deadline=deadline)
-        _history(store, txn, now, by, "complaint-escalate", record,
-                 {"level": record.level, "handler": record.handler,
-                  "deadline": iso(record.deadline)},
-                 {"level": URGENT, "handler": urgent.handler, "deadline": iso(deadline)},
-                 note="batch")
+        store.complaints.update(record.number, level=URGENT, priority=policy.priority(URGENT),
+                                handler=urgent.handler, rule=urgent.rule, deadline=deadline)
+        if record.number == quiet:
+            continue
+        write_history(store, txn, now, by, "complaint-escalate", record,
+                      {"level": record.level, "handler": record.handler,
+                       "deadline": iso(record.deadline)},
+                      {"level": URGENT, "handler": urgent.handler, "deadline": iso(deadline)},
+                      note="batch")
         escalated.append(record.number)
     return escalated
-
-
-def _batch_deadline(rules: ComplaintRules, received: dt.datetime, now: dt.datetime,
-                    earlier: dt.datetime) -> dt.datetime:
-    """The urgent deadline of a complaint that the batch rule made urgent: three hours from
-    when the batch was recognised (or from receipt, if later), never later than `earlier`."""
-    urgent = rules.policy.urgent
-    start = max(received, now)
-    return min(first_response(urgent.rule, start, rules.calendar, rules.hours).at, earlier)
-
-
-def update_status(store: StateStore, number: str, status: str, *, by: str, now: dt.datetime,
-                  note: str | None = None) -> tuple[Complaint, bool]:
-    """Move a complaint to `status`; returns it and whether anything changed."""
-    if status not in STATUSES:
-        raise PlannerError("error.unknown-value", field="--status", value=status,
-                           allowed=", ".join(STATUSES))
-    _get(store, number)  # an unknown number fails before anything is written
-    with store.transaction():
-        record = _get(store, number)
-        if record.status == status:
-            return Complaint.as_of(record, now), False
-        store.complaints.update(record.number, status=status)
-        _history(store, store.next_txn(), now, by, "complaint-update", record,
-                 {"status": record.status}, {"status": status}, note)
-    return Complaint.as_of(_get(store, record.number), now), True
-
-
-def record_callback(store: StateStore, number: str, satisfied: bool, *, by: str,
-                    now: dt.datetime, note: str | None = None) -> Complaint:
-    """The aftermath call-back: did the buyer end up satisfied?"""
-    _check_callback_ready(_get(store, number))  # fails before anything is written
-    with store.transaction():
-        record = _get(store, number)
-        _check_callback_ready(record)
-        callback = Callback(satisfied, now, by, note)
-        store.complaints.update(record.number, callback=callback)
-        _history(store, store.next_txn(), now, by, "complaint-callback", record,
-                 _callback_json(record.callback), _callback_json(callback), note)
-    return Complaint.as_of(_get(store, record.number), now)
-
-
-def _callback_json(callback: Callback | None) -> dict[str, Any] | None:
-    if callback is None:
-        return None
-    return {"satisfied": callback.satisfied, "at": iso(callback.at), "by": callback.by,
-            "note": callback.note}
-
-
-def _check_callback_ready(record: ComplaintRecord) -> None:
-    if record.status not in CALLBACK_READY:
-        raise PlannerError("error.complaint-callback-early", field=record.number,
-                           status=Msg(f"register.status.{record.status}"))
 
 
 def show_complaint(store: StateStore, number: str, now: dt.datetime,
                    dates: CampaignDates | None = None) -> tuple[Complaint, list[HistoryEntry]]:
     """One complaint with its whole history."""
-    record = _get(store, number)
+    record = get_complaint(store, number)
     history = list(store.history(subject=SUBJECT_PREFIX + record.number))
     return Complaint.as_of(record, now, dates), history
 
 
-def _filter(now: dt.datetime, *, open_only: bool = False, overdue: bool = False,
-            level: str | None = None, owner: str | None = None,
-            campaign: int | None = None) -> ComplaintFilter:
-    statuses = AWAITING_REPLY if overdue else UNFINISHED if open_only else ()
-    return ComplaintFilter(statuses=statuses, deadline_before=now if overdue else None,
-                           level=level, handler=owner, campaign=campaign)
+class Search(NamedTuple):
+    """What an agent looks for in the register (every field given narrows it)."""
+
+    open_only: bool = False
+    overdue: bool = False
+    at_risk: bool = False
+    level: str | None = None
+    owner: str | None = None  # the handler role
+    status: str | None = None
+    order: str | None = None
+    buyer: str | None = None
+    product: str | None = None
+    text: str | None = None
+    anywhere: str | None = None  # `complaint find`: number, order, buyer or summary
+    received_since: dt.datetime | None = None
+    received_until: dt.datetime | None = None
+    assignee: str | None = None
+    include_void: bool = False
 
 
-def list_complaints(store: StateStore, now: dt.datetime, *, chunk: int = 2000,
-                    dates: CampaignDates | None = None, **filters: Any
-                    ) -> Iterator[Complaint]:
-    """Complaints, urgent first, then III, II, I, then by deadline (filters: open_only,
-    overdue, level, owner, campaign).
+EVERYTHING = Search()
+
+
+def search_filter(now: dt.datetime, search: Search, campaign: int | None) -> ComplaintFilter:
+    statuses = (AWAITING_REPLY if search.overdue or search.at_risk
+                else UNFINISHED if search.open_only else ())
+    if search.status:
+        statuses = tuple(s for s in statuses or STATUSES if s == search.status) or ("",)
+    return ComplaintFilter(
+        statuses=statuses, deadline_before=now if search.overdue else None,
+        waiting_at=now if search.overdue or search.at_risk else None,
+        at_risk=AT_RISK_SHARE if search.at_risk else None,
+        level=search.level, handler=search.owner, campaign=campaign, order=search.order,
+        buyer=search.buyer, product=search.product, text=search.text,
+        anywhere=search.anywhere, received_since=search.received_since,
+        received_until=search.received_until, assignee=search.assignee,
+        include_void=search.include_void)
+
+
+def list_complaints(store: StateStore, now: dt.datetime, search: Search = EVERYTHING, *,
+                    campaign: int | None = None, chunk: int = 2000,
+                    dates: CampaignDates | None = None) -> Iterator[Complaint]:
+    """Complaints found by `search` (of one campaign, if given), urgent first, then III,
+    II, I, then by deadline.
 
     Rows are read in chunks of `chunk`, each in its own short read, so that a long export
     never holds a lock that would keep other people from recording complaints meanwhile.
@@ -249,7 +309,7 @@ def list_complaints(store: StateStore, now: dt.datetime, *, chunk: int = 2000,
     register = store.complaints
     if not register.exists():
         return
-    wanted = _filter(now, **filters)
+    wanted = search_filter(now, search, campaign)
     after = None
     while True:
         page = register.page(wanted, after, chunk)
@@ -261,9 +321,10 @@ def list_complaints(store: StateStore, now: dt.datetime, *, chunk: int = 2000,
         after = (last.priority, last.deadline, last.number)
 
 
-def count_complaints(store: StateStore, now: dt.datetime, **filters: Any) -> int:
+def count_complaints(store: StateStore, now: dt.datetime, search: Search = EVERYTHING, *,
+                     campaign: int | None = None) -> int:
     register = store.complaints
-    return register.count(_filter(now, **filters)) if register.exists() else 0
+    return register.count(search_filter(now, search, campaign)) if register.exists() else 0
 
 
 def register_summary(store: StateStore, now: dt.datetime, *, callbacks: bool = True,
@@ -273,14 +334,16 @@ def register_summary(store: StateStore, now: dt.datetime, *, callbacks: bool = T
     register = store.complaints
     if not register.exists():
         return RegisterSummary({}, {})
-    rows = register.levels(UNFINISHED, AWAITING_REPLY, now, campaign)
-    opened = {level: count for level, count, _ in rows}
-    overdue = {level: late for level, _, late in rows if late}
-    if not callbacks:
-        return RegisterSummary(opened, overdue)
-    # a call-back still owed is owed whatever campaign the complaint came in
-    count, numbers = register.awaiting_callback(sample)
-    return RegisterSummary(opened, overdue, count, tuple(numbers))
+    opened = register.tally(ComplaintFilter(statuses=UNFINISHED, campaign=campaign), "level")
+    overdue = register.tally(ComplaintFilter(statuses=AWAITING_REPLY, waiting_at=now,
+                                             deadline_before=now, campaign=campaign), "level")
+    answered = register.tally(ComplaintFilter(campaign=campaign), "answered_late")
+    on_time, late = answered.get(False, 0), answered.get(True, 0)
+    count, numbers = 0, []
+    if callbacks:
+        # a call-back still owed is owed whatever campaign the complaint came in
+        count, numbers = register.awaiting_callback(sample)
+    return RegisterSummary(opened, overdue, count, tuple(numbers), on_time, late)
 
 
 def status_of_register(store: StateStore, *, today: dt.date, now: dt.datetime,

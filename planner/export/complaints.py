@@ -72,13 +72,13 @@ def _check(job: Job) -> None:
 
 def _write(job: Job, dest: Path, label: str, options: ExportOptions) -> Path:
     workspace = job.workspace
-    total = workspace.count_complaints()
+    total = workspace.desk.count()
     with options.progress(total, t("export.progress", job.lang, name=label)) as progress:
         return write_register_workbook(
-            dest, workspace.complaints(), job.lang, policy=workspace.policy,
+            dest, workspace.desk.complaints(), job.lang, policy=workspace.policy,
             shop=job.shop_name, year=job.year, total=total, force=options.force,
             progress=progress)
 
 
 WORKBOOK = Workbook("complaints", _write, check=_check,
-                   in_all=lambda job: job.workspace.count_complaints() > 0)
+                   in_all=lambda job: job.workspace.desk.count() > 0)

@@ -154,16 +154,34 @@ def complaint_data(complaint: Complaint) -> dict[str, Any]:
         "received": iso(record.received),
         "deadline": iso(record.deadline),
         "calendar": record.calendar,
+        "calendar_name": record.calendar_name,
         "status": record.status,
+        "step": complaint.step,
         "overdue": complaint.overdue,
         "at_risk": complaint.at_risk,
+        "minutes_left": complaint.minutes_left,
+        "first_response": _iso_or_none(record.first_response),
+        "answered_late": complaint.answered_late,
         "flags": record.flags,
         "campaign": record.campaign,
         "outside_campaign": complaint.outside_campaign,
+        "taker": record.created_by,
+        "assignee": record.assignee,
+        "issue": record.issue,
+        "void": record.void,
+        "void_reason": record.void_reason,
+        "department": record.department,
+        "solution": record.solution,
+        "approved_by": record.approved_by,
+        "approved_at": _iso_or_none(record.approved_at),
         "callback": None if callback is None else {
             "satisfied": callback.satisfied, "at": iso(callback.at), "by": callback.by,
             "note": callback.note},
     }
+
+
+def _iso_or_none(moment: dt.datetime | None) -> str | None:
+    return iso(moment) if moment is not None else None
 
 
 def added_data(added: Added, policy: Policy, lang: str) -> dict[str, Any]:
@@ -181,31 +199,55 @@ def shown_data(complaint: Complaint, history: list[HistoryEntry]) -> dict[str, A
     return {**complaint_data(complaint), "history": [entry_data(e) for e in history]}
 
 
+def mark_text(complaint: Complaint, lang: str, *, colour: bool = True) -> str:
+    """The marks of a complaint in a list: void, overdue or at risk, answered late, outside
+    the campaign."""
+    def marked(key: str, **colours: Any) -> str:
+        text = t(key, lang)
+        return style(text, **colours) if colour and colours else text
+
+    marks = []
+    if complaint.record.void:
+        marks.append(marked("register.void"))
+    elif complaint.overdue:
+        marks.append(marked("register.overdue", fg="red", bold=True))
+    elif complaint.at_risk:
+        marks.append(marked("register.at-risk", fg="yellow"))
+    if complaint.answered_late:
+        marks.append(marked("register.answered-late", fg="red"))
+    if complaint.outside_campaign:
+        marks.append(t("register.outside-campaign", lang))
+    return " ".join(marks)
+
+
 def complaints_table(complaints: list[Complaint], policy: Policy, lang: str) -> str:
+    from planner.present.durations import time_left
+
     if not complaints:
         return t("register.none", lang)
     body = []
     for complaint in complaints:
         row = complaint.record
-        mark = (style(t("register.overdue", lang), fg="red", bold=True) if complaint.overdue
-                else style(t("register.at-risk", lang), fg="yellow") if complaint.at_risk
-                else "")
-        if complaint.outside_campaign:
-            mark = " ".join(filter(None, (mark, t("register.outside-campaign", lang))))
         body.append([row.number, policy.level_name(row.level, lang),
-                     policy.category_name(row.category, lang), row.product or "",
-                     policy.role_name(row.handler, lang), format_moment(row.deadline, lang),
-                     t(f"register.status.{row.status}", lang), mark, row.summary])
+                     policy.category_name(row.category, lang),
+                     policy.role_name(row.handler, lang), row.created_by, row.assignee or "",
+                     format_moment(row.deadline, lang),
+                     time_left(complaint.minutes_left, lang),
+                     t(f"register.status.{row.status}", lang), mark_text(complaint, lang),
+                     row.summary])
     headers = [t(f"label.register.{key}", lang) for key in (
-        "number", "level", "category", "product", "handler", "deadline", "status", "flag",
-        "summary")]
-    return table(headers, body, [None, None, 12, 12, 12, None, None, None, 30])
+        "number", "level", "category", "handler", "taker", "assignee", "deadline",
+        "time-left", "status", "flag", "summary")]
+    return table(headers, body, [None, None, 12, 12, 10, 10, None, None, None, None, 30])
 
 
 def complaint_card(complaint: Complaint, history: list[HistoryEntry], policy: Policy,
                    lang: str) -> str:
     """`complaint show` as text: the fields, then the history."""
+    from planner.present.durations import time_left
+
     record = complaint.record
+    answered = record.first_response
     fields = [
         ("number", record.number),
         ("level", policy.level_name(record.level, lang)),
@@ -213,10 +255,23 @@ def complaint_card(complaint: Complaint, history: list[HistoryEntry], policy: Po
         ("handler", policy.role_name(record.handler, lang)),
         ("received", format_moment(record.received, lang)),
         ("deadline", format_moment(record.deadline, lang)),
+        ("calendar-name", t(f"complaint.calendar-name.{record.calendar_name}", lang)),
+        ("time-left", time_left(complaint.minutes_left, lang)),
+        ("first-response", answered and format_moment(answered, lang)),
+        ("flag", mark_text(complaint, lang, colour=False)),
         ("status", t(f"register.status.{record.status}", lang)),
+        ("step", t(f"register.step.{complaint.step}", lang)),
         ("summary", record.summary),
         ("order", record.order_id), ("buyer", record.buyer),
-        ("product", record.product), ("channel", record.channel),
+        ("product", record.product), ("issue", record.issue if record.issue !=
+                                      record.product else None),
+        ("channel", policy_channel(policy, record.channel, lang)),
+        ("taker", record.created_by), ("assignee", record.assignee),
+        ("department", record.department and _owner_name(record.department, lang)),
+        ("solution", record.solution),
+        ("approved", record.approved_by and record.approved_at and
+         f"{record.approved_by} · {format_moment(record.approved_at, lang)}"),
+        ("void-reason", record.void_reason),
     ]
     callback = record.callback
     if callback:
@@ -224,11 +279,67 @@ def complaint_card(complaint: Complaint, history: list[HistoryEntry], policy: Po
         fields.append(("callback", f"{answer} · {callback.by} · "
                                    f"{format_moment(callback.at, lang)}"))
     rows = [(t(f"label.register.{key}", lang), value) for key, value in fields if value]
-    entries = [[format_moment(e.at, lang), e.by, t(f"action.{e.action}", lang), e.note or ""]
-               for e in history]
+    entries = [[format_moment(e.at, lang), e.by, t(f"action.{e.action}", lang),
+                history_note(e, policy, lang)] for e in history]
     return "\n".join([
         table([t("label.complaint.item", lang), t("label.complaint.value", lang)], rows,
               [None, 70]),
         "",
         table([t("label.when", lang), t("label.by", lang), t("label.action", lang),
-               t("label.note", lang)], entries)])
+               t("label.note", lang)], entries, [None, None, None, 50])])
+
+
+def history_note(entry: HistoryEntry, policy: Policy, lang: str) -> str:
+    """The note of a complaint's history entry; for a correction, what changed, old and new.
+    The batch rule's own marker is put in words."""
+    if entry.note == "batch" and entry.action == "complaint-escalate":
+        return t("history.note.batch", lang)
+    parts = []
+    if entry.action in ("complaint-edit", "complaint-escalate") and entry.new:
+        old = entry.old or {}
+        parts = [t("history.changed", lang, field=t(f"label.register.{_LABELS.get(key, key)}",
+                                                    lang),
+                   old=_value(policy, key, old.get(key), lang),
+                   new=_value(policy, key, value, lang))
+                 for key, value in entry.new.items() if key in _LABELS]
+    return t("punct.list-separator", lang).join([*parts, *filter(None, [entry.note])])
+
+
+# The fields a correction's note shows, and the label of each.
+_LABELS = {"category": "category", "summary": "summary", "order_id": "order",
+           "buyer": "buyer", "product": "product", "channel": "channel", "issue": "issue",
+           "received": "received", "flags": "flags", "level": "level", "handler": "handler",
+           "deadline": "deadline"}
+
+
+def _value(policy: Policy, key: str, value: Any, lang: str) -> str:
+    if value is None or value == "":
+        return "—"
+    if key == "level":
+        return policy.level_name(value, lang)
+    if key == "handler":
+        return policy.role_name(value, lang)
+    if key == "category":
+        return policy.category_name(value, lang)
+    if key in ("received", "deadline"):
+        return format_moment(dt.datetime.fromisoformat(value), lang)
+    if key == "flags" and isinstance(value, dict):
+        return t("punct.list-separator", lang).join(
+            policy.sensitive_name(flag, lang) if name == "sensitive"
+            and flag in policy.urgent.sensitive else t(f"flag.{name}", lang)
+            for name, flag in value.items() if flag) or "—"
+    return str(value)
+
+
+def policy_channel(policy: Policy, channel: str | None, lang: str) -> str | None:
+    """A known channel id by its name; free text as typed."""
+    if channel is None:
+        return None
+    name = getattr(policy, "channel_name", None)
+    return name(channel, lang) if name else channel
+
+
+def _owner_name(owner: str, lang: str) -> str:
+    from planner.campaign.phases import load_campaign
+
+    return load_campaign().owner_name(owner, lang)

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from planner.campaign.phases import load_campaign
 from planner.campaign.review import Counts, ItemReview
-from planner.complaints.review import ComplaintReview
 from planner.core.i18n import t
+from planner.present.report import rate_text, report_data
 from planner.present.text import md_table, table
 
 if TYPE_CHECKING:
@@ -28,21 +28,10 @@ def items_data(items: ItemReview) -> dict[str, Any]:
                      for late in items.late]}
 
 
-def complaints_data(review: ComplaintReview) -> dict[str, Any]:
-    """A campaign's complaints in figures (the shape `complaint report --year` gives too)."""
-    return {"year": review.year, "total": review.total, "by_level": review.by_level,
-            "by_category": review.by_category,
-            "first_response": {"on_time": review.on_time, "late": review.late,
-                               "waiting": review.waiting},
-            "callbacks": {"done": review.callbacks_done, "satisfied": review.callbacks_satisfied,
-                          "due": review.callbacks_due},
-            "outside_campaign": review.outside_campaign}
-
-
 def review_data(review: Review) -> dict[str, Any]:
     """The documented review JSON: ``{year, items, complaints, previous}``."""
     return {"year": review.year, "items": items_data(review.items),
-            "complaints": complaints_data(review.complaints),
+            "complaints": report_data(review.complaints),
             "previous": review_data(review.previous) if review.previous else None}
 
 
@@ -85,27 +74,30 @@ def _complaint_rows(review: Review, policy: Policy, lang: str) -> list[list[Any]
     figures = review.complaints
     previous = review.previous.complaints if review.previous else None
 
-    def compared(value: int, before: int | None) -> str:
-        if before is None:
+    def compared(value: Any, before: Any) -> str:
+        if previous is None:
             return str(value)
         return t("review.compared", lang, value=value, year=review.year - 1, before=before)
 
-    rows = [[t("review.total", lang), compared(figures.total, previous and previous.total)]]
+    rows = [[t("review.total", lang),
+             compared(figures.new_total, previous and previous.new_total)]]
     level, category = t("label.register.level", lang), t("label.register.category", lang)
     rows += [[f"{level} · {policy.level_name(key, lang)}", count]
-             for key, count in figures.by_level.items()]
+             for key, count in figures.new_by_level.items()]
     rows += [[f"{category} · {policy.category_name(key, lang)}", count]
-             for key, count in figures.by_category.items()]
-    rows += [[t("review.on-time", lang), compared(figures.on_time, previous and previous.on_time)],
+             for key, count in figures.new_by_category.items()]
+    rate = rate_text(figures.on_time, figures.late, lang)
+    rows += [[t("review.on-time", lang), compared(figures.on_time,
+                                                  previous and previous.on_time)],
              [t("review.answered-late", lang), compared(figures.late,
                                                         previous and previous.late)],
-             [t("review.waiting", lang), figures.waiting],
+             [t("report.rate-label", lang), compared(rate, previous and rate_text(
+                 previous.on_time, previous.late, lang))],
+             [t("review.waiting", lang), figures.unanswered],
              [t("review.callbacks", lang), t("review.callbacks-value", lang,
                                              done=figures.callbacks_done,
                                              satisfied=figures.callbacks_satisfied,
                                              due=figures.callbacks_due)]]
-    if figures.outside_campaign:
-        rows.append([t("register.outside-campaign", lang), figures.outside_campaign])
     return rows
 
 

@@ -53,9 +53,12 @@ def _item(item: TrackedItem, lang: str) -> dict[str, Any]:
 
 def register_data(summary: RegisterSummary) -> dict[str, Any]:
     """The complaint register's part of the status JSON."""
+    on_time, late = summary.answered_on_time, summary.answered_late
     return {"open": summary.open, "overdue": summary.overdue,
             "callback_due": {"count": summary.callback_due,
-                             "numbers": list(summary.callback_numbers)}}
+                             "numbers": list(summary.callback_numbers)},
+            "answered": {"on_time": on_time, "late": late,
+                         "rate": on_time / (on_time + late) if on_time + late else None}}
 
 
 def next_data(result: NextItems, today: dt.date, lang: str) -> dict[str, Any]:
@@ -126,6 +129,11 @@ def register_section(summary: RegisterSummary, policy: Policy, lang: str) -> str
     if rows:
         text_block += "\n" + table([t("label.register.level", lang), t("status.c-open", lang),
                                     t("status.c-overdue", lang)], rows)
+    if summary.answered_on_time or summary.answered_late:
+        from planner.present.report import rate_text
+
+        text_block += "\n" + t("status.on-time-rate", lang, rate=rate_text(
+            summary.answered_on_time, summary.answered_late, lang))
     if summary.callback_due:
         more = "…" if summary.callback_due > len(summary.callback_numbers) else ""
         text_block += "\n" + t("status.callback-due", lang, count=summary.callback_due,

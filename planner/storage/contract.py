@@ -92,18 +92,58 @@ class ComplaintRecord(NamedTuple):
     flags: dict[str, Any]
     status: str
     callback: Callback | None
-    created_by: str
+    created_by: str  # the taker: who registered it
     campaign: int  # the campaign year: that of the window holding `received`, else the next
+    assignee: str | None = None
+    issue: str | None = None  # the batch key within the category: --issue, else the product
+    first_response: dt.datetime | None = None
+    void: bool = False
+    void_reason: str | None = None
+    department: str | None = None  # the department concerned (a role id)
+    solution: str | None = None
+    approved_by: str | None = None
+    approved_at: dt.datetime | None = None
+    calendar_name: str = "office"  # the service calendar that made the deadline
+    notes: str = ""  # every note recorded about it, one per line: what --text searches
 
 
 class ComplaintFilter(NamedTuple):
-    """Which complaints to read: statuses (any of), deadline before, level, handler."""
+    """Which complaints to read; every field given narrows the selection.
+
+    `text` matches summary and notes, `anywhere` number, order, buyer and summary (both
+    case-insensitive substrings). `waiting_at`: received by then and not answered by then;
+    with `at_risk` (a share), also not overdue then but with that share of the time from
+    receipt to deadline gone. Void complaints are left out unless `include_void`.
+    """
 
     statuses: tuple[str, ...] = ()
     deadline_before: dt.datetime | None = None
     level: str | None = None
     handler: str | None = None
     campaign: int | None = None
+    order: str | None = None
+    buyer: str | None = None
+    product: str | None = None
+    text: str | None = None
+    anywhere: str | None = None
+    received_since: dt.datetime | None = None
+    received_until: dt.datetime | None = None  # exclusive
+    assignee: str | None = None
+    waiting_at: dt.datetime | None = None
+    at_risk: float | None = None
+    called_back: bool | None = None  # True: has a call-back; False: has none
+    satisfied: bool | None = None  # the call-back's answer
+    answered_since: dt.datetime | None = None
+    answered_until: dt.datetime | None = None  # exclusive
+    callback_since: dt.datetime | None = None
+    callback_until: dt.datetime | None = None  # exclusive
+    numbers: tuple[str, ...] = ()
+    include_void: bool = False
+    void_only: bool = False
+
+
+# What `ComplaintStore.tally` can group by: a column, or whether the first response was late.
+TALLY_KEYS = ("level", "category", "assignee", "status", "handler", "answered_late")
 
 
 # The register's queue order; a page continues after the last key it returned.
@@ -126,10 +166,13 @@ class ComplaintStore(Protocol):
     def update(self, number: str, **fields: Any) -> None:
         """Change fields of one complaint (inside a transaction); values as in the record."""
 
-    def same_issue(self, day: dt.date, category: str, product: str,
-                   filter_: ComplaintFilter | None = None) -> list[ComplaintRecord]: ...
+    def same_issue(self, day: dt.date, category: str, issue: str | None,
+                   filter_: ComplaintFilter | None = None) -> list[ComplaintRecord]:
+        """The complaints received on `day` about one issue (`issue` None: those of the
+        category without an issue key), oldest receipt first."""
 
-    def count_same_issue(self, day: dt.date, category: str, product: str) -> int: ...
+    def count_same_issue(self, day: dt.date, category: str, issue: str | None) -> int:
+        """How many complaints, void ones left out, `same_issue` would return."""
 
     def page(self, filter_: ComplaintFilter, after: QueueKey | None, limit: int
              ) -> list[ComplaintRecord]:
@@ -137,14 +180,14 @@ class ComplaintStore(Protocol):
 
     def count(self, filter_: ComplaintFilter) -> int: ...
 
-    def levels(self, statuses: tuple[str, ...], late_statuses: tuple[str, ...],
-               now: dt.datetime, campaign: int | None = None) -> list[tuple[str, int, int]]:
-        """Per level: how many are in `statuses`, and how many of those are in
-        `late_statuses` with their deadline before `now` (of one campaign, if given)."""
+    def tally(self, filter_: ComplaintFilter, *keys: str) -> dict[Any, int]:
+        """How many complaints of `filter_` per value of `keys` (of `TALLY_KEYS`; a
+        missing value counts under None): one key gives its values, several give tuples."""
 
     def awaiting_callback(self, sample: int, campaign: int | None = None
                           ) -> tuple[int, list[str]]:
-        """How many resolved or closed complaints have no call-back, and the first numbers."""
+        """How many resolved or closed complaints (not void) have no call-back, and the
+        first numbers."""
 
 
 class StateStore(Protocol):

@@ -13,7 +13,13 @@ from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from planner.core.clock import iso
-from planner.storage.contract import Callback, ComplaintFilter, ComplaintRecord, QueueKey
+from planner.storage.contract import (
+    TALLY_KEYS,
+    Callback,
+    ComplaintFilter,
+    ComplaintRecord,
+    QueueKey,
+)
 
 
 class Database(Protocol):
@@ -25,21 +31,69 @@ class Database(Protocol):
 
 COLUMNS = ComplaintRecord._fields
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM complaints"
+# Text order is time order for the ISO times stored, so times compare as text.
+_TALLY = {key: key for key in TALLY_KEYS}
+_TALLY["answered_late"] = "(first_response > deadline)"
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, its own % and _ taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _where(filter_: ComplaintFilter) -> tuple[list[str], list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
-    if filter_.statuses:
-        clauses.append(f"status IN ({', '.join('?' for _ in filter_.statuses)})")
-        params += filter_.statuses
-    deadline = iso(filter_.deadline_before) if filter_.deadline_before else None
-    for clause, value in (("deadline < ?", deadline), ("level = ?", filter_.level),
-                          ("handler = ?", filter_.handler),
-                          ("campaign = ?", filter_.campaign)):
+
+    def add(clause: str, *values: Any) -> None:
+        clauses.append(clause)
+        params.extend(values)
+
+    for column, values in (("status", filter_.statuses), ("number", filter_.numbers)):
+        if values:
+            add(f"{column} IN ({', '.join('?' for _ in values)})", *values)
+    moment = {name: iso(getattr(filter_, name)) if getattr(filter_, name) else None
+              for name in ("deadline_before", "received_since", "received_until",
+                           "answered_since", "answered_until", "callback_since",
+                           "callback_until")}
+    for clause, value in (
+            ("deadline < ?", moment["deadline_before"]), ("level = ?", filter_.level),
+            ("handler = ?", filter_.handler), ("campaign = ?", filter_.campaign),
+            ("order_id = ?", filter_.order), ("product = ?", filter_.product),
+            ("assignee = ?", filter_.assignee),
+            ("received >= ?", moment["received_since"]),
+            ("received < ?", moment["received_until"]),
+            ("first_response >= ?", moment["answered_since"]),
+            ("first_response < ?", moment["answered_until"]),
+            ("callback_at >= ?", moment["callback_since"]),
+            ("callback_at < ?", moment["callback_until"])):
         if value is not None:
-            clauses.append(clause)
-            params.append(value)
+            add(clause, value)
+    if filter_.buyer:
+        add("buyer LIKE ? ESCAPE '\\'", _like(filter_.buyer))
+    if filter_.text:
+        add("(summary LIKE ? ESCAPE '\\' OR notes LIKE ? ESCAPE '\\')",
+            _like(filter_.text), _like(filter_.text))
+    if filter_.anywhere:
+        pattern = _like(filter_.anywhere)
+        add("(number LIKE ? ESCAPE '\\' OR order_id LIKE ? ESCAPE '\\' OR "
+            "buyer LIKE ? ESCAPE '\\' OR summary LIKE ? ESCAPE '\\')", *[pattern] * 4)
+    if filter_.waiting_at is not None:
+        moment = iso(filter_.waiting_at)
+        add("received <= ? AND (first_response IS NULL OR first_response > ?)",
+            moment, moment)
+        if filter_.at_risk is not None:
+            add("deadline >= ? AND julianday(received) + ? * (julianday(deadline) - "
+                "julianday(received)) <= julianday(?)", moment, filter_.at_risk, moment)
+    if filter_.called_back is not None:
+        add(f"callback IS {'NOT ' if filter_.called_back else ''}NULL")
+    if filter_.satisfied is not None:
+        add("json_extract(callback, '$.satisfied') = ?", int(filter_.satisfied))
+    if filter_.void_only:
+        add("void = 1")
+    elif not filter_.include_void:
+        add("void = 0")
     return clauses, params
 
 
@@ -59,16 +113,28 @@ def _callback(text: str | None) -> Callback | None:
 
 
 # How each typed field is stored, and read back.
-_TO_ROW = {"received": iso, "deadline": iso, "received_day": dt.date.isoformat,
-           "flags": json.dumps, "callback": _callback_json}
+_TO_ROW = {"received": iso, "deadline": iso, "first_response": iso, "approved_at": iso,
+           "received_day": dt.date.isoformat, "flags": json.dumps,
+           "callback": _callback_json, "void": int}
 _FROM_ROW = {"received": dt.datetime.fromisoformat, "deadline": dt.datetime.fromisoformat,
+             "first_response": dt.datetime.fromisoformat,
+             "approved_at": dt.datetime.fromisoformat,
              "received_day": dt.date.fromisoformat, "flags": json.loads,
-             "callback": _callback}
+             "callback": _callback, "void": bool}
 
 
 def _stored(name: str, value: Any) -> Any:
     convert = _TO_ROW.get(name)
     return value if convert is None or value is None else convert(value)
+
+
+def _row(fields: dict[str, Any]) -> dict[str, Any]:
+    """Stored columns of record fields; a call-back also sets its time (for reports)."""
+    row = {name: _stored(name, value) for name, value in fields.items()}
+    if "callback" in fields:
+        callback = fields["callback"]
+        row["callback_at"] = iso(callback.at) if callback is not None else None
+    return row
 
 
 def _record(row: tuple[Any, ...]) -> ComplaintRecord:
@@ -106,35 +172,36 @@ class Register:
                 "DO UPDATE SET last = last + 1 RETURNING last", (year,)).fetchone()[0]
 
     def insert(self, record: ComplaintRecord) -> None:
+        row = _row(record._asdict())
         with self.store.guarded():
-            self.db.execute(f"INSERT INTO complaints ({', '.join(COLUMNS)}) VALUES "
-                            f"({', '.join('?' for _ in COLUMNS)})",
-                            [_stored(name, value) for name, value in record._asdict().items()])
+            self.db.execute(f"INSERT INTO complaints ({', '.join(row)}) VALUES "
+                            f"({', '.join('?' for _ in row)})", list(row.values()))
 
     def update(self, number: str, **fields: Any) -> None:
         unknown = set(fields) - set(COLUMNS)
         if unknown:
             raise ValueError(f"no such complaint fields: {sorted(unknown)}")
-        assignments = ", ".join(f"{name} = ?" for name in fields)
+        row = _row(fields)
+        assignments = ", ".join(f"{name} = ?" for name in row)
         with self.store.guarded():
             self.db.execute(f"UPDATE complaints SET {assignments} WHERE number = ?",
-                            [*(_stored(name, value) for name, value in fields.items()),
-                             number])
+                            [*row.values(), number])
 
-    def same_issue(self, day: dt.date, category: str, product: str,
+    def same_issue(self, day: dt.date, category: str, issue: str | None,
                    filter_: ComplaintFilter | None = None) -> list[ComplaintRecord]:
         clauses, params = _where(filter_ or ComplaintFilter())
-        clauses = ["received_day = ?", "category = ?", "product = ?", *clauses]
+        clauses = ["received_day = ?", "category = ?", "issue IS ?", *clauses]
         with self.store.guarded():
-            rows = self.db.execute(f"{_SELECT} WHERE {' AND '.join(clauses)}",
-                                   [day.isoformat(), category, product, *params]).fetchall()
+            rows = self.db.execute(
+                f"{_SELECT} WHERE {' AND '.join(clauses)} ORDER BY received, number",
+                [day.isoformat(), category, issue, *params]).fetchall()
         return [_record(row) for row in rows]
 
-    def count_same_issue(self, day: dt.date, category: str, product: str) -> int:
+    def count_same_issue(self, day: dt.date, category: str, issue: str | None) -> int:
         with self.store.guarded():
             return self.db.execute(
                 "SELECT count(*) FROM complaints WHERE received_day = ? AND category = ? AND "
-                "product = ?", (day.isoformat(), category, product)).fetchone()[0]
+                "issue IS ? AND void = 0", (day.isoformat(), category, issue)).fetchone()[0]
 
     def page(self, filter_: ComplaintFilter, after: QueueKey | None, limit: int
              ) -> list[ComplaintRecord]:
@@ -157,17 +224,22 @@ class Register:
             return self.db.execute(f"SELECT count(*) FROM complaints {where}",
                                    params).fetchone()[0]
 
-    def levels(self, statuses: tuple[str, ...], late_statuses: tuple[str, ...],
-               now: dt.datetime, campaign: int | None = None) -> list[tuple[str, int, int]]:
-        marks = ", ".join("?" for _ in statuses)
-        late = ", ".join("?" for _ in late_statuses)
-        of_campaign = "" if campaign is None else " AND campaign = ?"
+    def tally(self, filter_: ComplaintFilter, *keys: str) -> dict[Any, int]:
+        unknown = [key for key in keys if key not in _TALLY]
+        if unknown or not keys:
+            raise ValueError(f"cannot tally by {unknown or keys!r}")
+        clauses, params = _where(filter_)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        columns = ", ".join(_TALLY[key] for key in keys)
         with self.store.guarded():
-            return self.db.execute(
-                f"SELECT level, count(*), sum(status IN ({late}) AND deadline < ?) "
-                f"FROM complaints WHERE status IN ({marks}){of_campaign} GROUP BY level",
-                [*late_statuses, iso(now), *statuses,
-                 *([] if campaign is None else [campaign])]).fetchall()
+            rows = self.db.execute(f"SELECT {columns}, count(*) FROM complaints {where} "
+                                   f"GROUP BY {columns}", params).fetchall()
+        result = {}
+        for *values, count in rows:
+            typed = tuple(value if value is None or key != "answered_late" else bool(value)
+                          for key, value in zip(keys, values, strict=True))
+            result[typed[0] if len(keys) == 1 else typed] = count
+        return result
 
     def awaiting_callback(self, sample: int, campaign: int | None = None
                           ) -> tuple[int, list[str]]:
@@ -178,7 +250,7 @@ class Register:
                                       "name = 'complaints_callback_due'").fetchone()
             waiting = ("FROM complaints "
                        f"{'INDEXED BY complaints_callback_due ' if indexed else ''}"
-                       "WHERE callback IS NULL AND status IN ('resolved', 'closed')")
+                       "WHERE callback IS NULL AND status IN ('resolved', 'closed') AND void = 0")
             params: list[Any] = []
             if campaign is not None:
                 waiting += " AND campaign = ?"

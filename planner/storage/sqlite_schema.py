@@ -111,6 +111,47 @@ MIGRATIONS: list[str] = [
     UPDATE complaints SET campaign = campaign_year(received);
     CREATE INDEX complaints_campaign ON complaints (campaign, status, priority, deadline);
     """,
+    # 5: the complaint desk. Who took and who owns a complaint, its batch issue, its first
+    # response, void complaints, the department concerned, the proposed solution and its
+    # approval, the service calendar behind the deadline, and its notes (for searching).
+    # The first response of an existing complaint is its first move to an answered status.
+    """
+    ALTER TABLE complaints ADD COLUMN assignee TEXT;
+    ALTER TABLE complaints ADD COLUMN issue TEXT;
+    ALTER TABLE complaints ADD COLUMN first_response TEXT;
+    ALTER TABLE complaints ADD COLUMN void INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE complaints ADD COLUMN void_reason TEXT;
+    ALTER TABLE complaints ADD COLUMN department TEXT;
+    ALTER TABLE complaints ADD COLUMN solution TEXT;
+    ALTER TABLE complaints ADD COLUMN approved_by TEXT;
+    ALTER TABLE complaints ADD COLUMN approved_at TEXT;
+    ALTER TABLE complaints ADD COLUMN calendar_name TEXT NOT NULL DEFAULT 'office';
+    ALTER TABLE complaints ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+    ALTER TABLE complaints ADD COLUMN callback_at TEXT;
+    UPDATE complaints SET issue = product;
+    UPDATE complaints SET callback_at = json_extract(callback, '$.at')
+        WHERE callback IS NOT NULL;
+    UPDATE complaints SET first_response = (
+        SELECT min(h.recorded_at) FROM history AS h
+        WHERE h.subject = 'complaint:' || complaints.number
+          AND h.action = 'complaint-update'
+          AND json_extract(h.new, '$.status') IN ('replied', 'resolved', 'closed'));
+    UPDATE complaints SET notes = COALESCE((
+        SELECT group_concat(h.note, char(10)) FROM history AS h
+        WHERE h.subject = 'complaint:' || complaints.number AND h.note IS NOT NULL
+          AND h.action <> 'complaint-escalate'), '');
+    DROP INDEX complaints_issue;
+    CREATE INDEX complaints_issue ON complaints (received_day, category, issue);
+    CREATE INDEX complaints_order ON complaints (order_id);
+    CREATE INDEX complaints_assignee ON complaints (assignee, campaign);
+    CREATE INDEX complaints_answered ON complaints (first_response)
+        WHERE first_response IS NOT NULL;
+    CREATE INDEX complaints_called_back ON complaints (callback_at)
+        WHERE callback_at IS NOT NULL;
+    DROP INDEX complaints_callback_due;
+    CREATE INDEX complaints_callback_due ON complaints (year, seq)
+        WHERE callback IS NULL AND status IN ('resolved', 'closed') AND void = 0;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

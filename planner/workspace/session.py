@@ -31,10 +31,11 @@ if TYPE_CHECKING:
     from planner.campaign.progress import NextItems, StatusReport
     from planner.campaign.review import ItemReview
     from planner.complaints.policy import Policy
-    from planner.complaints.register import Added, Complaint, RegisterSummary
-    from planner.complaints.review import ComplaintReview
+    from planner.complaints.register import RegisterSummary
+    from planner.complaints.report import Report
     from planner.complaints.triage import ComplaintRules, TriageFlags, TriageResult
     from planner.storage.contract import Change, HistoryEntry, ItemKey, ItemState, StateStore
+    from planner.workspace.desk import ComplaintDesk
 
 USER_ENV = "PLANNER315_USER"
 
@@ -300,12 +301,12 @@ class Workspace:
     def review(self) -> Review:
         """The review of the command's campaign, with the previous one's for comparison."""
         from planner.campaign.review import review_items
-        from planner.complaints.review import review_complaints
+        from planner.complaints.report import report_year
 
         def of(year: int) -> Review:
             plan = self.plan_of(year)
             items = review_items(plan, store.item_states(year))
-            complaints = review_complaints(store, year, self.now, self.campaign_dates)
+            complaints = report_year(store, self.policy, year, self.now)
             return Review(year, plan, items, complaints, None)
 
         with self.store() as store:
@@ -330,58 +331,12 @@ class Workspace:
         return triage_complaint(self.complaint_rules, category, received or self.now,
                                 flags or TriageFlags(), same_issue_count)
 
-    def add_complaint(self, *, category: str, summary: str, received: dt.datetime | None,
-                      flags: TriageFlags, **details: str | None) -> Added:
-        """Record a complaint (details: product, order, buyer, channel)."""
-        from planner.complaints.register import add_complaint
+    @cached_property
+    def desk(self) -> ComplaintDesk:
+        """The complaint register's commands, under this workspace's rules and clock."""
+        from planner.workspace.desk import ComplaintDesk
 
-        received = received or self.now
-        campaign = self.campaign_of(received.date(), field="--received")
-        with self.store(write=True) as store:
-            return add_complaint(store, self.complaint_rules, category=category,
-                                 summary=summary, received=received, now=self.now,
-                                 by=self.user, flags=flags, campaign=campaign,
-                                 dates=self.campaign_dates, **details)
-
-    def complaints(self, when: dt.datetime | None = None, **filters: Any) -> Iterator[Complaint]:
-        """The register of the command's campaign in queue order, judged as of `when`
-        (default now), streamed."""
-        from planner.complaints.register import list_complaints
-
-        with self.store() as store:
-            yield from list_complaints(store, when or self.now, campaign=self.year,
-                                       dates=self.campaign_dates, **filters)
-
-    def count_complaints(self) -> int:
-        """The complaints of the command's campaign."""
-        if self.folder is None:
-            return 0
-        from planner.complaints.register import count_complaints
-
-        with self.store() as store:
-            return count_complaints(store, self.now, campaign=self.year)
-
-    def update_complaint(self, number: str, status: str, note: str | None = None
-                         ) -> tuple[Complaint, bool]:
-        from planner.complaints.register import update_status
-
-        with self.store(write=True) as store:
-            return update_status(store, number, status, by=self.user, now=self.now, note=note)
-
-    def record_callback(self, number: str, satisfied: bool, note: str | None = None
-                        ) -> Complaint:
-        from planner.complaints.register import record_callback
-
-        with self.store(write=True) as store:
-            return record_callback(store, number, satisfied, by=self.user, now=self.now,
-                                   note=note)
-
-    def show_complaint(self, number: str, when: dt.datetime | None = None
-                       ) -> tuple[Complaint, list[HistoryEntry]]:
-        from planner.complaints.register import show_complaint
-
-        with self.store() as store:
-            return show_complaint(store, number, when or self.now, self.campaign_dates)
+        return ComplaintDesk(self)
 
     # --- files in and out -----------------------------------------------------------------
 
@@ -419,7 +374,7 @@ class Review(NamedTuple):
     year: int
     plan: Plan
     items: ItemReview
-    complaints: ComplaintReview
+    complaints: Report  # `complaint report --year`
     previous: Review | None
 
 
