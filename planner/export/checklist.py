@@ -16,10 +16,10 @@ from typing import Any
 
 from planner.core.i18n import t
 from planner.export.registry import ExportOptions, Job, Workbook
+from planner.export.sheet import Sections
 from planner.input.checklist import FIELDS, STATUSES, VISIBLE, header, status_label
 
 _STATUS_FILL = {"done": "E2EFDA", "skipped": "EDEDED"}
-Sections = list[tuple[str, list[str], list[list[Any]]]]  # a review: heading, headers, rows
 
 
 def checklist_rows(plan: dict[str, Any], lang: str) -> Iterator[list[Any]]:
@@ -115,31 +115,16 @@ def write_checklist_workbook(target: Path, plan: dict[str, Any], lang: str, *,
                              force: bool = False, review: Sections | None = None) -> Path:
     """Write the checklist workbook for `plan` (items may carry status, by, at, note), with
     the campaign's `review` (heading, headers, rows sections) as a second sheet."""
+    from planner.export.sheet import sections_table
     from planner.export.xlsx import building, save_workbook, write_table
 
     title = checklist_title(plan, lang)
     with building(title, lang=lang) as wb:
         write_table(wb, checklist_table(plan, lang, title))
         if review:
-            write_table(wb, review_table(review, lang, title))
+            write_table(wb, sections_table(review, sheet=t("export.sheet.review", lang),
+                                           page_title=title))
         return save_workbook(wb, target, force=force)
-
-
-def review_table(sections: Sections, lang: str, title: str) -> Any:
-    """The review as one sheet: each section's heading, its header row, its rows."""
-    from planner.export.sheet import HEADER, Column, Style, Table
-
-    width = max(len(headers) for _heading, headers, _rows in sections)
-    heading = Style(bold=True, size=12)
-    rows: list[list[Any]] = []
-    for name, headers, body in sections:
-        rows.append([heading.cell(name)])
-        rows.append([HEADER.cell(text) for text in headers])
-        rows.extend(list(row) for row in body)
-        rows.append([])
-    columns = [Column("", max_width=40 if i == 0 else 16) for i in range(width)]
-    return Table(title=t("export.sheet.review", lang), columns=columns, rows=rows,
-                 page_title=title, grid=False, header_height=1)
 
 
 def _write(job: Job, dest: Path, label: str, options: ExportOptions) -> Path:

@@ -13,35 +13,41 @@ from typing import TYPE_CHECKING, Any
 from planner.core.errors import PlannerError
 from planner.core.i18n import t
 from planner.export.registry import ExportOptions, Job, Workbook
+from planner.export.sheet import Sections
 
 if TYPE_CHECKING:
     from planner.complaints.register import Complaint
 
 FIELDS = ("number", "level", "category", "product", "order", "buyer", "channel", "summary",
-          "received", "deadline", "handler", "status", "flag", "callback")
+          "received", "deadline", "handler", "taker", "assignee", "first-response", "step",
+          "status", "flag", "callback")
 _COLUMNS: dict[str, dict[str, Any]] = {
     "number": {"text": True}, "product": {"text": True, "max_width": 16},
     "order": {"text": True, "max_width": 22}, "buyer": {"max_width": 14},
     "summary": {"wrap": True, "max_width": 40}, "received": {"width": 17},
     "deadline": {"width": 17}, "handler": {"max_width": 14}, "callback": {"max_width": 24},
+    "taker": {"max_width": 12}, "assignee": {"max_width": 12}, "first-response": {"width": 17},
+    "step": {"max_width": 12}, "flag": {"max_width": 14},
 }
 
 
 def register_rows(complaints: Iterable[Complaint], policy: Any, lang: str
                   ) -> Iterator[list[Any]]:
+    from planner.present.complaints import mark_text, policy_channel
+
     for complaint in complaints:
         c = complaint.record
-        flag = ("register.overdue" if complaint.overdue
-                else "register.at-risk" if complaint.at_risk else None)
         answer = None
         if c.callback:
             answer = t(f"register.satisfied.{'yes' if c.callback.satisfied else 'no'}", lang)
             answer = f"{answer} ({c.callback.by}, {c.callback.at:%Y-%m-%d})"
         yield [c.number, policy.level_name(c.level, lang),
                policy.category_name(c.category, lang), c.product, c.order_id, c.buyer,
-               c.channel, c.summary, c.received, c.deadline,
-               policy.role_name(c.handler, lang), t(f"register.status.{c.status}", lang),
-               t(flag, lang) if flag else None, answer]
+               policy_channel(policy, c.channel, lang), c.summary, c.received, c.deadline,
+               policy.role_name(c.handler, lang), c.created_by, c.assignee, c.first_response,
+               t(f"register.step.{complaint.step}", lang),
+               t(f"register.status.{c.status}", lang),
+               mark_text(complaint, lang, colour=False) or None, answer]
 
 
 def register_title(lang: str, *, shop: str | None, year: int) -> str:
@@ -51,10 +57,12 @@ def register_title(lang: str, *, shop: str | None, year: int) -> str:
 
 def write_register_workbook(target: Path, complaints: Iterable[Complaint], lang: str, *,
                             policy: Any, shop: str | None, year: int, total: int | None = None,
-                            force: bool = False,
+                            force: bool = False, report: Sections | None = None,
                             progress: Callable[[int], None] | None = None) -> Path:
-    """Stream the register to `target` (atomically; refuses to overwrite without force)."""
-    from planner.export.xlsx import Column, Table, write_workbook
+    """Stream the register to `target` (atomically; refuses to overwrite without force),
+    with the campaign's `report` (heading, headers, rows sections) as a second sheet."""
+    from planner.export.sheet import Column, Table, sections_table
+    from planner.export.xlsx import building, save_workbook, write_table
 
     title = register_title(lang, shop=shop, year=year)
     columns = [Column(t(f"label.register.{field}", lang), **_COLUMNS.get(field, {}))
@@ -62,7 +70,12 @@ def write_register_workbook(target: Path, complaints: Iterable[Complaint], lang:
     table = Table(title=t("export.sheet.complaints", lang), columns=columns,
                   rows=register_rows(complaints, policy, lang), total=total, landscape=True,
                   freeze_columns=1, page_title=title)
-    return write_workbook(target, table, title=title, lang=lang, force=force, progress=progress)
+    with building(title, lang=lang) as wb:
+        write_table(wb, table, progress)
+        if report:
+            write_table(wb, sections_table(report, sheet=t("export.sheet.report", lang),
+                                           page_title=title))
+        return save_workbook(wb, target, force=force)
 
 
 def _check(job: Job) -> None:
@@ -71,13 +84,18 @@ def _check(job: Job) -> None:
 
 
 def _write(job: Job, dest: Path, label: str, options: ExportOptions) -> Path:
-    workspace = job.workspace
-    total = workspace.desk.count()
+    from planner.complaints.register import Search
+    from planner.present.report import report_sections
+
+    desk = job.workspace.desk
+    listed = Search(include_void=True)  # a void one stays on the printed register, marked
+    total = desk.count(listed)
+    report = report_sections(desk.report(year=job.year), job.workspace.policy, job.lang)
     with options.progress(total, t("export.progress", job.lang, name=label)) as progress:
         return write_register_workbook(
-            dest, workspace.desk.complaints(), job.lang, policy=workspace.policy,
+            dest, desk.complaints(listed), job.lang, policy=job.workspace.policy,
             shop=job.shop_name, year=job.year, total=total, force=options.force,
-            progress=progress)
+            report=report, progress=progress)
 
 
 WORKBOOK = Workbook("complaints", _write, check=_check,

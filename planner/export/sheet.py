@@ -102,3 +102,23 @@ class Table:
     header_styles: dict[int, Style] = field(default_factory=dict)
     grid: bool = True  # print grid lines (cheaper than a border on every cell)
     setup: Callable[[Any, int], None] | None = None  # (ws, header row) before any row
+
+
+# A page of figures: (heading, header row, rows) per section, as the review and the complaint
+# report give them.
+Sections = list[tuple[str, list[str], list[list[Any]]]]
+
+
+def sections_table(sections: Sections, *, sheet: str, page_title: str) -> Table:
+    """Sections on one sheet: each one's heading, its header row, its rows, a blank row."""
+    width = max(len(headers) for _heading, headers, _rows in sections)
+    heading = Style(bold=True, size=12)
+    rows: list[list[Any]] = []
+    for name, headers, body in sections:
+        rows.append([heading.cell(name)])
+        rows.append([HEADER.cell(text) for text in headers])
+        rows.extend(list(row) for row in body)
+        rows.append([])
+    columns = [Column("", max_width=40 if i == 0 else 16) for i in range(width)]
+    return Table(title=sheet, columns=columns, rows=rows, page_title=page_title, grid=False,
+                 header_height=1)
