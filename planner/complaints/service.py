@@ -221,13 +221,15 @@ def _minimum(block: Any, specs: dict[str, ServiceSpec], file: str, line: int | N
     elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise PlannerError("error.service-minimum", **where, value=value)
     key, shortest = min(specs.items(), key=lambda item: item[1].closes - item[1].opens)
-    if value >= shortest.closes - shortest.opens:
-        if not given:  # the default minimum: the hours are what the shop wrote
-            where = {"file": file, "line": line_of(block.get(key), "hours")
-                     or line_of(block, key) or line, "field": f"{SERVICE_KEY}.{key}.hours"}
+    if value < shortest.closes - shortest.opens:
+        return value
+    if given:
         raise PlannerError("error.service-minimum-too-long", **where, minutes=value,
                            hours=shortest.hours, spec=key)
-    return value
+    # the default minimum: what the shop wrote is the hours
+    raise PlannerError("error.service-hours-too-short", file=file,
+                       line=line_of(block.get(key), "hours") or line_of(block, key) or line,
+                       field=f"{SERVICE_KEY}.{key}.hours", minutes=value, hours=shortest.hours)
 
 
 def _clock(minutes: int) -> str:
