@@ -198,9 +198,10 @@ def test_without_phase_specs_the_phases_are_never_looked_up():
 
 
 def test_every_calendar_name_has_words_in_both_languages():
-    for name in (OFFICE, CLOCK, *calendar_names(PHASES)):
-        for lang in LANGS:
-            assert t(f"complaint.calendar-name.{name}", lang) != f"complaint.calendar-name.{name}"
+    keys = [f"complaint.calendar-name.{name}" for name in (OFFICE, CLOCK, *calendar_names(PHASES))]
+    for key in [*keys, "label.complaint.calendar_name"]:
+        assert all(t(key, lang) != key for lang in LANGS), key
+    assert t("complaint.calendar-name.service.battle", "zh") == "客服日历：作战期"
 
 
 # --- properties --------------------------------------------------------------------------------
