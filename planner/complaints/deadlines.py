@@ -72,7 +72,8 @@ class ServiceDays(Protocol):
     """The days and hours deadlines are counted on: which days are open, when each one
     closes, and how long before closing a complaint must arrive to count for that day."""
 
-    minimum: dt.timedelta
+    @property
+    def minimum(self) -> dt.timedelta: ...
 
     def is_open(self, day: dt.date) -> bool: ...
 
