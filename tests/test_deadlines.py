@@ -6,13 +6,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.complaints.deadlines import (
+    CLOCK,
+    CLOCK_RULES,
     DEFAULT_HOURS,
+    OFFICE,
     RULES,
+    WORKDAY_RULES,
     BusinessHours,
+    Deadline,
     acceptance_day,
     first_response,
     parse_business_hours,
 )
+from planner.complaints.triage import ComplaintRules
 from planner.complaints.workdays import WorkCalendar
 from planner.core.clock import SHANGHAI, parse_datetime
 from planner.core.errors import PlannerError
@@ -153,6 +159,47 @@ def test_three_hours_is_exactly_three_hours(received):
     deadline = first_response("3h", received, WorkCalendar()).at
     assert deadline - received == dt.timedelta(hours=3)
     assert deadline.utcoffset() == dt.timedelta(hours=8)
+
+
+def legacy_first_response(rule: str, received: dt.datetime, calendar: WorkCalendar,
+                          hours: BusinessHours) -> tuple[dt.datetime, tuple[int, ...]]:
+    """The deadline as release 0.2 computed it, before service calendars: the oracle."""
+    local = received.astimezone(SHANGHAI)
+    if rule in CLOCK_RULES:
+        return (local.astimezone(dt.UTC) + CLOCK_RULES[rule]).astimezone(SHANGHAI), ()
+    day = local.date()
+    if not (local.time() < hours.end and calendar.is_workday(day)):
+        day = calendar.next_workday(day)
+    day = calendar.add_workdays(day, WORKDAY_RULES[rule])
+    at = dt.datetime.combine(day, hours.end, tzinfo=SHANGHAI)
+    return at, tuple(year for year in range(local.year, day.year + 1)
+                     if calendar.is_estimated(year))
+
+
+@st.composite
+def business_hours(draw):
+    start = draw(st.integers(0, 24 * 60 - 2))  # minutes after midnight
+    end = draw(st.integers(start + 1, 24 * 60 - 1))
+    return BusinessHours(dt.time(*divmod(start, 60)), dt.time(*divmod(end, 60)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(received=st.datetimes(min_value=dt.datetime(2024, 1, 1),
+                             max_value=dt.datetime(2028, 12, 31),
+                             timezones=st.sampled_from([SHANGHAI, dt.UTC])),
+       rule=st.sampled_from(RULES), hours=business_hours())
+def test_without_a_service_block_deadlines_are_those_of_before(received, rule, hours):
+    calendar = WorkCalendar()
+    rules = ComplaintRules(policy=None, calendar=calendar, hours=hours)
+    deadline = rules.first_response(rule, received)
+    assert deadline == first_response(rule, received, calendar, hours)
+    assert (deadline.at, deadline.estimated_years) == legacy_first_response(
+        rule, received, calendar, hours)
+    assert deadline.calendar_name == (CLOCK if rule in CLOCK_RULES else OFFICE)
+
+
+def test_a_deadline_made_without_a_calendar_name_is_the_offices():
+    assert Deadline(at("2026-03-02 18:00"), "T+1").calendar_name == OFFICE
 
 
 # --- parsing --------------------------------------------------------------------------------

@@ -97,7 +97,8 @@ def test_holidays_file_errors_name_file_line_and_entry(tmp_path, text, line, fie
 
 def test_chinese_calendar_is_imported_lazily():
     code = ("import sys, planner.cli, planner.complaints.workdays, "
-            "planner.complaints.deadlines, planner.complaints.policy; "
+            "planner.complaints.deadlines, planner.complaints.policy, "
+            "planner.complaints.service, planner.workspace.shop; "
             "print('chinese_calendar' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout

@@ -1,6 +1,6 @@
 """Triage with a deadline: one complaint's level, handler and first-response deadline under
-one shop's rules (policy, working calendar, business hours). Ids and datetimes only; the
-words are `planner.present.complaints`."""
+one shop's rules (policy, working calendar, business hours or service calendar). Ids and
+datetimes only; the words are `planner.present.complaints`."""
 
 from __future__ import annotations
 
@@ -9,16 +9,26 @@ from typing import NamedTuple
 
 from planner.complaints.deadlines import BusinessHours, Deadline, first_response
 from planner.complaints.policy import Policy, Triage, triage
+from planner.complaints.service import ServiceCalendar
 from planner.complaints.workdays import WorkCalendar
 from planner.core.clock import to_shanghai
 
 
 class ComplaintRules(NamedTuple):
-    """Everything a deadline depends on for one shop: policy, calendar and business hours."""
+    """Everything a deadline depends on for one shop: policy, working calendar, and business
+    hours or, when the shop file has a ``service`` block, its service calendar."""
 
     policy: Policy
     calendar: WorkCalendar
     hours: BusinessHours
+    service: ServiceCalendar | None = None
+
+    def first_response(self, rule: str, received: dt.datetime) -> Deadline:
+        """The deadline of `rule` for a complaint received at `received`: on the service
+        calendar if the shop has one, else on the office's (working days, business hours)."""
+        if self.service is not None:
+            return self.service.first_response(rule, received)
+        return first_response(rule, received, self.calendar, self.hours)
 
 
 class TriageFlags(NamedTuple):
@@ -57,5 +67,5 @@ def triage_complaint(rules: ComplaintRules, category: str, received: dt.datetime
     """Triage one complaint received at `received` and compute its first-response deadline."""
     verdict = triage(rules.policy, category, **flags._asdict(),
                      same_issue_count=same_issue_count)
-    deadline = first_response(verdict.rule, received, rules.calendar, rules.hours)
+    deadline = rules.first_response(verdict.rule, received)
     return TriageResult(verdict, to_shanghai(received), deadline, flags.sensitive)

@@ -103,6 +103,7 @@ def triage_data(result: TriageResult, policy: Policy, lang: str) -> dict[str, An
         "received": result.received,
         "deadline": result.deadline.at,
         "calendar": result.deadline.calendar,
+        "calendar_name": result.deadline.calendar_name,
         **{key: value for key, value in details.items()
            if key not in ("level", "category", "handler")},
         "estimated_years": list(result.deadline.estimated_years),

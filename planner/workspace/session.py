@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -182,14 +182,31 @@ class Workspace:
 
     @cached_property
     def complaint_rules(self) -> ComplaintRules:
-        """Policy, working calendar and business hours: what a deadline depends on."""
+        """Policy, working calendar, business hours and the shop's service calendar (if its
+        file has a ``service`` block): what a deadline depends on."""
         from planner.complaints.deadlines import DEFAULT_HOURS
+        from planner.complaints.service import ServiceCalendar
         from planner.complaints.triage import ComplaintRules
         from planner.complaints.workdays import WorkCalendar
 
-        hours = self.shop.business_hours if self.shop else DEFAULT_HOURS
+        shop = self.shop
+        hours = shop.business_hours if shop else DEFAULT_HOURS
         calendar = WorkCalendar.from_file(self.layout.holidays, self.folder)
-        return ComplaintRules(self.policy, calendar, hours)
+        service = (ServiceCalendar(shop.service, calendar, self._phase_finder())
+                   if shop and shop.service else None)
+        return ComplaintRules(self.policy, calendar, hours, service)
+
+    def _phase_finder(self) -> Callable[[dt.date], str | None]:
+        """The phase of a day in the shop's campaign (None outside it), from the windows of
+        the day's year, built once per year: a campaign never leaves its year."""
+        windows: dict[int, list[Window]] = {}
+
+        def phase_of(day: dt.date) -> str | None:
+            if day.year not in windows:
+                windows[day.year] = self.windows(day.year, self._dates_tier)
+            return next((w.phase for w in windows[day.year] if w.contains(day)), None)
+
+        return phase_of
 
     @cached_property
     def contacts(self) -> list[dict[str, Any]]:

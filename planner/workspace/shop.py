@@ -9,14 +9,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planner.complaints.deadlines import DEFAULT_HOURS, BusinessHours, parse_business_hours
+from planner.complaints.deadlines import (
+    BUSINESS_HOURS_KEY,
+    DEFAULT_HOURS,
+    BusinessHours,
+    parse_business_hours,
+)
+from planner.complaints.service import SERVICE_KEY, ServiceSettings, parse_service
 from planner.core.errors import Msg, PlannerError
 from planner.core.userfiles import load_yaml_file
 from planner.core.yamlio import Node, line_of
 
 # Keys a shop file may hold.
 SHOP_KEYS = ("name", "size", "daily_orders", "cs_headcount", "lang", "phases", "contacts",
-             "business_hours", "issuer")
+             "business_hours", "service", "issuer")
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,8 @@ class Shop:
     contacts: list[Any] = field(default_factory=list)
     issuer: str | None = None
     business_hours: BusinessHours = DEFAULT_HOURS
+    # the service calendar's days and hours by phase; None: the office's (business_hours)
+    service: ServiceSettings | None = None
     lines: dict[str, int] = field(default_factory=dict)
 
     def line(self, key: str) -> int | None:
@@ -89,10 +97,20 @@ def load_shop(path: str | Path, workspace: Path | None = None) -> Shop:
         raise PlannerError("error.wrong-type", **where("issuer"), expected=Msg("type.text"))
     hours = parse_business_hours(data.get("business_hours"), name,
                                  line_of(data, "business_hours"))
+    service = _service(data, name, campaign.phases)
     phases = data.get("phases")
     if phases is not None and not isinstance(phases, dict):
         raise PlannerError("error.wrong-type", **where("phases"), expected=Msg("type.mapping"))
     return Shop(path=name, name=shop_name, size=size, lang=lang, phases=phases,
                 contacts=contacts, issuer=str(issuer).strip() or None if issuer else None,
-                business_hours=hours, lines={str(key): line_of(data, key) for key in data},
-                **counts)
+                business_hours=hours, service=service,
+                lines={str(key): line_of(data, key) for key in data}, **counts)
+
+
+def _service(data: Any, name: str, phases: tuple[str, ...]) -> ServiceSettings | None:
+    """The ``service`` block, which replaces ``business_hours``: a file may not give both."""
+    if data.get(SERVICE_KEY) is not None and data.get(BUSINESS_HOURS_KEY) is not None:
+        raise PlannerError("error.service-and-business-hours", file=name,
+                           line=line_of(data, SERVICE_KEY), field=SERVICE_KEY,
+                           other_line=line_of(data, BUSINESS_HOURS_KEY))
+    return parse_service(data.get(SERVICE_KEY), name, line_of(data, SERVICE_KEY), phases)
