@@ -360,9 +360,10 @@ def _retriaged(rules: ComplaintRules, record: ComplaintRecord, fields: dict[str,
     flags = TriageFlags(**{name: after.flags.get(name, default)
                            for name, default in TriageFlags()._asdict().items()})
     result = run_triage(rules, after.category, after.received, flags, None, after.channel)
-    deadline = result.deadline.at
-    if "received" not in fields:
-        deadline = min(deadline, record.deadline)  # a promise already made stands
+    deadline = (result.deadline.at, result.deadline.calendar_name)
+    if "received" not in fields:  # a promise already made stands
+        deadline = min(deadline, (record.deadline, record.calendar_name))
     return {"level": result.level, "priority": rules.policy.priority(result.level),
             "handler": result.triage.handler, "rule": result.triage.rule,
-            "deadline": deadline, "calendar": result.deadline.calendar}
+            "deadline": deadline[0], "calendar_name": deadline[1],
+            "calendar": result.deadline.calendar}

@@ -14,7 +14,6 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from planner.complaints.deadlines import first_response
 from planner.complaints.policy import URGENT
 from planner.complaints.triage import (
     NO_FLAGS,
@@ -193,7 +192,7 @@ def add_complaint(store: StateStore, rules: ComplaintRules, *, category: str, su
             deadline=ordinary.deadline.at, calendar=ordinary.deadline.calendar,
             flags=flags._asdict(), status="open", callback=None, created_by=by,
             campaign=campaign or day.year, assignee=assignee, issue=key,
-            calendar_name="office")
+            calendar_name=ordinary.deadline.calendar_name)
         register.insert(record)
         txn = store.next_txn()
         escalated = escalate_batch(store, rules, txn, day, category, key, now, by,
@@ -233,12 +232,14 @@ def escalate_batch(store: StateStore, rules: ComplaintRules, txn: int, day: dt.d
         answered = record.first_response
         if answered is not None and answered < crossed:
             continue  # answered before the batch formed
-        deadline = min(first_response(urgent.rule, start, rules.calendar, rules.hours).at,
-                       record.deadline)
-        if record.level == URGENT and deadline == record.deadline:
+        batch = rules.first_response(urgent.rule, start)
+        if record.level == URGENT and record.deadline <= batch.at:
             continue
+        deadline, calendar_name = min((batch.at, batch.calendar_name),
+                                      (record.deadline, record.calendar_name))
         store.complaints.update(record.number, level=URGENT, priority=policy.priority(URGENT),
-                                handler=urgent.handler, rule=urgent.rule, deadline=deadline)
+                                handler=urgent.handler, rule=urgent.rule, deadline=deadline,
+                                calendar_name=calendar_name)
         if record.number == quiet:
             continue
         write_history(store, txn, now, by, "complaint-escalate", record,

@@ -126,6 +126,7 @@ def triage_table(data: dict[str, Any], lang: str) -> str:
         ("received", format_moment(data["received"], lang)),
         ("deadline", format_moment(data["deadline"], lang)),
         ("calendar", t(f"complaint.calendar.{data['calendar']}", lang)),
+        ("calendar_name", t(f"complaint.calendar-name.{data['calendar_name']}", lang)),
         ("reasons", separator.join(data["reason_texts"])),
         ("note", data["note"]),
     ]
