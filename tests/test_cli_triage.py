@@ -21,7 +21,27 @@ def test_json_contract(run):
         "received": "2026-09-30T17:30:00+08:00", "deadline": "2026-10-08T18:00:00+08:00",
         "calendar": "official"}
     assert data["rule"] == "T+1" and data["reasons"] == ["category"]
+    assert list(data) == [
+        "level", "category", "handler", "received", "deadline", "calendar", "level_name",
+        "category_name", "treated_as", "handler_name", "rule", "rule_name", "reasons",
+        "reason_texts", "note", "also_handler", "also_handler_name", "notes",
+        "estimated_years"]
+    assert (data["also_handler"], data["notes"]) == (None, [])
     assert result.stderr == ""
+
+
+def test_escalated_account_security_keeps_risk_control(run):
+    data, _ = triage_json(run, "-c", "account-security", "--escalated", "-r",
+                          "2026-03-16 10:00")
+    assert (data["level"], data["handler"], data["also_handler"], data["rule"]) == (
+        "III", "risk-control", "cs-supervisor", "same-day")
+    assert data["deadline"] == "2026-03-16T18:00:00+08:00"  # the escalation's, not T+2
+    assert [note["category"] for note in data["notes"]] == ["escalated", "account-security"]
+    table = run("complaint", "triage", "-c", "account-security", "--escalated", "-r",
+                "2026-03-16 10:00", "-l", "en").output
+    for words in ("Handler         Risk control", "Also involve    CS supervisor",
+                  "Be warm and sincere", "Confirm it is the buyer"):
+        assert words in table
 
 
 @pytest.mark.parametrize(("args", "level", "handler", "deadline"), [

@@ -74,6 +74,73 @@ def test_vip_and_escalated_are_handled_like_escalated(policy):
     assert triage(policy, "escalated", vip=True).reasons == ("category",)
 
 
+@pytest.mark.parametrize(("category", "flag", "handler", "also", "notes"), [
+    # a named handler stays, the escalation's handler is involved as well
+    ("account-security", "escalated", "risk-control", "cs-supervisor",
+     ("escalated", "account-security")),
+    ("account-security", "vip", "risk-control", "cs-supervisor",
+     ("escalated", "account-security")),
+    ("agent-attitude", "vip", "agent-supervisor", "cs-supervisor",
+     ("escalated", "agent-attitude")),
+    ("agent-efficiency", "escalated", "senior-agent", "cs-supervisor",
+     ("escalated", "agent-efficiency")),
+    # whoever took it first gives way; the category's note still applies
+    ("merchant-attitude", "escalated", "cs-supervisor", None,
+     ("escalated", "merchant-attitude")),
+    ("quality", "vip", "cs-supervisor", None, ("escalated",)),
+    ("escalated", "vip", "cs-supervisor", None, ("escalated",)),
+])
+def test_flags_keep_what_the_category_needs(policy, category, flag, handler, also, notes):
+    result = triage(policy, category, **{flag: True})
+    assert (result.level, result.rule, result.treated_as) == ("III", "same-day", "escalated")
+    assert (result.handler, result.also, result.notes) == (handler, also, notes)
+
+
+def test_plain_triage_names_no_second_role(policy):
+    assert triage(policy, "account-security")[6:] == (None, ("account-security",))
+    assert triage(policy, "quality")[6:] == (None, ())
+
+
+def test_a_category_ranked_above_the_flag_keeps_everything(tmp_path):
+    write_policy(tmp_path, SHIPPED_TEXT.replace(
+        "  escalated:\n    level: III\n", "  escalated:\n    level: II\n"))
+    result = triage(load_policy(tmp_path), "account-security", vip=True)
+    assert (result.level, result.handler, result.rule, result.reasons) == (
+        "III", "risk-control", "T+2", ("category",))
+    assert (result.also, result.notes) == (None, ("account-security",))
+
+
+@pytest.mark.parametrize(("category", "also", "notes"), [
+    ("account-security", "risk-control", ("account-security",)),
+    ("agent-attitude", "agent-supervisor", ("agent-attitude",)),
+    ("infringement", None, ("infringement",)),
+    ("quality", None, ()),
+    ("escalated", None, ("escalated",)),  # cs-supervisor leads urgent ones anyway
+])
+def test_urgent_still_names_the_category_handler_and_note(policy, category, also, notes):
+    result = triage(policy, category, media_risk=True, escalated=True)
+    assert (result.level, result.handler, result.reasons) == ("urgent", "cs-supervisor",
+                                                              ("media-risk",))
+    assert (result.also, result.notes) == (also, notes)
+
+
+def test_describe_gives_every_note_and_the_second_role(policy):
+    data = describe(policy, triage(policy, "account-security", media_risk=True), "zh")
+    assert (data["also_handler"], data["also_handler_name"]) == ("risk-control", "风控部")
+    assert [note["category"] for note in data["notes"]] == [None, "account-security"]
+    assert data["notes"][0]["text"] == data["note"]
+    assert "不能冻结" in data["notes"][1]["text"]
+    escalated = describe(policy, triage(policy, "account-security", escalated=True), "en")
+    assert (escalated["handler_name"], escalated["also_handler_name"]) == (
+        "Risk control", "CS supervisor")
+    assert [note["category"] for note in escalated["notes"]] == ["escalated",
+                                                                 "account-security"]
+    assert escalated["note"] == escalated["notes"][0]["text"]
+    plain = describe(policy, triage(policy, "quality"), "en")
+    assert (plain["also_handler"], plain["also_handler_name"], plain["notes"]) == (
+        None, None, [])
+
+
 @pytest.mark.parametrize(("flags", "reasons"), [
     ({"sensitive": "media"}, ("sensitive",)),
     ({"sensitive": "consumer-association"}, ("sensitive",)),

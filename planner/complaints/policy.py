@@ -29,6 +29,8 @@ URGENT = "urgent"
 # The program computes with these ids, so a policy file may name them but not invent others.
 LEVELS = (URGENT, "III", "II", "I")
 TRIGGERS = ("media-risk", "head-office", "sensitive", "batch")
+# Whoever took the complaint first: the one role that any category may leave to anyone.
+FIRST_TAKER = "first-taker"
 TOP_KEYS = ("levels", "roles", "rules", "categories", "vip_category", "escalated_category",
             "urgent", "escalation_path")
 CATEGORY_KEYS = ("level", "handler", "rule", "name", "cases", "note")
@@ -107,10 +109,12 @@ class Policy(NamedTuple):
 class Triage(NamedTuple):
     """The outcome of triage for one complaint.
 
-    `category` is the complaint's own category; `treated_as` the category whose handling was
-    applied (differs for VIP or escalated complaints; None when urgent). `reasons` are ids:
-    ``category``, ``vip``, ``escalated``, or the urgent triggers ``media-risk``,
-    ``head-office``, ``sensitive``, ``batch``.
+    `category` is the complaint's own category; `treated_as` the category whose level and
+    rule were applied (differs for VIP or escalated complaints; None when urgent). `reasons`
+    are ids: ``category``, ``vip``, ``escalated``, or the urgent triggers (`TRIGGERS`).
+    `also` is a second role to involve: the one that raised the level when the category kept
+    its own named handler, or the category's named handler when the complaint is urgent.
+    `notes` are the ids of the categories whose notes apply, the one that set the level first.
     """
 
     level: str
@@ -119,6 +123,8 @@ class Triage(NamedTuple):
     reasons: tuple[str, ...]
     category: str
     treated_as: str | None
+    also: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -329,22 +335,44 @@ def triage(policy: Policy, category: str, *, vip: bool = False, escalated: bool 
 
     Urgent triggers win over everything. Otherwise a VIP or escalated complaint is handled
     like the policy's `vip_category` / `escalated_category` unless its own category ranks
-    higher; on equal rank the VIP/escalated handling applies.
+    higher; on equal rank the VIP/escalated handling applies. Either way the category keeps
+    what it needs: its note, and its handler when that is a named role (not `FIRST_TAKER`),
+    with the role that raised the level named as `also` (when urgent, the other way round).
     """
     if category not in policy.categories:
         raise PlannerError("error.unknown-value", field="category", value=category,
                            allowed=", ".join(policy.categories))
+    own = policy.categories[category]
+    named = _named_role(own)
     triggers = urgent_triggers(policy, from_head_office=from_head_office, sensitive=sensitive,
                                media_risk=media_risk, same_issue_count=same_issue_count)
     if triggers:
-        return Triage(URGENT, policy.urgent.handler, policy.urgent.rule, triggers, category,
-                      None)
-    chosen = policy.categories[category]
+        urgent = policy.urgent
+        return Triage(URGENT, urgent.handler, urgent.rule, triggers, own.id, None,
+                      also=_beside(named, urgent.handler), notes=_notes(own))
+    chosen = own
     for flag, target in ((vip, policy.vip_category), (escalated, policy.escalated_category)):
         candidate = policy.categories[target]
         if flag and policy.priority(candidate.level) <= policy.priority(chosen.level):
             chosen = candidate
     reasons = tuple(reason for reason, flag, target in (
         ("vip", vip, policy.vip_category), ("escalated", escalated, policy.escalated_category))
-        if flag and target == chosen.id and chosen.id != category) or ("category",)
-    return Triage(chosen.level, chosen.handler, chosen.rule, reasons, category, chosen.id)
+        if flag and target == chosen.id and chosen.id != own.id) or ("category",)
+    handler = named or chosen.handler
+    return Triage(chosen.level, handler, chosen.rule, reasons, own.id, chosen.id,
+                  also=_beside(chosen.handler, handler), notes=_notes(chosen, own))
+
+
+def _named_role(category: Category) -> str | None:
+    """The category's own handler when it is a named role, not whoever took it first."""
+    return None if category.handler == FIRST_TAKER else category.handler
+
+
+def _beside(role: str | None, lead: str) -> str | None:
+    """`role` as a second role to involve beside `lead` (None when it is none or the same)."""
+    return None if role in (None, lead) else role
+
+
+def _notes(*categories: Category) -> tuple[str, ...]:
+    """The ids of `categories` that have a note, each once, in the order given."""
+    return tuple(dict.fromkeys(category.id for category in categories if category.note))
