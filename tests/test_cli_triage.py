@@ -24,9 +24,10 @@ def test_json_contract(run):
     assert list(data) == [
         "level", "category", "handler", "received", "deadline", "calendar", "level_name",
         "category_name", "treated_as", "handler_name", "rule", "rule_name", "reasons",
-        "reason_texts", "note", "also_handler", "also_handler_name", "notes",
-        "estimated_years"]
-    assert (data["also_handler"], data["notes"]) == (None, [])
+        "reason_texts", "note", "also_handler", "also_handler_name", "notes", "channel",
+        "channel_name", "estimated_years"]
+    assert {key: data[key] for key in ("also_handler", "notes", "channel", "channel_name")} == {
+        "also_handler": None, "notes": [], "channel": None, "channel_name": None}
     assert result.stderr == ""
 
 
@@ -42,6 +43,26 @@ def test_escalated_account_security_keeps_risk_control(run):
     for words in ("Handler         Risk control", "Also involve    CS supervisor",
                   "Be warm and sincere", "Confirm it is the buyer"):
         assert words in table
+
+
+@pytest.mark.parametrize(("channel", "name"), [
+    ("12315", "12315 平台"), ("consumer-association", "消费者协会"), ("regulator", "市场监管部门")])
+def test_a_complaint_through_a_public_channel_is_urgent(run, channel, name):
+    data, _ = triage_json(run, "-c", "quality", "--channel", channel, "-r", "2026-03-16 10:00",
+                          "-l", "zh")
+    assert (data["level"], data["handler"], data["deadline"]) == (
+        "urgent", "cs-supervisor", "2026-03-16T13:00:00+08:00")
+    assert data["reasons"] == ["channel"] and name in data["reason_texts"][0]
+    assert (data["channel"], data["channel_name"]) == (channel, name)
+    table = run("complaint", "triage", "-c", "quality", "--channel", channel, "-l", "zh").output
+    assert f"投诉渠道      {name}" in table
+
+
+def test_any_other_channel_is_free_text(run):
+    data, _ = triage_json(run, "-c", "quality", "--channel", "千牛 旺旺", "-r",
+                          "2026-03-16 10:00")
+    assert (data["level"], data["channel"], data["channel_name"]) == ("I", "千牛 旺旺",
+                                                                      "千牛 旺旺")
 
 
 @pytest.mark.parametrize(("args", "level", "handler", "deadline"), [

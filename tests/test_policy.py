@@ -97,8 +97,8 @@ def test_flags_keep_what_the_category_needs(policy, category, flag, handler, als
 
 
 def test_plain_triage_names_no_second_role(policy):
-    assert triage(policy, "account-security")[6:] == (None, ("account-security",))
-    assert triage(policy, "quality")[6:] == (None, ())
+    assert triage(policy, "account-security")[6:] == (None, ("account-security",), None)
+    assert triage(policy, "quality")[6:] == (None, (), None)
 
 
 def test_a_category_ranked_above_the_flag_keeps_everything(tmp_path):
@@ -148,6 +148,10 @@ def test_describe_gives_every_note_and_the_second_role(policy):
     ({"media_risk": True}, ("media-risk",)),
     ({"same_issue_count": 11}, ("batch",)),
     ({"media_risk": True, "vip": True, "same_issue_count": 40}, ("media-risk", "batch")),
+    ({"channel": "12315"}, ("channel",)),
+    ({"channel": "consumer-association"}, ("channel",)),
+    ({"channel": "regulator", "sensitive": "regulator"}, ("sensitive", "channel")),
+    ({"channel": "12315", "same_issue_count": 11}, ("batch", "channel")),
 ])
 def test_urgent_triggers(policy, flags, reasons):
     result = triage(policy, "promotion", **flags)
@@ -160,6 +164,25 @@ def test_batch_rule_is_more_than_the_threshold(policy):
     assert not batch_is_urgent(policy, 10)
     assert batch_is_urgent(policy, 11)
     assert triage(policy, "quality", same_issue_count=10).level == "I"
+
+
+@pytest.mark.parametrize("channel", [None, "千牛", "phone", "Regulator", "12315 ", "media"])
+def test_other_channels_change_nothing(policy, channel):
+    result = triage(policy, "promotion", channel=channel)
+    assert (result.level, result.reasons, result.channel) == ("I", ("category",), channel)
+
+
+def test_channel_names(policy):
+    assert [policy.channel_name(channel, "zh") for channel in policy.channels] == [
+        "12315 平台", "消费者协会", "市场监管部门"]
+    assert policy.channel_name("regulator", "en") == "Market regulator"
+    assert policy.channel_name("黑猫投诉", "en") == "黑猫投诉"  # free text, as typed
+    assert all(channel.urgent for channel in policy.channels.values())
+    result = triage(policy, "quality", channel="consumer-association")
+    zh = describe(policy, result, "zh")
+    assert (zh["channel"], zh["channel_name"]) == ("consumer-association", "消费者协会")
+    assert zh["reason_texts"] == [
+        "经 12315 平台、消费者协会或市场监管部门转来，须指定专人负责并书面答复（消费者协会）"]
 
 
 def test_unknown_category_or_sensitive_party(policy):
@@ -242,6 +265,16 @@ def line_number(text, needle):
      "categories.quality.name", "missing translation"),
     ("escalation_path:", "escalation_steps:", "escalation_steps:", "escalation_steps",
      "unknown key"),
+    ("    urgent: true\n  consumer-association:\n", "    urgent: maybe\n  consumer-association:\n",
+     "urgent: maybe", "channels.12315.urgent", "true or false"),
+    ("  consumer-association:\n    name:", "  consumer-association:\n    owner: li\n    name:",
+     "owner: li", "channels.consumer-association.owner", "unknown key"),
+    ("  regulator:\n    name: {zh: 市场监管部门, en: Market regulator}",
+     "  regulator:\n    name: {zh: 市场监管部门}", "{zh: 市场监管部门}", "channels.regulator.name",
+     "missing translation"),
+    ('  "12315":\n', "  'Heimao':\n", "'Heimao':", "channels.Heimao", "invalid id 'Heimao'"),
+    ("channels:\n", "channels:\n  12315:\n    name: {zh: 一, en: One}\n    urgent: false\n",
+     '  "12315":', "channels.12315", "duplicate id"),
 ])
 def test_policy_errors_name_file_line_and_entry(tmp_path, old, new, needle, field, words):
     assert SHIPPED_TEXT.count(old) == 1
@@ -254,6 +287,48 @@ def test_policy_errors_name_file_line_and_entry(tmp_path, old, new, needle, fiel
     assert (err.file, err.line, err.field) == (path, line, field)
     assert words in render_error(err)
     assert render_error(err).startswith(f"{path}:{line}: {field}: ")
+
+
+def test_an_unquoted_numeric_channel_id_is_read_as_text(tmp_path):
+    write_policy(tmp_path, SHIPPED_TEXT.replace('  "12315":\n', "  12315:\n"))
+    policy = load_policy(tmp_path)
+    assert list(policy.channels) == ["12315", "consumer-association", "regulator"]
+    assert triage(policy, "quality", channel="12315").reasons == ("channel",)
+
+
+def test_channels_must_be_a_mapping(tmp_path):
+    start = SHIPPED_TEXT.index("channels:\n")
+    end = SHIPPED_TEXT.index("# Customers flagged VIP")
+    text = SHIPPED_TEXT[:start] + "channels: [12315]\n\n" + SHIPPED_TEXT[end:]
+    path = write_policy(tmp_path, text)
+    with raises_message(f"^{path}:{line_number(text, 'channels: [')}: channels: wrong type"):
+        load_policy(tmp_path)
+
+
+def test_channels_may_be_left_out(tmp_path):
+    start = SHIPPED_TEXT.index("# Where a complaint came in")
+    end = SHIPPED_TEXT.index("vip_category:")
+    write_policy(tmp_path, SHIPPED_TEXT[:start] + SHIPPED_TEXT[end:])
+    policy = load_policy(tmp_path)
+    assert policy.channels == {}
+    assert triage(policy, "quality", channel="12315").level == "I"
+
+
+def test_a_channel_can_be_named_without_making_it_urgent(tmp_path):
+    write_policy(tmp_path, SHIPPED_TEXT.replace(
+        "channels:\n", "channels:\n  phone:\n    name: {zh: 电话, en: Phone}\n"
+                       "    urgent: false\n"))
+    policy = load_policy(tmp_path)
+    assert policy.channel_name("phone", "zh") == "电话"
+    assert triage(policy, "quality", channel="phone").level == "I"
+
+
+def test_missing_channel_trigger_is_reported(tmp_path):
+    start = SHIPPED_TEXT.index("    channel:\n      zh:")
+    end = SHIPPED_TEXT.index("# The handling procedure")
+    write_policy(tmp_path, SHIPPED_TEXT[:start] + "\n" + SHIPPED_TEXT[end:])
+    with raises_message("urgent triggers missing: channel"):
+        load_policy(tmp_path)
 
 
 def test_missing_level_is_reported(tmp_path):

@@ -28,12 +28,13 @@ SHIPPED_POLICY = "policy.yaml"
 URGENT = "urgent"
 # The program computes with these ids, so a policy file may name them but not invent others.
 LEVELS = (URGENT, "III", "II", "I")
-TRIGGERS = ("media-risk", "head-office", "sensitive", "batch")
+TRIGGERS = ("media-risk", "head-office", "sensitive", "batch", "channel")
 # Whoever took the complaint first: the one role that any category may leave to anyone.
 FIRST_TAKER = "first-taker"
-TOP_KEYS = ("levels", "roles", "rules", "categories", "vip_category", "escalated_category",
-            "urgent", "escalation_path")
+TOP_KEYS = ("levels", "roles", "rules", "categories", "channels", "vip_category",
+            "escalated_category", "urgent", "escalation_path")
 CATEGORY_KEYS = ("level", "handler", "rule", "name", "cases", "note")
+CHANNEL_KEYS = ("name", "urgent")
 URGENT_KEYS = ("handler", "rule", "name", "note", "batch_threshold", "sensitive", "triggers")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -50,6 +51,14 @@ class Category(NamedTuple):
     name: Names
     cases: Names
     note: Names | None = None
+
+
+class Channel(NamedTuple):
+    """A channel a complaint can come in through; `urgent` ones make it urgent."""
+
+    id: str
+    name: Names
+    urgent: bool
 
 
 class Urgent(NamedTuple):
@@ -77,6 +86,7 @@ class Policy(NamedTuple):
     escalated_category: str
     urgent: Urgent
     steps: tuple[Names, ...]
+    channels: dict[str, Channel]
 
     def priority(self, level: str) -> int:
         """0 for the level handled first, then 1, 2, ..."""
@@ -97,6 +107,16 @@ class Policy(NamedTuple):
         known = self.categories.get(category)
         return pick(known.name, lang) if known else category
 
+    def channel_name(self, channel: str, lang: str) -> str:
+        """The name of a known channel id; any other channel as it was typed."""
+        known = self.channels.get(channel)
+        return pick(known.name, lang) if known else channel
+
+    def channel_is_urgent(self, channel: str | None) -> bool:
+        """Whether complaints that come in through `channel` are urgent by that alone."""
+        known = self.channels.get(channel) if channel is not None else None
+        return known is not None and known.urgent
+
     def sensitive_name(self, party: str, lang: str) -> str:
         return pick(self.urgent.sensitive[party], lang)
 
@@ -115,6 +135,7 @@ class Triage(NamedTuple):
     `also` is a second role to involve: the one that raised the level when the category kept
     its own named handler, or the category's named handler when the complaint is urgent.
     `notes` are the ids of the categories whose notes apply, the one that set the level first.
+    `channel` is the channel as given.
     """
 
     level: str
@@ -125,6 +146,7 @@ class Triage(NamedTuple):
     treated_as: str | None
     also: str | None = None
     notes: tuple[str, ...] = ()
+    channel: str | None = None
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -164,6 +186,7 @@ def parse_policy(data: Any, name: str) -> Policy:
         escalated_category=_category_ref(data, "escalated_category", name, categories),
         urgent=_urgent(data, name, roles, rules),
         steps=_steps(data, name),
+        channels=_channels(data, name),
     )
 
 
@@ -261,6 +284,51 @@ def _category_ref(data: Any, key: str, name: str, categories: dict[str, Category
     return value
 
 
+def _optional_mapping(data: Any, key: str, name: str, what: str) -> dict[Any, Any]:
+    """The mapping under `key`, or {} when the file has none."""
+    entries = data.get(key)
+    if entries is None:
+        return {}
+    if not isinstance(entries, dict):
+        raise PlannerError("error.wrong-type", file=name, line=line_of(data, key), field=key,
+                           expected=Msg("type.mapping-of", what=what))
+    return entries
+
+
+def _channels(data: Any, name: str) -> dict[str, Channel]:
+    entries = _optional_mapping(data, "channels", name, "id -> {name, urgent}")
+    channels: dict[str, Channel] = {}
+    for key, spec in entries.items():
+        channel = _channel(key, spec, name, line_of(entries, key))
+        if channel.id in channels:
+            raise PlannerError("error.data-duplicate-id", file=name, line=line_of(entries, key),
+                               field=f"channels.{channel.id}")
+        channels[channel.id] = channel
+    return channels
+
+
+def _channel(key: Any, spec: Any, name: str, line: int | None) -> Channel:
+    # an unquoted 12315 reads as a number: it is meant as the id "12315"
+    ident = str(key) if isinstance(key, int) and not isinstance(key, bool) else key
+    field = f"channels.{ident}"
+    if not isinstance(ident, str) or not _ID.match(ident):
+        raise PlannerError("error.policy-id", file=name, line=line, field=field, value=key)
+    if not isinstance(spec, dict):
+        raise PlannerError("error.wrong-type", file=name, line=line, field=field,
+                           expected=Msg("type.mapping-with", keys=", ".join(CHANNEL_KEYS)))
+    for part in spec:
+        if part not in CHANNEL_KEYS:
+            raise PlannerError("error.unknown-key", file=name, line=line_of(spec, part),
+                               field=f"{field}.{part}", allowed=", ".join(CHANNEL_KEYS))
+    urgent = spec.get("urgent")
+    if not isinstance(urgent, bool):
+        raise PlannerError("error.wrong-type", file=name, line=line_of(spec, "urgent") or line,
+                           field=f"{field}.urgent", expected=Msg("type.true-false"))
+    names = bilingual(_required(spec, "name", name, f"{field}."), name, line_of(spec, "name"),
+                      f"{field}.name")
+    return Channel(ident, names, urgent)
+
+
 def _urgent(data: Any, name: str, roles: dict[str, Names], rules: dict[str, Names]) -> Urgent:
     spec = _required(data, "urgent", name)
     if not isinstance(spec, dict):
@@ -317,20 +385,23 @@ def batch_is_urgent(policy: Policy, count: int | None) -> bool:
 
 def urgent_triggers(policy: Policy, *, from_head_office: bool = False,
                     sensitive: str | None = None, media_risk: bool = False,
-                    same_issue_count: int | None = None) -> tuple[str, ...]:
+                    same_issue_count: int | None = None,
+                    channel: str | None = None) -> tuple[str, ...]:
     """The urgent triggers that apply, in the order of `TRIGGERS` (empty: not urgent)."""
     if sensitive is not None and sensitive not in policy.urgent.sensitive:
         raise PlannerError("error.unknown-value", field="sensitive", value=sensitive,
                            allowed=", ".join(policy.urgent.sensitive))
     fired = {"media-risk": media_risk, "head-office": from_head_office,
              "sensitive": sensitive is not None,
-             "batch": batch_is_urgent(policy, same_issue_count)}
+             "batch": batch_is_urgent(policy, same_issue_count),
+             "channel": policy.channel_is_urgent(channel)}
     return tuple(trigger for trigger in TRIGGERS if fired[trigger])
 
 
 def triage(policy: Policy, category: str, *, vip: bool = False, escalated: bool = False,
            from_head_office: bool = False, sensitive: str | None = None,
-           media_risk: bool = False, same_issue_count: int | None = None) -> Triage:
+           media_risk: bool = False, same_issue_count: int | None = None,
+           channel: str | None = None) -> Triage:
     """Level, handler role and first-response rule for one complaint.
 
     Urgent triggers win over everything. Otherwise a VIP or escalated complaint is handled
@@ -345,11 +416,12 @@ def triage(policy: Policy, category: str, *, vip: bool = False, escalated: bool 
     own = policy.categories[category]
     named = _named_role(own)
     triggers = urgent_triggers(policy, from_head_office=from_head_office, sensitive=sensitive,
-                               media_risk=media_risk, same_issue_count=same_issue_count)
+                               media_risk=media_risk, same_issue_count=same_issue_count,
+                               channel=channel)
     if triggers:
         urgent = policy.urgent
         return Triage(URGENT, urgent.handler, urgent.rule, triggers, own.id, None,
-                      also=_beside(named, urgent.handler), notes=_notes(own))
+                      also=_beside(named, urgent.handler), notes=_notes(own), channel=channel)
     chosen = own
     for flag, target in ((vip, policy.vip_category), (escalated, policy.escalated_category)):
         candidate = policy.categories[target]
@@ -360,7 +432,8 @@ def triage(policy: Policy, category: str, *, vip: bool = False, escalated: bool 
         if flag and target == chosen.id and chosen.id != own.id) or ("category",)
     handler = named or chosen.handler
     return Triage(chosen.level, handler, chosen.rule, reasons, own.id, chosen.id,
-                  also=_beside(chosen.handler, handler), notes=_notes(chosen, own))
+                  also=_beside(chosen.handler, handler), notes=_notes(chosen, own),
+                  channel=channel)
 
 
 def _named_role(category: Category) -> str | None:

@@ -26,6 +26,8 @@ def reason_text(policy: Policy, result: Triage, reason: str, lang: str,
         text = policy.trigger_text(reason, lang)
         if reason == "sensitive" and sensitive in policy.urgent.sensitive:
             text += t("punct.aside", lang, text=policy.sensitive_name(sensitive, lang))
+        if reason == "channel" and result.channel is not None:
+            text += t("punct.aside", lang, text=policy.channel_name(result.channel, lang))
         return text
     return t(f"complaint.reason.{reason}", lang,
              category=policy.category_name(result.treated_as or result.category, lang))
@@ -58,6 +60,9 @@ def describe(policy: Policy, result: Triage, lang: str, sensitive: str | None = 
         "also_handler": result.also,
         "also_handler_name": policy.role_name(result.also, lang) if result.also else None,
         "notes": _note_list(policy, result, lang),
+        "channel": result.channel,
+        "channel_name": (policy.channel_name(result.channel, lang)
+                         if result.channel is not None else None),
     }
 
 
@@ -144,6 +149,7 @@ def triage_table(data: dict[str, Any], lang: str) -> str:
         ("received", format_moment(data["received"], lang)),
         ("deadline", format_moment(data["deadline"], lang)),
         ("calendar", t(f"complaint.calendar.{data['calendar']}", lang)),
+        ("channel", data["channel_name"]),
         ("reasons", separator.join(data["reason_texts"])),
     ]
     labelled = [(t(f"label.complaint.{key}", lang), value) for key, value in rows if value]

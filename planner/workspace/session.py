@@ -323,12 +323,12 @@ class Workspace:
     # --- complaints -----------------------------------------------------------------------
 
     def triage(self, category: str, received: dt.datetime | None = None,
-               flags: TriageFlags | None = None, same_issue_count: int | None = None
-               ) -> TriageResult:
+               flags: TriageFlags | None = None, same_issue_count: int | None = None,
+               channel: str | None = None) -> TriageResult:
         from planner.complaints.triage import TriageFlags, triage_complaint
 
         return triage_complaint(self.complaint_rules, category, received or self.now,
-                                flags or TriageFlags(), same_issue_count)
+                                flags or TriageFlags(), same_issue_count, channel)
 
     def add_complaint(self, *, category: str, summary: str, received: dt.datetime | None,
                       flags: TriageFlags, **details: str | None) -> Added:
