@@ -65,6 +65,18 @@ def test_any_other_channel_is_free_text(run):
                                                                       "千牛 旺旺")
 
 
+@pytest.mark.parametrize(("old", "new", "name"), [
+    ("merchant-attitude", "third-party-attitude", "Third-party staff attitude"),
+    ("infringement", "broken-promise", "Broken promise"),
+    ("announced", "published-rules", "Already published rules"),
+])
+def test_old_category_ids_still_work(run, old, new, name):
+    data, _ = triage_json(run, "-c", old, "-l", "en")
+    assert (data["category"], data["category_name"]) == (new, name)
+    table = run("complaint", "triage", "-c", old, "-l", "en").output
+    assert f"{name} ({new})" in table
+
+
 @pytest.mark.parametrize(("args", "level", "handler", "deadline"), [
     (["-c", "agent-attitude", "-r", "2026-02-14 10:00"], "II", "agent-supervisor",
      "2026-02-14T18:00:00+08:00"),
@@ -91,12 +103,12 @@ def test_levels_handlers_and_deadlines(run, args, level, handler, deadline):
 
 
 def test_table_in_english(run):
-    result = run("complaint", "triage", "-c", "infringement", "-r", "2026-09-30 10:00",
+    result = run("complaint", "triage", "-c", "broken-promise", "-r", "2026-09-30 10:00",
                  "--lang", "en")
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Complaint triage" in out
-    for words in ("Level III", "Merchant infringing the buyer's rights (infringement)",
+    for words in ("Level III", "Broken promise (broken-promise)",
                   "First person who took it", "2026-09-30 10:00 Wed", "2026-10-08 18:00 Thu",
                   "official holiday schedule", "Deadline"):
         assert words in out
@@ -166,7 +178,7 @@ def test_received_defaults_to_now(run, monkeypatch):
 
 
 @pytest.mark.parametrize(("args", "words"), [
-    (["-c", "refund"], "unknown value 'refund'"),
+    (["-c", "refund"], "unknown value 'refund'; choose from: "),
     (["-c", "quality", "--received", "tomorrow"], "'tomorrow' is not a valid date and time"),
     (["-c", "quality", "--received", "2026-02-30 10:00"], "not a valid date and time"),
     (["-c", "quality", "--sensitive", "blogger"], "unknown value 'blogger'"),
@@ -178,6 +190,22 @@ def test_bad_options_exit_2_without_traceback(run, args, words):
     assert result.exit_code == 2, result.output
     assert words in result.output
     assert "Traceback" not in result.output and not isinstance(result.exception, KeyError)
+
+
+def test_an_unknown_category_offers_only_the_current_ids(run):
+    output = run("complaint", "triage", "-c", "refund", "-l", "en").output
+    assert "broken-promise" in output and "infringement" not in output
+
+
+def test_complaint_add_records_the_current_id(run, tmp_path, monkeypatch):
+    assert run("init", "ws", "--size", "large").exit_code == 0
+    monkeypatch.chdir(tmp_path / "ws")
+    monkeypatch.setenv("PLANNER315_NOW", "2026-03-16 10:00")
+    added = run("complaint", "add", "-c", "infringement", "-s", "赠品没发", "--format", "json")
+    assert added.exit_code == 0, added.output
+    assert json.loads(added.stdout)["complaint"]["category"] == "broken-promise"
+    listed = json.loads(run("complaint", "list", "--format", "json").stdout)
+    assert [row["category"] for row in listed] == ["broken-promise"]
 
 
 def test_bad_received_message_in_chinese(run):

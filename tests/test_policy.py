@@ -29,14 +29,16 @@ EXPECTED = {
     "pushy-selling": ("I", "first-taker", "T+1"),
     "price-difference": ("I", "first-taker", "T+1"),
     "promotion": ("I", "first-taker", "T+1"),
-    "announced": ("I", "first-taker", "T+1"),
-    "merchant-attitude": ("II", "first-taker", "T+1"),
+    "published-rules": ("I", "first-taker", "T+1"),
+    "third-party-attitude": ("II", "first-taker", "T+1"),
     "agent-attitude": ("II", "agent-supervisor", "same-day"),
     "agent-efficiency": ("II", "senior-agent", "same-day"),
-    "infringement": ("III", "first-taker", "T+1"),
+    "broken-promise": ("III", "first-taker", "T+1"),
     "account-security": ("III", "risk-control", "T+2"),
     "escalated": ("III", "cs-supervisor", "same-day"),
 }
+ALIASES = {"merchant-attitude": "third-party-attitude", "infringement": "broken-promise",
+           "announced": "published-rules"}
 
 
 @pytest.fixture
@@ -85,8 +87,8 @@ def test_vip_and_escalated_are_handled_like_escalated(policy):
     ("agent-efficiency", "escalated", "senior-agent", "cs-supervisor",
      ("escalated", "agent-efficiency")),
     # whoever took it first gives way; the category's note still applies
-    ("merchant-attitude", "escalated", "cs-supervisor", None,
-     ("escalated", "merchant-attitude")),
+    ("third-party-attitude", "escalated", "cs-supervisor", None,
+     ("escalated", "third-party-attitude")),
     ("quality", "vip", "cs-supervisor", None, ("escalated",)),
     ("escalated", "vip", "cs-supervisor", None, ("escalated",)),
 ])
@@ -113,7 +115,7 @@ def test_a_category_ranked_above_the_flag_keeps_everything(tmp_path):
 @pytest.mark.parametrize(("category", "also", "notes"), [
     ("account-security", "risk-control", ("account-security",)),
     ("agent-attitude", "agent-supervisor", ("agent-attitude",)),
-    ("infringement", None, ("infringement",)),
+    ("broken-promise", None, ("broken-promise",)),
     ("quality", None, ()),
     ("escalated", None, ("escalated",)),  # cs-supervisor leads urgent ones anyway
 ])
@@ -185,6 +187,40 @@ def test_channel_names(policy):
         "经 12315 平台、消费者协会或市场监管部门转来，须指定专人负责并书面答复（消费者协会）"]
 
 
+def test_old_category_ids_are_aliases(policy):
+    assert policy.aliases == ALIASES
+    for old, new in ALIASES.items():
+        assert policy.resolve_category(old) == new
+        result = triage(policy, old, vip=True)
+        assert result.category == new and result.treated_as == "escalated"
+        for lang in ("zh", "en"):
+            assert policy.category_name(old, lang) == policy.category_name(new, lang) != old
+    assert policy.resolve_category("quality") == "quality"
+    assert policy.category_name("gone", "en") == "gone"  # a stored id the policy dropped
+
+
+def test_an_unknown_category_lists_the_current_ids(policy):
+    with raises_message("unknown value 'refund'; choose from: ") as caught:
+        policy.resolve_category("refund")
+    assert caught.value.field == "category"
+    allowed = render_error(caught.value).split("choose from: ")[1].split(", ")
+    assert sorted(allowed) == sorted(EXPECTED)  # the old ids are not offered
+
+
+def test_the_shipped_policy_speaks_of_a_shop(policy):
+    """Nothing left of the points-card hotline it came from."""
+    texts = [*policy.roles.values(), *policy.steps, policy.urgent.name, policy.urgent.note,
+             *policy.urgent.triggers.values()]
+    for category in policy.categories.values():
+        texts += [category.name, category.cases, category.note or {}]
+    words = " ".join(text for names in texts for text in names.values())
+    for word in ("商户", "会员账户", "积分兑换", "核身", "merchant", "member's account",
+                 "points card"):
+        assert word not in words.lower(), word
+    note = policy.categories["account-security"].note
+    assert "不能冻结" in note["zh"] and "cannot freeze" in note["en"]
+
+
 def test_unknown_category_or_sensitive_party(policy):
     with raises_message("unknown value 'nope'"):
         triage(policy, "nope")
@@ -198,9 +234,9 @@ def test_describe_localizes(policy):
     assert (zh["level_name"], en["level_name"]) == ("紧急投诉", "Urgent")
     assert "监管部门" in zh["reason_texts"][0] and "Regulator" in en["reason_texts"][0]
     assert zh["note"] and en["note"]
-    plain = describe(policy, triage(policy, "merchant-attitude"), "en")
+    plain = describe(policy, triage(policy, "third-party-attitude"), "en")
     assert plain["handler_name"] == "First person who took it"
-    assert "merchant side" in plain["note"]
+    assert "courier company" in plain["note"]
 
 
 def test_level_table(policy):
@@ -265,6 +301,15 @@ def line_number(text, needle):
      "categories.quality.name", "missing translation"),
     ("escalation_path:", "escalation_steps:", "escalation_steps:", "escalation_steps",
      "unknown key"),
+    ("  announced: published-rules\n", "  announced: published-rules\n  quality: after-sale\n",
+     "quality: after-sale", "aliases.quality", "already the id of a category"),
+    ("  infringement: broken-promise\n", "  infringement: breach\n", "infringement: breach",
+     "aliases.infringement", "unknown value 'breach'"),
+    ("  announced: published-rules\n", "  Announced: published-rules\n", "Announced:",
+     "aliases.Announced", "invalid id 'Announced'"),
+    ("aliases:\n  merchant-attitude: third-party-attitude\n  infringement: broken-promise\n"
+     "  announced: published-rules\n", "aliases: [merchant-attitude]\n", "aliases:", "aliases",
+     "wrong type"),
     ("    urgent: true\n  consumer-association:\n", "    urgent: maybe\n  consumer-association:\n",
      "urgent: maybe", "channels.12315.urgent", "true or false"),
     ("  consumer-association:\n    name:", "  consumer-association:\n    owner: li\n    name:",
@@ -305,13 +350,14 @@ def test_channels_must_be_a_mapping(tmp_path):
         load_policy(tmp_path)
 
 
-def test_channels_may_be_left_out(tmp_path):
-    start = SHIPPED_TEXT.index("# Where a complaint came in")
-    end = SHIPPED_TEXT.index("vip_category:")
+def test_aliases_and_channels_may_be_left_out(tmp_path):
+    start, end = SHIPPED_TEXT.index("# Old category ids"), SHIPPED_TEXT.index("vip_category:")
     write_policy(tmp_path, SHIPPED_TEXT[:start] + SHIPPED_TEXT[end:])
     policy = load_policy(tmp_path)
-    assert policy.channels == {}
+    assert (policy.aliases, policy.channels) == ({}, {})
     assert triage(policy, "quality", channel="12315").level == "I"
+    with raises_message("unknown value 'infringement'"):
+        triage(policy, "infringement")
 
 
 def test_a_channel_can_be_named_without_making_it_urgent(tmp_path):
@@ -336,3 +382,4 @@ def test_missing_level_is_reported(tmp_path):
     write_policy(tmp_path, text)
     with raises_message("levels missing: I"):
         load_policy(tmp_path)
+

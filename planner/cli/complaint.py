@@ -28,10 +28,15 @@ def warn_if_estimated(years: list[int] | tuple[int, ...], lang: str) -> None:
                    err=True)
 
 
-def check_triage_choices(ws: Any, category: str, sensitive: str | None) -> None:
+def check_triage_choices(ws: Any, category: str, sensitive: str | None) -> str:
+    """Usage errors for an unknown category or sensitive party; returns the category's
+    current id (an old id given as an alias becomes the id it stands for)."""
     policy = ws.policy
-    check_choice(category, policy.categories, "--category", ws.lang)
+    current = policy.aliases.get(category, category)
+    if current not in policy.categories:
+        check_choice(category, policy.categories, "--category", ws.lang)
     check_choice(sensitive, policy.urgent.sensitive, "--sensitive", ws.lang)
+    return current
 
 
 @click.group(name="complaint")
@@ -99,7 +104,7 @@ def complaint_triage(category, vip, escalated, from_head_office, sensitive, medi
     from planner.present.text import to_json
 
     ws = open_workspace(workspace=workspace, lang=lang)
-    check_triage_choices(ws, category, sensitive)
+    category = check_triage_choices(ws, category, sensitive)
     flags = TriageFlags(vip, escalated, from_head_office, sensitive, media_risk)
     result = ws.triage(category, received, flags, same_issue_count, channel)
     warn_if_estimated(result.deadline.estimated_years, ws.lang)

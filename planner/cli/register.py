@@ -68,7 +68,7 @@ def register_add(category, summary, order, buyer, product, channel, received, vi
     from planner.present.complaints import format_moment
 
     ws = _open(workspace, lang, by)
-    check_triage_choices(ws, category, sensitive)
+    category = check_triage_choices(ws, category, sensitive)
     added = ws.add_complaint(category=category, summary=summary, received=received,
                              flags=TriageFlags(vip, escalated, from_head_office, sensitive,
                                                media_risk),

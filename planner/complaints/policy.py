@@ -8,6 +8,9 @@ Typical use::
 
     policy = load_policy(path)                    # the shop's policy.yaml, or None
     result = triage(policy, "quality", vip=True)   # -> Triage(level="III", handler=..., ...)
+
+Old category ids stay valid through the file's ``aliases``: `Policy.resolve_category` turns
+one into the current id, and triage always reports the current one.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ LEVELS = (URGENT, "III", "II", "I")
 TRIGGERS = ("media-risk", "head-office", "sensitive", "batch", "channel")
 # Whoever took the complaint first: the one role that any category may leave to anyone.
 FIRST_TAKER = "first-taker"
-TOP_KEYS = ("levels", "roles", "rules", "categories", "channels", "vip_category",
+TOP_KEYS = ("levels", "roles", "rules", "categories", "aliases", "channels", "vip_category",
             "escalated_category", "urgent", "escalation_path")
 CATEGORY_KEYS = ("level", "handler", "rule", "name", "cases", "note")
 CHANNEL_KEYS = ("name", "urgent")
@@ -86,6 +89,7 @@ class Policy(NamedTuple):
     escalated_category: str
     urgent: Urgent
     steps: tuple[Names, ...]
+    aliases: dict[str, str]
     channels: dict[str, Channel]
 
     def priority(self, level: str) -> int:
@@ -104,8 +108,17 @@ class Policy(NamedTuple):
         return pick(self.rules[rule], lang) if rule in self.rules else rule
 
     def category_name(self, category: str, lang: str) -> str:
-        known = self.categories.get(category)
+        """The name of a category id, or of the category an old (alias) id stands for."""
+        known = self.categories.get(self.aliases.get(category, category))
         return pick(known.name, lang) if known else category
+
+    def resolve_category(self, raw: str) -> str:
+        """The current id of category `raw`, which may be an old id (alias)."""
+        category = self.aliases.get(raw, raw)
+        if category not in self.categories:
+            raise PlannerError("error.unknown-value", field="category", value=raw,
+                               allowed=", ".join(self.categories))
+        return category
 
     def channel_name(self, channel: str, lang: str) -> str:
         """The name of a known channel id; any other channel as it was typed."""
@@ -129,13 +142,14 @@ class Policy(NamedTuple):
 class Triage(NamedTuple):
     """The outcome of triage for one complaint.
 
-    `category` is the complaint's own category; `treated_as` the category whose level and
-    rule were applied (differs for VIP or escalated complaints; None when urgent). `reasons`
-    are ids: ``category``, ``vip``, ``escalated``, or the urgent triggers (`TRIGGERS`).
-    `also` is a second role to involve: the one that raised the level when the category kept
-    its own named handler, or the category's named handler when the complaint is urgent.
-    `notes` are the ids of the categories whose notes apply, the one that set the level first.
-    `channel` is the channel as given.
+    `category` is the complaint's own category (its current id, even when an alias was
+    given); `treated_as` the category whose level and rule were applied (differs for VIP or
+    escalated complaints; None when urgent). `reasons` are ids: ``category``, ``vip``,
+    ``escalated``, or the urgent triggers (`TRIGGERS`). `also` is a second role to involve:
+    the one that raised the level when the category kept its own named handler, or the
+    category's named handler when the complaint is urgent. `notes` are the ids of the
+    categories whose notes apply, the one that set the level first. `channel` is the channel
+    as given.
     """
 
     level: str
@@ -186,6 +200,7 @@ def parse_policy(data: Any, name: str) -> Policy:
         escalated_category=_category_ref(data, "escalated_category", name, categories),
         urgent=_urgent(data, name, roles, rules),
         steps=_steps(data, name),
+        aliases=_aliases(data, name, categories),
         channels=_channels(data, name),
     )
 
@@ -293,6 +308,20 @@ def _optional_mapping(data: Any, key: str, name: str, what: str) -> dict[Any, An
         raise PlannerError("error.wrong-type", file=name, line=line_of(data, key), field=key,
                            expected=Msg("type.mapping-of", what=what))
     return entries
+
+
+def _aliases(data: Any, name: str, categories: dict[str, Category]) -> dict[str, str]:
+    """Old category id -> current id; an old id may not also be a current one."""
+    entries = _optional_mapping(data, "aliases", name, "old-id -> category id")
+    for old, target in entries.items():
+        line, field = line_of(entries, old), f"aliases.{old}"
+        if not isinstance(old, str) or not _ID.match(old):
+            raise PlannerError("error.policy-id", file=name, line=line, field=field, value=old)
+        if old in categories:
+            raise PlannerError("error.policy-alias-taken", file=name, line=line, field=field,
+                               value=old)
+        _check_choice(target, categories, name, line, field)
+    return dict(entries)
 
 
 def _channels(data: Any, name: str) -> dict[str, Channel]:
@@ -404,16 +433,14 @@ def triage(policy: Policy, category: str, *, vip: bool = False, escalated: bool 
            channel: str | None = None) -> Triage:
     """Level, handler role and first-response rule for one complaint.
 
-    Urgent triggers win over everything. Otherwise a VIP or escalated complaint is handled
-    like the policy's `vip_category` / `escalated_category` unless its own category ranks
-    higher; on equal rank the VIP/escalated handling applies. Either way the category keeps
-    what it needs: its note, and its handler when that is a named role (not `FIRST_TAKER`),
-    with the role that raised the level named as `also` (when urgent, the other way round).
+    `category` may be an old id (alias). Urgent triggers win over everything. Otherwise a VIP
+    or escalated complaint is handled like the policy's `vip_category` /
+    `escalated_category` unless its own category ranks higher; on equal rank the
+    VIP/escalated handling applies. Either way the category keeps what it needs: its note,
+    and its handler when that is a named role (not `FIRST_TAKER`), with the role that raised
+    the level named as `also` (when urgent, the other way round).
     """
-    if category not in policy.categories:
-        raise PlannerError("error.unknown-value", field="category", value=category,
-                           allowed=", ".join(policy.categories))
-    own = policy.categories[category]
+    own = policy.categories[policy.resolve_category(category)]
     named = _named_role(own)
     triggers = urgent_triggers(policy, from_head_office=from_head_office, sensitive=sensitive,
                                media_risk=media_risk, same_issue_count=same_issue_count,
