@@ -1,4 +1,5 @@
 from importlib.resources import files
+from pathlib import Path
 
 import pytest
 from conftest import raises_message
@@ -383,3 +384,18 @@ def test_missing_level_is_reported(tmp_path):
     with raises_message("levels missing: I"):
         load_policy(tmp_path)
 
+def test_the_categories_doc_accounts_for_every_seed_category_and_id(policy):
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "categories.md").read_text(
+        encoding="utf-8")
+    seed = [f"| {number} " for number in (
+        "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9", "2.1", "2.2", "2.3",
+        "3.1", "3.2", "3.3", "3.4", "1.", "2.", "3.", "4.")]
+    assert [row for row in seed if row not in doc] == []
+    for category in policy.categories:
+        assert f"`{category}` {policy.category_name(category, 'zh')}" in doc, category
+    for old, new in policy.aliases.items():
+        assert f"| `{old}` | `{new}` |" in doc
+    for channel in policy.channels:
+        assert f"| `{channel}` | {policy.channel_name(channel, 'zh')} |" in doc
+    for trigger in policy.urgent.triggers:
+        assert f"`{trigger}`" in doc
