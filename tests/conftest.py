@@ -72,9 +72,15 @@ def old_database(path, version: int, *, items=(), history=(), complaints=()):
     release's shape (dicts of its columns)."""
     import sqlite3
 
-    from planner.storage.sqlite_schema import APPLICATION_ID, MIGRATIONS, _statements
+    from planner.storage.sqlite_schema import (
+        APPLICATION_ID,
+        MIGRATIONS,
+        PLACE_BY_DEFAULT,
+        _statements,
+    )
 
     db = sqlite3.connect(path)
+    db.create_function("campaign_year", 1, PLACE_BY_DEFAULT.campaign_year)
     for script in MIGRATIONS[:version]:
         for statement in _statements(script):
             db.execute(statement)

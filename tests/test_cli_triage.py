@@ -21,7 +21,61 @@ def test_json_contract(run):
         "received": "2026-09-30T17:30:00+08:00", "deadline": "2026-10-08T18:00:00+08:00",
         "calendar": "official"}
     assert data["rule"] == "T+1" and data["reasons"] == ["category"]
+    assert list(data) == [
+        "level", "category", "handler", "received", "deadline", "calendar", "calendar_name",
+        "level_name",
+        "category_name", "treated_as", "handler_name", "rule", "rule_name", "reasons",
+        "reason_texts", "note", "also_handler", "also_handler_name", "notes", "channel",
+        "channel_name", "estimated_years"]
+    assert {key: data[key] for key in ("also_handler", "notes", "channel", "channel_name")} == {
+        "also_handler": None, "notes": [], "channel": None, "channel_name": None}
     assert result.stderr == ""
+
+
+def test_escalated_account_security_keeps_risk_control(run):
+    data, _ = triage_json(run, "-c", "account-security", "--escalated", "-r",
+                          "2026-03-16 10:00")
+    assert (data["level"], data["handler"], data["also_handler"], data["rule"]) == (
+        "III", "risk-control", "cs-supervisor", "same-day")
+    assert data["deadline"] == "2026-03-16T18:00:00+08:00"  # the escalation's, not T+2
+    assert [note["category"] for note in data["notes"]] == ["escalated", "account-security"]
+    table = run("complaint", "triage", "-c", "account-security", "--escalated", "-r",
+                "2026-03-16 10:00", "-l", "en").output
+    for words in ("Handler         Risk control", "Also involve    CS supervisor",
+                  "Be warm and sincere", "Confirm it is the buyer"):
+        assert words in table
+
+
+@pytest.mark.parametrize(("channel", "name"), [
+    ("12315", "12315 平台"), ("consumer-association", "消费者协会"), ("regulator", "市场监管部门")])
+def test_a_complaint_through_a_public_channel_is_urgent(run, channel, name):
+    data, _ = triage_json(run, "-c", "quality", "--channel", channel, "-r", "2026-03-16 10:00",
+                          "-l", "zh")
+    assert (data["level"], data["handler"], data["deadline"]) == (
+        "urgent", "cs-supervisor", "2026-03-16T13:00:00+08:00")
+    assert data["reasons"] == ["channel"] and name in data["reason_texts"][0]
+    assert (data["channel"], data["channel_name"]) == (channel, name)
+    table = run("complaint", "triage", "-c", "quality", "--channel", channel, "-l", "zh").output
+    assert f"投诉渠道      {name}" in table
+
+
+def test_any_other_channel_is_free_text(run):
+    data, _ = triage_json(run, "-c", "quality", "--channel", "千牛 旺旺", "-r",
+                          "2026-03-16 10:00")
+    assert (data["level"], data["channel"], data["channel_name"]) == ("I", "千牛 旺旺",
+                                                                      "千牛 旺旺")
+
+
+@pytest.mark.parametrize(("old", "new", "name"), [
+    ("merchant-attitude", "third-party-attitude", "Third-party staff attitude"),
+    ("infringement", "broken-promise", "Broken promise"),
+    ("announced", "published-rules", "Already published rules"),
+])
+def test_old_category_ids_still_work(run, old, new, name):
+    data, _ = triage_json(run, "-c", old, "-l", "en")
+    assert (data["category"], data["category_name"]) == (new, name)
+    table = run("complaint", "triage", "-c", old, "-l", "en").output
+    assert f"{name} ({new})" in table
 
 
 @pytest.mark.parametrize(("args", "level", "handler", "deadline"), [
@@ -50,12 +104,12 @@ def test_levels_handlers_and_deadlines(run, args, level, handler, deadline):
 
 
 def test_table_in_english(run):
-    result = run("complaint", "triage", "-c", "infringement", "-r", "2026-09-30 10:00",
+    result = run("complaint", "triage", "-c", "broken-promise", "-r", "2026-09-30 10:00",
                  "--lang", "en")
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Complaint triage" in out
-    for words in ("Level III", "Merchant infringing the buyer's rights (infringement)",
+    for words in ("Level III", "Broken promise (broken-promise)",
                   "First person who took it", "2026-09-30 10:00 Wed", "2026-10-08 18:00 Thu",
                   "official holiday schedule", "Deadline"):
         assert words in out
@@ -125,7 +179,7 @@ def test_received_defaults_to_now(run, monkeypatch):
 
 
 @pytest.mark.parametrize(("args", "words"), [
-    (["-c", "refund"], "unknown value 'refund'"),
+    (["-c", "refund"], "unknown value 'refund'; choose from: "),
     (["-c", "quality", "--received", "tomorrow"], "'tomorrow' is not a valid date and time"),
     (["-c", "quality", "--received", "2026-02-30 10:00"], "not a valid date and time"),
     (["-c", "quality", "--sensitive", "blogger"], "unknown value 'blogger'"),
@@ -137,6 +191,22 @@ def test_bad_options_exit_2_without_traceback(run, args, words):
     assert result.exit_code == 2, result.output
     assert words in result.output
     assert "Traceback" not in result.output and not isinstance(result.exception, KeyError)
+
+
+def test_an_unknown_category_offers_only_the_current_ids(run):
+    output = run("complaint", "triage", "-c", "refund", "-l", "en").output
+    assert "broken-promise" in output and "infringement" not in output
+
+
+def test_complaint_add_records_the_current_id(run, tmp_path, monkeypatch):
+    assert run("init", "ws", "--size", "large").exit_code == 0
+    monkeypatch.chdir(tmp_path / "ws")
+    monkeypatch.setenv("PLANNER315_NOW", "2026-03-16 10:00")
+    added = run("complaint", "add", "-c", "infringement", "-s", "赠品没发", "--format", "json")
+    assert added.exit_code == 0, added.output
+    assert json.loads(added.stdout)["complaint"]["category"] == "broken-promise"
+    listed = json.loads(run("complaint", "list", "--format", "json").stdout)
+    assert [row["category"] for row in listed] == ["broken-promise"]
 
 
 def test_bad_received_message_in_chinese(run):

@@ -434,3 +434,35 @@ def test_every_deadline_says_which_calendar_made_it(run, ws):
     assert "Counted on" in card
     media = add(run, "-c", "quality", "--media-risk")
     assert media["calendar_name"] == "clock"
+
+
+# --- the migration from release 0.2 (schema 4) and the shop's categories --------------------------
+
+def test_the_migration_keeps_every_complaint_and_derives_the_desk(run, ws):
+    from conftest import old_database, v3_complaint
+
+    answered = {"status": "replied"}
+    old_database(
+        ws / DB_FILE, 4,
+        history=[{"txn": 1, "recorded_at": "2027-03-15T09:30:00+08:00", "by": "li",
+                  "action": "complaint-update", "subject": "complaint:TS-2027-0001",
+                  "old": json.dumps({"status": "open"}), "new": json.dumps(answered),
+                  "note": "已致歉", "year": 2027}],
+        complaints=[{**v3_complaint(1, "2027-03-15T09:00:00+08:00", status="replied",
+                                    product="CUP"), "campaign": 2027},
+                    {**v3_complaint(2, "2027-03-15T09:10:00+08:00",
+                                    category="merchant-attitude"), "campaign": 2027}])
+    first, second = show(run, "TS-2027-0001"), show(run, "TS-2027-0002")
+    assert first["first_response"] == "2027-03-15T09:30:00+08:00"
+    assert first["issue"] == "CUP" and first["taker"] == "li" and first["step"] == "replied"
+    assert second["category"] == "third-party-attitude"  # renamed for a shop
+    assert [c["number"] for c in listed(run, "--text", "致歉")] == ["TS-2027-0001"]
+
+
+def test_old_category_ids_and_known_channels_on_the_way_in(run, ws):
+    renamed = add(run, "-c", "merchant-attitude")
+    assert renamed["category"] == "third-party-attitude"
+    via_12315 = add(run, "-c", "quality", "--channel", "12315")
+    assert via_12315["level"] == "urgent" and "channel" in via_12315["reasons"]
+    assert add(run, "-c", "quality", "--channel", "旺旺")["level"] == "I"
+    assert "12315" in ok(run("complaint", "show", via_12315["number"], "--lang", "zh")).output

@@ -28,10 +28,15 @@ def warn_if_estimated(years: list[int] | tuple[int, ...], lang: str) -> None:
                    err=True)
 
 
-def check_triage_choices(ws: Any, category: str, sensitive: str | None) -> None:
+def check_triage_choices(ws: Any, category: str, sensitive: str | None) -> str:
+    """Usage errors for an unknown category or sensitive party; returns the category's
+    current id (an old id given as an alias becomes the id it stands for)."""
     policy = ws.policy
-    check_choice(category, policy.categories, "--category", ws.lang)
+    current = policy.aliases.get(category, category)
+    if current not in policy.categories:
+        check_choice(category, policy.categories, "--category", ws.lang)
     check_choice(sensitive, policy.urgent.sensitive, "--sensitive", ws.lang)
+    return current
 
 
 @click.group(name="complaint")
@@ -69,6 +74,10 @@ def triage_flags(command: Any) -> Any:
               help="Complaint category id from the policy, e.g. quality, after-sale, "
                    "agent-attitude (a wrong id lists them all) / 投诉类别.")
 @triage_flags
+@click.option("--channel", default=None, metavar="CHANNEL",
+              help="Where it came in: 12315, consumer-association or regulator make it "
+                   "urgent; any other text is kept as typed / 投诉渠道，经这三个渠道转来的"
+                   "一律按紧急投诉处理.")
 @click.option("--same-issue-count", type=click.IntRange(min=1), default=None, metavar="N",
               help="Complaints about the same issue (category and product) received that "
                    "calendar day, this one included / 当天同一问题的投诉件数.")
@@ -79,7 +88,7 @@ def triage_flags(command: Any) -> Any:
 @lang_option
 @format_option(("table", "json"))
 def complaint_triage(category, vip, escalated, from_head_office, sensitive, media_risk,
-                     same_issue_count, received, workspace, lang, fmt):
+                     channel, same_issue_count, received, workspace, lang, fmt):
     """Print a complaint's level, handler role and first-response deadline.
 
     给出投诉的级别、处理人和首次回复截止时间（按工作日与法定节假日计算）。
@@ -88,15 +97,16 @@ def complaint_triage(category, vip, escalated, from_head_office, sensitive, medi
     Example / 示例:
       planner315 complaint triage -c after-sale --received "2026-09-30 17:30"
       planner315 complaint triage -c quality --sensitive media --format json
+      planner315 complaint triage -c account-security --escalated --channel 12315
     """
     from planner.complaints.triage import TriageFlags
     from planner.present.complaints import triage_data, triage_table
     from planner.present.text import to_json
 
     ws = open_workspace(workspace=workspace, lang=lang)
-    check_triage_choices(ws, category, sensitive)
+    category = check_triage_choices(ws, category, sensitive)
     flags = TriageFlags(vip, escalated, from_head_office, sensitive, media_risk)
-    result = ws.triage(category, received, flags, same_issue_count)
+    result = ws.triage(category, received, flags, same_issue_count, channel)
     warn_if_estimated(result.deadline.estimated_years, ws.lang)
     data = triage_data(result, ws.policy, ws.lang)
     click.echo(to_json(data) if fmt == "json" else triage_table(data, ws.lang))

@@ -119,7 +119,7 @@ def desk_edit(numbers, category, vip, escalated, from_head_office, sensitive, me
         flags["sensitive"] = None if sensitive.strip().lower() in ("none", "") else sensitive
     check_choice(flags.get("sensitive"), ws.policy.urgent.sensitive, "--sensitive", ws.lang)
     if category is not None:
-        category = check_triage_choices(ws, category, None) or category
+        category = check_triage_choices(ws, category, None)
     details = {"category": category, "product": product, "issue": issue, "order_id": order,
                "buyer": buyer, "channel": channel, "summary": summary, "received": received}
     given = [key for key, value in details.items() if value is not None]

@@ -89,7 +89,7 @@ def register_add(category, summary, order, buyer, product, issue, channel, recei
     from planner.present.complaints import format_moment
 
     ws = _open(workspace, lang, by)
-    category = check_triage_choices(ws, category, sensitive) or category
+    category = check_triage_choices(ws, category, sensitive)
     added = ws.desk.add(category=category, summary=summary, received=received,
                         flags=TriageFlags(vip, escalated, from_head_office, sensitive,
                                           media_risk),

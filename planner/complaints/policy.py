@@ -8,6 +8,9 @@ Typical use::
 
     policy = load_policy(path)                    # the shop's policy.yaml, or None
     result = triage(policy, "quality", vip=True)   # -> Triage(level="III", handler=..., ...)
+
+Old category ids stay valid through the file's ``aliases``: `Policy.resolve_category` turns
+one into the current id, and triage always reports the current one.
 """
 
 from __future__ import annotations
@@ -28,10 +31,13 @@ SHIPPED_POLICY = "policy.yaml"
 URGENT = "urgent"
 # The program computes with these ids, so a policy file may name them but not invent others.
 LEVELS = (URGENT, "III", "II", "I")
-TRIGGERS = ("media-risk", "head-office", "sensitive", "batch")
-TOP_KEYS = ("levels", "roles", "rules", "categories", "vip_category", "escalated_category",
-            "urgent", "escalation_path")
+TRIGGERS = ("media-risk", "head-office", "sensitive", "batch", "channel")
+# Whoever took the complaint first: the one role that any category may leave to anyone.
+FIRST_TAKER = "first-taker"
+TOP_KEYS = ("levels", "roles", "rules", "categories", "aliases", "channels", "vip_category",
+            "escalated_category", "urgent", "escalation_path")
 CATEGORY_KEYS = ("level", "handler", "rule", "name", "cases", "note")
+CHANNEL_KEYS = ("name", "urgent")
 URGENT_KEYS = ("handler", "rule", "name", "note", "batch_threshold", "sensitive", "triggers")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -48,6 +54,14 @@ class Category(NamedTuple):
     name: Names
     cases: Names
     note: Names | None = None
+
+
+class Channel(NamedTuple):
+    """A channel a complaint can come in through; `urgent` ones make it urgent."""
+
+    id: str
+    name: Names
+    urgent: bool
 
 
 class Urgent(NamedTuple):
@@ -75,6 +89,8 @@ class Policy(NamedTuple):
     escalated_category: str
     urgent: Urgent
     steps: tuple[Names, ...]
+    aliases: dict[str, str]
+    channels: dict[str, Channel]
 
     def priority(self, level: str) -> int:
         """0 for the level handled first, then 1, 2, ..."""
@@ -92,8 +108,27 @@ class Policy(NamedTuple):
         return pick(self.rules[rule], lang) if rule in self.rules else rule
 
     def category_name(self, category: str, lang: str) -> str:
-        known = self.categories.get(category)
+        """The name of a category id, or of the category an old (alias) id stands for."""
+        known = self.categories.get(self.aliases.get(category, category))
         return pick(known.name, lang) if known else category
+
+    def resolve_category(self, raw: str) -> str:
+        """The current id of category `raw`, which may be an old id (alias)."""
+        category = self.aliases.get(raw, raw)
+        if category not in self.categories:
+            raise PlannerError("error.unknown-value", field="category", value=raw,
+                               allowed=", ".join(self.categories))
+        return category
+
+    def channel_name(self, channel: str, lang: str) -> str:
+        """The name of a known channel id; any other channel as it was typed."""
+        known = self.channels.get(channel)
+        return pick(known.name, lang) if known else channel
+
+    def channel_is_urgent(self, channel: str | None) -> bool:
+        """Whether complaints that come in through `channel` are urgent by that alone."""
+        known = self.channels.get(channel) if channel is not None else None
+        return known is not None and known.urgent
 
     def sensitive_name(self, party: str, lang: str) -> str:
         return pick(self.urgent.sensitive[party], lang)
@@ -107,10 +142,14 @@ class Policy(NamedTuple):
 class Triage(NamedTuple):
     """The outcome of triage for one complaint.
 
-    `category` is the complaint's own category; `treated_as` the category whose handling was
-    applied (differs for VIP or escalated complaints; None when urgent). `reasons` are ids:
-    ``category``, ``vip``, ``escalated``, or the urgent triggers ``media-risk``,
-    ``head-office``, ``sensitive``, ``batch``.
+    `category` is the complaint's own category (its current id, even when an alias was
+    given); `treated_as` the category whose level and rule were applied (differs for VIP or
+    escalated complaints; None when urgent). `reasons` are ids: ``category``, ``vip``,
+    ``escalated``, or the urgent triggers (`TRIGGERS`). `also` is a second role to involve:
+    the one that raised the level when the category kept its own named handler, or the
+    category's named handler when the complaint is urgent. `notes` are the ids of the
+    categories whose notes apply, the one that set the level first. `channel` is the channel
+    as given.
     """
 
     level: str
@@ -119,6 +158,9 @@ class Triage(NamedTuple):
     reasons: tuple[str, ...]
     category: str
     treated_as: str | None
+    also: str | None = None
+    notes: tuple[str, ...] = ()
+    channel: str | None = None
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -131,12 +173,16 @@ def shipped_policy() -> Policy:
 def load_policy(path: str | Path | None = None, workspace: Path | None = None) -> Policy:
     """The shop's own policy file `path` if there is one, else the shipped policy."""
     if path is not None and Path(path).exists():  # a folder there: load_yaml_file says so
-        return parse_policy(load_yaml_file(path, workspace), str(path))
+        return parse_policy(load_yaml_file(path, workspace), str(path),
+                            earlier=shipped_policy())
     return shipped_policy()
 
 
-def parse_policy(data: Any, name: str) -> Policy:
-    """Validate the policy data read from file `name`."""
+def parse_policy(data: Any, name: str, earlier: Policy | None = None) -> Policy:
+    """Validate the policy data read from file `name`.
+
+    A shop's own file may leave out what later releases added — the known channels and the
+    channel trigger's description — which then come from the shipped policy (`earlier`)."""
     if not isinstance(data, dict):
         raise PlannerError("error.wrong-type", file=name, expected=Msg("type.mapping"))
     for key in data:
@@ -156,8 +202,11 @@ def parse_policy(data: Any, name: str) -> Policy:
         categories=categories,
         vip_category=_category_ref(data, "vip_category", name, categories),
         escalated_category=_category_ref(data, "escalated_category", name, categories),
-        urgent=_urgent(data, name, roles, rules),
+        urgent=_urgent(data, name, roles, rules, earlier),
         steps=_steps(data, name),
+        aliases=_aliases(data, name, categories),
+        channels=(earlier.channels if earlier is not None and "channels" not in data
+                  else _channels(data, name)),
     )
 
 
@@ -255,7 +304,67 @@ def _category_ref(data: Any, key: str, name: str, categories: dict[str, Category
     return value
 
 
-def _urgent(data: Any, name: str, roles: dict[str, Names], rules: dict[str, Names]) -> Urgent:
+def _optional_mapping(data: Any, key: str, name: str, what: str) -> dict[Any, Any]:
+    """The mapping under `key`, or {} when the file has none."""
+    entries = data.get(key)
+    if entries is None:
+        return {}
+    if not isinstance(entries, dict):
+        raise PlannerError("error.wrong-type", file=name, line=line_of(data, key), field=key,
+                           expected=Msg("type.mapping-of", what=what))
+    return entries
+
+
+def _aliases(data: Any, name: str, categories: dict[str, Category]) -> dict[str, str]:
+    """Old category id -> current id; an old id may not also be a current one."""
+    entries = _optional_mapping(data, "aliases", name, "old-id -> category id")
+    for old, target in entries.items():
+        line, field = line_of(entries, old), f"aliases.{old}"
+        if not isinstance(old, str) or not _ID.match(old):
+            raise PlannerError("error.policy-id", file=name, line=line, field=field, value=old)
+        if old in categories:
+            raise PlannerError("error.policy-alias-taken", file=name, line=line, field=field,
+                               value=old)
+        _check_choice(target, categories, name, line, field)
+    return dict(entries)
+
+
+def _channels(data: Any, name: str) -> dict[str, Channel]:
+    entries = _optional_mapping(data, "channels", name, "id -> {name, urgent}")
+    channels: dict[str, Channel] = {}
+    for key, spec in entries.items():
+        channel = _channel(key, spec, name, line_of(entries, key))
+        if channel.id in channels:
+            raise PlannerError("error.data-duplicate-id", file=name, line=line_of(entries, key),
+                               field=f"channels.{channel.id}")
+        channels[channel.id] = channel
+    return channels
+
+
+def _channel(key: Any, spec: Any, name: str, line: int | None) -> Channel:
+    # an unquoted 12315 reads as a number: it is meant as the id "12315"
+    ident = str(key) if isinstance(key, int) and not isinstance(key, bool) else key
+    field = f"channels.{ident}"
+    if not isinstance(ident, str) or not _ID.match(ident):
+        raise PlannerError("error.policy-id", file=name, line=line, field=field, value=key)
+    if not isinstance(spec, dict):
+        raise PlannerError("error.wrong-type", file=name, line=line, field=field,
+                           expected=Msg("type.mapping-with", keys=", ".join(CHANNEL_KEYS)))
+    for part in spec:
+        if part not in CHANNEL_KEYS:
+            raise PlannerError("error.unknown-key", file=name, line=line_of(spec, part),
+                               field=f"{field}.{part}", allowed=", ".join(CHANNEL_KEYS))
+    urgent = spec.get("urgent")
+    if not isinstance(urgent, bool):
+        raise PlannerError("error.wrong-type", file=name, line=line_of(spec, "urgent") or line,
+                           field=f"{field}.urgent", expected=Msg("type.true-false"))
+    names = bilingual(_required(spec, "name", name, f"{field}."), name, line_of(spec, "name"),
+                      f"{field}.name")
+    return Channel(ident, names, urgent)
+
+
+def _urgent(data: Any, name: str, roles: dict[str, Names], rules: dict[str, Names],
+            earlier: Policy | None = None) -> Urgent:
     spec = _required(data, "urgent", name)
     if not isinstance(spec, dict):
         raise PlannerError("error.wrong-type", file=name, line=line_of(data, "urgent"),
@@ -274,6 +383,8 @@ def _urgent(data: Any, name: str, roles: dict[str, Names], rules: dict[str, Name
                            field="urgent.batch_threshold", expected=Msg("type.count"))
     sensitive = _name_map(spec, "sensitive", name, "urgent.")
     triggers = _name_map(spec, "triggers", name, "urgent.", allowed=TRIGGERS)
+    if earlier is not None and "channel" not in triggers:  # written before channels existed
+        triggers["channel"] = earlier.urgent.triggers["channel"]
     missing = [trigger for trigger in TRIGGERS if trigger not in triggers]
     if missing:
         raise PlannerError("error.policy-trigger-missing", file=name,
@@ -311,40 +422,65 @@ def batch_is_urgent(policy: Policy, count: int | None) -> bool:
 
 def urgent_triggers(policy: Policy, *, from_head_office: bool = False,
                     sensitive: str | None = None, media_risk: bool = False,
-                    same_issue_count: int | None = None) -> tuple[str, ...]:
+                    same_issue_count: int | None = None,
+                    channel: str | None = None) -> tuple[str, ...]:
     """The urgent triggers that apply, in the order of `TRIGGERS` (empty: not urgent)."""
     if sensitive is not None and sensitive not in policy.urgent.sensitive:
         raise PlannerError("error.unknown-value", field="sensitive", value=sensitive,
                            allowed=", ".join(policy.urgent.sensitive))
     fired = {"media-risk": media_risk, "head-office": from_head_office,
              "sensitive": sensitive is not None,
-             "batch": batch_is_urgent(policy, same_issue_count)}
+             "batch": batch_is_urgent(policy, same_issue_count),
+             "channel": policy.channel_is_urgent(channel)}
     return tuple(trigger for trigger in TRIGGERS if fired[trigger])
 
 
 def triage(policy: Policy, category: str, *, vip: bool = False, escalated: bool = False,
            from_head_office: bool = False, sensitive: str | None = None,
-           media_risk: bool = False, same_issue_count: int | None = None) -> Triage:
+           media_risk: bool = False, same_issue_count: int | None = None,
+           channel: str | None = None) -> Triage:
     """Level, handler role and first-response rule for one complaint.
 
-    Urgent triggers win over everything. Otherwise a VIP or escalated complaint is handled
-    like the policy's `vip_category` / `escalated_category` unless its own category ranks
-    higher; on equal rank the VIP/escalated handling applies.
+    `category` may be an old id (alias). Urgent triggers win over everything. Otherwise a VIP
+    or escalated complaint is handled like the policy's `vip_category` /
+    `escalated_category` unless its own category ranks higher; on equal rank the
+    VIP/escalated handling applies. Either way the category keeps what it needs: its note,
+    and its handler when that is a named role (not `FIRST_TAKER`), with the role that raised
+    the level named as `also` (when urgent, the other way round).
     """
-    if category not in policy.categories:
-        raise PlannerError("error.unknown-value", field="category", value=category,
-                           allowed=", ".join(policy.categories))
+    own = policy.categories[policy.resolve_category(category)]
+    named = _named_role(own)
     triggers = urgent_triggers(policy, from_head_office=from_head_office, sensitive=sensitive,
-                               media_risk=media_risk, same_issue_count=same_issue_count)
+                               media_risk=media_risk, same_issue_count=same_issue_count,
+                               channel=channel)
     if triggers:
-        return Triage(URGENT, policy.urgent.handler, policy.urgent.rule, triggers, category,
-                      None)
-    chosen = policy.categories[category]
+        urgent = policy.urgent
+        return Triage(URGENT, urgent.handler, urgent.rule, triggers, own.id, None,
+                      also=_beside(named, urgent.handler), notes=_notes(own), channel=channel)
+    chosen = own
     for flag, target in ((vip, policy.vip_category), (escalated, policy.escalated_category)):
         candidate = policy.categories[target]
         if flag and policy.priority(candidate.level) <= policy.priority(chosen.level):
             chosen = candidate
     reasons = tuple(reason for reason, flag, target in (
         ("vip", vip, policy.vip_category), ("escalated", escalated, policy.escalated_category))
-        if flag and target == chosen.id and chosen.id != category) or ("category",)
-    return Triage(chosen.level, chosen.handler, chosen.rule, reasons, category, chosen.id)
+        if flag and target == chosen.id and chosen.id != own.id) or ("category",)
+    handler = named or chosen.handler
+    return Triage(chosen.level, handler, chosen.rule, reasons, own.id, chosen.id,
+                  also=_beside(chosen.handler, handler), notes=_notes(chosen, own),
+                  channel=channel)
+
+
+def _named_role(category: Category) -> str | None:
+    """The category's own handler when it is a named role, not whoever took it first."""
+    return None if category.handler == FIRST_TAKER else category.handler
+
+
+def _beside(role: str | None, lead: str) -> str | None:
+    """`role` as a second role to involve beside `lead` (None when it is none or the same)."""
+    return None if role in (None, lead) else role
+
+
+def _notes(*categories: Category) -> tuple[str, ...]:
+    """The ids of `categories` that have a note, each once, in the order given."""
+    return tuple(dict.fromkeys(category.id for category in categories if category.note))

@@ -156,7 +156,7 @@ def run_triage(rules: ComplaintRules, category: str, received: dt.datetime, flag
                same_issue: int | None, channel: str | None) -> TriageResult:
     """Triage under the shop's rules; `same_issue` counts the day's complaints on the issue
     (None: leave the batch rule out)."""
-    return triage_complaint(rules, category, received, flags, same_issue)
+    return triage_complaint(rules, category, received, flags, same_issue, channel)
 
 
 def add_complaint(store: StateStore, rules: ComplaintRules, *, category: str, summary: str,

@@ -174,7 +174,7 @@ def _urgent_events(register: ComplaintStore, policy: Policy, new: ComplaintFilte
             flags = record.flags
             reasons = urgent_triggers(policy, from_head_office=bool(
                 flags.get("from_head_office")), sensitive=flags.get("sensitive"),
-                media_risk=bool(flags.get("media_risk")))
+                media_risk=bool(flags.get("media_risk")), channel=record.channel)
             reasons = tuple(reason for reason in reasons if reason != "batch")
             if reasons:
                 events.append(UrgentEvent("urgent", record.received, record.category,

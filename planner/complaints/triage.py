@@ -62,10 +62,11 @@ NO_FLAGS = TriageFlags()
 
 
 def triage_complaint(rules: ComplaintRules, category: str, received: dt.datetime,
-                     flags: TriageFlags = NO_FLAGS,
-                     same_issue_count: int | None = None) -> TriageResult:
-    """Triage one complaint received at `received` and compute its first-response deadline."""
+                     flags: TriageFlags = NO_FLAGS, same_issue_count: int | None = None,
+                     channel: str | None = None) -> TriageResult:
+    """Triage one complaint received at `received` (through `channel`, if known) and compute
+    its first-response deadline."""
     verdict = triage(rules.policy, category, **flags._asdict(),
-                     same_issue_count=same_issue_count)
+                     same_issue_count=same_issue_count, channel=channel)
     deadline = rules.first_response(verdict.rule, received)
     return TriageResult(verdict, to_shanghai(received), deadline, flags.sensitive)

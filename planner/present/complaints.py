@@ -26,6 +26,8 @@ def reason_text(policy: Policy, result: Triage, reason: str, lang: str,
         text = policy.trigger_text(reason, lang)
         if reason == "sensitive" and sensitive in policy.urgent.sensitive:
             text += t("punct.aside", lang, text=policy.sensitive_name(sensitive, lang))
+        if reason == "channel" and result.channel is not None:
+            text += t("punct.aside", lang, text=policy.channel_name(result.channel, lang))
         return text
     return t(f"complaint.reason.{reason}", lang,
              category=policy.category_name(result.treated_as or result.category, lang))
@@ -33,7 +35,12 @@ def reason_text(policy: Policy, result: Triage, reason: str, lang: str,
 
 def describe(policy: Policy, result: Triage, lang: str, sensitive: str | None = None
              ) -> dict[str, Any]:
-    """A triage result as plain data with names in `lang` (ids are kept next to names)."""
+    """A triage result as plain data with names in `lang` (ids are kept next to names).
+
+    `note` is the note of the level that applies (urgent, or the category treated as);
+    `notes` every note that applies, that one first, each with its category id (None for
+    the urgent note).
+    """
     note = (policy.urgent.note if result.level == URGENT
             else policy.categories[result.treated_as or result.category].note)
     return {
@@ -50,7 +57,22 @@ def describe(policy: Policy, result: Triage, lang: str, sensitive: str | None = 
         "reason_texts": [reason_text(policy, result, reason, lang, sensitive)
                          for reason in result.reasons],
         "note": pick(note, lang) if note else None,
+        "also_handler": result.also,
+        "also_handler_name": policy.role_name(result.also, lang) if result.also else None,
+        "notes": _note_list(policy, result, lang),
+        "channel": result.channel,
+        "channel_name": (policy.channel_name(result.channel, lang)
+                         if result.channel is not None else None),
     }
+
+
+def _note_list(policy: Policy, result: Triage, lang: str) -> list[dict[str, Any]]:
+    """Every note that applies to `result`: the urgent one first when urgent, then those of
+    `result.notes`; each as ``{"category": id or None, "text": ...}``."""
+    urgent = policy.urgent.note if result.level == URGENT else None
+    notes = [{"category": None, "text": pick(urgent, lang)}] if urgent else []
+    return notes + [{"category": category, "text": pick(policy.categories[category].note, lang)}
+                    for category in result.notes]
 
 
 # --- for the notice ------------------------------------------------------------------------
@@ -117,22 +139,26 @@ def format_moment(moment: dt.datetime, lang: str) -> str:
 
 
 def triage_table(data: dict[str, Any], lang: str) -> str:
+    """`complaint triage` as text: one row per field, then one per note that applies."""
     separator = t("punct.list-separator", lang)
     rows = [
         ("level", data["level_name"]),
         ("category", f"{data['category_name']} ({data['category']})"),
         ("handler", data["handler_name"]),
+        ("also-handler", data["also_handler_name"]),
         ("rule", data["rule_name"]),
         ("received", format_moment(data["received"], lang)),
         ("deadline", format_moment(data["deadline"], lang)),
         ("calendar", t(f"complaint.calendar.{data['calendar']}", lang)),
         ("calendar_name", t(f"complaint.calendar-name.{data['calendar_name']}", lang)),
+        ("channel", data["channel_name"]),
         ("reasons", separator.join(data["reason_texts"])),
-        ("note", data["note"]),
     ]
+    labelled = [(t(f"label.complaint.{key}", lang), value) for key, value in rows if value]
+    labelled += [(t("label.complaint.note", lang) if number == 0 else "", note["text"])
+                 for number, note in enumerate(data["notes"])]
     headers = [t("label.complaint.item", lang), t("label.complaint.value", lang)]
-    body = table(headers, [(t(f"label.complaint.{key}", lang), value)
-                           for key, value in rows if value], [None, 70])
+    body = table(headers, labelled, [None, 70])
     return f"{t('complaint.triage-title', lang)}\n\n{body}"
 
 
@@ -335,10 +361,7 @@ def _value(policy: Policy, key: str, value: Any, lang: str) -> str:
 
 def policy_channel(policy: Policy, channel: str | None, lang: str) -> str | None:
     """A known channel id by its name; free text as typed."""
-    if channel is None:
-        return None
-    name = getattr(policy, "channel_name", None)
-    return name(channel, lang) if name else channel
+    return policy.channel_name(channel, lang) if channel is not None else None
 
 
 def _owner_name(owner: str, lang: str) -> str:

@@ -24,9 +24,9 @@ from planner.core.errors import PlannerError
 from planner.storage.contract import ITEM_ACTIONS, Change, HistoryEntry, ItemKey, ItemState
 from planner.storage.sqlite_register import Register
 from planner.storage.sqlite_schema import (
-    CampaignYear,
+    PLACE_BY_DEFAULT,
+    Placement,
     check_ours,
-    default_campaign_year,
     migrate,
     needs_migration,
 )
@@ -67,13 +67,13 @@ class Store:
     `open_store`; close it (or use it as a context manager)."""
 
     def __init__(self, connection: sqlite3.Connection, path: Path, readonly: bool,
-                 pending: bool = False, campaign_year: CampaignYear = default_campaign_year
+                 pending: bool = False, placement: Placement = PLACE_BY_DEFAULT
                  ) -> None:
         self.db = connection
         self.path = path
         self.readonly = readonly
         self.pending = pending  # no file yet: made by the first write
-        self.campaign_year = campaign_year
+        self.placement = placement
         self.complaints = Register(self)
 
     def __enter__(self) -> Store:
@@ -171,7 +171,7 @@ class Store:
             raise PlannerError("error.store-readonly", file=str(self.path))
         if self.pending:
             self.db.close()
-            self.db = _connect(self.path, write=True, campaign_year=self.campaign_year)
+            self.db = _connect(self.path, write=True, placement=self.placement)
             self.pending = False
         with self.guarded():
             self.db.execute("BEGIN IMMEDIATE")
@@ -240,13 +240,13 @@ def _like_prefix(prefix: str | None) -> str | None:
 
 
 def _migrated_copy(connection: sqlite3.Connection, path: Path,
-                   campaign_year: CampaignYear) -> sqlite3.Connection:
+                   placement: Placement) -> sqlite3.Connection:
     """The database of an earlier release, copied into memory and migrated there: read-only
     commands see today's schema without changing the file."""
     copy = sqlite3.connect(":memory:", isolation_level=None)
     connection.backup(copy)
     connection.close()
-    migrate(copy, path, campaign_year)
+    migrate(copy, path, placement)
     return copy
 
 
@@ -263,28 +263,28 @@ def _store_error(err: sqlite3.Error, path: Path) -> PlannerError:
 
 
 def open_store(path: Path, *, write: bool = False,
-               campaign_year: CampaignYear = default_campaign_year) -> Store:
+               placement: Placement = PLACE_BY_DEFAULT) -> Store:
     """Open the state database file `path`, migrating it when about to write.
 
     A workspace without a database reads as empty, from memory: the file is created only
     by the first write that really happens, so reads and failed commands never leave one
     behind (and reads work in read-only folders). An empty file counts as no database. A
     database from an earlier release is read through a migrated copy in memory until the
-    first write migrates the file itself. `campaign_year(iso_moment)` places the rows of an
-    earlier release in their campaign year.
+    first write migrates the file itself. `placement` says where the rows of an earlier
+    release go (their campaign year, their category's current id).
     """
     path = Path(path)
     if not path.exists() or (path.is_file() and path.stat().st_size == 0):
         connection = sqlite3.connect(":memory:", isolation_level=None)
-        migrate(connection, path, campaign_year)
+        migrate(connection, path, placement)
         return Store(connection, path, readonly=not write, pending=write,
-                     campaign_year=campaign_year)
-    connection = _connect(path, write=write, campaign_year=campaign_year)
-    return Store(connection, path, readonly=not write, campaign_year=campaign_year)
+                     placement=placement)
+    connection = _connect(path, write=write, placement=placement)
+    return Store(connection, path, readonly=not write, placement=placement)
 
 
 def _connect(path: Path, *, write: bool,
-             campaign_year: CampaignYear = default_campaign_year) -> sqlite3.Connection:
+             placement: Placement = PLACE_BY_DEFAULT) -> sqlite3.Connection:
     try:
         if write:
             connection = sqlite3.connect(path, isolation_level=None,
@@ -296,9 +296,9 @@ def _connect(path: Path, *, write: bool,
         check_ours(connection, path)
         if write:
             connection.execute("PRAGMA synchronous = FULL")
-            migrate(connection, path, campaign_year)
+            migrate(connection, path, placement)
         elif needs_migration(connection):
-            connection = _migrated_copy(connection, path, campaign_year)
+            connection = _migrated_copy(connection, path, placement)
     except sqlite3.Error as err:
         raise _store_error(err, path) from None
     return connection

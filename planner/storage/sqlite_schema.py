@@ -7,6 +7,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from planner.core.errors import PlannerError
 
@@ -114,7 +115,8 @@ MIGRATIONS: list[str] = [
     # 5: the complaint desk. Who took and who owns a complaint, its batch issue, its first
     # response, void complaints, the department concerned, the proposed solution and its
     # approval, the service calendar behind the deadline, and its notes (for searching).
-    # The first response of an existing complaint is its first move to an answered status.
+    # The first response of an existing complaint is its first move to an answered status;
+    # categories renamed for a shop take their new ids (category_id is given by the program).
     """
     ALTER TABLE complaints ADD COLUMN assignee TEXT;
     ALTER TABLE complaints ADD COLUMN issue TEXT;
@@ -128,6 +130,7 @@ MIGRATIONS: list[str] = [
     ALTER TABLE complaints ADD COLUMN calendar_name TEXT NOT NULL DEFAULT 'office';
     ALTER TABLE complaints ADD COLUMN notes TEXT NOT NULL DEFAULT '';
     ALTER TABLE complaints ADD COLUMN callback_at TEXT;
+    UPDATE complaints SET category = category_id(category);
     UPDATE complaints SET issue = product;
     UPDATE complaints SET callback_at = json_extract(callback, '$.at')
         WHERE callback IS NOT NULL;
@@ -166,6 +169,21 @@ def default_campaign_year(moment: str) -> int:
     return day.year if (day.month, day.day) <= (4, 10) else day.year + 1
 
 
+def same_category(category: str) -> str:
+    return category
+
+
+class Placement(NamedTuple):
+    """Where the migrations put rows made by an earlier release: `campaign_year` of an ISO
+    moment, and `category_id`, the current id of a complaint category that was renamed."""
+
+    campaign_year: CampaignYear = default_campaign_year
+    category_id: Callable[[str], str] = same_category
+
+
+PLACE_BY_DEFAULT = Placement()
+
+
 def check_ours(connection: sqlite3.Connection, path: Path) -> None:
     # One read transaction: another process creating the file may commit in between, and
     # its id, version and tables must be seen together, all before or all after.
@@ -190,13 +208,16 @@ def needs_migration(connection: sqlite3.Connection) -> bool:
 
 
 def migrate(connection: sqlite3.Connection, path: Path,
-            campaign_year: CampaignYear = default_campaign_year) -> None:
+            placement: Placement = PLACE_BY_DEFAULT) -> None:
     """Take the database to the current schema in one transaction; a failure leaves it as it
-    was. `campaign_year(iso_moment)` places rows made before campaign years in theirs."""
+    was. `placement` places rows made before campaign years in theirs and renamed
+    categories under their new ids."""
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     if version >= SCHEMA_VERSION:
         return
-    connection.create_function("campaign_year", 1, campaign_year, deterministic=True)
+    connection.create_function("campaign_year", 1, placement.campaign_year,
+                               deterministic=True)
+    connection.create_function("category_id", 1, placement.category_id, deterministic=True)
     connection.execute("BEGIN IMMEDIATE")
     try:
         # Re-read inside the lock: another process may have migrated meanwhile.

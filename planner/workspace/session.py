@@ -158,6 +158,10 @@ class Workspace:
         """For the storage: the campaign of an ISO moment (rows made before campaign years)."""
         return self.campaign_of(dt.date.fromisoformat(moment[:10]))
 
+    def _category_id(self, category: str) -> str:
+        """For the storage: the current id of a category an earlier release stored."""
+        return self.policy.aliases.get(category, category)
+
     def campaign_dates(self, year: int) -> tuple[dt.date, dt.date]:
         """The first and last day of the shop's campaign of `year`."""
         windows = self.windows(year, self._dates_tier)
@@ -243,9 +247,11 @@ class Workspace:
         if self.layout.database is None:
             raise PlannerError("error.no-workspace")
         from planner.storage.sqlite import open_store
+        from planner.storage.sqlite_schema import Placement
 
         with open_store(self.layout.database, write=write,
-                        campaign_year=self._campaign_year_of) as store:
+                        placement=Placement(self._campaign_year_of, self._category_id)
+                        ) as store:
             yield store
 
     def item_states(self) -> dict[ItemKey, ItemState] | None:
@@ -341,12 +347,12 @@ class Workspace:
     # --- complaints -----------------------------------------------------------------------
 
     def triage(self, category: str, received: dt.datetime | None = None,
-               flags: TriageFlags | None = None, same_issue_count: int | None = None
-               ) -> TriageResult:
+               flags: TriageFlags | None = None, same_issue_count: int | None = None,
+               channel: str | None = None) -> TriageResult:
         from planner.complaints.triage import TriageFlags, triage_complaint
 
         return triage_complaint(self.complaint_rules, category, received or self.now,
-                                flags or TriageFlags(), same_issue_count)
+                                flags or TriageFlags(), same_issue_count, channel)
 
     @cached_property
     def desk(self) -> ComplaintDesk:
