@@ -7,7 +7,7 @@ the machine's load during the run touches all of them alike; the median is repor
 
 Ratios: `plan` and `--help` against a Click hello-world (target 2x); the state commands on a
 workspace holding five campaign years of 100,000 history rows each and 100,000 complaints
-against `plan` (targets 1.2x, and 2x for listing overdue complaints). With ``--export ROWS``
+against `plan` (targets 1.2x, and 2x for listing and finding complaints and the daily report). With ``--export ROWS``
 it also runs bench/bench_export.py: our streaming xlsx writer against a bare openpyxl loop
 and pandas (install pandas and xlsxwriter to include those).
 """
@@ -68,7 +68,7 @@ def seeded_workspace(folder: Path) -> Path:
     """A large-shop workspace whose history holds ROWS check-offs in each of five campaign
     years and whose register holds ROWS complaints (most closed, a few hundred still open)."""
     from planner.core.clock import parse_datetime
-    from planner.storage.contract import Change, ItemState
+    from planner.storage.contract import Change, ComplaintRecord, ItemState
     from planner.storage.sqlite import open_store
     from planner.storage.sqlite_register import COLUMNS
     from planner.workspace.layout import DB_FILE
@@ -96,14 +96,20 @@ def seeded_workspace(folder: Path) -> Path:
         values = {
             "number": f"TS-2027-{n + 1:06d}", "year": 2027, "seq": n + 1,
             "category": "quality", "product": f"SKU-{n % 977}", "order_id": str(n),
-            "buyer": f"buyer {n}", "channel": "wangwang", "summary": "bench complaint",
+            "buyer": f"buyer {n}", "channel": "wangwang",
+            "summary": "杯子破损" if n % 997 == 0 else "bench complaint",
             "received": f"{day}T10:00:00+08:00", "received_day": day, "level": level,
             "priority": priority, "handler": handler, "rule": rule,
             "deadline": f"{day}T18:00:00+08:00", "calendar": "official", "flags": flags,
             "status": "open" if n % 500 == 0 else "closed", "callback": None,
-            "created_by": "bench", "campaign": 2027,
+            "created_by": "bench", "campaign": 2027, "issue": f"SKU-{n % 977}",
+            "assignee": f"agent {n % 20}",
+            "first_response": None if n % 500 == 0 else f"{day}T12:00:00+08:00",
         }
-        return tuple(values[column] for column in COLUMNS)
+        defaults = ComplaintRecord._field_defaults
+        return tuple(values[column] if column in values else
+                     int(defaults[column]) if isinstance(defaults[column], bool)
+                     else defaults[column] for column in COLUMNS)
 
     with open_store(workspace / DB_FILE, write=True) as store:
         for year in YEARS:
@@ -143,6 +149,20 @@ def cases(folder: Path) -> list[Case]:
         Case(f"complaint list --overdue ({ROWS:,})",
              [cli("complaint", "list", "--overdue", "--format", "json")],
              "plan --format json", 2.0, env),
+        Case(f"complaint list --text ({ROWS:,})", [cli("complaint", "list", "--text", "破损")],
+             "plan --format json", 2.0, env),
+        Case(f"complaint list --order ({ROWS:,})", [cli("complaint", "list", "--order", "4242")],
+             "plan --format json", 2.0, env),
+        Case(f"complaint report --day ({ROWS:,})",
+             [cli("complaint", "report", "--day", "2027-03-15")], "plan --format json", 2.0,
+             env),
+        Case(f"complaint edit ({ROWS:,})",
+             [cli("complaint", "edit", "TS-2027-000501", "--vip"),
+              cli("complaint", "edit", "TS-2027-000501", "--no-vip")],
+             "plan --format json", 1.2, env),
+        Case(f"complaint reply ({ROWS:,})",
+             [cli("complaint", "reply", "TS-2027-000001", "--at", "2027-03-20 09:00")],
+             "plan --format json", 1.2, env),
     ]
 
 

@@ -20,6 +20,7 @@ from planner.campaign.checkoff import set_status, undo
 from planner.core.clock import SHANGHAI
 from planner.core.errors import PlannerError
 from planner.storage.contract import (
+    TALLY_KEYS,
     Callback,
     Change,
     ComplaintFilter,
@@ -335,3 +336,271 @@ def test_counts_filters_levels_and_callbacks(store):
     assert store.complaints.tally(late, "level") == {"I": 1}
     assert store.complaints.awaiting_callback(10) == (1, ["TS-2027-0003"])
     assert store.complaints.exists()
+
+
+# --- the complaint desk ----------------------------------------------------------------------
+
+DAY, DAY_2 = dt.date(2027, 3, 12), dt.date(2027, 3, 13)
+
+
+def at(hour: int, minute: int = 0, day: dt.date = DAY) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=SHANGHAI)
+
+
+def add(store: StateStore, *records: ComplaintRecord) -> None:
+    with store.transaction():
+        for record in records:
+            store.complaints.insert(record)
+
+
+def found(store: StateStore, **fields) -> list[int]:
+    """The form numbers `page` returns for a filter, checked against `count`."""
+    filter_ = ComplaintFilter(**fields)
+    seqs = [c.seq for c in store.complaints.page(filter_, None, 100)]
+    assert store.complaints.count(filter_) == len(seqs)
+    return sorted(seqs)
+
+
+DESK = dict(assignee="wang", issue="漏发", first_response=at(11), void=True,
+            void_reason="重复登记", department="warehouse", solution="补发一件",
+            approved_by="zhao", approved_at=at(12, 30), calendar_name="weekend",
+            notes="已联系\n待补发")
+
+
+def assert_desk_fields(got: ComplaintRecord) -> None:
+    assert {name: getattr(got, name) for name in DESK} == DESK
+    assert got.void is True
+    for moment in (got.first_response, got.approved_at):
+        assert isinstance(moment, dt.datetime)
+        assert moment.utcoffset() == dt.timedelta(hours=8)
+
+
+def test_desk_fields_come_back_as_they_went_in(backend):
+    record = complaint(1, **DESK)
+    with backend.open(write=True) as store:
+        add(store, record, complaint(2))
+    with backend.open() as store:
+        assert store.complaints.get("TS-2027-0001") == record
+        assert_desk_fields(store.complaints.get("TS-2027-0001"))
+        plain = store.complaints.get("TS-2027-0002")
+    assert (plain.assignee, plain.issue, plain.first_response, plain.approved_at) == (
+        None, "SKU-1", None, None)
+    assert plain.void is False and (plain.calendar_name, plain.notes) == ("office", "")
+
+
+def test_desk_fields_keep_their_types_through_updates(store):
+    add(store, complaint(1))
+    with store.transaction():
+        store.complaints.update("TS-2027-0001", **DESK)
+    assert_desk_fields(store.complaints.get("TS-2027-0001"))
+    with store.transaction():
+        store.complaints.update("TS-2027-0001", void=False, first_response=None,
+                                assignee=None)
+    got = store.complaints.get("TS-2027-0001")
+    assert got.void is False and got.first_response is None and got.assignee is None
+
+
+def test_callbacks_recorded_by_update_are_found_by_time_and_answer(store):
+    add(store, *(complaint(n, status="closed") for n in range(1, 5)))
+    with store.transaction():
+        store.complaints.update("TS-2027-0001", callback=Callback(True, at(10, day=DAY_2), "zhao"))
+        store.complaints.update("TS-2027-0002", callback=Callback(False, at(15, day=DAY_2), "zhao"))
+        store.complaints.update("TS-2027-0003", callback=Callback(True, at(11, day=DAY_2), "zhao"))
+        store.complaints.update("TS-2027-0003", callback=None)  # taken back: no call-back
+    assert store.complaints.get("TS-2027-0002").callback == Callback(
+        False, at(15, day=DAY_2), "zhao")
+    assert found(store, called_back=True) == [1, 2]
+    assert found(store, called_back=False) == [3, 4]
+    assert found(store, satisfied=True) == [1]
+    assert found(store, satisfied=False) == [2]
+    assert found(store, callback_since=at(10, day=DAY_2)) == [1, 2]  # inclusive
+    assert found(store, callback_since=at(10, 1, day=DAY_2)) == [2]
+    assert found(store, callback_until=at(15, day=DAY_2)) == [1]  # exclusive
+    assert found(store, callback_since=at(0, day=DAY_2), satisfied=True) == [1]
+
+
+def test_filters_by_order_buyer_product_and_assignee(store):
+    add(store, complaint(1, order_id="A-1", buyer="Zhang San", assignee="wang"),
+        complaint(2, order_id="A-10", buyer="li si", product="SKU-10", assignee="liu"),
+        complaint(3, order_id=None, buyer=None, product=None, assignee=None))
+    assert found(store, order="A-1") == [1]  # the whole order id, not a part of it
+    assert found(store, buyer="zhang") == [1]
+    assert found(store, buyer="SI") == [2]
+    assert found(store, buyer="s") == [1, 2]
+    assert found(store, product="SKU-1") == [1]
+    assert found(store, assignee="wang") == [1]
+    assert found(store, buyer="S", assignee="liu") == [2]
+
+
+
+def test_searches_ignore_the_case_of_any_letter(store):
+    add(store, complaint(1, buyer="ＶＩＰ张三", summary="Écran cassé"))
+    assert found(store, buyer="ｖｉｐ") == [1]
+    assert found(store, text="écran") == [1]
+
+def test_text_searches_summary_and_notes_taking_wildcards_literally(store):
+    add(store, complaint(1, summary="100% broken"), complaint(2, summary="box 10 torn"),
+        complaint(3, summary="a_b"), complaint(4, summary="破损", notes="电话\nLate delivery"))
+    assert found(store, text="0%") == [1]
+    assert found(store, text="10_%") == []
+    assert found(store, text="_") == [3]
+    assert found(store, text="BROKEN") == [1]
+    assert found(store, text="late") == [4]  # a note, on any line
+    assert found(store, text="10") == [1, 2]
+    assert found(store, text="10", campaign=2027) == [1, 2]
+    assert found(store, text="10", campaign=2028) == []
+
+
+def test_anywhere_searches_number_order_buyer_and_summary(store):
+    add(store, complaint(1, order_id="778899"), complaint(2, buyer="Tom_Cat"),
+        complaint(3, summary="lid cracked"),
+        complaint(4, product="SKU-778", notes="cracked lid"))
+    assert found(store, anywhere="778") == [1]  # not the product
+    assert found(store, anywhere="tom_") == [2]
+    assert found(store, anywhere="CRACK") == [3]  # not the notes
+    assert found(store, anywhere="2027-0004") == [4]
+    assert found(store, anywhere="2027-0004", campaign=2028) == []
+
+
+def test_received_window_is_inclusive_then_exclusive_and_by_day(store):
+    add(store, *(complaint(n, day=DAY + dt.timedelta(days=n - 2)) for n in (1, 2, 3)))
+    assert found(store, received_since=at(10)) == [2, 3]
+    assert found(store, received_until=at(10, day=DAY_2)) == [1, 2]
+    assert found(store, received_since=at(10), received_until=at(10, day=DAY_2)) == [2]
+    in_utc = at(10).astimezone(dt.UTC)  # another zone means the same moment
+    assert found(store, received_since=in_utc) == [2, 3]
+    assert found(store, received_on=DAY) == [2]
+    assert found(store, received_on=DAY, received_until=at(10)) == []
+
+
+def test_numbers_and_statuses_narrow_together(store):
+    add(store, complaint(1), complaint(2, status="closed"), complaint(3), complaint(4))
+    assert found(store, numbers=("TS-2027-0001", "TS-2027-0002")) == [1, 2]
+    assert found(store, numbers=("TS-2027-0001", "TS-2027-0002"), statuses=("open",)) == [1]
+    assert found(store, numbers=("TS-2027-0002", "TS-2027-0003"),
+                 statuses=("open", "closed"), order="3") == [3]
+    assert found(store, numbers=("TS-2027-0009",)) == []
+
+
+def test_void_complaints_are_left_out_unless_asked_for(store):
+    add(store, complaint(1), complaint(2, void=True, void_reason="重复", status="closed"),
+        complaint(3, status="closed"))
+    assert found(store) == [1, 3]
+    assert found(store, include_void=True) == [1, 2, 3]
+    assert found(store, void_only=True) == [2]
+    assert found(store, void_only=True, statuses=("open",)) == []
+    assert store.complaints.tally(ComplaintFilter(), "status") == {"open": 1, "closed": 1}
+    assert store.complaints.tally(ComplaintFilter(include_void=True), "status") == {
+        "open": 1, "closed": 2}
+    assert store.complaints.count_same_issue(DAY, "quality", "SKU-1") == 2
+    assert [c.seq for c in store.complaints.same_issue(DAY, "quality", "SKU-1")] == [1, 3]
+    assert [c.seq for c in store.complaints.same_issue(
+        DAY, "quality", "SKU-1", ComplaintFilter(include_void=True))] == [1, 2, 3]
+    assert store.complaints.awaiting_callback(10) == (1, ["TS-2027-0003"])
+
+
+def test_waiting_at_means_received_and_not_yet_answered(store):
+    add(store, complaint(1), complaint(2, first_response=at(11)),
+        complaint(3, first_response=at(13)), complaint(4, received=at(13)))
+    assert found(store, waiting_at=at(9)) == []
+    assert found(store, waiting_at=at(11)) == [1, 3]  # answered at that moment: not waiting
+    assert found(store, waiting_at=at(13)) == [1, 4]  # received at that moment: waiting
+    assert found(store, waiting_at=at(12), statuses=("open",)) == [1, 3]
+
+
+def test_at_risk_is_a_share_of_the_time_to_the_deadline_gone(store):
+    add(store, complaint(1, deadline=at(20)),  # 80% of 10 hours gone at 18:00
+        complaint(2, deadline=at(12)),  # overdue by then
+        complaint(3, deadline=at(10, day=DAY_2)),  # 80% gone only at 05:12 next day
+        complaint(4, deadline=at(20), first_response=at(17)),  # answered
+        complaint(5, deadline=at(18)))  # due that very moment: not overdue yet
+    assert found(store, waiting_at=at(18), at_risk=0.8) == [1, 5]
+    assert found(store, waiting_at=at(17, 59), at_risk=0.8) == [5]
+    assert found(store, waiting_at=at(18, 1), at_risk=0.8) == [1]
+    assert found(store, waiting_at=at(18), at_risk=0.3) == [1, 3, 5]
+
+
+def test_at_risk_from_the_exact_moment_the_share_is_gone(store):
+    add(store, complaint(1, deadline=at(16)))  # 80% of 6 hours gone at 14:48 exactly
+    assert found(store, waiting_at=at(14, 48), at_risk=0.8) == [1]
+
+
+def test_answered_window_is_on_the_first_response(store):
+    add(store, complaint(1, first_response=at(11)),
+        complaint(2, first_response=at(11, day=DAY_2)), complaint(3))
+    assert found(store, answered_since=at(11, day=DAY_2)) == [2]  # inclusive
+    assert found(store, answered_until=at(11, day=DAY_2)) == [1]  # exclusive
+    assert found(store, answered_since=dt.datetime.min.replace(tzinfo=SHANGHAI)) == [1, 2]
+
+
+def test_deadline_before_is_exclusive_and_campaign_narrows(store):
+    add(store, complaint(1, deadline=AT), complaint(2, deadline=AT + dt.timedelta(hours=1)),
+        complaint(3, deadline=AT, campaign=2028))
+    assert found(store, deadline_before=AT) == []
+    assert found(store, deadline_before=AT + dt.timedelta(hours=1)) == [1, 3]
+    assert found(store, deadline_before=AT + dt.timedelta(hours=1), campaign=2027) == [1]
+    assert found(store, campaign=2028) == [3]
+
+
+def test_tally_by_each_key(store):
+    add(store,
+        complaint(1),
+        complaint(2, level="II", category="logistics", assignee="wang", status="replied",
+                  handler="agent-supervisor", first_response=at(17)),  # on time
+        complaint(3, level="II", assignee="wang", status="closed", first_response=at(19)),
+        complaint(4, status="closed", first_response=at(18)))  # at the deadline: on time
+    everything = ComplaintFilter()
+    expected = {
+        "level": {"I": 2, "II": 2},
+        "category": {"quality": 3, "logistics": 1},
+        "assignee": {"wang": 2, None: 2},
+        "status": {"open": 1, "replied": 1, "closed": 2},
+        "handler": {"first-taker": 3, "agent-supervisor": 1},
+        "answered_late": {None: 1, False: 2, True: 1},
+    }
+    assert set(expected) == set(TALLY_KEYS)
+    for key, counts in expected.items():
+        assert store.complaints.tally(everything, key) == counts, key
+    late = store.complaints.tally(everything, "answered_late")
+    assert all(value is None or type(value) is bool for value in late)
+    both = store.complaints.tally(everything, "category", "answered_late")
+    assert both == {("quality", None): 1, ("logistics", False): 1, ("quality", True): 1,
+                    ("quality", False): 1}
+    assert all(type(value) is bool for _, value in both if value is not None)
+    assert store.complaints.tally(ComplaintFilter(statuses=("closed",)), "level", "status") \
+        == {("II", "closed"): 1, ("I", "closed"): 1}
+    for unknown in (("buyer",), ("level", "nope")):
+        with pytest.raises(ValueError):
+            store.complaints.tally(everything, *unknown)
+
+
+def test_same_issue_without_an_issue_key(store):
+    add(store, complaint(1, issue=None, received=at(11)), complaint(2, issue=None),
+        complaint(3), complaint(4, issue="漏发"),
+        complaint(5, issue=None, category="logistics"),
+        complaint(6, issue=None, day=DAY_2))
+    assert [c.seq for c in store.complaints.same_issue(DAY, "quality", None)] == [2, 1]
+    assert store.complaints.count_same_issue(DAY, "quality", None) == 2
+    # the issue key, not the product, makes the batch
+    assert [c.seq for c in store.complaints.same_issue(DAY, "quality", "SKU-1")] == [3]
+    assert store.complaints.count_same_issue(DAY, "quality", "漏发") == 1
+    assert store.complaints.count_same_issue(DAY_2, "logistics", None) == 0
+
+
+def test_same_issue_comes_in_order_of_receipt(store):
+    add(store, complaint(1, received=at(15)), complaint(2, received=at(9)),
+        complaint(3, received=at(12)))
+    assert [c.seq for c in store.complaints.same_issue(DAY, "quality", "SKU-1")] == [2, 3, 1]
+
+
+def test_awaiting_callback_leaves_out_void_and_other_campaigns(store):
+    add(store, complaint(1, status="resolved"),
+        complaint(2, status="closed", void=True, void_reason="重复"),
+        complaint(3, status="closed", campaign=2028),
+        complaint(4, status="closed", callback=Callback(True, AT, "zhao")),
+        complaint(5))
+    assert store.complaints.awaiting_callback(10) == (2, ["TS-2027-0001", "TS-2027-0003"])
+    assert store.complaints.awaiting_callback(1) == (2, ["TS-2027-0001"])
+    assert store.complaints.awaiting_callback(0) == (2, [])  # just the count
+    assert store.complaints.awaiting_callback(10, 2028) == (1, ["TS-2027-0003"])
+    assert store.complaints.awaiting_callback(10, 2029) == (0, [])

@@ -13,7 +13,7 @@ from collections import Counter
 from typing import NamedTuple
 
 from planner.complaints.policy import LEVELS, URGENT, Policy, urgent_triggers
-from planner.complaints.register import EVERYTHING, Search, search_filter
+from planner.complaints.register import Search, search_filter
 from planner.core.clock import SHANGHAI
 from planner.storage.contract import ComplaintFilter, ComplaintStore, StateStore
 
@@ -80,7 +80,7 @@ def report_day(store: StateStore, policy: Policy, day: dt.date, now: dt.datetime
     start, end = _day_range(day)
     moment = min(now, end - dt.timedelta(seconds=1))
     scopes = _Scopes(
-        new=ComplaintFilter(received_since=start, received_until=end),
+        new=ComplaintFilter(received_on=day),
         answered=ComplaintFilter(answered_since=start, answered_until=end),
         called_back=ComplaintFilter(callback_since=start, callback_until=end),
         campaign=campaign, moment=moment)
@@ -116,8 +116,6 @@ def _report(register: ComplaintStore, policy: Policy, scopes: _Scopes, *,
     new_levels = register.tally(scopes.new, "level")
     answered = register.tally(scopes.answered, "assignee", "answered_late")
     called = register.tally(scopes.called_back, "assignee")
-    due = search_filter(moment, EVERYTHING, campaign)._replace(
-        statuses=("resolved", "closed"), called_back=False)
     return Report(
         day=day, year=year,
         new_by_level=_ordered(new_levels),
@@ -128,7 +126,7 @@ def _report(register: ComplaintStore, policy: Policy, scopes: _Scopes, *,
         unanswered=register.count(scopes.new._replace(waiting_at=moment)),
         overdue_now=register.count(overdue),
         at_risk_now=register.count(at_risk),
-        callbacks_due=register.count(due),
+        callbacks_due=register.awaiting_callback(0, campaign)[0],
         callbacks_done=sum(called.values()),
         callbacks_satisfied=register.count(scopes.called_back._replace(satisfied=True)),
         by_assignee=_by_assignee(register.tally(scopes.new, "assignee"), answered,

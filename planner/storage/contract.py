@@ -128,6 +128,7 @@ class ComplaintFilter(NamedTuple):
     anywhere: str | None = None
     received_since: dt.datetime | None = None
     received_until: dt.datetime | None = None  # exclusive
+    received_on: dt.date | None = None  # the calendar day (Shanghai) of receipt
     assignee: str | None = None
     waiting_at: dt.datetime | None = None
     at_risk: float | None = None

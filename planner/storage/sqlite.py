@@ -22,7 +22,7 @@ from typing import Any
 from planner.core.clock import iso
 from planner.core.errors import PlannerError
 from planner.storage.contract import ITEM_ACTIONS, Change, HistoryEntry, ItemKey, ItemState
-from planner.storage.sqlite_register import Register
+from planner.storage.sqlite_register import Register, add_functions
 from planner.storage.sqlite_schema import (
     PLACE_BY_DEFAULT,
     Placement,
@@ -244,6 +244,7 @@ def _migrated_copy(connection: sqlite3.Connection, path: Path,
     """The database of an earlier release, copied into memory and migrated there: read-only
     commands see today's schema without changing the file."""
     copy = sqlite3.connect(":memory:", isolation_level=None)
+    add_functions(copy)
     connection.backup(copy)
     connection.close()
     migrate(copy, path, placement)
@@ -276,6 +277,7 @@ def open_store(path: Path, *, write: bool = False,
     path = Path(path)
     if not path.exists() or (path.is_file() and path.stat().st_size == 0):
         connection = sqlite3.connect(":memory:", isolation_level=None)
+        add_functions(connection)
         migrate(connection, path, placement)
         return Store(connection, path, readonly=not write, pending=write,
                      placement=placement)
@@ -293,6 +295,7 @@ def _connect(path: Path, *, write: bool,
             connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
                                          isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        add_functions(connection)
         check_ours(connection, path)
         if write:
             connection.execute("PRAGMA synchronous = FULL")

@@ -36,10 +36,39 @@ _TALLY = {key: key for key in TALLY_KEYS}
 _TALLY["answered_late"] = "(first_response > deadline)"
 
 
+_SECONDS = "CAST(strftime('%s', {}) AS INTEGER)"  # an ISO time (any offset) in Unix seconds
+
+
+def add_functions(connection: sqlite3.Connection) -> None:
+    """The functions the register's queries call, on a new connection."""
+    connection.create_function("casefold", 1, _casefold, deterministic=True)
+
+
+def _casefold(text: str | None) -> str | None:
+    return text.casefold() if text is not None else None
+
+
 def _like(text: str) -> str:
     """A LIKE pattern matching `text` anywhere, its own % and _ taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def _needs_folding(text: str) -> bool:
+    """Whether `text` has letters with a case that LIKE cannot fold (it folds ASCII only)."""
+    return any(not ch.isascii() and ch.lower() != ch.upper() for ch in text)
+
+
+def _contains(columns: tuple[str, ...], text: str) -> tuple[str, list[str]]:
+    """`text` in any of `columns`, whatever the case of its letters: LIKE where that is
+    enough (ASCII letters, or Chinese, which has no case), else on casefolded text."""
+    if _needs_folding(text):
+        pattern = _like(text.casefold())
+        columns = tuple(f"casefold({column})" for column in columns)
+    else:
+        pattern = _like(text)
+    clause = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for column in columns)
+    return f"({clause})", [pattern] * len(columns)
 
 
 def _where(filter_: ComplaintFilter) -> tuple[list[str], list[Any]]:
@@ -59,37 +88,41 @@ def _where(filter_: ComplaintFilter) -> tuple[list[str], list[Any]]:
                            "callback_until")}
     for clause, value in (
             ("deadline < ?", moment["deadline_before"]), ("level = ?", filter_.level),
-            ("handler = ?", filter_.handler), ("campaign = ?", filter_.campaign),
+            ("handler = ?", filter_.handler),
+            # searching text reads every row anyway: a scan, not a lookup per row
+            ("+campaign = ?" if filter_.text or filter_.anywhere else "campaign = ?",
+             filter_.campaign),
             ("order_id = ?", filter_.order), ("product = ?", filter_.product),
             ("assignee = ?", filter_.assignee),
             ("received >= ?", moment["received_since"]),
             ("received < ?", moment["received_until"]),
+            ("received_day = ?", filter_.received_on.isoformat() if filter_.received_on
+             else None),
             ("first_response >= ?", moment["answered_since"]),
             ("first_response < ?", moment["answered_until"]),
             ("callback_at >= ?", moment["callback_since"]),
             ("callback_at < ?", moment["callback_until"])):
         if value is not None:
             add(clause, value)
-    if filter_.buyer:
-        add("buyer LIKE ? ESCAPE '\\'", _like(filter_.buyer))
-    if filter_.text:
-        add("(summary LIKE ? ESCAPE '\\' OR notes LIKE ? ESCAPE '\\')",
-            _like(filter_.text), _like(filter_.text))
-    if filter_.anywhere:
-        pattern = _like(filter_.anywhere)
-        add("(number LIKE ? ESCAPE '\\' OR order_id LIKE ? ESCAPE '\\' OR "
-            "buyer LIKE ? ESCAPE '\\' OR summary LIKE ? ESCAPE '\\')", *[pattern] * 4)
+    for columns, text in ((("buyer",), filter_.buyer), (("summary", "notes"), filter_.text),
+                          (("number", "order_id", "buyer", "summary"), filter_.anywhere)):
+        if text:
+            clause, patterns = _contains(columns, text)
+            add(clause, *patterns)
     if filter_.waiting_at is not None:
         moment = iso(filter_.waiting_at)
         add("received <= ? AND (first_response IS NULL OR first_response > ?)",
             moment, moment)
         if filter_.at_risk is not None:
-            add("deadline >= ? AND julianday(received) + ? * (julianday(deadline) - "
-                "julianday(received)) <= julianday(?)", moment, filter_.at_risk, moment)
+            # in whole seconds and percent, exact: floating point days would put the mark a
+            # hair late
+            add(f"deadline >= ? AND ({_SECONDS.format('?')} - {_SECONDS.format('received')}) "
+                f"* 100 >= ? * ({_SECONDS.format('deadline')} - {_SECONDS.format('received')})",
+                moment, moment, round(filter_.at_risk * 100))
     if filter_.called_back is not None:
-        add(f"callback IS {'NOT ' if filter_.called_back else ''}NULL")
+        add(f"callback_at IS {'NOT ' if filter_.called_back else ''}NULL")
     if filter_.satisfied is not None:
-        add("json_extract(callback, '$.satisfied') = ?", int(filter_.satisfied))
+        add("callback_satisfied = ?", int(filter_.satisfied))
     if filter_.void_only:
         add("void = 1")
     elif not filter_.include_void:
@@ -129,11 +162,13 @@ def _stored(name: str, value: Any) -> Any:
 
 
 def _row(fields: dict[str, Any]) -> dict[str, Any]:
-    """Stored columns of record fields; a call-back also sets its time (for reports)."""
+    """Stored columns of record fields; a call-back also sets its time and answer in columns
+    of their own, for the figures."""
     row = {name: _stored(name, value) for name, value in fields.items()}
     if "callback" in fields:
         callback = fields["callback"]
         row["callback_at"] = iso(callback.at) if callback is not None else None
+        row["callback_satisfied"] = int(callback.satisfied) if callback is not None else None
     return row
 
 

@@ -130,10 +130,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE complaints ADD COLUMN calendar_name TEXT NOT NULL DEFAULT 'office';
     ALTER TABLE complaints ADD COLUMN notes TEXT NOT NULL DEFAULT '';
     ALTER TABLE complaints ADD COLUMN callback_at TEXT;
+    ALTER TABLE complaints ADD COLUMN callback_satisfied INTEGER;
     UPDATE complaints SET category = category_id(category);
     UPDATE complaints SET issue = product;
-    UPDATE complaints SET callback_at = json_extract(callback, '$.at')
-        WHERE callback IS NOT NULL;
+    UPDATE complaints SET callback_at = json_extract(callback, '$.at'),
+        callback_satisfied = json_extract(callback, '$.satisfied') WHERE callback IS NOT NULL;
     UPDATE complaints SET first_response = (
         SELECT min(h.recorded_at) FROM history AS h
         WHERE h.subject = 'complaint:' || complaints.number
@@ -149,10 +150,16 @@ MIGRATIONS: list[str] = [
     CREATE INDEX complaints_assignee ON complaints (assignee, campaign);
     CREATE INDEX complaints_answered ON complaints (first_response)
         WHERE first_response IS NOT NULL;
+    -- every figure of a campaign (status, report, review) from the index alone
+    CREATE INDEX complaints_figures ON complaints (campaign, void, first_response, deadline,
+        received, assignee, level, category, status, callback_at, callback_satisfied);
+    DROP INDEX complaints_campaign;
+    CREATE INDEX complaints_campaign ON complaints (campaign, void, status, priority, deadline);
+    CREATE INDEX complaints_level ON complaints (campaign, void, level);
     CREATE INDEX complaints_called_back ON complaints (callback_at)
         WHERE callback_at IS NOT NULL;
     DROP INDEX complaints_callback_due;
-    CREATE INDEX complaints_callback_due ON complaints (year, seq)
+    CREATE INDEX complaints_callback_due ON complaints (campaign, year, seq)
         WHERE callback IS NULL AND status IN ('resolved', 'closed') AND void = 0;
     """,
 ]
