@@ -7,9 +7,10 @@ the machine's load during the run touches all of them alike; the median is repor
 
 Ratios: `plan` and `--help` against a Click hello-world (target 2x); the state commands on a
 workspace holding five campaign years of 100,000 history rows each and 100,000 complaints
-against `plan` (targets 1.2x, and 2x for listing and finding complaints and the daily report). With ``--export ROWS``
-it also runs bench/bench_export.py: our streaming xlsx writer against a bare openpyxl loop
-and pandas (install pandas and xlsxwriter to include those).
+against `plan` (targets 1.2x, and 2x for listing and finding complaints and the daily
+report). With ``--export ROWS`` it also runs bench/bench_export.py: our streaming xlsx
+writer against a bare openpyxl loop and pandas (install pandas and xlsxwriter to include
+those).
 """
 
 from __future__ import annotations
