@@ -604,3 +604,11 @@ def test_awaiting_callback_leaves_out_void_and_other_campaigns(store):
     assert store.complaints.awaiting_callback(0) == (2, [])  # just the count
     assert store.complaints.awaiting_callback(10, 2028) == (1, ["TS-2027-0003"])
     assert store.complaints.awaiting_callback(10, 2029) == (0, [])
+
+
+def test_answers_counts_first_responses_on_time_and_late(store):
+    add(store, complaint(1, first_response=at(17)), complaint(2, first_response=at(19)),
+        complaint(3), complaint(4, first_response=at(20), void=True),
+        complaint(5, first_response=at(19), campaign=2028))
+    assert store.complaints.answers(2027) == (1, 1)
+    assert store.complaints.answers() == (1, 2)

@@ -338,8 +338,7 @@ def register_summary(store: StateStore, now: dt.datetime, *, callbacks: bool = T
     opened = register.tally(ComplaintFilter(statuses=UNFINISHED, campaign=campaign), "level")
     overdue = register.tally(ComplaintFilter(statuses=AWAITING_REPLY, waiting_at=now,
                                              deadline_before=now, campaign=campaign), "level")
-    answered = register.tally(ComplaintFilter(campaign=campaign), "answered_late")
-    on_time, late = answered.get(False, 0), answered.get(True, 0)
+    on_time, late = register.answers(campaign)
     count, numbers = 0, []
     if callbacks:
         # a call-back still owed is owed whatever campaign the complaint came in

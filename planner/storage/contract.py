@@ -134,6 +134,8 @@ class ComplaintFilter(NamedTuple):
     at_risk: float | None = None
     called_back: bool | None = None  # True: has a call-back; False: has none
     satisfied: bool | None = None  # the call-back's answer
+    answered: bool | None = None  # True: has a first response; False: has none
+    answered_late: bool | None = None  # True: first answered after the deadline
     answered_since: dt.datetime | None = None
     answered_until: dt.datetime | None = None  # exclusive
     callback_since: dt.datetime | None = None
@@ -184,6 +186,10 @@ class ComplaintStore(Protocol):
     def tally(self, filter_: ComplaintFilter, *keys: str) -> dict[Any, int]:
         """How many complaints of `filter_` per value of `keys` (of `TALLY_KEYS`; a
         missing value counts under None): one key gives its values, several give tuples."""
+
+    def answers(self, campaign: int | None = None) -> tuple[int, int]:
+        """How many complaints (not void; of one campaign, if given) were first answered by
+        their deadline, and how many after it."""
 
     def awaiting_callback(self, sample: int, campaign: int | None = None
                           ) -> tuple[int, list[str]]:

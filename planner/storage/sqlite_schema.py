@@ -148,16 +148,20 @@ MIGRATIONS: list[str] = [
     CREATE INDEX complaints_issue ON complaints (received_day, category, issue);
     CREATE INDEX complaints_order ON complaints (order_id);
     CREATE INDEX complaints_assignee ON complaints (assignee, campaign);
-    CREATE INDEX complaints_answered ON complaints (first_response)
+    -- the figures of a day, of a campaign, and the status's, each from an index alone
+    CREATE INDEX complaints_day ON complaints (received_day, void, level, category, assignee,
+        first_response, deadline, received);
+    CREATE INDEX complaints_answered ON complaints (first_response, void, deadline, assignee)
         WHERE first_response IS NOT NULL;
-    -- every figure of a campaign (status, report, review) from the index alone
+    CREATE INDEX complaints_late ON complaints (campaign) WHERE first_response > deadline
+        AND void = 0;
+    CREATE INDEX complaints_called_back ON complaints (callback_at)
+        WHERE callback_at IS NOT NULL;
     CREATE INDEX complaints_figures ON complaints (campaign, void, first_response, deadline,
         received, assignee, level, category, status, callback_at, callback_satisfied);
     DROP INDEX complaints_campaign;
-    CREATE INDEX complaints_campaign ON complaints (campaign, void, status, priority, deadline);
-    CREATE INDEX complaints_level ON complaints (campaign, void, level);
-    CREATE INDEX complaints_called_back ON complaints (callback_at)
-        WHERE callback_at IS NOT NULL;
+    CREATE INDEX complaints_campaign ON complaints (campaign, void, status, priority, deadline,
+        level, first_response, received);
     DROP INDEX complaints_callback_due;
     CREATE INDEX complaints_callback_due ON complaints (campaign, year, seq)
         WHERE callback IS NULL AND status IN ('resolved', 'closed') AND void = 0;
