@@ -106,7 +106,7 @@ def test_batch_rule_makes_the_whole_day_urgent(store, rules):
     assert len(eleventh["escalated"]) == 10
     levels = {c["number"]: c for c in list_complaints(store, T("2026-03-16 17:06"))}
     assert all(levels[number]["level"] == "urgent" for number in eleventh["escalated"])
-    # three hours from when the batch was recognised, never later than before
+    # three hours from the receipt of the complaint that crossed the threshold
     assert all(levels[number]["deadline"] == "2026-03-16T20:05:00+08:00"
                for number in eleventh["escalated"])
     assert levels[other_product["complaint"]["number"]]["level"] == "I"

@@ -79,8 +79,8 @@ def triage_flags(command: Any) -> Any:
                    "urgent; any other text is kept as typed / 投诉渠道，经这三个渠道转来的"
                    "一律按紧急投诉处理.")
 @click.option("--same-issue-count", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Complaints about the same issue (category and product) received that "
-                   "calendar day, this one included / 当天同一问题的投诉件数.")
+              help="Complaints about the same issue (category plus --issue or product) "
+                   "received that calendar day, this one included / 当天同一问题的投诉件数.")
 @click.option("--received", "-r", type=DateTimeParam(), default=None,
               help='When it was received: "YYYY-MM-DD HH:MM" (Beijing time) or ISO 8601 '
                    "with offset; default now / 受理时间，默认现在.")

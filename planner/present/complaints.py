@@ -323,7 +323,7 @@ def history_note(entry: HistoryEntry, policy: Policy, lang: str) -> str:
     if entry.note == "batch" and entry.action == "complaint-escalate":
         return t("history.note.batch", lang)
     parts = []
-    if entry.action in ("complaint-edit", "complaint-escalate") and entry.new:
+    if entry.action in _SHOWN_ACTIONS and entry.new:
         old = entry.old or {}
         parts = [t("history.changed", lang, field=t(f"label.register.{_LABELS.get(key, key)}",
                                                     lang),
@@ -333,8 +333,11 @@ def history_note(entry: HistoryEntry, policy: Policy, lang: str) -> str:
     return t("punct.list-separator", lang).join([*parts, *filter(None, [entry.note])])
 
 
-# The fields a correction's note shows, and the label of each.
-_LABELS = {"category": "category", "summary": "summary", "order_id": "order",
+# The entries whose note shows what changed, the fields shown, and the label of each.
+_SHOWN_ACTIONS = ("complaint-edit", "complaint-escalate", "complaint-assign",
+                  "complaint-propose")
+_LABELS = {"assignee": "assignee", "department": "department", "solution": "solution",
+           "category": "category", "summary": "summary", "order_id": "order",
            "buyer": "buyer", "product": "product", "channel": "channel", "issue": "issue",
            "received": "received", "flags": "flags", "level": "level", "handler": "handler",
            "deadline": "deadline"}
@@ -349,6 +352,8 @@ def _value(policy: Policy, key: str, value: Any, lang: str) -> str:
         return policy.role_name(value, lang)
     if key == "category":
         return policy.category_name(value, lang)
+    if key == "department":
+        return _owner_name(value, lang)
     if key in ("received", "deadline"):
         return format_moment(dt.datetime.fromisoformat(value), lang)
     if key == "flags" and isinstance(value, dict):

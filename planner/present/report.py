@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from planner.complaints.policy import Policy
 
 Section = tuple[str, list[str], list[list[Any]]]
+EVENT_WIDTH = 90
 
 
 def report_data(report: Report) -> dict[str, Any]:
@@ -110,7 +111,8 @@ def report_title(report: Report, lang: str, shop: str | None) -> str:
 def report_table(report: Report, policy: Policy, lang: str, *, shop: str | None) -> str:
     blocks = [report_title(report, lang, shop)]
     for heading, headers, rows in report_sections(report, policy, lang):
-        blocks.append(heading + ("\n" + table(headers, rows) if rows else ""))
+        widths = [EVENT_WIDTH] if len(headers) == 1 else None  # the events: one long column
+        blocks.append(heading + ("\n" + table(headers, rows, widths) if rows else ""))
     return "\n\n".join(blocks)
 
 
