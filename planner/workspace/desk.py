@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from planner.core.errors import PlannerError
 
@@ -14,18 +15,36 @@ if TYPE_CHECKING:
     from planner.complaints.desk import Correction, Desk
     from planner.complaints.register import Added, Complaint, Search
     from planner.complaints.report import Report
-    from planner.complaints.triage import TriageFlags
-    from planner.storage.contract import HistoryEntry
-    from planner.workspace.session import Workspace
+    from planner.complaints.triage import ComplaintRules, TriageFlags
+    from planner.storage.contract import HistoryEntry, StateStore
 
 Changed = list[tuple["Complaint", bool]]
 SUPERVISOR_DEPARTMENT = "cs-manager"  # the roster's CS supervisor/manager department
 
 
+class DeskWorkspace(Protocol):
+    """What the desk needs of a workspace (`planner.workspace.session.Workspace`)."""
+
+    user: str
+    now: dt.datetime
+    today: dt.date
+    year: int
+    folder: Path | None
+    complaint_rules: ComplaintRules
+
+    def store(self, *, write: bool = False) -> AbstractContextManager[StateStore]: ...
+
+    def campaign_of(self, day: dt.date, field: str | None = None) -> int: ...
+
+    def campaign_dates(self, year: int) -> tuple[dt.date, dt.date]: ...
+
+    def roster_contacts(self) -> list[dict[str, Any]]: ...
+
+
 class ComplaintDesk:
     """Every complaint command's call: the workspace gives the store, rules and clock."""
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: DeskWorkspace) -> None:
         self.ws = workspace
 
     @contextmanager
