@@ -466,3 +466,33 @@ def test_old_category_ids_and_known_channels_on_the_way_in(run, ws):
     assert via_12315["level"] == "urgent" and "channel" in via_12315["reasons"]
     assert add(run, "-c", "quality", "--channel", "旺旺")["level"] == "I"
     assert "12315" in ok(run("complaint", "show", via_12315["number"], "--lang", "zh")).output
+
+
+def test_log_shows_every_desk_change(run, ws):
+    number = add(run, "-c", "quality")["number"]
+    for args in (["assign", number, "--to", "甲"], ["edit", number, "--vip"],
+                 ["propose", number, "--solution", "退款"], ["reply", number],
+                 ["void", number, "--reason", "dup"]):
+        ok(run("complaint", *args))
+    page = ok(run("log")).output
+    assert "Traceback" not in page and number in page
+
+
+def test_a_late_first_answer_stays_late(run, ws):
+    number = add(run, "-c", "quality", "--media-risk", received="2027-03-15 06:00")["number"]
+    ok(run("complaint", "reply", number, "--at", "2027-03-15 09:30"))  # due 09:00
+    ok(run("complaint", "reply", number, "--at", "2027-03-15 08:00"))  # typed in afterwards
+    data = show(run, number)
+    assert data["first_response"] == "2027-03-15T09:30:00+08:00" and data["answered_late"]
+
+
+def test_texts_too_long_for_a_form_are_refused(run, ws):
+    number = add(run, "-c", "quality")["number"]
+    before = snapshot(ws)
+    result = run("complaint", "add", "-c", "quality", "-s", "x" * 5000)
+    assert result.exit_code == 1 and "--summary" in result.output and "5000" in result.output
+    assert snapshot(ws) == before
+    assert run("complaint", "update", number, "--status", "replied", "--note",
+               "y" * 3000).exit_code == 1
+    assert run("complaint", "reply", number, "--at", "2027-03-16 09:00").output.count(
+        "reply time") == 1

@@ -17,9 +17,11 @@ from planner.complaints.register import (
     ANSWERED,
     AWAITING_REPLY,
     CALLBACK_READY,
+    CLOCK_DRIFT,
     STATUSES,
     CampaignDates,
     Complaint,
+    check_length,
     check_received,
     escalate_batch,
     get_complaint,
@@ -87,6 +89,7 @@ def _note(record: ComplaintRecord, note: str | None) -> dict[str, Any]:
     note = (note or "").strip()
     if not note:
         return {}
+    check_length(note, "--note")
     return {"notes": f"{record.notes}\n{note}" if record.notes else note}
 
 
@@ -133,7 +136,7 @@ def record_reply(desk: Desk, number: str, *, at: dt.datetime | None = None,
         _check_reply(record, at, desk.now)
         first = record.first_response
         fields: dict[str, Any] = _note(record, note)
-        if first is None or at < first:  # a reply entered afterwards may be the first
+        if first is None:  # the first response, once recorded, stands: late stays late
             fields["first_response"] = at
         if record.status in AWAITING_REPLY:
             fields["status"] = "replied"
@@ -152,7 +155,8 @@ def _check_reply(record: ComplaintRecord, at: dt.datetime, now: dt.datetime) -> 
     if at < record.received:
         raise PlannerError("error.complaint-reply-early", field=record.number,
                            at=iso(at), received=iso(record.received))
-    check_received(at, now, field="--at")
+    if at > now + CLOCK_DRIFT:
+        raise PlannerError("error.complaint-reply-future", field=record.number, at=iso(at))
 
 
 def record_callback(desk: Desk, number: str, satisfied: bool, *,
@@ -208,6 +212,7 @@ def void(desk: Desk, numbers: Iterable[str], reason: str) -> list[tuple[Complain
     reason = (reason or "").strip()
     if not reason:
         raise PlannerError("error.complaint-void-reason", field="--reason")
+    check_length(reason, "--reason")
 
     def change(record: ComplaintRecord, txn: int) -> bool:
         _not_void(record)
@@ -226,6 +231,7 @@ def propose(desk: Desk, number: str, *, solution: str | None, department: str | 
     """The department concerned and/or the proposed solution. A new solution needs a new
     approval."""
     solution = (solution or "").strip() or None
+    check_length(solution, "--solution")
     if solution is None and department is None:
         raise PlannerError("error.complaint-propose-empty", field="--solution")
 
@@ -337,6 +343,7 @@ def _corrected(record: ComplaintRecord, correction: Correction,
     fields: dict[str, Any] = {}
     for key, value in correction.details().items():
         if isinstance(value, str):
+            check_length(value, f"--{key.removesuffix('_id')}")
             value = value.strip() or None
         fields[key] = value
     if "summary" in fields and fields["summary"] is None:

@@ -145,6 +145,15 @@ def check_received(received: dt.datetime, now: dt.datetime, field: str = "--rece
 
 
 CLOCK_DRIFT = dt.timedelta(minutes=5)
+# Longer than a person writes on a complaint form: a paste gone wrong, and too long for a
+# register cell.
+MAX_TEXT = 2000
+
+
+def check_length(text: str | None, field: str) -> None:
+    if text is not None and len(text) > MAX_TEXT:
+        raise PlannerError("error.complaint-text-long", field=field, count=len(text),
+                           limit=MAX_TEXT)
 
 
 def issue_key(issue: str | None, product: str | None) -> str | None:
@@ -171,6 +180,9 @@ def add_complaint(store: StateStore, rules: ComplaintRules, *, category: str, su
     summary = (summary or "").strip()
     if not summary:
         raise PlannerError("error.complaint-summary", field="--summary")
+    for text, field in ((summary, "--summary"), (order, "--order"), (buyer, "--buyer"),
+                        (product, "--product"), (channel, "--channel"), (issue, "--issue")):
+        check_length(text, field)
     check_received(received, now)
     day = received.astimezone(SHANGHAI).date()
     product = (product or "").strip() or None

@@ -287,6 +287,8 @@ def complaint_card(complaint: Complaint, history: list[HistoryEntry], policy: Po
         ("time-left", time_left(complaint.minutes_left, lang)),
         ("first-response", answered and format_moment(answered, lang)),
         ("flag", mark_text(complaint, lang, colour=False)),
+        ("flags", None if not any(record.flags.values())
+         else _value(policy, "flags", record.flags, lang)),
         ("status", t(f"register.status.{record.status}", lang)),
         ("step", t(f"register.step.{complaint.step}", lang)),
         ("summary", record.summary),
@@ -335,8 +337,9 @@ def history_note(entry: HistoryEntry, policy: Policy, lang: str) -> str:
 
 # The entries whose note shows what changed, the fields shown, and the label of each.
 _SHOWN_ACTIONS = ("complaint-edit", "complaint-escalate", "complaint-assign",
-                  "complaint-propose")
+                  "complaint-propose", "complaint-update", "complaint-reply")
 _LABELS = {"assignee": "assignee", "department": "department", "solution": "solution",
+           "status": "status", "at": "replied-at",
            "category": "category", "summary": "summary", "order_id": "order",
            "buyer": "buyer", "product": "product", "channel": "channel", "issue": "issue",
            "received": "received", "flags": "flags", "level": "level", "handler": "handler",
@@ -354,7 +357,9 @@ def _value(policy: Policy, key: str, value: Any, lang: str) -> str:
         return policy.category_name(value, lang)
     if key == "department":
         return _owner_name(value, lang)
-    if key in ("received", "deadline"):
+    if key == "status":
+        return t(f"register.status.{value}", lang)
+    if key in ("received", "deadline", "at"):
         return format_moment(dt.datetime.fromisoformat(value), lang)
     if key == "flags" and isinstance(value, dict):
         return t("punct.list-separator", lang).join(

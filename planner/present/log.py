@@ -39,6 +39,10 @@ def _state_label(value: Any, subject: str, lang: str) -> str:
         return "-"
     if "satisfied" in value:
         return t(f"register.satisfied.{'yes' if value['satisfied'] else 'no'}", lang)
-    if "level" in value and "status" not in value:
+    if "status" in value:
+        return t(f"register.status.{value['status']}", lang)
+    if "level" in value:
         return value["level"]
-    return t(f"register.status.{value['status']}", lang)
+    # a correction, an assignment, a proposal: the fields that changed, as stored
+    return ", ".join(f"{key}={shown}" for key, shown in value.items()
+                     if shown not in (None, "", {})) or "-"
