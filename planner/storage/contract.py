@@ -219,8 +219,15 @@ class StateStore(Protocol):
 
     def history(self, *, year: int | None = None, subject: str | None = None,
                 by: str | None = None, since: dt.date | None = None,
-                subject_prefix: str | None = None) -> Iterator[HistoryEntry]:
-        """History entries, oldest first, optionally filtered."""
+                subject_prefix: str | None = None, latest: int | None = None
+                ) -> Iterator[HistoryEntry]:
+        """History entries, oldest first, optionally filtered; `latest`: only the last that
+        many. Streamed: read a page at a time, none holding the others up while it is read."""
+
+    def count_history(self, *, year: int | None = None, subject: str | None = None,
+                      by: str | None = None, since: dt.date | None = None,
+                      subject_prefix: str | None = None) -> int:
+        """How many entries `history` with the same filters gives."""
 
     def years(self) -> list[int]:
         """The campaign years that hold any state, oldest first."""
