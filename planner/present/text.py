@@ -220,7 +220,7 @@ def _cell(value: Any) -> str:
 def _fit(widths: list[int], heads: list[int], rows: list[list[str]], room: int | None
          ) -> list[int]:
     """Narrow the widest columns until the table fits `room` columns: first none below its
-    longest word, then none below its header or `MIN_WRAP`."""
+    longest word; then the columns of text down to their header or `MIN_WRAP`; then any."""
     excess = sum(widths) + len(GAP) * (len(widths) - 1) - (room or 0)
     if room is None or excess <= 0:
         return widths
@@ -228,13 +228,15 @@ def _fit(widths: list[int], heads: list[int], rows: list[list[str]], room: int |
     for row in rows:
         for n, value in enumerate(row):
             if width(value) > words[n]:
-                words[n] = max((width(piece) for piece, _ in _atoms(value.replace("\n", " "))),
-                               default=0)
+                words[n] = max([words[n], *(width(piece) for piece, _ in
+                                            _atoms(value.replace("\n", " ")))])
     widths = list(widths)
-    for floors in ([min(size, max(head, min(word, WORD_FLOOR)))
-                    for size, head, word in zip(widths, heads, words, strict=True)],
-                   [min(size, max(head, MIN_WRAP)) for size, head in zip(widths, heads,
-                                                                          strict=True)]):
+    by_word = [min(size, max(head, min(word, WORD_FLOOR)))
+               for size, head, word in zip(widths, heads, words, strict=True)]
+    least = [min(size, max(head, MIN_WRAP)) for size, head in zip(widths, heads, strict=True)]
+    # columns of text first, then those of one word a cell (numbers, ids), then any
+    for floors in (by_word, [word if word >= size else low for size, word, low
+                             in zip(widths, words, least, strict=True)], least):
         while excess > 0:
             shrinkable = [n for n, size in enumerate(widths) if size > floors[n]]
             if not shrinkable:
