@@ -114,3 +114,22 @@ def test_complaint_list_table_shows_50_with_a_note_json_everything(run, ws):
     found = run("complaint", "find", "TS-2027", "--limit", "10")
     assert len(summaries(found.output)) == 10 and "43 more complaints" in found.output
     assert run("complaint", "list", "--order", "nothing").output.strip() == "No complaints match."
+
+
+def test_status_bounds_the_call_backs_it_counts(run, ws, monkeypatch):
+    """`status` counts call-backs still due only up to a cap: its time does not grow with the
+    register; beyond the cap it says "1,000+"."""
+    import planner.complaints.register as register
+
+    monkeypatch.setattr(register, "CALLBACK_CAP", 2)
+    add_complaints(run, 4)
+    for number in range(1, 5):
+        result = run("complaint", "update", f"TS-2027-{number:04d}", "--status", "resolved")
+        assert result.exit_code == 0, result.output
+    monkeypatch.setenv("PLANNER315_NOW", "2027-04-20 10:00")
+    data = json.loads(run("status", "--format", "json").stdout)["complaints"]["callback_due"]
+    assert data["count"] == 2 and data["at_least"] is True
+    assert "Resolved but not called back yet (2+)" in run("status").output
+    monkeypatch.setattr(register, "CALLBACK_CAP", 10)
+    data = json.loads(run("status", "--format", "json").stdout)["complaints"]["callback_due"]
+    assert data["count"] == 4 and "at_least" not in data

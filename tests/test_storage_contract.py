@@ -643,6 +643,13 @@ def test_awaiting_callback_leaves_out_void_and_other_campaigns(store):
     assert store.complaints.awaiting_callback(10, 2029) == (0, [])
 
 
+def test_awaiting_callback_counts_up_to_a_cap(store):
+    add(store, *(complaint(n, status="closed") for n in range(1, 8)))
+    assert store.complaints.awaiting_callback(2, cap=3) == (4, ["TS-2027-0001", "TS-2027-0002"])
+    assert store.complaints.awaiting_callback(0, cap=7) == (7, [])  # exact up to the cap
+    assert store.complaints.awaiting_callback(0, 2027, cap=100) == (7, [])
+
+
 def test_answers_counts_first_responses_on_time_and_late(store):
     add(store, complaint(1, first_response=at(17)), complaint(2, first_response=at(19)),
         complaint(3), complaint(4, first_response=at(20), void=True),

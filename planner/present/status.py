@@ -56,7 +56,8 @@ def register_data(summary: RegisterSummary) -> dict[str, Any]:
     on_time, late = summary.answered_on_time, summary.answered_late
     return {"open": summary.open, "overdue": summary.overdue,
             "callback_due": {"count": summary.callback_due,
-                             "numbers": list(summary.callback_numbers)},
+                             "numbers": list(summary.callback_numbers),
+                             **({"at_least": True} if summary.callback_due_more else {})},
             "answered": {"on_time": on_time, "late": late,
                          "rate": on_time / (on_time + late) if on_time + late else None}}
 
@@ -135,7 +136,8 @@ def register_section(summary: RegisterSummary, policy: Policy, lang: str) -> str
             summary.answered_on_time, summary.answered_late, lang))
     if summary.callback_due:
         more = "…" if summary.callback_due > len(summary.callback_numbers) else ""
-        text_block += "\n" + t("status.callback-due", lang, count=summary.callback_due,
+        count = f"{summary.callback_due:,}{'+' if summary.callback_due_more else ''}"
+        text_block += "\n" + t("status.callback-due", lang, count=count,
                                numbers=", ".join(summary.callback_numbers) + more)
     return text_block
 

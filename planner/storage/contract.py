@@ -191,10 +191,11 @@ class ComplaintStore(Protocol):
         """How many complaints (not void; of one campaign, if given) were first answered by
         their deadline, and how many after it."""
 
-    def awaiting_callback(self, sample: int, campaign: int | None = None
-                          ) -> tuple[int, list[str]]:
+    def awaiting_callback(self, sample: int, campaign: int | None = None,
+                          cap: int | None = None) -> tuple[int, list[str]]:
         """How many resolved or closed complaints (not void) have no call-back, and the
-        first numbers."""
+        first numbers. With `cap`, counted up to cap + 1 only (cap + 1: more than cap), so
+        that the time it takes does not grow with the register."""
 
 
 class StateStore(Protocol):
