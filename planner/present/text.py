@@ -19,6 +19,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from itertools import islice
 from typing import Any
 
@@ -61,17 +62,27 @@ def width(value: str) -> int:
         if "\x1b" in value:
             value = _ANSI.sub("", value)
         return len(value)
+    return _wide_width(value)
+
+
+@lru_cache(maxsize=4096)  # names, levels, dates and statuses come back row after row
+def _wide_width(value: str) -> int:
     from wcwidth import wcswidth
 
     if "\x1b" in value:
         value = _ANSI.sub("", value)
     shown = wcswidth(value)
-    return shown if shown >= 0 else sum(max(_char_width(char), 0) for char in value)
+    return shown if shown >= 0 else sum(_char_width(char) for char in value)
 
 
 def _char_width(char: str) -> int:
-    if char < "\u0300":
+    if char < "\u0300":  # before the combining marks: one column each
         return 1
+    return _wide_char_width(char)
+
+
+@lru_cache(maxsize=8192)
+def _wide_char_width(char: str) -> int:
     from wcwidth import wcwidth
 
     return max(wcwidth(char), 0)
@@ -280,19 +291,21 @@ def table_lines(headers: Sequence[str], rows: Iterable[Sequence[Any]],
 def _lines(rows: list[list[str]], widths: list[int]) -> Iterator[str]:
     last = len(widths) - 1
     for row in rows:
-        cells = []
-        tall = False
+        line = []
+        stacks = None
         for n, value in enumerate(row):
-            if "\n" in value or width(value) > widths[n]:
-                cells.append(wrap(value, widths[n]))
-                tall = True
+            size = width(value)
+            if size > widths[n] or "\n" in value:
+                if stacks is None:
+                    stacks = [[cell] for cell in line] + [[] for _ in range(last + 1 - n)]
+                stacks[n] = wrap(value, widths[n])
+            elif stacks is not None:
+                stacks[n] = [value]
             else:
-                cells.append(value)
-        if not tall:
-            yield GAP.join(_pad(value, widths[n], n == last)
-                           for n, value in enumerate(cells)).rstrip()
+                line.append(value if n == last else value + " " * (widths[n] - size))
+        if stacks is None:
+            yield GAP.join(line).rstrip()
             continue
-        stacks = [cell if isinstance(cell, list) else [cell] for cell in cells]
         for depth in range(max(map(len, stacks))):
             yield GAP.join(_pad(stack[depth] if depth < len(stack) else "", widths[n],
                                 n == last) for n, stack in enumerate(stacks)).rstrip()
