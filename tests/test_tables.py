@@ -132,3 +132,22 @@ def test_status_bars_line_up(run, tmp_path, monkeypatch):
     for block in output.split("\n\n")[1:3]:
         bars = [line for line in block.splitlines() if "%" in line]
         assert len(bars) > 1 and len({line.index("%") for line in bars}) == 1, block
+
+
+def test_coloured_text_wraps_in_its_colours():
+    from planner.present.text import style
+
+    value = style("OVERDUE", fg="red", bold=True) + " outside the campaign"
+    lines = wrap(value, 8)
+    assert [text._ANSI.sub("", line) for line in lines] == ["OVERDUE", "outside", "the",
+                                                            "campaign"]
+    assert lines[0] == "\x1b[31m\x1b[1mOVERDUE\x1b[0m" and lines[1:] == ["outside", "the",
+                                                                          "campaign"]
+    shown = table(["flag", "x"], [[value, "1"]], room=14).splitlines()
+    assert max(map(width, shown)) <= 14 and shown[2].endswith("1")
+
+
+def test_ids_stay_whole_before_text_is_narrowed(monkeypatch):
+    rows = [["TS-2027-000001", "收到的杯子有裂纹，而且外包装也破损了，要求退货退款"]]
+    lines = table(["单号", "摘要"], rows, room=30).splitlines()
+    assert "TS-2027-000001" in lines[2] and max(map(width, lines)) <= 30

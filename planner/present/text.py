@@ -54,6 +54,8 @@ def text(value: Any) -> str:
 # --- display width ---------------------------------------------------------------------
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_ANSI_SPLIT = re.compile(r"(\x1b\[[0-9;]*m)")
+RESET = "\x1b[0m"
 
 
 def width(value: str) -> int:
@@ -170,8 +172,11 @@ def wrap(value: str, limit: int) -> list[str]:
     """`value` in lines at most `limit` columns wide (a line of the text stays a line)."""
     lines: list[str] = []
     for line in value.split("\n"):
-        if width(line) <= limit or "\x1b" in line:
+        if width(line) <= limit:
             lines.append(line)
+            continue
+        if "\x1b" in line:
+            lines += _wrap_styled(line, limit)
             continue
         wrapped: list[list[tuple[str, bool]]] = [[]]
         used = 0
@@ -202,6 +207,31 @@ def wrap(value: str, limit: int) -> list[str]:
     return lines
 
 
+def _wrap_styled(line: str, limit: int) -> list[str]:
+    """A line with colour codes wrapped as its text is, each line in the colours its
+    characters had (and reset at its end)."""
+    styles: list[str] = []  # the codes in effect for each character but spaces
+    current = ""
+    for part in _ANSI_SPLIT.split(line):
+        if _ANSI.fullmatch(part):
+            current = "" if part == RESET else current + part
+        else:
+            styles += [current] * (len(part) - part.count(" "))
+    shown, index = [], 0
+    for plain in wrap(_ANSI.sub("", line), limit):
+        out, active = [], ""
+        for char in plain:
+            if char != " ":
+                wanted = styles[index] if index < len(styles) else ""
+                index += 1
+                if wanted != active:
+                    out.append((RESET if active else "") + wanted)
+                    active = wanted
+            out.append(char)
+        shown.append("".join(out) + (RESET if active else ""))
+    return shown
+
+
 def _no_orphan(wrapped: list[list[tuple[str, bool]]], limit: int) -> None:
     """A last line of one character takes the previous line's last piece with it."""
     if len(wrapped) < 2 or len(wrapped[-1]) != 1 or len(wrapped[-1][0][0]) != 1:
@@ -228,26 +258,35 @@ def _cell(value: Any) -> str:
     return text(value).strip()
 
 
-def _fit(widths: list[int], heads: list[int], rows: list[list[str]], room: int | None
+def _fit(widths: list[int], heads: list[str], rows: list[list[str]], room: int | None
          ) -> list[int]:
-    """Narrow the widest columns until the table fits `room` columns: first none below its
-    longest word; then the columns of text down to their header or `MIN_WRAP`; then any."""
+    """Narrow the widest columns until the table fits `room` columns, in steps: drop the
+    headers' padding; then none below its longest word (a header's too: headers wrap);
+    then the columns of text down to `MIN_WRAP`, keeping those of one word a cell (numbers,
+    ids) whole; then any."""
     excess = sum(widths) + len(GAP) * (len(widths) - 1) - (room or 0)
     if room is None or excess <= 0:
         return widths
-    words = [0] * len(widths)
+    count = len(widths)
+    cells, words = [0] * count, [0] * count
     for row in rows:
         for n, value in enumerate(row):
-            if width(value) > words[n]:
+            size = width(value) if "\n" not in value else max(map(width, value.split("\n")))
+            if size > cells[n]:
+                cells[n] = size
                 words[n] = max([words[n], *(width(piece) for piece, _ in
                                             _atoms(value.replace("\n", " ")))])
-    widths = list(widths)
+    head_words = [max([0, *(width(piece) for piece, _ in _atoms(head))]) for head in heads]
+    unpadded = [min(size, max(cell, width(head)))
+                for size, cell, head in zip(widths, cells, heads, strict=True)]
     by_word = [min(size, max(head, min(word, WORD_FLOOR)))
-               for size, head, word in zip(widths, heads, words, strict=True)]
-    least = [min(size, max(head, MIN_WRAP)) for size, head in zip(widths, heads, strict=True)]
-    # columns of text first, then those of one word a cell (numbers, ids), then any
-    for floors in (by_word, [word if word >= size else low for size, word, low
-                             in zip(widths, words, least, strict=True)], least):
+               for size, head, word in zip(widths, head_words, words, strict=True)]
+    least = [min(size, max(head, MIN_WRAP)) for size, head in zip(widths, head_words,
+                                                                  strict=True)]
+    text_only = [low if word < cell else floor
+                 for low, word, cell, floor in zip(least, words, cells, by_word, strict=True)]
+    widths = list(widths)
+    for floors in (unpadded, by_word, text_only, least):
         while excess > 0:
             shrinkable = [n for n, size in enumerate(widths) if size > floors[n]]
             if not shrinkable:
@@ -280,7 +319,7 @@ def table_lines(headers: Sequence[str], rows: Iterable[Sequence[Any]],
     caps = list(max_widths or ()) + [None] * (count - len(max_widths or ()))
     widths = [max(min(size, cap), head + 2) if cap else size
               for size, cap, head in zip(widths, caps, head_widths, strict=True)]
-    widths = _fit(widths, head_widths, first, room if room is not None else terminal_width())
+    widths = _fit(widths, heads, first, room if room is not None else terminal_width())
     yield from _lines([heads], widths)
     yield GAP.join("-" * size for size in widths)
     yield from _lines(first, widths)
