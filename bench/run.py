@@ -8,9 +8,17 @@ the machine's load during the run touches all of them alike; the median is repor
 Ratios: `plan` and `--help` against a Click hello-world (target 2x); the state commands on a
 workspace holding five campaign years of 100,000 history rows each and 100,000 complaints
 against `plan` (targets 1.2x, and 2x for listing and finding complaints and the daily
-report). With ``--export ROWS`` it also runs bench/bench_export.py: our streaming xlsx
-writer against a bare openpyxl loop and pandas (install pandas and xlsxwriter to include
-those).
+report). The table forms people type (`status`, `complaint list`, `checklist`, `log --limit
+50`, and `roster` of 1,000 contacts, target 1.5x) run against `plan` too, and `roster import`
+of 10,000 contacts against a 2 s target. With ``--export ROWS`` it also runs
+bench/bench_export.py: our streaming xlsx writer against a bare openpyxl loop and pandas
+(install pandas and xlsxwriter to include those).
+
+``--scale`` (e.g. ``--scale 10k,100k,1m``) instead seeds one workspace per size, holding that
+many history rows and that many complaints, and prints the time and the peak RSS of each
+long command at each size (``log --all`` as a table and as JSON, ``complaint list --all`` as
+a table and as JSON, and the forms people type), so that linear time and flat memory are
+shown rather than assumed.
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ class Case:
     baseline: str | None = None
     target: float | None = None
     env: dict[str, str] | None = None
+    absolute: float | None = None  # a target in seconds instead of a ratio
     cwd: str | None = None
     times: list[float] = field(default_factory=list)
 
@@ -63,6 +72,20 @@ class Case:
 
 def cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "planner", *args]
+
+
+ROSTER_HEADER = "部门,姓名,职务,手机,座机/分机,旺旺/钉钉,邮箱,值班/班次,升级顺序,备岗\n"
+
+
+def roster_csv(path: Path, count: int) -> Path:
+    """A roster of `count` valid contacts, as a team would keep it."""
+    departments = ("客服主管/经理", "仓储部", "运营部", "cs-manager")
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(ROSTER_HEADER)
+        for n in range(count):
+            out.write(f"{departments[n % 4]},员工{n},客服专员,138{n:08d},0571-8765{n % 10000:04d},"
+                      f"wang{n},u{n}@example.com,03-11~03-15 早班,{n % 3 + 1},员工{n + 1}\n")
+    return path
 
 
 def seeded_workspace(folder: Path) -> Path:
@@ -132,6 +155,13 @@ def cases(folder: Path) -> list[Case]:
     env = {**plain, "PLANNER315_WORKSPACE": str(workspace),
            "PLANNER315_NOW": "2027-03-21 09:00"}
     rows = f"{len(YEARS)} x {ROWS:,}"
+    roster_ws = folder / "roster-ws"
+    roster_ws.mkdir()
+    (roster_ws / "shop.yaml").write_text("name: Bench\nsize: large\nlang: zh\n", encoding="utf-8")
+    subprocess.run(cli("roster", "import", str(roster_csv(folder / "c1k.csv", 1_000))),
+                   check=True, cwd=roster_ws, env=plain, stdout=subprocess.DEVNULL)
+    big_roster = roster_csv(folder / "c10k.csv", 10_000)
+    roster_env = {**plain, "PLANNER315_WORKSPACE": str(roster_ws)}
     return [
         Case("click hello-world", [[sys.executable, str(hello)]], env=plain, cwd=str(folder)),
         Case("plan --format json", [cli("plan", "--size", "large", "--format", "json")],
@@ -164,6 +194,16 @@ def cases(folder: Path) -> list[Case]:
         Case(f"complaint reply ({ROWS:,})",
              [cli("complaint", "reply", "TS-2027-000001", "--at", "2027-03-20 09:00")],
              "plan --format json", 1.2, env),
+        # the table forms people type
+        Case(f"status ({rows} rows)", [cli("status")], "plan --format json", 1.2, env),
+        Case(f"complaint list ({ROWS:,}, first 50)", [cli("complaint", "list")],
+             "plan --format json", 2.0, env),
+        Case("checklist", [cli("checklist")], "plan --format json", 1.2, env),
+        Case(f"log --limit 50 ({rows} rows)", [cli("log", "--limit", "50")],
+             "plan --format json", 1.2, env),
+        Case("roster (1,000 contacts)", [cli("roster")], "plan --format json", 1.5, roster_env),
+        Case("roster import (10,000 contacts)",
+             [cli("roster", "import", str(big_roster))], absolute=2.0, env=roster_env),
     ]
 
 
@@ -172,7 +212,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15, help="rounds (default 15)")
     parser.add_argument("--export", type=int, default=0, metavar="ROWS",
                         help="also benchmark exporting ROWS rows (the issue uses 100000)")
+    parser.add_argument("--scale", type=sizes, default=None, metavar="SIZES",
+                        help="instead: time and peak RSS of the long commands at each size, "
+                             "e.g. 10k,100k,1m")
     args = parser.parse_args()
+    if args.scale:
+        scale(args.scale)
+        return
     print(f"python {sys.version.split()[0]}, median of {args.runs} interleaved rounds\n")
     with tempfile.TemporaryDirectory() as folder:
         measured = cases(Path(folder))
@@ -189,6 +235,9 @@ def main() -> None:
             ratio = case.median / by_name[case.baseline].median
             verdict = "ok" if ratio <= case.target else f"OVER {case.target}x"
             line += f"  {ratio:5.2f}x {case.baseline}  {verdict}"
+        elif case.absolute:
+            verdict = "ok" if case.median <= case.absolute else f"OVER {case.absolute} s"
+            line += f"  target {case.absolute} s  {verdict}"
         print(line)
     if args.export:
         sys.path.insert(0, str(Path(__file__).parent))
@@ -196,6 +245,135 @@ def main() -> None:
 
         print()
         bench_export.run(args.export)
+
+
+# --- --scale -----------------------------------------------------------------------------
+
+def sizes(text: str) -> list[int]:
+    """10k,100k,1m -> [10000, 100000, 1000000]."""
+    units = {"k": 1_000, "m": 1_000_000}
+    found = []
+    for part in text.lower().split(","):
+        part = part.strip().replace("_", "")
+        found.append(int(float(part[:-1]) * units[part[-1]]) if part[-1] in units
+                     else int(part))
+    return found
+
+
+def scaled_workspace(folder: Path, count: int) -> Path:
+    """A workspace of one campaign holding `count` history rows and `count` complaints,
+    written straight into the tables (the store's own writes check every change)."""
+    from planner.storage.sqlite import open_store
+    from planner.storage.sqlite_register import COLUMNS
+    from planner.workspace.layout import DB_FILE
+
+    workspace = folder / f"ws-{count}"
+    workspace.mkdir()
+    (workspace / "shop.yaml").write_text("name: Bench\nsize: large\nlang: zh\n",
+                                         encoding="utf-8")
+    done = json.dumps({"status": "done", "by": "bench", "at": "2027-03-01T10:00:00+08:00",
+                       "note": None})
+
+    def entry(n: int) -> tuple:
+        checked = (n // 500) % 2 == 0
+        return (n + 1, f"2027-03-{1 + n % 20:02d}T10:00:00+08:00", f"agent {n % 20}",
+                "check" if checked else "uncheck", f"prepare.bench.item-{n % 500}",
+                None if checked else done, done if checked else None,
+                "杯子破损，补发" if n % 7 == 0 else None, None, 2027, "")
+
+    with open_store(workspace / DB_FILE, write=True) as store, store.transaction():
+        db = store.db
+        db.executemany("INSERT INTO history (txn, recorded_at, by, action, subject, old, "
+                       "new, note, reverts, year, day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                       "?, ?)", map(entry, range(count)))
+        db.executemany(f"INSERT INTO complaints ({', '.join(COLUMNS)}) VALUES "
+                       f"({', '.join('?' for _ in COLUMNS)})",
+                       map(complaint_row, range(count)))
+        db.execute("INSERT INTO complaint_counters (year, last) VALUES (2027, ?)", (count,))
+    return workspace
+
+
+def complaint_row(n: int) -> tuple:
+    from planner.storage.contract import ComplaintRecord
+    from planner.storage.sqlite_register import COLUMNS
+
+    level, priority, handler, rule = (("I", 3, "first-taker", "T+1"),
+                                      ("II", 2, "agent-supervisor", "same-day"),
+                                      ("III", 1, "cs-supervisor", "same-day"))[n % 3]
+    day = f"2027-03-{11 + n % 10:02d}"
+    values = {
+        "number": f"TS-2027-{n + 1:07d}", "year": 2027, "seq": n + 1, "category": "quality",
+        "product": f"SKU-{n % 977}", "order_id": str(n), "buyer": f"buyer {n}",
+        "channel": "wangwang", "summary": "收到的杯子有裂纹，外包装也破损了" if n % 3 == 0
+        else "bench complaint", "received": f"{day}T10:00:00+08:00", "received_day": day,
+        "level": level, "priority": priority, "handler": handler, "rule": rule,
+        "deadline": f"{day}T18:00:00+08:00", "calendar": "official",
+        "flags": json.dumps({"vip": False, "escalated": False, "from_head_office": False,
+                             "sensitive": None, "media_risk": False}),
+        "status": "open" if n % 500 == 0 else "closed", "callback": None, "created_by": "bench",
+        "campaign": 2027, "issue": f"SKU-{n % 977}", "assignee": f"agent {n % 20}",
+        "first_response": None if n % 500 == 0 else f"{day}T12:00:00+08:00",
+    }
+    defaults = ComplaintRecord._field_defaults
+    return tuple(values[column] if column in values else
+                 int(defaults[column]) if isinstance(defaults[column], bool)
+                 else defaults[column] for column in COLUMNS)
+
+
+SCALED = (  # (label, argv): the long forms, then the forms people type
+    ("log --all", ["log", "--all"]),
+    ("log --format json", ["log", "--format", "json"]),
+    ("complaint list --all", ["complaint", "list", "--all"]),
+    ("complaint list --format json", ["complaint", "list", "--format", "json"]),
+    ("log", ["log"]),
+    ("complaint list", ["complaint", "list"]),
+    ("status", ["status"]),
+)
+
+
+def measured(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time (s) and peak RSS (MB) of one run of `argv`, output thrown away."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise SystemExit(f"{' '.join(argv)} failed ({process.returncode})")
+    kilobytes = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024
+    return elapsed, kilobytes / 1024
+
+
+def scale(counts: list[int]) -> None:
+    plain = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    print(f"python {sys.version.split()[0]}; time (s) and peak RSS (MB) per size, "
+          f"each the fastest of 2 runs\n")
+    results: dict[str, list[tuple[float, float]]] = {label: [] for label, _ in SCALED}
+    with tempfile.TemporaryDirectory() as folder:
+        for count in counts:
+            started = time.perf_counter()
+            workspace = scaled_workspace(Path(folder), count)
+            print(f"seeded {count:,} history rows and {count:,} complaints in "
+                  f"{time.perf_counter() - started:.1f} s", flush=True)
+            env = {**plain, "PLANNER315_WORKSPACE": str(workspace),
+                   "PLANNER315_NOW": "2027-03-21 09:00", "COLUMNS": "160"}
+            for label, argv in SCALED:
+                runs = [measured(cli(*argv), env) for _ in range(2)]
+                results[label].append((min(t for t, _ in runs), max(r for _, r in runs)))
+            (workspace / "planner315.db").unlink(missing_ok=True)
+    head = "".join(f"{f'{count:,}':>22}" for count in counts)
+    print(f"\n{'command':<30}{head}")
+    for label, _ in SCALED:
+        cells = "".join(f"{f'{t:8.2f} s {rss:6.0f} MB':>22}" for t, rss in results[label])
+        print(f"{label:<30}{cells}")
+    if len(counts) > 1:
+        print("\nlargest size against the smallest:")
+        for label, _ in SCALED:
+            (t0, r0), (t1, r1) = results[label][0], results[label][-1]
+            growth = counts[-1] / counts[0]
+            print(f"  {label:<28} time x{t1 / t0:7.1f} for rows x{growth:,.0f}; "
+                  f"peak RSS {r0:.0f} -> {r1:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from planner.core.i18n import render_error
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, tmp_path_factory, monkeypatch):
     for name in ("PLANNER315_LANG", "PLANNER315_WORKSPACE", "PLANNER315_USER", "LC_ALL",
-                 "NO_COLOR"):
+                 "NO_COLOR", "COLUMNS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
     monkeypatch.chdir(tmp_path)

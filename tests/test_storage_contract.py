@@ -167,6 +167,43 @@ def test_history_filters(store):
     assert [e.seq for e in store.history()] == sorted(e.seq for e in store.history())
 
 
+def _many_checks(store, count: int, by: str = "li") -> None:
+    for n in range(count):
+        store.apply(year=Y, changes=[Change(f"{by}{n}", "check", None, state(by=by))],
+                    by=by, recorded_at=AT)
+
+
+def test_history_latest_and_count(store):
+    _many_checks(store, 5)
+    _many_checks(store, 2, by="wang")
+    assert [e.subject for e in store.history(latest=3)] == ["li4", "wang0", "wang1"]
+    assert [e.subject for e in store.history(by="li", latest=2)] == ["li3", "li4"]
+    assert list(store.history(latest=100)) == list(store.history())
+    assert store.count_history() == 7
+    assert store.count_history(by="wang") == 2 and store.count_history(year=Y + 1) == 0
+    assert store.count_history(subject="li1", by="li") == 1
+
+
+def test_a_long_history_is_read_without_keeping_writers_out(backend, store):
+    """The history comes a page at a time: half-way through reading a long one, another
+    client still records a check-off, and the reader reads on to the end."""
+    with store.transaction():
+        for n in range(4500):  # more than a page of any backend that pages by thousands
+            store.append_history(store.next_txn(), year=Y, recorded_at=AT, by="li",
+                                 action="check", subject=f"x{n}", old=None,
+                                 new={"status": "done"})
+    with backend.open() as reader:
+        entries = reader.history(year=Y)
+        first = [next(entries) for _ in range(10)]
+        with backend.open(write=True) as writer:
+            writer.apply(year=Y, changes=[Change("late", "check", None, state())], by="wang",
+                         recorded_at=AT)
+        rest = list(entries)
+    seqs = [e.seq for e in first + rest]
+    assert seqs == sorted(set(seqs)) and len(seqs) == 4501  # the new one, at the end
+    assert rest[-1].subject == "late"
+
+
 def test_undo_queries(store):
     first = store.apply(year=Y,
         changes=[Change("x", "check", None, state())], by="li", recorded_at=AT)
@@ -604,6 +641,13 @@ def test_awaiting_callback_leaves_out_void_and_other_campaigns(store):
     assert store.complaints.awaiting_callback(0) == (2, [])  # just the count
     assert store.complaints.awaiting_callback(10, 2028) == (1, ["TS-2027-0003"])
     assert store.complaints.awaiting_callback(10, 2029) == (0, [])
+
+
+def test_awaiting_callback_counts_up_to_a_cap(store):
+    add(store, *(complaint(n, status="closed") for n in range(1, 8)))
+    assert store.complaints.awaiting_callback(2, cap=3) == (4, ["TS-2027-0001", "TS-2027-0002"])
+    assert store.complaints.awaiting_callback(0, cap=7) == (7, [])  # exact up to the cap
+    assert store.complaints.awaiting_callback(0, 2027, cap=100) == (7, [])
 
 
 def test_answers_counts_first_responses_on_time_and_late(store):

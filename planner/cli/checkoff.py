@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import click
 
 from planner.cli.options import (
@@ -18,6 +20,7 @@ from planner.cli.options import (
     workspace_option,
     year_option,
 )
+from planner.cli.paging import echo_chunks, paging_options, row_limit
 
 day_option = click.option("--day", "-d", type=DateParam(), default=None,
                           help="Which day of a daily duty (default: today) / 每日事项的哪一天.")
@@ -207,14 +210,15 @@ def checkoff_next(owner, year, workspace, today, lang, fmt):
 @click.option("--by", "-b", default=None, help="Only this person / 只看此人.")
 @click.option("--since", type=DateParam(), default=None,
               help="From DATE on (YYYY-MM-DD) / 从该日起.")
+@paging_options
 @year_option
 @workspace_option
 @lang_option
 @format_option(("table", "json"))
-def checkoff_log(item_id, by, since, year, workspace, lang, fmt):
-    """The history of changes, oldest first.
+def checkoff_log(item_id, by, since, limit, all_rows, year, workspace, lang, fmt):
+    """The history of changes, oldest first (a table: the last 50, see --limit / --all).
 
-    修改历史（按时间先后）。
+    修改历史（按时间先后；表格默认显示最近 50 条，见 --limit / --all）。
 
     \b
     Example / 示例:
@@ -222,14 +226,27 @@ def checkoff_log(item_id, by, since, year, workspace, lang, fmt):
       planner315 log --by 张敏 --since 2027-03-01 --format json
     """
     from planner.core.i18n import t
-    from planner.present.log import entry_data, log_as_table
-    from planner.present.text import to_json
+    from planner.present.log import entry_data, log_lines
+    from planner.present.text import json_array
 
     ws = _open(workspace, lang, year=year)
-    entries = ws.history(item=item_id, by=by, since=since)
-    if fmt == "table" and not entries and not ws.has_state():
-        click.echo(t("status.nothing-recorded", ws.lang, year=ws.year))
+    limit = row_limit(limit, all_rows, fmt, ws.lang)
+    filters = {"item": item_id, "by": by, "since": since}
+    entries = ws.history(**filters, latest=limit)
     if fmt == "json":
-        click.echo(to_json([entry_data(entry) for entry in entries]))
-    else:
-        click.echo(log_as_table(entries, ws.lang))
+        echo_chunks(json_array(map(entry_data, entries)), lines=False)
+        return
+    if limit is not None:
+        entries = list(entries)
+        if len(entries) == limit:
+            hidden = ws.count_history(**filters) - limit
+            if hidden > 0:
+                click.echo(t("log.hidden-earlier", ws.lang, count=f"{hidden:,}"))
+    lines = log_lines(entries, ws.lang)
+    first = next(lines, None)
+    if first is None:
+        if not ws.has_state():
+            click.echo(t("status.nothing-recorded", ws.lang, year=ws.year))
+        click.echo(t("log.empty", ws.lang))
+        return
+    echo_chunks(itertools.chain((first,), lines))

@@ -29,6 +29,7 @@ from planner.cli.options import (
     workspace_option,
     year_option,
 )
+from planner.cli.paging import echo_chunks, paging_options, row_limit
 from planner.complaints.policy import LEVELS
 from planner.complaints.register import STATUSES as COMPLAINT_STATUSES
 
@@ -39,15 +40,31 @@ def _open(workspace: str | None, lang: str | None, by: str | None = None, **sett
                           **settings)
 
 
-def _echo_complaints(ws: Any, complaints: list[Any], fmt: str) -> None:
-    from planner.present.complaints import complaint_data, complaints_table
-    from planner.present.text import to_json
+def _echo_complaints(ws: Any, search: Any, fmt: str, limit: int | None, *,
+                     when: Any = None, all_years: bool = False) -> None:
+    """The complaints `search` finds, streamed; a table of the first `limit` says how many
+    more there are."""
+    import itertools
 
+    from planner.present.complaints import complaint_data, complaints_lines
+    from planner.present.text import json_array
+
+    complaints = ws.desk.complaints(search, when, all_years=all_years)
+    if limit is not None:
+        complaints = list(itertools.islice(complaints, limit))
     if fmt == "json":
-        click.echo(to_json([complaint_data(complaint) for complaint in complaints]))
-    else:
-        click.echo(complaints_table(complaints, ws.policy, ws.lang),
-                   color=color_option_value())
+        echo_chunks(json_array(map(complaint_data, complaints)), lines=False)
+        return
+    lines = complaints_lines(complaints, ws.policy, ws.lang)
+    first = next(lines, None)
+    if first is None:
+        click.echo(_t("register.none", ws.lang))
+        return
+    echo_chunks(itertools.chain((first,), lines), color=color_option_value())
+    if limit is not None and len(complaints) == limit:
+        hidden = ws.desk.count(search, when, all_years=all_years) - limit
+        if hidden > 0:
+            click.echo(_t("register.hidden-more", ws.lang, count=f"{hidden:,}"))
 
 
 @complaint_group.command(name="add")
@@ -139,6 +156,7 @@ def register_add(category, summary, order, buyer, product, issue, channel, recei
 @click.option("--include-void", is_flag=True, help="Also list void ones / 包括已作废的.")
 @click.option("--today", "when", type=DateTimeParam(), default=None,
               help="Judge deadlines as of DATETIME (default now) / 以该时刻判断超时.")
+@paging_options
 @by_option
 @year_option
 @workspace_option
@@ -146,7 +164,7 @@ def register_add(category, summary, order, buyer, product, issue, channel, recei
 @format_option(("table", "json"))
 def register_list(open_only, overdue, at_risk, level, status, owner, assignee, mine, order,
                   buyer, product, text, received_since, received_until, include_void, when,
-                  by, year, workspace, lang, fmt):
+                  limit, all_rows, by, year, workspace, lang, fmt):
     """List complaints: urgent first, then III, II, I, then by deadline.
 
     列出投诉：紧急优先，其次 III、II、I 级，再按截止时间排序；可按订单、买家、商品、文字、
@@ -167,7 +185,7 @@ def register_list(open_only, overdue, at_risk, level, status, owner, assignee, m
                     text=text, received_since=received_since,
                     received_until=_until(received_until), assignee=ws.user if mine
                     else assignee, include_void=include_void)
-    _echo_complaints(ws, list(ws.desk.complaints(search, when)), fmt)
+    _echo_complaints(ws, search, fmt, row_limit(limit, all_rows, fmt, ws.lang), when=when)
 
 
 def _until(moment: Any) -> Any:
@@ -182,11 +200,12 @@ def _until(moment: Any) -> Any:
 @complaint_group.command(name="find")
 @click.argument("text")
 @click.option("--include-void", is_flag=True, help="Also find void ones / 包括已作废的.")
+@paging_options
 @year_option
 @workspace_option
 @lang_option
 @format_option(("table", "json"))
-def register_find(text, include_void, year, workspace, lang, fmt):
+def register_find(text, include_void, limit, all_rows, year, workspace, lang, fmt):
     """Find complaints whose number, order, buyer or summary contains TEXT, in every
     campaign (or in --year's).
 
@@ -204,7 +223,8 @@ def register_find(text, include_void, year, workspace, lang, fmt):
     if not text:
         raise click.BadParameter(_t("error.find-empty", ws.lang), param_hint="TEXT")
     search = Search(anywhere=text, include_void=include_void)
-    _echo_complaints(ws, list(ws.desk.complaints(search, all_years=year is None)), fmt)
+    _echo_complaints(ws, search, fmt, row_limit(limit, all_rows, fmt, ws.lang),
+                     all_years=year is None)
 
 
 def _t(key: str, lang: str, **params: Any) -> str:

@@ -119,6 +119,10 @@ class RegisterSummary(NamedTuple):
     callback_numbers: tuple[str, ...] = ()
     answered_on_time: int = 0
     answered_late: int = 0
+    callback_due_more: bool = False  # callback_due is a floor: there are more than that
+
+
+CALLBACK_CAP = 1000  # call-backs still due that `status` counts exactly; beyond: "1,000+"
 
 
 def get_complaint(store: StateStore, number: str) -> ComplaintRecord:
@@ -354,8 +358,10 @@ def register_summary(store: StateStore, now: dt.datetime, *, callbacks: bool = T
     count, numbers = 0, []
     if callbacks:
         # a call-back still owed is owed whatever campaign the complaint came in
-        count, numbers = register.awaiting_callback(sample)
-    return RegisterSummary(opened, overdue, count, tuple(numbers), on_time, late)
+        count, numbers = register.awaiting_callback(sample, cap=CALLBACK_CAP)
+    more = count > CALLBACK_CAP
+    return RegisterSummary(opened, overdue, min(count, CALLBACK_CAP), tuple(numbers), on_time,
+                           late, more)
 
 
 def status_of_register(store: StateStore, *, today: dt.date, now: dt.datetime,

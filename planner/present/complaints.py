@@ -7,6 +7,7 @@ the reader's language and gives the documented JSON shapes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from planner.complaints.policy import TRIGGERS, URGENT, Names, Policy, Triage
@@ -15,7 +16,7 @@ from planner.complaints.triage import TriageResult
 from planner.core.clock import iso
 from planner.core.i18n import pick, t
 from planner.present.log import entry_data
-from planner.present.text import style, table
+from planner.present.text import style, table, table_lines
 from planner.storage.contract import HistoryEntry
 
 
@@ -248,25 +249,31 @@ def mark_text(complaint: Complaint, lang: str, *, colour: bool = True) -> str:
     return " ".join(marks)
 
 
-def complaints_table(complaints: list[Complaint], policy: Policy, lang: str) -> str:
+def complaints_table(complaints: Iterable[Complaint], policy: Policy, lang: str) -> str:
+    return "\n".join(complaints_lines(complaints, policy, lang)) or t("register.none", lang)
+
+
+def complaints_lines(complaints: Iterable[Complaint], policy: Policy, lang: str
+                     ) -> Iterator[str]:
+    """The register as table lines, made as the complaints come; nothing for none."""
     from planner.present.durations import time_left
 
-    if not complaints:
-        return t("register.none", lang)
-    body = []
-    for complaint in complaints:
-        row = complaint.record
-        body.append([row.number, policy.level_name(row.level, lang),
-                     policy.category_name(row.category, lang),
-                     policy.role_name(row.handler, lang), row.created_by, row.assignee or "",
-                     format_moment(row.deadline, lang),
-                     time_left(complaint.minutes_left, lang),
-                     t(f"register.status.{row.status}", lang), mark_text(complaint, lang),
-                     row.summary])
+    def rows() -> Iterator[list[str]]:
+        for complaint in complaints:
+            row = complaint.record
+            yield [row.number, policy.level_name(row.level, lang),
+                   policy.category_name(row.category, lang),
+                   policy.role_name(row.handler, lang), row.created_by, row.assignee or "",
+                   format_moment(row.deadline, lang),
+                   time_left(complaint.minutes_left, lang),
+                   t(f"register.status.{row.status}", lang), mark_text(complaint, lang),
+                   row.summary]
+
     headers = [t(f"label.register.{key}", lang) for key in (
         "number", "level", "category", "handler", "taker", "assignee", "deadline",
         "time-left", "status", "flag", "summary")]
-    return table(headers, body, [None, None, 12, 12, 10, 10, None, None, None, None, 30])
+    return table_lines(headers, rows(), [None, None, 12, 12, 10, 10, None, None, None, None,
+                                         30])
 
 
 def complaint_card(complaint: Complaint, history: list[HistoryEntry], policy: Policy,

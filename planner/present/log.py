@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from planner.complaints.register import SUBJECT_PREFIX
 from planner.core.clock import iso
 from planner.core.i18n import t
-from planner.present.text import table
+from planner.present.text import table_lines
 from planner.storage.contract import HistoryEntry
 
 
@@ -19,16 +20,34 @@ def entry_data(entry: HistoryEntry) -> dict[str, Any]:
             "year": entry.year, "day": entry.day}
 
 
-def log_as_table(entries: list[HistoryEntry], lang: str) -> str:
-    if not entries:
-        return t("log.empty", lang)
-    rows = [[f"{e.at:%Y-%m-%d %H:%M}", e.by, t(f"action.{e.action}", lang),
-             e.subject, f"{_state_label(e.old, e.subject, lang)} → "
-                        f"{_state_label(e.new, e.subject, lang)}", e.note or ""]
-            for e in entries]
-    return table([t("label.when", lang), t("label.by", lang), t("label.action", lang),
-                  t("label.id", lang), t("label.change", lang), t("label.note", lang)], rows,
-                 [None, None, None, None, None, 40])
+def log_headers(lang: str) -> list[str]:
+    return [t("label.when", lang), t("label.by", lang), t("label.action", lang),
+            t("label.id", lang), t("label.change", lang), t("label.note", lang)]
+
+
+LOG_WIDTHS = [None, None, None, None, None, 40]
+
+
+def log_rows(entries: Iterable[HistoryEntry], lang: str) -> Iterator[list[str]]:
+    """The table's rows, made as the entries come."""
+    actions: dict[str, str] = {}
+    for e in entries:
+        action = actions.get(e.action)
+        if action is None:
+            action = actions[e.action] = t(f"action.{e.action}", lang)
+        yield [f"{e.at:%Y-%m-%d %H:%M}", e.by, action, e.subject,
+               f"{_state_label(e.old, e.subject, lang)} → "
+               f"{_state_label(e.new, e.subject, lang)}", e.note or ""]
+
+
+def log_lines(entries: Iterable[HistoryEntry], lang: str) -> Iterator[str]:
+    """The history as table lines, streamed; nothing for no entries."""
+    return table_lines(log_headers(lang), log_rows(entries, lang), LOG_WIDTHS)
+
+
+def log_as_table(entries: Iterable[HistoryEntry], lang: str) -> str:
+    shown = "\n".join(log_lines(entries, lang))
+    return shown or t("log.empty", lang)
 
 
 def _state_label(value: Any, subject: str, lang: str) -> str:

@@ -9,7 +9,7 @@ from planner.campaign.phases import load_campaign
 from planner.campaign.progress import NextItems, StatusReport, TrackedItem
 from planner.core.i18n import pick, t
 from planner.present.plan import state_data, tracked_data, tracked_state
-from planner.present.text import progress_bar, style, table, text
+from planner.present.text import progress_bars, style, table, text
 
 if TYPE_CHECKING:  # `next` needs nothing of the complaints
     from planner.complaints.policy import Policy
@@ -56,7 +56,8 @@ def register_data(summary: RegisterSummary) -> dict[str, Any]:
     on_time, late = summary.answered_on_time, summary.answered_late
     return {"open": summary.open, "overdue": summary.overdue,
             "callback_due": {"count": summary.callback_due,
-                             "numbers": list(summary.callback_numbers)},
+                             "numbers": list(summary.callback_numbers),
+                             **({"at_least": True} if summary.callback_due_more else {})},
             "answered": {"on_time": on_time, "late": late,
                          "rate": on_time / (on_time + late) if on_time + late else None}}
 
@@ -80,12 +81,11 @@ def status_as_table(report: dict[str, Any], lang: str, sections: tuple[str, ...]
     items = {item["id"]: item for item in report["items"]}
     blocks = [t("status.title", lang, shop=report["shop"] or t("plan.no-shop-name", lang),
                 year=report["year"], today=text(report["as_of"]))]
-    blocks.append(table([t("label.phase", lang), t("label.progress", lang)],
-                        [[p["name"], progress_bar(p["done"], p["total"])]
-                         for p in report["phases"]]))
-    blocks.append(table([t("label.category", lang), t("label.progress", lang)],
-                        [[c["name"], progress_bar(c["done"], c["total"])]
-                         for c in report["categories"]]))
+    for key, label in (("phases", "label.phase"), ("categories", "label.category")):
+        bars = progress_bars((entry["done"], entry["total"]) for entry in report[key])
+        blocks.append(table([t(label, lang), t("label.progress", lang)],
+                            [[entry["name"], bar] for entry, bar in zip(report[key], bars,
+                                                                        strict=True)]))
     headers = [t("label.due", lang), t("label.owner", lang), t("label.id", lang),
                t("label.title", lang)]
 
@@ -136,7 +136,8 @@ def register_section(summary: RegisterSummary, policy: Policy, lang: str) -> str
             summary.answered_on_time, summary.answered_late, lang))
     if summary.callback_due:
         more = "…" if summary.callback_due > len(summary.callback_numbers) else ""
-        text_block += "\n" + t("status.callback-due", lang, count=summary.callback_due,
+        count = f"{summary.callback_due:,}{'+' if summary.callback_due_more else ''}"
+        text_block += "\n" + t("status.callback-due", lang, count=count,
                                numbers=", ".join(summary.callback_numbers) + more)
     return text_block
 

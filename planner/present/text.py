@@ -1,14 +1,26 @@
 """The shapes every presentation shares: JSON, aligned tables, Markdown, terminal colours.
 
-tabulate is imported only when a table is drawn; with wcwidth installed it counts Chinese
-characters as two columns, which keeps tables aligned.
+Tables are drawn in tabulate's "simple" layout (headers, a rule of dashes, one line per
+row, columns two spaces apart), but by this module: the column widths are worked out once
+from the headers and the first chunk of rows (every row of a table of the usual size),
+fitted to the terminal (`COLUMNS`, else the width of the terminal the output goes to), and
+the rows are then laid out and handed on a chunk at a time, so a table of a million rows
+neither waits for its last row nor holds them all. Text never goes through number parsing:
+every cell is shown as given. Chinese characters count as two columns (wcwidth), and long
+text wraps inside its column at a space or between two Chinese characters, never leaving
+one character alone on a line nor starting a line with closing punctuation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 
@@ -22,6 +34,15 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
 
 
+def json_array(items: Iterable[Any]) -> Iterator[str]:
+    """The text of `to_json(list(items))` (and a newline), in pieces made as items come."""
+    first = True
+    for item in items:
+        yield ("[\n  " if first else ",\n  ") + to_json(item).replace("\n", "\n  ")
+        first = False
+    yield "[]\n" if first else "\n]\n"
+
+
 def text(value: Any) -> str:
     if value is None:
         return ""
@@ -30,16 +51,315 @@ def text(value: Any) -> str:
     return str(value)
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[Any]],
-          max_widths: Sequence[int | None] | None = None) -> str:
-    from tabulate import tabulate
+# --- display width ---------------------------------------------------------------------
 
-    rows = [[text(cell) for cell in row] for row in rows]
-    if not rows:
-        return ""
-    return tabulate(rows, headers=list(headers), tablefmt="simple",
-                    maxcolwidths=list(max_widths) if max_widths else None,
-                    disable_numparse=True)
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_ANSI_SPLIT = re.compile(r"(\x1b\[[0-9;]*m)")
+RESET = "\x1b[0m"
+
+
+def width(value: str) -> int:
+    """How many terminal columns `value` takes (colour codes take none)."""
+    if value.isascii():
+        if "\x1b" in value:
+            value = _ANSI.sub("", value)
+        return len(value)
+    return _wide_width(value)
+
+
+@lru_cache(maxsize=4096)  # names, levels, dates and statuses come back row after row
+def _wide_width(value: str) -> int:
+    from wcwidth import wcswidth
+
+    if "\x1b" in value:
+        value = _ANSI.sub("", value)
+    shown = wcswidth(value)
+    return shown if shown >= 0 else sum(_char_width(char) for char in value)
+
+
+def _char_width(char: str) -> int:
+    if char < "\u0300":  # before the combining marks: one column each
+        return 1
+    return _wide_char_width(char)
+
+
+@lru_cache(maxsize=8192)
+def _wide_char_width(char: str) -> int:
+    from wcwidth import wcwidth
+
+    return max(wcwidth(char), 0)
+
+
+def terminal_width() -> int | None:
+    """`COLUMNS`, else the width of the terminal standard output goes to; None for a file
+    or a pipe."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        if sys.stdout.isatty():
+            return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        pass
+    return None
+
+
+# --- wrapping --------------------------------------------------------------------------
+
+# Never at the start of a line (closing marks, pauses, stops) nor at the end (opening ones).
+NO_LINE_START = frozenset("，。、；：！？）》」』】〕〉”’…—～%,.;:!?)]}>'\"·・ー")
+NO_LINE_END = frozenset("（《「『【〔〈“‘([{<")
+
+
+def _atoms(line: str) -> list[tuple[str, bool]]:
+    """`line` cut where it may break: (piece, a space before it). A run of letters or digits
+    is one piece, a Chinese character is one; punctuation sticks to its neighbour."""
+    atoms: list[tuple[str, bool]] = []
+    space = False
+    word = ""
+    glue_next = False
+
+    def push(piece: str) -> None:
+        nonlocal space, glue_next
+        if atoms and not space and (glue_next or piece[0] in NO_LINE_START):
+            atoms[-1] = (atoms[-1][0] + piece, atoms[-1][1])
+        else:
+            atoms.append((piece, space))
+        glue_next = piece[-1] in NO_LINE_END
+        space = False
+
+    for char in line:
+        if char == " ":
+            if word:
+                push(word)
+                word = ""
+            if atoms:
+                space = True
+            continue
+        if _char_width(char) == 2 or char in NO_LINE_START or char in NO_LINE_END:
+            if word:
+                push(word)
+                word = ""
+            push(char)
+        else:
+            word += char
+            if char == "/":  # "supervisor/manager" may break after the slash
+                push(word)
+                word = ""
+    if word:
+        push(word)
+    return atoms
+
+
+def _split_wide(piece: str, limit: int) -> list[str]:
+    """A piece wider than `limit` cut by character, the last part at least two characters."""
+    parts, current, used = [], "", 0
+    for char in piece:
+        size = _char_width(char)
+        if current and used + size > limit:
+            parts.append(current)
+            current, used = "", 0
+        current += char
+        used += size
+    parts.append(current)
+    if len(parts) > 1 and len(parts[-1]) == 1 and len(parts[-2]) > 2:
+        parts[-1] = parts[-2][-1] + parts[-1]
+        parts[-2] = parts[-2][:-1]
+    return parts
+
+
+def wrap(value: str, limit: int) -> list[str]:
+    """`value` in lines at most `limit` columns wide (a line of the text stays a line)."""
+    lines: list[str] = []
+    for line in value.split("\n"):
+        if width(line) <= limit:
+            lines.append(line)
+            continue
+        if "\x1b" in line:
+            lines += _wrap_styled(line, limit)
+            continue
+        wrapped: list[list[tuple[str, bool]]] = [[]]
+        used = 0
+        for piece, spaced in _atoms(line):
+            size = width(piece)
+            gap = 1 if spaced and wrapped[-1] else 0
+            if wrapped[-1] and used + gap + size <= limit:
+                wrapped[-1].append((piece, spaced))
+                used += gap + size
+                continue
+            if size > limit:
+                parts = _split_wide(piece, limit)
+                if wrapped[-1] and used + gap + width(parts[0]) <= limit:
+                    wrapped[-1].append((parts.pop(0), spaced))
+                for part in parts:
+                    if wrapped[-1]:
+                        wrapped.append([])
+                    wrapped[-1].append((part, False))
+                used = width(wrapped[-1][-1][0])
+                continue
+            if wrapped[-1]:
+                wrapped.append([])
+            wrapped[-1].append((piece, False))
+            used = size
+        _no_orphan(wrapped, limit)
+        lines += ["".join((" " if spaced and n else "") + piece
+                          for n, (piece, spaced) in enumerate(atoms)) for atoms in wrapped]
+    return lines
+
+
+def _wrap_styled(line: str, limit: int) -> list[str]:
+    """A line with colour codes wrapped as its text is, each line in the colours its
+    characters had (and reset at its end)."""
+    styles: list[str] = []  # the codes in effect for each character but spaces
+    current = ""
+    for part in _ANSI_SPLIT.split(line):
+        if _ANSI.fullmatch(part):
+            current = "" if part == RESET else current + part
+        else:
+            styles += [current] * (len(part) - part.count(" "))
+    shown, index = [], 0
+    for plain in wrap(_ANSI.sub("", line), limit):
+        out, active = [], ""
+        for char in plain:
+            if char != " ":
+                wanted = styles[index] if index < len(styles) else ""
+                index += 1
+                if wanted != active:
+                    out.append((RESET if active else "") + wanted)
+                    active = wanted
+            out.append(char)
+        shown.append("".join(out) + (RESET if active else ""))
+    return shown
+
+
+def _no_orphan(wrapped: list[list[tuple[str, bool]]], limit: int) -> None:
+    """A last line of one character takes the previous line's last piece with it."""
+    if len(wrapped) < 2 or len(wrapped[-1]) != 1 or len(wrapped[-1][0][0]) != 1:
+        return
+    previous = wrapped[-2]
+    if len(previous) < 2:
+        return
+    piece, _ = previous[-1]
+    last = wrapped[-1][0]
+    if width(piece) + (1 if last[1] else 0) + width(last[0]) <= limit:
+        previous.pop()
+        wrapped[-1] = [(piece, False), last]
+
+
+# --- tables ----------------------------------------------------------------------------
+
+CHUNK = 1000  # rows laid out at a time; the widths come from the headers and the first
+WORD_FLOOR = 20  # to fit the terminal, columns narrow first down to their longest word (up
+MIN_WRAP = 4  # to this), then down to this or their header
+GAP = "  "
+
+
+def _cell(value: Any) -> str:
+    return text(value).strip()
+
+
+def _fit(widths: list[int], heads: list[str], rows: list[list[str]], room: int | None
+         ) -> list[int]:
+    """Narrow the widest columns until the table fits `room` columns, in steps: drop the
+    headers' padding; then none below its longest word (a header's too: headers wrap);
+    then the columns of text down to `MIN_WRAP`, keeping those of one word a cell (numbers,
+    ids) whole; then any."""
+    excess = sum(widths) + len(GAP) * (len(widths) - 1) - (room or 0)
+    if room is None or excess <= 0:
+        return widths
+    count = len(widths)
+    cells, words = [0] * count, [0] * count
+    for row in rows:
+        for n, value in enumerate(row):
+            size = width(value) if "\n" not in value else max(map(width, value.split("\n")))
+            if size > cells[n]:
+                cells[n] = size
+                words[n] = max([words[n], *(width(piece) for piece, _ in
+                                            _atoms(value.replace("\n", " ")))])
+    head_words = [max([0, *(width(piece) for piece, _ in _atoms(head))]) for head in heads]
+    unpadded = [min(size, max(cell, width(head)))
+                for size, cell, head in zip(widths, cells, heads, strict=True)]
+    by_word = [min(size, max(head, min(word, WORD_FLOOR)))
+               for size, head, word in zip(widths, head_words, words, strict=True)]
+    least = [min(size, max(head, MIN_WRAP)) for size, head in zip(widths, head_words,
+                                                                  strict=True)]
+    text_only = [low if word < cell else floor
+                 for low, word, cell, floor in zip(least, words, cells, by_word, strict=True)]
+    widths = list(widths)
+    for floors in (unpadded, by_word, text_only, least):
+        while excess > 0:
+            shrinkable = [n for n, size in enumerate(widths) if size > floors[n]]
+            if not shrinkable:
+                break
+            widest = max(shrinkable, key=lambda n: widths[n])
+            widths[widest] -= 1
+            excess -= 1
+    return widths
+
+
+def table_lines(headers: Sequence[str], rows: Iterable[Sequence[Any]],
+                max_widths: Sequence[int | None] | None = None, *,
+                room: int | None = None) -> Iterator[str]:
+    """The lines of a table, a chunk of rows at a time; nothing for no rows. `max_widths`
+    caps columns (None: as wide as its text); `room` is the width to fit (default: the
+    terminal's)."""
+    rows = iter(rows)
+    first = [[_cell(value) for value in row] for row in islice(rows, CHUNK)]
+    if not first:
+        return
+    heads = [_cell(head) for head in headers]
+    count = len(heads)
+    head_widths = [width(head) for head in heads]
+    widths = [size + 2 for size in head_widths]  # tabulate's minimum padding
+    for row in first:
+        for n, value in enumerate(row):
+            size = width(value) if "\n" not in value else max(map(width, value.split("\n")))
+            if size > widths[n]:
+                widths[n] = size
+    caps = list(max_widths or ()) + [None] * (count - len(max_widths or ()))
+    widths = [max(min(size, cap), head + 2) if cap else size
+              for size, cap, head in zip(widths, caps, head_widths, strict=True)]
+    widths = _fit(widths, heads, first, room if room is not None else terminal_width())
+    yield from _lines([heads], widths)
+    yield GAP.join("-" * size for size in widths)
+    yield from _lines(first, widths)
+    while chunk := [[_cell(value) for value in row] for row in islice(rows, CHUNK)]:
+        yield from _lines(chunk, widths)
+
+
+def _lines(rows: list[list[str]], widths: list[int]) -> Iterator[str]:
+    last = len(widths) - 1
+    for row in rows:
+        line = []
+        stacks = None
+        for n, value in enumerate(row):
+            size = width(value)
+            if size > widths[n] or "\n" in value:
+                if stacks is None:
+                    stacks = [[cell] for cell in line] + [[] for _ in range(last + 1 - n)]
+                stacks[n] = wrap(value, widths[n])
+            elif stacks is not None:
+                stacks[n] = [value]
+            else:
+                line.append(value if n == last else value + " " * (widths[n] - size))
+        if stacks is None:
+            yield GAP.join(line).rstrip()
+            continue
+        for depth in range(max(map(len, stacks))):
+            yield GAP.join(_pad(stack[depth] if depth < len(stack) else "", widths[n],
+                                n == last) for n, stack in enumerate(stacks)).rstrip()
+
+
+def _pad(value: str, size: int, last: bool) -> str:
+    if last:
+        return value
+    return value + " " * (size - width(value))
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]],
+          max_widths: Sequence[int | None] | None = None, *, room: int | None = None) -> str:
+    """A whole table as text ("" for no rows); see `table_lines`."""
+    return "\n".join(table_lines(headers, rows, max_widths, room=room))
 
 
 _COLOURS = {"red": 31, "yellow": 33}
@@ -64,9 +384,16 @@ def md_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 BAR_WIDTH = 20
 
 
-def progress_bar(done: int, total: int) -> str:
+def progress_bar(done: int, total: int, count_width: int = 0) -> str:
+    """A bar, `done/total` (right-aligned in `count_width` columns) and the percentage."""
     filled = round(BAR_WIDTH * done / total) if total else BAR_WIDTH
     percent = round(100 * done / total) if total else 100
-    return f"{'█' * filled}{'░' * (BAR_WIDTH - filled)} {done}/{total} {percent:3d}%"
+    counts = f"{done}/{total}"
+    return f"{'█' * filled}{'░' * (BAR_WIDTH - filled)} {counts:>{count_width}} {percent:3d}%"
 
 
+def progress_bars(counts: Iterable[tuple[int, int]]) -> list[str]:
+    """Bars for (done, total) pairs whose percentages line up under each other."""
+    counts = list(counts)
+    widest = max((len(f"{done}/{total}") for done, total in counts), default=0)
+    return [progress_bar(done, total, widest) for done, total in counts]

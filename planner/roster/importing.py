@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -112,16 +113,41 @@ def _sort_phone(values: dict[str, Any], phone: Any) -> None:
     values.setdefault(field, phone)
 
 
-def roster_yaml(contacts: list[dict[str, Any]], lang: str) -> str:
+ROSTER_CHUNK = 1000  # contacts dumped at a time
+# Where libyaml's dumper writes other bytes than the pure one: it escapes characters beyond
+# U+FFFF (emoji) and NEL (U+0085), and fails on lone surrogates. A chunk with any of them is
+# dumped by the pure dumper, so the file is the same whichever dumper wrote it.
+_PURE_ONLY = re.compile("[\x85\ud800-\udfff\U00010000-\U0010ffff]")
+
+
+def roster_yaml(contacts: list[dict[str, Any]], lang: str, dumper: Any = None) -> str:
     """roster.yaml's text: a comment saying what the file is, then the contacts."""
+    return "".join(roster_yaml_pieces(contacts, lang, dumper))
+
+
+def roster_yaml_pieces(contacts: list[dict[str, Any]], lang: str, dumper: Any = None
+                       ) -> Iterator[str]:
+    """roster.yaml's text in pieces, `ROSTER_CHUNK` contacts at a time, by libyaml's dumper
+    (`dumper`: another one; PyYAML's pure-Python one writes the same bytes, much slower).
+
+    The contacts' list is dumped chunk by chunk under one `contacts:` key: a block list in a
+    mapping is not indented, so the pieces are the text of the whole document dumped at once.
+    """
     import yaml
 
-    entries = [{field: contact[field] for field in FIELDS if contact.get(field) is not None}
-               for contact in contacts]
-    body = yaml.safe_dump({"contacts": entries}, allow_unicode=True, sort_keys=False,
-                          default_flow_style=False, width=100)
-    comment = "".join(f"# {line}\n" for line in t("roster.file-comment", lang).splitlines())
-    return comment + body
+    fast = dumper or getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    yield "".join(f"# {line}\n" for line in t("roster.file-comment", lang).splitlines())
+    if not contacts:
+        yield "contacts: []\n"
+        return
+    yield "contacts:\n"
+    for start in range(0, len(contacts), ROSTER_CHUNK):
+        entries = [{field: contact[field] for field in FIELDS if contact.get(field) is not None}
+                   for contact in contacts[start:start + ROSTER_CHUNK]]
+        pure = dumper is None and any(isinstance(value, str) and _PURE_ONLY.search(value)
+                                      for entry in entries for value in entry.values())
+        yield yaml.dump(entries, Dumper=yaml.SafeDumper if pure else fast, allow_unicode=True,
+                        sort_keys=False, default_flow_style=False, width=100)
 
 
 def import_roster(path: str | Path, target: Path, lang: str
@@ -131,9 +157,20 @@ def import_roster(path: str | Path, target: Path, lang: str
     Nothing is written unless every row is valid; the file is replaced in one rename.
     Returns the roster path, the contacts and the ignored column headers.
     """
-    from planner.core.files import atomic_write_text
-
     records, ignored = read_records(path)
     contacts = validate(records, str(path))
-    atomic_write_text(target, roster_yaml(contacts, lang), force=True)
+    _write_pieces(target, roster_yaml_pieces(contacts, lang))
     return target, contacts, ignored
+
+
+def _write_pieces(target: Path, pieces: Iterator[str]) -> None:
+    """Replace `target` with the text of `pieces`, written as they come, in one rename."""
+    import os
+
+    from planner.core.files import atomic_path
+
+    with atomic_path(target, force=True) as temp, \
+            open(temp, "w", encoding="utf-8", newline="\n") as stream:
+        stream.writelines(pieces)
+        stream.flush()
+        os.fsync(stream.fileno())

@@ -191,10 +191,11 @@ class ComplaintStore(Protocol):
         """How many complaints (not void; of one campaign, if given) were first answered by
         their deadline, and how many after it."""
 
-    def awaiting_callback(self, sample: int, campaign: int | None = None
-                          ) -> tuple[int, list[str]]:
+    def awaiting_callback(self, sample: int, campaign: int | None = None,
+                          cap: int | None = None) -> tuple[int, list[str]]:
         """How many resolved or closed complaints (not void) have no call-back, and the
-        first numbers."""
+        first numbers. With `cap`, counted up to cap + 1 only (cap + 1: more than cap), so
+        that the time it takes does not grow with the register."""
 
 
 class StateStore(Protocol):
@@ -219,8 +220,15 @@ class StateStore(Protocol):
 
     def history(self, *, year: int | None = None, subject: str | None = None,
                 by: str | None = None, since: dt.date | None = None,
-                subject_prefix: str | None = None) -> Iterator[HistoryEntry]:
-        """History entries, oldest first, optionally filtered."""
+                subject_prefix: str | None = None, latest: int | None = None
+                ) -> Iterator[HistoryEntry]:
+        """History entries, oldest first, optionally filtered; `latest`: only the last that
+        many. Streamed: read a page at a time, none holding the others up while it is read."""
+
+    def count_history(self, *, year: int | None = None, subject: str | None = None,
+                      by: str | None = None, since: dt.date | None = None,
+                      subject_prefix: str | None = None) -> int:
+        """How many entries `history` with the same filters gives."""
 
     def years(self) -> list[int]:
         """The campaign years that hold any state, oldest first."""

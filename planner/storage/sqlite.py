@@ -62,6 +62,9 @@ def _label(change: Change) -> str:
     return f"{change.subject}@{change.day.isoformat()}" if change.day else change.subject
 
 
+HISTORY_CHUNK = 2000  # history rows read at a time
+
+
 class Store:
     """An open SQLite state database (see `planner.storage.contract.StateStore`). Use
     `open_store`; close it (or use it as a context manager)."""
@@ -103,23 +106,38 @@ class Store:
 
     def history(self, *, year: int | None = None, subject: str | None = None,
                 by: str | None = None, since: dt.date | None = None,
-                subject_prefix: str | None = None) -> Iterator[HistoryEntry]:
-        clauses, params = [], []
-        for clause, value in (("year = ?", year), ("subject = ?", subject), ("by = ?", by),
-                              ("recorded_at >= ?", since and since.isoformat()),
-                              ("subject LIKE ? ESCAPE '\\'", _like_prefix(subject_prefix))):
-            if value is not None:
-                clauses.append(clause)
-                params.append(value)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        query = ("SELECT seq, txn, recorded_at, by, action, subject, old, new, note, reverts, "
-                 f"year, day FROM history {where} ORDER BY seq")
+                subject_prefix: str | None = None, latest: int | None = None,
+                chunk: int = HISTORY_CHUNK) -> Iterator[HistoryEntry]:
+        where, params = _history_where(year, subject, by, since, subject_prefix)
+        columns = ("seq, txn, recorded_at, by, action, subject, old, new, note, reverts, year, "
+                   "day")
+        if latest is not None:
+            with self.guarded():
+                rows = self.db.execute(
+                    f"SELECT * FROM (SELECT {columns} FROM history {where} ORDER BY seq DESC "
+                    "LIMIT ?) ORDER BY seq", [*params, max(latest, 0)]).fetchall()
+            yield from map(_history_entry, rows)
+            return
+        # Read page after page, each in its own short read: a reader of a long history must
+        # not keep the others from recording check-offs meanwhile.
+        after = 0
+        paged = f"{where} AND seq > ?" if where else "WHERE seq > ?"
+        while True:
+            with self.guarded():
+                rows = self.db.execute(f"SELECT {columns} FROM history {paged} ORDER BY seq "
+                                       "LIMIT ?", [*params, after, chunk]).fetchall()
+            yield from map(_history_entry, rows)
+            if len(rows) < chunk:
+                return
+            after = rows[-1][0]
+
+    def count_history(self, *, year: int | None = None, subject: str | None = None,
+                      by: str | None = None, since: dt.date | None = None,
+                      subject_prefix: str | None = None) -> int:
+        where, params = _history_where(year, subject, by, since, subject_prefix)
         with self.guarded():
-            for row in self.db.execute(query, params):
-                yield HistoryEntry(row[0], row[1], dt.datetime.fromisoformat(row[2]), row[3],
-                                   row[4], row[5], _json_or_none(row[6]),
-                                   _json_or_none(row[7]), row[8], row[9], row[10],
-                                   _day(row[11]))
+            return self.db.execute(f"SELECT count(*) FROM history {where}", params
+                                   ).fetchone()[0]
 
     def years(self) -> list[int]:
         with self.guarded():
@@ -223,6 +241,25 @@ class Store:
                     subject=change.subject, old=state_json(change.old),
                     new=state_json(change.new), note=note, reverts=reverts, day=change.day)
         return txn
+
+
+def _history_where(year: int | None, subject: str | None, by: str | None,
+                   since: dt.date | None, subject_prefix: str | None
+                   ) -> tuple[str, list[Any]]:
+    clauses, params = [], []
+    for clause, value in (("year = ?", year), ("subject = ?", subject), ("by = ?", by),
+                          ("recorded_at >= ?", since and since.isoformat()),
+                          ("subject LIKE ? ESCAPE '\\'", _like_prefix(subject_prefix))):
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
+    return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
+
+
+def _history_entry(row: tuple) -> HistoryEntry:
+    return HistoryEntry(row[0], row[1], dt.datetime.fromisoformat(row[2]), row[3], row[4],
+                        row[5], _json_or_none(row[6]), _json_or_none(row[7]), row[8], row[9],
+                        row[10], _day(row[11]))
 
 
 def _to_json(value: Any) -> str | None:

@@ -299,8 +299,8 @@ class Register:
                 f"first_response > deadline AND void = 0{of_campaign}", params).fetchone()[0]
         return answered - late, late
 
-    def awaiting_callback(self, sample: int, campaign: int | None = None
-                          ) -> tuple[int, list[str]]:
+    def awaiting_callback(self, sample: int, campaign: int | None = None,
+                          cap: int | None = None) -> tuple[int, list[str]]:
         with self.store.guarded():
             # the partial index, which the planner would not pick by itself; a database
             # from before it (read, so not migrated) is scanned instead
@@ -313,7 +313,11 @@ class Register:
             if campaign is not None:
                 waiting += " AND campaign = ?"
                 params.append(campaign)
-            count = self.db.execute(f"SELECT count(*) {waiting}", params).fetchone()[0]
+            if cap is None:
+                count = self.db.execute(f"SELECT count(*) {waiting}", params).fetchone()[0]
+            else:  # no more than cap + 1 rows read, however large the register
+                count = self.db.execute(f"SELECT count(*) FROM (SELECT 1 {waiting} LIMIT ?)",
+                                        [*params, cap + 1]).fetchone()[0]
             numbers = [row[0] for row in self.db.execute(
                 f"SELECT number {waiting} ORDER BY campaign, year, seq LIMIT ?", [*params, sample])]
         return count, numbers

@@ -83,15 +83,18 @@ class ComplaintDesk:
                                        campaign=None if all_years else ws.year,
                                        dates=ws.campaign_dates)
 
-    def count(self, search: Search | None = None) -> int:
-        """How many complaints of the command's campaign `search` finds."""
+    def count(self, search: Search | None = None, when: dt.datetime | None = None, *,
+              all_years: bool = False) -> int:
+        """How many complaints of the command's campaign (or of every one) `search` finds,
+        judged as of `when` (default now)."""
         ws = self.ws
         if ws.folder is None:
             return 0
         from planner.complaints.register import EVERYTHING, count_complaints
 
         with ws.store() as store:
-            return count_complaints(store, ws.now, search or EVERYTHING, campaign=ws.year)
+            return count_complaints(store, when or ws.now, search or EVERYTHING,
+                                    campaign=None if all_years else ws.year)
 
     def show(self, number: str, when: dt.datetime | None = None
              ) -> tuple[Complaint, list[HistoryEntry]]:

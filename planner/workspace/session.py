@@ -307,8 +307,25 @@ class Workspace:
             return self.year in store.years()
 
     def history(self, *, item: str | None = None, by: str | None = None,
-                since: dt.date | None = None) -> list[HistoryEntry]:
-        """The history, oldest first; an unknown item id says which ids come closest."""
+                since: dt.date | None = None, latest: int | None = None
+                ) -> Iterator[HistoryEntry]:
+        """The history, oldest first (`latest`: only the last that many), streamed as it is
+        read; an unknown item id says at once which ids come closest."""
+        self._check_history_item(item)
+        return self._history(year=self.year, subject=item, by=by, since=since, latest=latest)
+
+    def _history(self, **filters: Any) -> Iterator[HistoryEntry]:
+        with self.store() as store:
+            yield from store.history(**filters)
+
+    def count_history(self, *, item: str | None = None, by: str | None = None,
+                      since: dt.date | None = None) -> int:
+        """How many entries `history` gives."""
+        self._check_history_item(item)
+        with self.store() as store:
+            return store.count_history(year=self.year, subject=item, by=by, since=since)
+
+    def _check_history_item(self, item: str | None) -> None:
         from planner.complaints.register import SUBJECT_PREFIX
 
         if item is not None and not item.startswith(SUBJECT_PREFIX):
@@ -318,8 +335,6 @@ class Workspace:
             known = [entry.id for entry in load_items()]
             if item not in known:
                 validate_ids([item], [], known)
-        with self.store() as store:
-            return list(store.history(year=self.year, subject=item, by=by, since=since))
 
     def review(self) -> Review:
         """The review of the command's campaign, with the previous one's for comparison."""
