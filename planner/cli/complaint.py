@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from planner.cli.options import (
+    BilingualGroup,
     DateTimeParam,
     check_choice,
     format_option,
@@ -39,7 +40,7 @@ def check_triage_choices(ws: Any, category: str, sensitive: str | None) -> str:
     return current
 
 
-@click.group(name="complaint")
+@click.group(name="complaint", cls=BilingualGroup)
 def complaint_group() -> None:
     """Handle complaints in the 315 period: level, handler and first-response deadline.
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from planner.workspace.session import Workspace
 
 LANG_KEY = "planner315.lang"
+MAIN_LANG_KEY = "planner315.main-lang"  # `planner315 --lang zh COMMAND`
 PROGRESS_MIN_ROWS = 5_000  # a shorter workbook is written before a bar would be read
 
 
@@ -30,6 +31,39 @@ class DataChoice(click.Choice):
     @property
     def choices(self) -> tuple[str, ...]:  # type: ignore[override]
         return tuple(self._load())
+
+
+def short_help(command: click.Command, lang: str, limit: int = 45) -> str:
+    """A command's one-line summary in `lang`: the first sentence of its docstring's Chinese
+    paragraph in Chinese, Click's short help otherwise."""
+    if lang == "zh" and command.help:
+        import re
+
+        for paragraph in command.help.split("\n\n"):
+            if re.search(r"[\u4e00-\u9fff]", paragraph) and not paragraph.lstrip().startswith(
+                    "\b"):
+                sentence = re.split(r"(?<=[。；])", " ".join(paragraph.split()))[0]
+                return sentence.rstrip("。；")
+    return command.get_short_help_str(limit)
+
+
+class BilingualGroup(click.Group):
+    """A command group whose command list of --help is in the user's language."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from planner.cli.translate import active_lang, gettext
+
+        rows = []
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names), default=0)
+        for name in names:
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, short_help(command, active_lang(), limit)))
+        if rows:
+            with formatter.section(gettext("Commands")):
+                formatter.write_dl(rows)
+
 
 
 def _sizes() -> Iterable[str]:
@@ -59,10 +93,30 @@ def current_lang() -> str:
         if ctx.params.get("lang") in ("zh", "en"):
             return ctx.params["lang"]
         ctx = ctx.parent
-    try:
-        return resolve_lang(None)
-    except Exception:  # a bad PLANNER315_LANG is reported by the command itself
-        return "en"
+    from planner.cli.translate import active_lang
+
+    return active_lang()
+
+
+def settle_lang(lang: str) -> None:
+    """The language this command settled on: for its own errors and for Click's words."""
+    from planner.cli.translate import set_lang
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta[LANG_KEY] = lang
+    set_lang(lang)
+
+
+def _inherit_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A command's --lang, else the one given before the command (`planner315 --lang zh`)."""
+    if value is None:
+        value = ctx.meta.get(MAIN_LANG_KEY)
+    if value is not None:
+        from planner.cli.translate import set_lang
+
+        set_lang(value)
+    return value
 
 
 class DateParam(click.ParamType):
@@ -130,6 +184,7 @@ by_option = click.option("--by", "-b", default=None,
 note_option = click.option("--note", "-m", default=None, help="A note for the history / 备注.")
 lang_option = click.option("--lang", "-l", type=click.Choice(["zh", "en"]), default=None,
                            is_eager=True,  # so that errors in other options follow it
+                           callback=_inherit_lang,
                            help="Language (default: $PLANNER315_LANG, shop file, locale) / 语言.")
 size_option = click.option("--size", "-s", type=SIZE_CHOICE, default=None,
                            help="Shop size tier / 店铺规模.")
@@ -172,10 +227,10 @@ def open_workspace(*, workspace: str | None = None, shop_path: str | None = None
     from planner.workspace.session import Workspace
 
     ctx = click.get_current_context()
-    ctx.meta[LANG_KEY] = resolve_lang(lang)  # for errors in the shop file itself
+    settle_lang(resolve_lang(lang, current_lang()))  # for errors in the shop file itself
     opened = Workspace.open(workspace=workspace, shop_path=shop_path, lang=lang,
                             need_workspace=need_workspace, **settings)
-    ctx.meta[LANG_KEY] = opened.lang
+    settle_lang(opened.lang)
     if need_size:
         try:
             opened.size  # noqa: B018 - settled now, with their errors, size first

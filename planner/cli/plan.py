@@ -111,12 +111,12 @@ def init_command(directory, shop_name, size, lang, force):
     Example / 示例:
       planner315 init myshop --shop-name 示例旗舰店 --size large --lang zh
     """
-    from planner.cli.options import LANG_KEY
+    from planner.cli.options import settle_lang
     from planner.core.i18n import resolve_lang, t
     from planner.workspace.init import write_shop_file
 
     chosen = resolve_lang(lang)
-    click.get_current_context().meta[LANG_KEY] = chosen
+    settle_lang(chosen)
     path = write_shop_file(Path(directory), name=shop_name, size=size, lang=chosen,
                            force=force)
     click.echo(t("init.written", chosen, path=str(path)))
