@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from planner import __version__
+from planner.cli.options import group_lang_option
 from planner.core.errors import PlannerError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -82,24 +83,10 @@ class PlannerGroup(click.Group):
             raise click.ClickException(render_error(err, current_lang())) from None
 
 
-def _main_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """`planner315 --lang zh COMMAND`: the language of every command that has no --lang."""
-    if value is not None:
-        from planner.cli.options import MAIN_LANG_KEY
-        from planner.cli.translate import set_lang
-
-        set_lang(value)
-        ctx.meta[MAIN_LANG_KEY] = value
-    return value
-
-
 @click.group(cls=PlannerGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", "-V", prog_name="planner315",
                       help="Show the version and exit / 显示版本并退出.")
-@click.option("--lang", "-l", type=click.Choice(["zh", "en"]), default=None, is_eager=True,
-              expose_value=False, callback=_main_lang,
-              help="Language of every command (default: $PLANNER315_LANG, shop file, locale) "
-                   "/ 语言.")
+@group_lang_option
 def main() -> None:
     """Get an online shop ready for the 315 consumer-rights period.
 

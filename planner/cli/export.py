@@ -10,6 +10,7 @@ import click
 from planner.cli.options import (
     BilingualGroup,
     format_option,
+    group_lang_option,
     lang_option,
     open_workspace,
     progress_bar,
@@ -104,6 +105,7 @@ output_file_option = click.option(
 
 
 @click.group(name="export", cls=BilingualGroup)
+@group_lang_option
 def export_group():
     """Write Excel workbooks: roster, notice, checklist, schedule, complaint register, or all.
 
@@ -253,6 +255,7 @@ def export_all(output, force, issuer, mask_phones, **setup):
 
 
 @click.group(name="import", cls=BilingualGroup)
+@group_lang_option
 def import_group():
     """Read back a workbook that the team filled in.
 
