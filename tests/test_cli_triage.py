@@ -36,7 +36,7 @@ def test_escalated_account_security_keeps_risk_control(run):
     data, _ = triage_json(run, "-c", "account-security", "--escalated", "-r",
                           "2026-03-16 10:00")
     assert (data["level"], data["handler"], data["also_handler"], data["rule"]) == (
-        "III", "risk-control", "cs-supervisor", "same-day")
+        "III", "risk-control", "cs-manager", "same-day")
     assert data["deadline"] == "2026-03-16T18:00:00+08:00"  # the escalation's, not T+2
     assert [note["category"] for note in data["notes"]] == ["escalated", "account-security"]
     table = run("complaint", "triage", "-c", "account-security", "--escalated", "-r",
@@ -52,7 +52,7 @@ def test_a_complaint_through_a_public_channel_is_urgent(run, channel, name):
     data, _ = triage_json(run, "-c", "quality", "--channel", channel, "-r", "2026-03-16 10:00",
                           "-l", "zh")
     assert (data["level"], data["handler"], data["deadline"]) == (
-        "urgent", "cs-supervisor", "2026-03-16T13:00:00+08:00")
+        "urgent", "cs-manager", "2026-03-16T13:00:00+08:00")
     assert data["reasons"] == ["channel"] and name in data["reason_texts"][0]
     assert (data["channel"], data["channel_name"]) == (channel, name)
     table = run("complaint", "triage", "-c", "quality", "--channel", channel, "-l", "zh").output
@@ -83,18 +83,18 @@ def test_old_category_ids_still_work(run, old, new, name):
      "2026-02-14T18:00:00+08:00"),
     (["-c", "account-security", "-r", "2026-02-28 18:01"], "III", "risk-control",
      "2026-03-04T18:00:00+08:00"),
-    (["-c", "quality", "--vip", "-r", "2026-03-13 19:00"], "III", "cs-supervisor",
+    (["-c", "quality", "--vip", "-r", "2026-03-13 19:00"], "III", "cs-manager",
      "2026-03-16T18:00:00+08:00"),
-    (["-c", "quality", "--escalated", "-r", "2026-03-16 08:00"], "III", "cs-supervisor",
+    (["-c", "quality", "--escalated", "-r", "2026-03-16 08:00"], "III", "cs-manager",
      "2026-03-16T18:00:00+08:00"),
     (["-c", "promotion", "--sensitive", "consumer-association", "-r", "2026-10-01 22:30"],
-     "urgent", "cs-supervisor", "2026-10-02T01:30:00+08:00"),
+     "urgent", "cs-manager", "2026-10-02T01:30:00+08:00"),
     (["-c", "promotion", "--from-head-office", "-r", "2026-03-15T02:00:00Z"], "urgent",
-     "cs-supervisor", "2026-03-15T13:00:00+08:00"),
-    (["-c", "quality", "--media-risk", "-r", "2026-03-15 10:00"], "urgent", "cs-supervisor",
+     "cs-manager", "2026-03-15T13:00:00+08:00"),
+    (["-c", "quality", "--media-risk", "-r", "2026-03-15 10:00"], "urgent", "cs-manager",
      "2026-03-15T13:00:00+08:00"),
     (["-c", "quality", "--same-issue-count", "11", "-r", "2026-03-15 10:00"], "urgent",
-     "cs-supervisor", "2026-03-15T13:00:00+08:00"),
+     "cs-manager", "2026-03-15T13:00:00+08:00"),
     (["-c", "quality", "--same-issue-count", "10", "-r", "2026-03-15 10:00"], "I",
      "first-taker", "2026-03-17T18:00:00+08:00"),
 ])
@@ -164,11 +164,11 @@ def test_workspace_holidays_hours_and_language(run, workspace):
 def test_workspace_found_from_the_current_folder(run, workspace, monkeypatch):
     shipped = (files("planner.templates") / POLICY_FILE).read_text(encoding="utf-8")
     (workspace / POLICY_FILE).write_text(
-        shipped.replace("    handler: risk-control\n", "    handler: cs-supervisor\n"),
+        shipped.replace("    handler: risk-control\n", "    handler: cs-manager\n"),
         encoding="utf-8")
     monkeypatch.chdir(workspace)
     data, _ = triage_json(run, "-c", "account-security", "-r", "2026-03-16 10:00")
-    assert data["handler"] == "cs-supervisor"
+    assert data["handler"] == "cs-manager"
 
 
 def test_received_defaults_to_now(run, monkeypatch):

@@ -78,7 +78,7 @@ def test_edit_retriages_and_never_moves_a_promise_later(run, ws):
     number = add(run, "-c", "quality")["number"]
     ok(run("complaint", "edit", number, "--sensitive", "media"))
     urgent = show(run, number)
-    assert (urgent["level"], urgent["handler"]) == ("urgent", "cs-supervisor")
+    assert (urgent["level"], urgent["handler"]) == ("urgent", "cs-manager")
     assert urgent["deadline"] == "2027-03-15T12:00:00+08:00"  # 3 h from receipt
     [entry] = [e for e in urgent["history"] if e["action"] == "complaint-edit"]
     assert entry["old"]["level"] == "I" and entry["new"]["level"] == "urgent"

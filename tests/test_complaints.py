@@ -87,7 +87,7 @@ def test_add_records_level_owner_deadline_and_history(store, rules):
 
 def test_vip_and_urgent_flags(store, rules):
     vip = add(store, rules, category="quality", vip=True)["complaint"]
-    assert (vip["level"], vip["handler"]) == ("III", "cs-supervisor")
+    assert (vip["level"], vip["handler"]) == ("III", "cs-manager")
     media = add(store, rules, category="quality", sensitive="media",
                 received="2026-03-16 22:30")["complaint"]
     assert media["level"] == "urgent"

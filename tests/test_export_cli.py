@@ -107,7 +107,7 @@ def test_export_all_errors_follow_lang(run, workspace):
     (workspace / "file").write_text("x", encoding="utf-8")
     result = run("export", "all", "--year", "2027", "-o", "file", "--lang", "zh")
     assert result.exit_code == 1
-    assert result.output.strip() == ("Error: file: -o 应为文件夹（export all 会在其中写入至多五个"
+    assert result.output.strip() == ("错误：file: -o 应为文件夹（export all 会在其中写入至多五个"
                                      "工作簿：有联系人时才有联络表，有投诉时才有投诉登记表）")
     result = run("export", "all", "--year", "2027", "-o", "file", "--lang", "en")
     assert "-o must be a folder" in result.output
@@ -118,7 +118,7 @@ def test_export_all_errors_follow_lang(run, workspace):
 def test_output_below_a_file_says_so(run, workspace, args):
     result = run("export", *args, "--year", "2027", "--lang", "zh")
     assert result.exit_code == 1
-    assert result.output.strip() == f"Error: {args[-1]}: 无法写入：shop.yaml 是文件，不是文件夹"
+    assert result.output.strip() == f"错误：{args[-1]}: 无法写入：shop.yaml 是文件，不是文件夹"
     result = run("export", *args, "--year", "2027", "--lang", "en")
     assert "shop.yaml is a file, not a folder" in result.output
 
@@ -132,7 +132,7 @@ def test_read_only_folder_is_named(run, workspace, monkeypatch):
         False if str(path).endswith("locked") else real(path, mode, **kw)))
     result = run("export", "notice", "--year", "2027", "-o", "locked/sub/n.xlsx", "--lang", "zh")
     assert result.exit_code == 1
-    assert result.output.strip() == "Error: locked/sub/n.xlsx: 无法写入：文件夹 locked 是只读的"
+    assert result.output.strip() == "错误：locked/sub/n.xlsx: 无法写入：文件夹 locked 是只读的"
     assert not (workspace / "locked" / "sub").exists()
 
 

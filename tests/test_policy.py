@@ -36,7 +36,7 @@ EXPECTED = {
     "agent-efficiency": ("II", "senior-agent", "same-day"),
     "broken-promise": ("III", "first-taker", "T+1"),
     "account-security": ("III", "risk-control", "T+2"),
-    "escalated": ("III", "cs-supervisor", "same-day"),
+    "escalated": ("III", "cs-manager", "same-day"),
 }
 ALIASES = {"merchant-attitude": "third-party-attitude", "infringement": "broken-promise",
            "announced": "published-rules"}
@@ -51,7 +51,7 @@ def test_shipped_categories_match_the_procedure(policy):
     assert {cid: (c.level, c.handler, c.rule) for cid, c in policy.categories.items()} == EXPECTED
     assert policy.levels == ("urgent", "III", "II", "I")
     assert (policy.urgent.handler, policy.urgent.rule, policy.urgent.batch_threshold) == (
-        "cs-supervisor", "3h", 10)
+        "cs-manager", "3h", 10)
     assert set(policy.urgent.sensitive) == {"media", "regulator", "government",
                                             "consumer-association"}
     for role in policy.roles:
@@ -68,7 +68,7 @@ def test_plain_triage_follows_the_category(policy, category):
 def test_vip_and_escalated_are_handled_like_escalated(policy):
     for flags in ({"vip": True}, {"escalated": True}):
         result = triage(policy, "quality", **flags)
-        assert (result.level, result.handler, result.rule) == ("III", "cs-supervisor",
+        assert (result.level, result.handler, result.rule) == ("III", "cs-manager",
                                                                "same-day")
         assert result.category == "quality" and result.treated_as == "escalated"
         assert result.reasons == tuple(flags)
@@ -79,19 +79,19 @@ def test_vip_and_escalated_are_handled_like_escalated(policy):
 
 @pytest.mark.parametrize(("category", "flag", "handler", "also", "notes"), [
     # a named handler stays, the escalation's handler is involved as well
-    ("account-security", "escalated", "risk-control", "cs-supervisor",
+    ("account-security", "escalated", "risk-control", "cs-manager",
      ("escalated", "account-security")),
-    ("account-security", "vip", "risk-control", "cs-supervisor",
+    ("account-security", "vip", "risk-control", "cs-manager",
      ("escalated", "account-security")),
-    ("agent-attitude", "vip", "agent-supervisor", "cs-supervisor",
+    ("agent-attitude", "vip", "agent-supervisor", "cs-manager",
      ("escalated", "agent-attitude")),
-    ("agent-efficiency", "escalated", "senior-agent", "cs-supervisor",
+    ("agent-efficiency", "escalated", "senior-agent", "cs-manager",
      ("escalated", "agent-efficiency")),
     # whoever took it first gives way; the category's note still applies
-    ("third-party-attitude", "escalated", "cs-supervisor", None,
+    ("third-party-attitude", "escalated", "cs-manager", None,
      ("escalated", "third-party-attitude")),
-    ("quality", "vip", "cs-supervisor", None, ("escalated",)),
-    ("escalated", "vip", "cs-supervisor", None, ("escalated",)),
+    ("quality", "vip", "cs-manager", None, ("escalated",)),
+    ("escalated", "vip", "cs-manager", None, ("escalated",)),
 ])
 def test_flags_keep_what_the_category_needs(policy, category, flag, handler, also, notes):
     result = triage(policy, category, **{flag: True})
@@ -118,11 +118,11 @@ def test_a_category_ranked_above_the_flag_keeps_everything(tmp_path):
     ("agent-attitude", "agent-supervisor", ("agent-attitude",)),
     ("broken-promise", None, ("broken-promise",)),
     ("quality", None, ()),
-    ("escalated", None, ("escalated",)),  # cs-supervisor leads urgent ones anyway
+    ("escalated", None, ("escalated",)),  # cs-manager leads urgent ones anyway
 ])
 def test_urgent_still_names_the_category_handler_and_note(policy, category, also, notes):
     result = triage(policy, category, media_risk=True, escalated=True)
-    assert (result.level, result.handler, result.reasons) == ("urgent", "cs-supervisor",
+    assert (result.level, result.handler, result.reasons) == ("urgent", "cs-manager",
                                                               ("media-risk",))
     assert (result.also, result.notes) == (also, notes)
 
@@ -135,7 +135,7 @@ def test_describe_gives_every_note_and_the_second_role(policy):
     assert "不能冻结" in data["notes"][1]["text"]
     escalated = describe(policy, triage(policy, "account-security", escalated=True), "en")
     assert (escalated["handler_name"], escalated["also_handler_name"]) == (
-        "Risk control", "CS supervisor")
+        "Risk control", "CS supervisor/manager")
     assert [note["category"] for note in escalated["notes"]] == ["escalated",
                                                                  "account-security"]
     assert escalated["note"] == escalated["notes"][0]["text"]
@@ -158,7 +158,7 @@ def test_describe_gives_every_note_and_the_second_role(policy):
 ])
 def test_urgent_triggers(policy, flags, reasons):
     result = triage(policy, "promotion", **flags)
-    assert (result.level, result.handler, result.rule) == ("urgent", "cs-supervisor", "3h")
+    assert (result.level, result.handler, result.rule) == ("urgent", "cs-manager", "3h")
     assert result.reasons == reasons and result.treated_as is None
 
 
@@ -292,7 +292,7 @@ def line_number(text, needle):
      "categories.account-security.handler", "unknown value 'security-team'"),
     ("    rule: T+2\n", "    rule: T+3\n", "T+3", "categories.account-security.rule",
      "unknown value 'T+3'"),
-    ("  handler: cs-supervisor\n  rule: 3h", "  handler: boss\n  rule: 3h", "boss",
+    ("  handler: cs-manager\n  rule: 3h", "  handler: boss\n  rule: 3h", "boss",
      "urgent.handler", "unknown value 'boss'"),
     ("  3h: {zh:", "  4h: {zh:", "4h:", "rules.4h", "unknown value '4h'"),
     ("  - id: II\n", "  - id: IV\n", "id: IV", "levels.IV", "unknown value 'IV'"),

@@ -259,4 +259,4 @@ def test_read_rows_says_when_there_are_only_charts(tmp_path, run, shop_file):
     assert caught.value.key == "error.xlsx-no-worksheet"
     shop_file("size: small\n")
     result = run("roster", "import", "charts.xlsx", "--lang", "zh")
-    assert result.output.strip() == "Error: charts.xlsx: 工作簿中没有工作表（只有图表）"
+    assert result.output.strip() == "错误：charts.xlsx: 工作簿中没有工作表（只有图表）"

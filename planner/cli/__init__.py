@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from planner import __version__
+from planner.cli.options import group_lang_option
 from planner.core.errors import PlannerError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -37,8 +38,29 @@ COMMANDS = {
 
 
 class PlannerGroup(click.Group):
-    """Loads commands lazily, and turns a `PlannerError` from any of them into a one-line
-    message and exit code 1."""
+    """Loads commands lazily, speaks the user's language from the first word Click prints,
+    and turns a `PlannerError` from any command into a one-line message and exit code 1."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, *rest: Any, **extra: Any
+             ) -> Any:
+        import sys
+
+        from planner.cli import translate
+
+        args = list(sys.argv[1:] if args is None else args)
+        translate.set_lang(translate.early_lang(args))
+        translate.install()
+        return super().main(args, prog_name, *rest, **extra)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list, from the summaries in the messages: no command is imported."""
+        from planner.cli.translate import active_lang, gettext
+        from planner.core.i18n import t
+
+        lang = active_lang()
+        rows = [(name, t(f"cli.command.{name}", lang)) for name in self.list_commands(ctx)]
+        with formatter.section(gettext("Commands")):
+            formatter.write_dl(rows)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *COMMANDS})
@@ -62,7 +84,9 @@ class PlannerGroup(click.Group):
 
 
 @click.group(cls=PlannerGroup, context_settings=CONTEXT)
-@click.version_option(__version__, "--version", "-V", prog_name="planner315")
+@click.version_option(__version__, "--version", "-V", prog_name="planner315",
+                      help="Show the version and exit / 显示版本并退出.")
+@group_lang_option
 def main() -> None:
     """Get an online shop ready for the 315 consumer-rights period.
 

@@ -7,10 +7,10 @@ import itertools
 import click
 
 from planner.cli.options import (
+    OWNER_CHOICE,
     DateParam,
     DateTimeParam,
     by_option,
-    check_choice,
     color_option_value,
     format_option,
     lang_option,
@@ -177,7 +177,8 @@ def checkoff_status(year, workspace, today, lang, fmt):
 
 
 @click.command(name="next")
-@click.option("--owner", "-o", default=None, help="Only this owner role / 只看该负责人.")
+@click.option("--owner", "-o", type=OWNER_CHOICE, default=None,
+              help="Only this owner: role id or name / 只看该负责人（id 或名称）.")
 @year_option
 @workspace_option
 @today_option
@@ -192,12 +193,10 @@ def checkoff_next(owner, year, workspace, today, lang, fmt):
     Example / 示例:
       planner315 next --owner warehouse --today 2027-02-27
     """
-    from planner.campaign.phases import load_campaign
     from planner.present.status import next_as_table, next_data
     from planner.present.text import to_json
 
     ws = _open(workspace, lang, today, year=year)
-    check_choice(owner, load_campaign().owners, "--owner", ws.lang)
     data = next_data(ws.next_items(owner), ws.today, ws.lang)
     if fmt == "json":
         click.echo(to_json(data))

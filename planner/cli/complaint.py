@@ -11,9 +11,10 @@ from typing import Any
 import click
 
 from planner.cli.options import (
+    BilingualGroup,
     DateTimeParam,
-    check_choice,
     format_option,
+    group_lang_option,
     lang_option,
     open_workspace,
     workspace_option,
@@ -30,16 +31,26 @@ def warn_if_estimated(years: list[int] | tuple[int, ...], lang: str) -> None:
 
 def check_triage_choices(ws: Any, category: str, sensitive: str | None) -> str:
     """Usage errors for an unknown category or sensitive party; returns the category's
-    current id (an old id given as an alias becomes the id it stands for)."""
+    current id (an old id given as an alias becomes the id it stands for; a name in Chinese
+    or English the id it names)."""
+    from planner.cli.options import resolve_choice
+
     policy = ws.policy
-    current = policy.aliases.get(category, category)
-    if current not in policy.categories:
-        check_choice(category, policy.categories, "--category", ws.lang)
-    check_choice(sensitive, policy.urgent.sensitive, "--sensitive", ws.lang)
+    names = {ident: entry.name for ident, entry in policy.categories.items()}
+    current = resolve_choice(category, names, "--category", ws.lang, policy.aliases)
+    check_sensitive(ws, sensitive)
     return current
 
 
-@click.group(name="complaint")
+def check_sensitive(ws: Any, sensitive: str | None) -> str | None:
+    """The id of a sensitive party given by id or name, else a usage error."""
+    from planner.cli.options import resolve_choice
+
+    return resolve_choice(sensitive, ws.policy.urgent.sensitive, "--sensitive", ws.lang)
+
+
+@click.group(name="complaint", cls=BilingualGroup)
+@group_lang_option
 def complaint_group() -> None:
     """Handle complaints in the 315 period: level, handler and first-response deadline.
 
@@ -71,8 +82,8 @@ def triage_flags(command: Any) -> Any:
 
 @complaint_group.command(name="triage")
 @click.option("--category", "-c", required=True, metavar="ID",
-              help="Complaint category id from the policy, e.g. quality, after-sale, "
-                   "agent-attitude (a wrong id lists them all) / 投诉类别.")
+              help="Complaint category: its id or name, e.g. quality, 商品质量, after-sale "
+                   "(a wrong one lists them all) / 投诉类别（id 或名称）.")
 @triage_flags
 @click.option("--channel", default=None, metavar="CHANNEL",
               help="Where it came in: 12315, consumer-association or regulator make it "
@@ -105,7 +116,8 @@ def complaint_triage(category, vip, escalated, from_head_office, sensitive, medi
 
     ws = open_workspace(workspace=workspace, lang=lang)
     category = check_triage_choices(ws, category, sensitive)
-    flags = TriageFlags(vip, escalated, from_head_office, sensitive, media_risk)
+    flags = TriageFlags(vip, escalated, from_head_office, check_sensitive(ws, sensitive),
+                        media_risk)
     result = ws.triage(category, received, flags, same_issue_count, channel)
     warn_if_estimated(result.deadline.estimated_years, ws.lang)
     data = triage_data(result, ws.policy, ws.lang)

@@ -9,15 +9,18 @@ import click
 
 from planner.cli.complaint import complaint_group
 from planner.cli.options import (
+    COMPLAINT_STATUS_CHOICE,
     DateTimeParam,
+    NamedChoice,
     by_option,
-    check_choice,
     lang_option,
+    message_names,
     note_option,
     open_workspace,
     workspace_option,
 )
-from planner.complaints.register import STATUSES as COMPLAINT_STATUSES
+
+SATISFIED_CHOICE = NamedChoice(lambda: message_names("register.satisfied", ("yes", "no")))
 
 numbers_argument = click.argument("numbers", nargs=-1, required=True, metavar="NUMBER...")
 
@@ -41,8 +44,8 @@ def _echo_changed(ws: Any, changed: list[tuple[Any, bool]], done: str, same: str
 
 @complaint_group.command(name="update")
 @numbers_argument
-@click.option("--status", required=True, type=click.Choice(COMPLAINT_STATUSES),
-              help="New status / 新状态.")
+@click.option("--status", required=True, type=COMPLAINT_STATUS_CHOICE,
+              help="New status: id or name, e.g. replied, 已答复 / 新状态.")
 @click.option("--reopen", is_flag=True,
               help="Reopen a closed complaint / 重新打开已结案的投诉.")
 @note_option
@@ -108,7 +111,7 @@ def desk_edit(numbers, category, vip, escalated, from_head_office, sensitive, me
       planner315 complaint edit TS-2027-0002 -c after-sale --product CUP-02
       planner315 complaint edit TS-2027-0003 TS-2027-0004 --no-vip
     """
-    from planner.cli.complaint import check_triage_choices
+    from planner.cli.complaint import check_sensitive, check_triage_choices
     from planner.complaints.desk import Correction
 
     ws = _open(workspace, lang, by)
@@ -116,8 +119,8 @@ def desk_edit(numbers, category, vip, escalated, from_head_office, sensitive, me
         ("vip", vip), ("escalated", escalated), ("from_head_office", from_head_office),
         ("media_risk", media_risk)) if value is not None}
     if sensitive is not None:
-        flags["sensitive"] = None if sensitive.strip().lower() in ("none", "") else sensitive
-    check_choice(flags.get("sensitive"), ws.policy.urgent.sensitive, "--sensitive", ws.lang)
+        flags["sensitive"] = (None if sensitive.strip().lower() in ("none", "")
+                              else check_sensitive(ws, sensitive))
     if category is not None:
         category = check_triage_choices(ws, category, None)
     details = {"category": category, "product": product, "issue": issue, "order_id": order,
@@ -280,8 +283,8 @@ def desk_approve(number, note, by, workspace, lang):
 
 @complaint_group.command(name="callback")
 @click.argument("number")
-@click.option("--satisfied", required=True, type=click.Choice(["yes", "no"]),
-              help="Is the buyer satisfied now? / 买家是否满意.")
+@click.option("--satisfied", required=True, type=SATISFIED_CHOICE,
+              help="Is the buyer satisfied now? yes (满意) or no (不满意) / 买家是否满意.")
 @note_option
 @by_option
 @workspace_option

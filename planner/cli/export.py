@@ -8,7 +8,9 @@ from typing import Any
 import click
 
 from planner.cli.options import (
+    BilingualGroup,
     format_option,
+    group_lang_option,
     lang_option,
     open_workspace,
     progress_bar,
@@ -30,7 +32,7 @@ issuer_option = click.option("--issuer", default=None,
 # --- roster ---------------------------------------------------------------------------------
 
 
-@click.group(name="roster", invoke_without_command=True)
+@click.group(name="roster", cls=BilingualGroup, invoke_without_command=True)
 @format_option(("table", "json"))
 @mask_option
 @workspace_option
@@ -102,7 +104,8 @@ output_file_option = click.option(
     help="Output file (default: 315-<year>-<shop>-<kind>.xlsx here) / 输出文件.")
 
 
-@click.group(name="export")
+@click.group(name="export", cls=BilingualGroup)
+@group_lang_option
 def export_group():
     """Write Excel workbooks: roster, notice, checklist, schedule, complaint register, or all.
 
@@ -251,7 +254,8 @@ def export_all(output, force, issuer, mask_phones, **setup):
         click.echo(t("export.written", job.lang, path=str(target)))
 
 
-@click.group(name="import")
+@click.group(name="import", cls=BilingualGroup)
+@group_lang_option
 def import_group():
     """Read back a workbook that the team filled in.
 

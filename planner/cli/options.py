@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -16,36 +16,191 @@ if TYPE_CHECKING:
     from planner.workspace.session import Workspace
 
 LANG_KEY = "planner315.lang"
+MAIN_LANG_KEY = "planner315.main-lang"  # `planner315 --lang zh COMMAND`
 PROGRESS_MIN_ROWS = 5_000  # a shorter workbook is written before a bar would be read
 
 
-class DataChoice(click.Choice):
-    """A choice whose values come from the data files, read only when the option is used
-    (or its help shown), so that the vocabularies are defined once, in the data."""
+def short_help(command: click.Command, lang: str, limit: int = 45) -> str:
+    """A command's one-line summary in `lang`: the first sentence of its docstring's Chinese
+    paragraph in Chinese, Click's short help otherwise."""
+    if lang == "zh" and command.help:
+        import re
 
-    def __init__(self, load: Callable[[], Iterable[str]]) -> None:
+        for paragraph in command.help.split("\n\n"):
+            if re.search(r"[\u4e00-\u9fff]", paragraph) and not paragraph.lstrip().startswith(
+                    "\b"):
+                sentence = re.split(r"(?<=[。；])", " ".join(paragraph.split()))[0]
+                return sentence.rstrip("。；")
+    return command.get_short_help_str(limit)
+
+
+class BilingualGroup(click.Group):
+    """A command group whose command list of --help is in the user's language."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from planner.cli.translate import active_lang, gettext
+
+        rows = []
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names), default=0)
+        for name in names:
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, short_help(command, active_lang(), limit)))
+        if rows:
+            with formatter.section(gettext("Commands")):
+                formatter.write_dl(rows)
+
+
+Names = Mapping[str, Mapping[str, str]]  # id -> {zh: ..., en: ...}
+
+
+def fold(text: Any) -> str:
+    """A typed value for comparing: width-folded (NFKC), without spaces, case-folded."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", str(text)).split()).casefold()
+
+
+def name_index(names: Names, aliases: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Every accepted way of writing a choice -> its id: the id, an old id (alias), its name
+    in either language, and each part of a name written ``A/B``."""
+    index: dict[str, str] = {}
+    for ident in names:
+        index[fold(ident)] = ident
+    for ident, spelled in names.items():
+        for text in spelled.values():
+            index.setdefault(fold(text), ident)
+            for part in str(text).split("/"):
+                index.setdefault(fold(part), ident)
+    for old, ident in (aliases or {}).items():
+        if ident in names:
+            index.setdefault(fold(old), ident)
+    return index
+
+
+def choices_text(names: Names) -> str:
+    """The choices for an error: ``id (中文名 / English name)``, the names a user may type."""
+    return ", ".join(f"{ident} ({spelled.get('zh', '')} / {spelled.get('en', '')})"
+                     for ident, spelled in names.items())
+
+
+def resolve_choice(value: str | None, names: Names, option: str, lang: str,
+                   aliases: Mapping[str, str] | None = None) -> str | None:
+    """The id that `value` means (an id, an old id, a Chinese or English name), else a usage
+    error (exit 2) listing every choice with both its names."""
+    if value is None:
+        return None
+    ident = name_index(names, aliases).get(fold(value))
+    if ident is None:
+        raise click.BadParameter(t("error.unknown-choice", lang, value=value,
+                                   allowed=choices_text(names)), param_hint=option)
+    return ident
+
+
+class NamedChoice(click.ParamType):
+    """A choice of ids that also takes their names in Chinese or English (and old ids), the
+    names read from the data only when the option is used, completed or its help shown."""
+
+    name = "choice"
+
+    def __init__(self, load: Callable[[], Names], aliases: Mapping[str, str] | None = None,
+                 metavar: str | None = None) -> None:
         self._load = load
-        self.case_sensitive = True
+        self.aliases = aliases or {}
+        self.metavar = metavar
 
     @property
-    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
-        return tuple(self._load())
+    def names(self) -> Names:
+        return self._load()
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self.names)
+
+    def get_metavar(self, param: Any, ctx: Any = None) -> str:
+        return self.metavar or f"[{'|'.join(self.choices)}]"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        ident = name_index(self.names, self.aliases).get(fold(value))
+        if ident is None:
+            self.fail(t("error.unknown-choice", current_lang(), value=value,
+                        allowed=choices_text(self.names)), param, ctx)
+        return ident
+
+    def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[Any]:
+        return complete_names(self.names, incomplete, current_lang())
 
 
-def _sizes() -> Iterable[str]:
+def complete_names(names: Names, incomplete: str, lang: str) -> list[Any]:
+    """Completions: the ids that start with what was typed (each with its name as help), or
+    the names in `lang` that do."""
+    from click.shell_completion import CompletionItem
+
+    ids = [CompletionItem(ident, help=spelled.get(lang)) for ident, spelled in names.items()
+           if ident.startswith(incomplete)]
+    if ids or not incomplete:
+        return ids
+    return [CompletionItem(spelled[lang], help=ident) for ident, spelled in names.items()
+            if spelled.get(lang, "").startswith(incomplete)]
+
+
+def _sizes() -> Names:
     from planner.campaign.phases import load_campaign
 
-    return load_campaign().tiers
+    campaign = load_campaign()
+    return {tier: campaign.tier_names[tier] for tier in campaign.tiers}
 
 
-def _phases() -> Iterable[str]:
+def _phases() -> Names:
     from planner.campaign.phases import load_campaign
 
-    return load_campaign().phases
+    return load_campaign().phase_names
 
 
-SIZE_CHOICE = DataChoice(_sizes)
-PHASE_CHOICE = DataChoice(_phases)
+def owner_names() -> Names:
+    from planner.campaign.phases import load_campaign
+
+    return load_campaign().owners
+
+
+def category_names() -> Names:
+    from planner.campaign.phases import load_campaign
+
+    return load_campaign().categories
+
+
+def message_names(prefix: str, ids: Iterable[str]) -> Names:
+    """Names kept in the messages as ``<prefix>.<id>``."""
+    return {ident: {lang: t(f"{prefix}.{ident}", lang) for lang in ("zh", "en")}
+            for ident in ids}
+
+
+def role_aliases() -> dict[str, str]:
+    from planner.core.roles import ROLE_ALIASES
+
+    return ROLE_ALIASES
+
+
+def complaint_status_names() -> Names:
+    from planner.complaints.register import STATUSES
+
+    return message_names("register.status", STATUSES)
+
+
+def level_names() -> Names:
+    """The levels' names in the shipped policy (the ids are fixed)."""
+    from planner.complaints.policy import load_policy
+
+    return load_policy().level_names
+
+
+SIZE_CHOICE = NamedChoice(_sizes)
+COMPLAINT_STATUS_CHOICE = NamedChoice(complaint_status_names)
+LEVEL_CHOICE = NamedChoice(level_names)
+PHASE_CHOICE = NamedChoice(_phases)
+OWNER_CHOICE = NamedChoice(owner_names, role_aliases(), metavar="ROLE")
+CATEGORY_CHOICE = NamedChoice(category_names, metavar="ID")
 
 
 def current_lang() -> str:
@@ -59,10 +214,40 @@ def current_lang() -> str:
         if ctx.params.get("lang") in ("zh", "en"):
             return ctx.params["lang"]
         ctx = ctx.parent
-    try:
-        return resolve_lang(None)
-    except Exception:  # a bad PLANNER315_LANG is reported by the command itself
-        return "en"
+    from planner.cli.translate import active_lang
+
+    return active_lang()
+
+
+def settle_lang(lang: str) -> None:
+    """The language this command settled on: for its own errors and for Click's words."""
+    from planner.cli.translate import set_lang
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta[LANG_KEY] = lang
+    set_lang(lang)
+
+
+def _group_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """`planner315 --lang zh COMMAND`: the language of every command below it."""
+    if value is not None:
+        from planner.cli.translate import set_lang
+
+        set_lang(value)
+        ctx.meta[MAIN_LANG_KEY] = value
+    return value
+
+
+def _inherit_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A command's --lang, else the one given before the command (`planner315 --lang zh`)."""
+    if value is None:
+        value = ctx.meta.get(MAIN_LANG_KEY)
+    if value is not None:
+        from planner.cli.translate import set_lang
+
+        set_lang(value)
+    return value
 
 
 class DateParam(click.ParamType):
@@ -112,7 +297,8 @@ def color_option_value() -> bool | None:
 
 
 def check_choice(value: str | None, allowed: Any, option: str, lang: str) -> None:
-    """A usage error (exit 2) listing the choices, for values whose choices come from data."""
+    """A usage error (exit 2) listing the choices, for values whose choices come from data
+    and have no names."""
     if value is not None and value not in allowed:
         raise click.BadParameter(
             t("error.unknown-choice", lang, value=value, allowed=", ".join(allowed)),
@@ -130,7 +316,12 @@ by_option = click.option("--by", "-b", default=None,
 note_option = click.option("--note", "-m", default=None, help="A note for the history / 备注.")
 lang_option = click.option("--lang", "-l", type=click.Choice(["zh", "en"]), default=None,
                            is_eager=True,  # so that errors in other options follow it
+                           callback=_inherit_lang,
                            help="Language (default: $PLANNER315_LANG, shop file, locale) / 语言.")
+group_lang_option = click.option(
+    "--lang", "-l", type=click.Choice(["zh", "en"]), default=None, is_eager=True,
+    expose_value=False, callback=_group_lang,
+    help="Language of the commands below (default: $PLANNER315_LANG, shop file, locale) / 语言.")
 size_option = click.option("--size", "-s", type=SIZE_CHOICE, default=None,
                            help="Shop size tier / 店铺规模.")
 year_option = click.option("--year", "-y", type=click.IntRange(*YEARS), default=None,
@@ -172,10 +363,10 @@ def open_workspace(*, workspace: str | None = None, shop_path: str | None = None
     from planner.workspace.session import Workspace
 
     ctx = click.get_current_context()
-    ctx.meta[LANG_KEY] = resolve_lang(lang)  # for errors in the shop file itself
+    settle_lang(resolve_lang(lang, current_lang()))  # for errors in the shop file itself
     opened = Workspace.open(workspace=workspace, shop_path=shop_path, lang=lang,
                             need_workspace=need_workspace, **settings)
-    ctx.meta[LANG_KEY] = opened.lang
+    settle_lang(opened.lang)
     if need_size:
         try:
             opened.size  # noqa: B018 - settled now, with their errors, size first

@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from planner.cli.options import (
+    CATEGORY_CHOICE,
+    OWNER_CHOICE,
     PHASE_CHOICE,
     SIZE_CHOICE,
-    check_choice,
     format_option,
     lang_option,
     open_workspace,
@@ -64,8 +65,11 @@ def plan_command(size, year, shop_path, workspace, lang, fmt, today):
 
 @click.command(name="checklist")
 @click.option("--phase", "-p", type=PHASE_CHOICE, help="Only this phase / 只看该阶段.")
-@click.option("--category", "-c", default=None, help="Only this category id / 只看该类别.")
-@click.option("--owner", "-o", default=None, help="Only this owner role / 只看该负责人.")
+@click.option("--category", "-c", type=CATEGORY_CHOICE, default=None,
+              help="Only this category: its id or name / 只看该类别（id 或名称）.")
+@click.option("--owner", "-o", type=OWNER_CHOICE, default=None,
+              help="Only this owner: role id or name, e.g. operations, 运营部 / "
+                   "只看该负责人（id 或名称）.")
 @plan_options
 def checklist_command(phase, category, owner, size, year, shop_path, workspace, lang, fmt,
                       today):
@@ -77,15 +81,11 @@ def checklist_command(phase, category, owner, size, year, shop_path, workspace, 
     Example / 示例:
       planner315 checklist --size large --phase prepare --owner operations
     """
-    from planner.campaign.phases import load_campaign
     from planner.present import plan as view
     from planner.present.text import to_json
 
     ws = open_workspace(shop_path=shop_path, workspace=workspace, lang=lang, size=size,
                         year=year, today=today, need_size=True)
-    campaign = load_campaign()
-    check_choice(category, campaign.categories, "--category", ws.lang)
-    check_choice(owner, campaign.owners, "--owner", ws.lang)
     data = _plan_data(ws, phase=phase, category=category, owner=owner)
     if fmt == "json":
         click.echo(to_json(view.checklist_data(data)))
@@ -111,12 +111,12 @@ def init_command(directory, shop_name, size, lang, force):
     Example / 示例:
       planner315 init myshop --shop-name 示例旗舰店 --size large --lang zh
     """
-    from planner.cli.options import LANG_KEY
+    from planner.cli.options import settle_lang
     from planner.core.i18n import resolve_lang, t
     from planner.workspace.init import write_shop_file
 
     chosen = resolve_lang(lang)
-    click.get_current_context().meta[LANG_KEY] = chosen
+    settle_lang(chosen)
     path = write_shop_file(Path(directory), name=shop_name, size=size, lang=chosen,
                            force=force)
     click.echo(t("init.written", chosen, path=str(path)))

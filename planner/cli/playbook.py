@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import click
 
-from planner.cli.options import format_option, lang_option, open_workspace
-from planner.complaints.playbook import CUSTOMER_TYPES
+from planner.cli.options import NamedChoice, format_option, lang_option, open_workspace
+
+
+def _type_names():
+    from planner.complaints.playbook import playbook_data
+
+    return {typ["id"]: typ["name"] for typ in playbook_data()["customer_types"]}
 
 
 @click.command(name="playbook")
-@click.option("--type", "-t", "customer_type", type=click.Choice(CUSTOMER_TYPES), default=None,
+@click.option("--type", "-t", "customer_type", type=NamedChoice(_type_names), default=None,
               help="Only this customer type (scripts and principles are always shown) / "
                    "只看该类顾客.")
 @lang_option

@@ -12,16 +12,18 @@ import click
 
 from planner.cli import desk as _desk  # noqa: F401 - adds the desk's subcommands to the group
 from planner.cli.complaint import (
+    check_sensitive,
     check_triage_choices,
     complaint_group,
     triage_flags,
     warn_if_estimated,
 )
 from planner.cli.options import (
+    COMPLAINT_STATUS_CHOICE,
+    LEVEL_CHOICE,
     DateParam,
     DateTimeParam,
     by_option,
-    check_choice,
     color_option_value,
     format_option,
     lang_option,
@@ -30,8 +32,6 @@ from planner.cli.options import (
     year_option,
 )
 from planner.cli.paging import echo_chunks, paging_options, row_limit
-from planner.complaints.policy import LEVELS
-from planner.complaints.register import STATUSES as COMPLAINT_STATUSES
 
 
 def _open(workspace: str | None, lang: str | None, by: str | None = None, **settings: Any
@@ -68,7 +68,8 @@ def _echo_complaints(ws: Any, search: Any, fmt: str, limit: int | None, *,
 
 
 @complaint_group.command(name="add")
-@click.option("--category", "-c", required=True, metavar="ID", help="Category id / 投诉类别.")
+@click.option("--category", "-c", required=True, metavar="ID",
+              help="Category: its id or name, e.g. quality, 商品质量 / 投诉类别（id 或名称）.")
 @click.option("--summary", "-s", required=True, help="What the buyer complains about / 摘要.")
 @click.option("--order", default=None, help="Order number / 订单号.")
 @click.option("--buyer", default=None, help="Buyer's name or handle / 买家.")
@@ -108,7 +109,8 @@ def register_add(category, summary, order, buyer, product, issue, channel, recei
     ws = _open(workspace, lang, by)
     category = check_triage_choices(ws, category, sensitive)
     added = ws.desk.add(category=category, summary=summary, received=received,
-                        flags=TriageFlags(vip, escalated, from_head_office, sensitive,
+                        flags=TriageFlags(vip, escalated, from_head_office,
+                                          check_sensitive(ws, sensitive),
                                           media_risk),
                         product=product, order=order, buyer=buyer, channel=channel,
                         issue=issue, assignee=assignee)
@@ -134,12 +136,12 @@ def register_add(category, summary, order, buyer, product, issue, channel, recei
 @click.option("--overdue", is_flag=True, help="Only those past their deadline / 只看已超时.")
 @click.option("--at-risk", is_flag=True,
               help="Only those with 80% of their time gone, not yet overdue / 只看即将超时.")
-@click.option("--level", type=click.Choice(LEVELS), default=None,
-              help="Only this level / 只看该级别.")
-@click.option("--status", type=click.Choice(COMPLAINT_STATUSES), default=None,
-              help="Only this status / 只看该状态.")
+@click.option("--level", type=LEVEL_CHOICE, default=None,
+              help="Only this level: id or name / 只看该级别.")
+@click.option("--status", type=COMPLAINT_STATUS_CHOICE, default=None,
+              help="Only this status: id or name, e.g. replied, 已答复 / 只看该状态.")
 @click.option("--owner", default=None, metavar="ROLE",
-              help="Only this handler role / 只看该处理人.")
+              help="Only this handler role: id or name / 只看该处理人（id 或名称）.")
 @click.option("--assignee", default=None, metavar="NAME",
               help="Only those assigned to NAME / 只看指派给某人的.")
 @click.option("--mine", is_flag=True,
@@ -179,13 +181,20 @@ def register_list(open_only, overdue, at_risk, level, status, owner, assignee, m
     from planner.complaints.register import Search
 
     ws = _open(workspace, lang, by, year=year, today=when.date() if when else None)
-    check_choice(owner, ws.policy.roles, "--owner", ws.lang)
+    owner = resolve_role(ws, owner)
     search = Search(open_only=open_only, overdue=overdue, at_risk=at_risk, level=level,
                     owner=owner, status=status, order=order, buyer=buyer, product=product,
                     text=text, received_since=received_since,
                     received_until=_until(received_until), assignee=ws.user if mine
                     else assignee, include_void=include_void)
     _echo_complaints(ws, search, fmt, row_limit(limit, all_rows, fmt, ws.lang), when=when)
+
+
+def resolve_role(ws: Any, role: str | None) -> str | None:
+    """A handler role of the policy by id, old id or name."""
+    from planner.cli.options import resolve_choice, role_aliases
+
+    return resolve_choice(role, ws.policy.roles, "--owner", ws.lang, role_aliases())
 
 
 def _until(moment: Any) -> Any:

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from planner.complaints.deadlines import RULES
 from planner.core.errors import Msg, PlannerError
 from planner.core.i18n import bilingual, pick
+from planner.core.roles import ROLE_ALIASES  # old role ids in a shop's own policy
 from planner.core.snapshot import load_shipped
 from planner.core.userfiles import load_yaml_file
 from planner.core.yamlio import line_of
@@ -102,6 +103,7 @@ class Policy(NamedTuple):
         return pick(self.level_names[level], lang) if level in self.level_names else level
 
     def role_name(self, role: str, lang: str) -> str:
+        role = ROLE_ALIASES.get(role, role)
         return pick(self.roles[role], lang) if role in self.roles else role
 
     def rule_name(self, rule: str, lang: str) -> str:
@@ -190,7 +192,8 @@ def parse_policy(data: Any, name: str, earlier: Policy | None = None) -> Policy:
             raise PlannerError("error.unknown-key", file=name, line=line_of(data, key),
                                field=str(key), allowed=", ".join(TOP_KEYS))
     levels = _levels(data, name)
-    roles = _name_map(data, "roles", name)
+    roles = {ROLE_ALIASES.get(role, role): names
+             for role, names in _name_map(data, "roles", name).items()}
     rules = _name_map(data, "rules", name, allowed=RULES)
     categories = _categories(data, name, levels, roles, rules)
     return Policy(
@@ -289,6 +292,8 @@ def _categories(data: Any, name: str, levels: dict[str, Names], roles: dict[str,
         values = {}
         for key, allowed in (("level", levels), ("handler", roles), ("rule", rules)):
             values[key] = _required(spec, key, name, f"{field}.")
+            if key == "handler":
+                values[key] = ROLE_ALIASES.get(values[key], values[key])
             _check_choice(values[key], allowed, name, line_of(spec, key), f"{field}.{key}")
         texts = {key: bilingual(_required(spec, key, name, f"{field}."), name, line_of(spec, key),
                              f"{field}.{key}") for key in ("name", "cases")}
@@ -374,9 +379,11 @@ def _urgent(data: Any, name: str, roles: dict[str, Names], rules: dict[str, Name
         if key not in URGENT_KEYS:
             raise PlannerError("error.unknown-key", file=name, line=line_of(spec, key),
                                field=f"urgent.{key}", allowed=", ".join(URGENT_KEYS))
-    for key, allowed in (("handler", roles), ("rule", rules)):
-        _check_choice(_required(spec, key, name, "urgent."), allowed, name, line_of(spec, key),
-                      f"urgent.{key}")
+    handler = _required(spec, "handler", name, "urgent.")
+    handler = ROLE_ALIASES.get(handler, handler)
+    _check_choice(handler, roles, name, line_of(spec, "handler"), "urgent.handler")
+    _check_choice(_required(spec, "rule", name, "urgent."), rules, name, line_of(spec, "rule"),
+                  "urgent.rule")
     threshold = spec.get("batch_threshold")
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
         raise PlannerError("error.wrong-type", file=name, line=line_of(spec, "batch_threshold"),
@@ -392,7 +399,7 @@ def _urgent(data: Any, name: str, roles: dict[str, Names], rules: dict[str, Name
                            missing=", ".join(missing))
     note = (None if spec.get("note") is None else
             bilingual(spec["note"], name, line_of(spec, "note"), "urgent.note"))
-    return Urgent(handler=spec["handler"], rule=spec["rule"],
+    return Urgent(handler=handler, rule=spec["rule"],
                   name=bilingual(_required(spec, "name", name, "urgent."), name,
                               line_of(spec, "name"), "urgent.name"),
                   note=note, batch_threshold=threshold, sensitive=sensitive, triggers=triggers)

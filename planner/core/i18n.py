@@ -16,7 +16,8 @@ LANGS = ("zh", "en")
 
 
 @cache
-def _messages() -> dict[str, dict[str, str]]:
+def messages() -> dict[str, dict[str, str]]:
+    """Every message: key -> ``{zh, en}``."""
     from importlib.resources import files
 
     from planner.core.snapshot import load_shipped
@@ -31,7 +32,7 @@ def _messages() -> dict[str, dict[str, str]]:
 
 def t(key: str, lang: str, /, **params: Any) -> str:
     """The message `key` in `lang`, formatted with `params` (else English, else the key)."""
-    entry = _messages().get(key)
+    entry = messages().get(key)
     if entry is None:
         return key if not params else f"{key} {params}"
     text = entry.get(lang) or entry.get("en") or key

@@ -80,6 +80,10 @@ def department_names() -> dict[str, str]:
         for text in (ident, *spelled.values()):
             names[header_key(text)] = ident
             names.setdefault(header_key(text.split("/")[0]), ident)
+    from planner.core.roles import ROLE_ALIASES
+
+    for old, ident in ROLE_ALIASES.items():
+        names.setdefault(header_key(old), ident)
     return names
 
 

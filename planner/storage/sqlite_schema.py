@@ -166,6 +166,10 @@ MIGRATIONS: list[str] = [
     CREATE INDEX complaints_callback_due ON complaints (campaign, year, seq)
         WHERE callback IS NULL AND status IN ('resolved', 'closed') AND void = 0;
     """,
+    # One id per role: the complaint handler cs-supervisor is the roster's cs-manager.
+    """
+    UPDATE complaints SET handler = 'cs-manager' WHERE handler = 'cs-supervisor';
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,0 +1,142 @@
+"""Click's own words (usage errors, help headings) in the user's language.
+
+Click marks its messages for gettext (``_("Usage:")``, ``ngettext(...)``). This module puts
+a look-up of its own in their place, in every Click module that has one: the English message
+is the key, its Chinese is the ``zh`` of the ``click.*`` entries of
+templates/messages/cli.yaml. English costs nothing: the message is returned as it is, and the
+catalogue is read only when Chinese is wanted.
+
+The language of the words Click prints before any option is processed (a "No such option"
+comes from the parser) is guessed from the command line first: `early_lang` finds --lang as
+the command would, else PLANNER315_LANG, else the `lang:` of the shop file the command would
+find, else the locale. Once a command has opened its workspace, what it settled on wins.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+LANGS = ("zh", "en")
+# Click modules that call gettext; each keeps `_` / `ngettext` as a module global.
+CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "shell_completion",
+                 "termui", "types", "utils", "_termui_impl")
+# Option help that Click writes for us: bilingual in either language, as every other option's
+# help is (and Click keeps the help option of a command once made, whatever the language).
+ALWAYS_BOTH = {"Show this message and exit.": "Show this message and exit / 显示帮助并退出."}
+
+_state = {"lang": "en"}
+
+
+def set_lang(lang: str) -> None:
+    """The language of Click's messages from now on (this process)."""
+    _state["lang"] = lang if lang in LANGS else "en"
+
+
+def active_lang() -> str:
+    return _state["lang"]
+
+
+@cache
+def catalogue() -> dict[str, str]:
+    """English message of Click -> Chinese."""
+    from planner.core.i18n import messages
+
+    return {entry["en"]: entry["zh"] for key, entry in messages().items()
+            if key.startswith("click.")}
+
+
+def gettext(message: str) -> str:
+    if message in ALWAYS_BOTH:
+        return ALWAYS_BOTH[message]
+    if _state["lang"] == "en":
+        return message
+    return catalogue().get(message, message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return gettext(singular if count == 1 else plural)
+
+
+def install() -> None:
+    """Put our look-up into Click's modules (once; idempotent)."""
+    import importlib
+    import sys
+
+    for name in CLICK_MODULES:
+        module = sys.modules.get(f"click.{name}")
+        if module is None:
+            if name == "_termui_impl":
+                continue  # loaded only for pagers and progress bars; rarely matters
+            try:
+                module = importlib.import_module(f"click.{name}")
+            except ImportError:  # a module a later Click renamed
+                continue
+        if hasattr(module, "_"):
+            module._ = gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext
+
+
+# --- guessing the language from the command line ----------------------------------------
+
+_LANG_LINE = re.compile(r"^lang\s*:\s*[\"']?(zh|en)[\"']?\s*(?:#.*)?$", re.MULTILINE)
+
+
+def _option_value(args: Sequence[str], long: str, short: str | None = None) -> str | None:
+    """The value of the last ``--long V``, ``--long=V``, ``-s V`` or ``-sV`` before ``--``."""
+    found = None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        following = args[index + 1] if index + 1 < len(args) else None
+        if arg == long or (short and arg == short):
+            found = following
+        elif arg.startswith(long + "="):
+            found = arg[len(long) + 1:]
+        elif short and arg.startswith(short) and len(arg) > len(short) and arg[1] != "-":
+            found = arg[len(short):]
+    return found
+
+
+def _shop_lang(args: Sequence[str], environ: dict[str, str] | os._Environ) -> str | None:
+    """The `lang:` of the shop file the command would read, without parsing any YAML."""
+    shop = _option_value(args, "--shop")
+    folder = _option_value(args, "--workspace", "-w") or environ.get("PLANNER315_WORKSPACE")
+    candidates: list[Path] = []
+    if shop:
+        candidates.append(Path(shop))
+    elif folder:
+        candidates.append(Path(folder) / "shop.yaml")
+    else:
+        try:
+            here = Path.cwd()
+        except OSError:
+            return None
+        candidates += [path / "shop.yaml" for path in (here, *here.parents)]
+    for path in candidates:
+        try:
+            if path.is_file():
+                match = _LANG_LINE.search(path.read_text(encoding="utf-8", errors="replace"))
+                return match.group(1) if match else None
+        except OSError:
+            return None
+    return None
+
+
+def early_lang(args: Sequence[str], environ: dict[str, str] | None = None) -> str:
+    """The language a command line will run in, as far as it can be told before parsing:
+    --lang, else PLANNER315_LANG, else the shop file's lang, else the locale, else English."""
+    from planner.core.i18n import locale_lang
+
+    env = os.environ if environ is None else environ
+    option = _option_value(args, "--lang", "-l")
+    if option in LANGS:
+        return option
+    from_env = env.get("PLANNER315_LANG")
+    if from_env in LANGS:
+        return from_env
+    return _shop_lang(args, env) or locale_lang(env) or "en"
