@@ -132,6 +132,8 @@ MIGRATIONS: list[str] = [
     ALTER TABLE complaints ADD COLUMN callback_at TEXT;
     ALTER TABLE complaints ADD COLUMN callback_satisfied INTEGER;
     UPDATE complaints SET category = category_id(category);
+    -- one id per role: the complaint handler cs-supervisor is the roster's cs-manager
+    UPDATE complaints SET handler = 'cs-manager' WHERE handler = 'cs-supervisor';
     UPDATE complaints SET issue = product;
     UPDATE complaints SET callback_at = json_extract(callback, '$.at'),
         callback_satisfied = json_extract(callback, '$.satisfied') WHERE callback IS NOT NULL;
@@ -165,10 +167,6 @@ MIGRATIONS: list[str] = [
     DROP INDEX complaints_callback_due;
     CREATE INDEX complaints_callback_due ON complaints (campaign, year, seq)
         WHERE callback IS NULL AND status IN ('resolved', 'closed') AND void = 0;
-    """,
-    # One id per role: the complaint handler cs-supervisor is the roster's cs-manager.
-    """
-    UPDATE complaints SET handler = 'cs-manager' WHERE handler = 'cs-supervisor';
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
