@@ -56,7 +56,7 @@ def checkoff_check(items, by, note, at, day, year, workspace, lang):
 
     \b
     Example / 示例:
-      planner315 check prepare.copy.ad-law prepare.price.named-checker --by 张敏
+      planner315 check prepare.copy.ad-law prepare.price.named-check --by 张敏
     """
     _change_status(items, "done", workspace=workspace, lang=lang, by=by, note=note, at=at,
                    year=year, day=day, action="check")
