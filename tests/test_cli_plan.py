@@ -91,9 +91,10 @@ def test_markdown(run):
     result = run("plan", "--size", "small", "--year", "2027", "--format", "markdown",
                  "--lang", "en")
     assert result.exit_code == 0
-    assert result.output.startswith("# Shop · 315 readiness plan 2027 · Small shop")
-    assert "## [Prepare] 2027-03-06 to 2027-03-13" in result.output
-    assert "- [ ] **2027-03-" in result.output
+    assert result.stdout.startswith("# Shop · 315 readiness plan 2027 · Small shop")
+    assert "## [Prepare] 2027-03-06 to 2027-03-13" in result.stdout
+    assert "- [ ] **2027-03-" in result.stdout
+    assert result.stderr == "Size small: given with --size\n"
 
 
 def test_language_resolution(run, monkeypatch, shop_file):
@@ -206,10 +207,36 @@ def test_init_writes_commented_shop_file_and_refuses_overwrite(run, tmp_path):
     assert "My Shop" in (tmp_path / "ws" / "shop.yaml").read_text(encoding="utf-8")
 
 
-def test_init_without_size_uses_counts(run, tmp_path):
-    assert run("init", "--lang", "en").exit_code == 0
-    data = plan_json(run, "--year", "2027")
-    assert data["size"] == "medium"  # the template's 300 orders a day
+def test_init_without_size_leaves_the_counts_to_fill_in(run, tmp_path):
+    result = run("init", "--lang", "en")
+    assert result.exit_code == 0
+    assert "write size: small|medium|large, or remove the # before daily_orders" in (
+        result.stderr)
+    text = (tmp_path / "shop.yaml").read_text(encoding="utf-8")
+    assert "\n# size: large\n# daily_orders: 300\n# cs_headcount: 6\n" in text
+    assert run("plan").exit_code == 2  # no size yet
+    (tmp_path / "shop.yaml").write_text(text.replace("# daily_orders: 300", "daily_orders: 300"),
+                                        encoding="utf-8")
+    result = run("plan", "--year", "2027")
+    assert result.exit_code == 0
+    assert result.stderr == "Size medium: 300 orders a day ≥ 200\n"
+    assert plan_json(run, "--year", "2027")["size"] == "medium"
+
+
+def test_init_with_size_comments_the_counts_out(run, tmp_path):
+    result = run("init", "--size", "small", "--lang", "zh")
+    assert result.exit_code == 0 and not result.stderr
+    text = (tmp_path / "shop.yaml").read_text(encoding="utf-8")
+    assert "\nsize: small\n# daily_orders: 300\n# cs_headcount: 6\n" in text
+    assert run("plan").stderr == "店铺规模 small：shop.yaml 中的 size\n"
+
+
+def test_plan_says_a_small_shop_is_below_every_minimum(run, shop_file):
+    shop_file("daily_orders: 30\ncs_headcount: 2\n")
+    assert run("plan", "--lang", "en").stderr == (
+        "Size small: 30 orders a day < 200 and 2 CS agents < 5\n")
+    shop_file("cs_headcount: 25\n")
+    assert run("plan", "--lang", "en").stderr == "Size large: 25 CS agents ≥ 20\n"
 
 
 def test_every_command_has_help_with_example(run):

@@ -94,9 +94,9 @@ def test_read_back_round_trip(exported):
     ids = item_ids(plan)
     edit(path, {
         (2, "H"): "已完成", (2, "I"): "王芳", (2, "J"): dt.datetime(2027, 3, 9),
-        (3, "H"): "skipped", (3, "J"): 46455,  # a serial number: 2027-03-09
+        (3, "H"): "skipped", (3, "J"): 46455, (3, "K"): "没有奖品",  # J: 2027-03-09
         (4, "H"): " Done ", (4, "J"): "2027/3/10", (4, "K"): "备注 =1",
-        (5, "H"): "不适用", (5, "J"): "2027年3月11日",
+        (5, "H"): "不适用", (5, "J"): "2027年3月11日", (5, "K"): "不适用本店",
         (6, "H"): None,
     })
     rows = read_checklist(path, "zh", valid_ids=ids)

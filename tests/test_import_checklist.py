@@ -153,7 +153,7 @@ def test_override_warning_in_english(run, ws):
     run("check", "prepare.copy.ad-law")
     path = exported(run, ws)
     run("uncheck", "prepare.copy.ad-law", "--by", "Li Qiang")
-    edit(path, {"prepare.copy.ad-law": {"状态": "不适用"}})
+    edit(path, {"prepare.copy.ad-law": {"状态": "不适用", "备注": "没有广告"}})
     result = run("import", "checklist", path, "--lang", "en")
     assert result.exit_code == 0, result.output
     assert result.stderr.strip() == (

@@ -184,7 +184,8 @@ def apply_imported(store: StateStore, year: int, rows: list[dict], *, by: str,
                 at = (dt.datetime.combine(row["date"], dt.time(), tzinfo=recorded_at.tzinfo)
                       if row["date"] else recorded_at)
                 new = ItemState(row["status"], row["by"] or by, at, row["note"])
-            planned.append(Change(row["id"], actions[row["status"]], old, new, day))
+            planned.append(Change(row["id"], actions[row["status"]], old, new, day,
+                                  note=row["note"]))  # the sheet's note, whatever the status
             outcomes.append(Outcome(row["id"], True, old, new, day))
         return planned
 

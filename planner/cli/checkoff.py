@@ -12,6 +12,7 @@ from planner.cli.options import (
     DateTimeParam,
     by_option,
     color_option_value,
+    complete_items,
     format_option,
     lang_option,
     note_option,
@@ -43,7 +44,7 @@ def _change_status(ids, status, *, workspace, lang, by, note, year, day, at=None
 
 
 @click.command(name="check")
-@click.argument("items", nargs=-1, required=True)
+@click.argument("items", nargs=-1, required=True, shell_complete=complete_items)
 @by_option
 @note_option
 @click.option("--at", type=DateTimeParam(allow_date=True), default=None,
@@ -59,14 +60,14 @@ def checkoff_check(items, by, note, at, day, year, workspace, lang):
 
     \b
     Example / 示例:
-      planner315 check prepare.copy.ad-law prepare.price.named-checker --by 张敏
+      planner315 check prepare.copy.ad-law prepare.price.named-check --by 张敏
     """
     _change_status(items, "done", workspace=workspace, lang=lang, by=by, note=note, at=at,
                    year=year, day=day, action="check")
 
 
 @click.command(name="uncheck")
-@click.argument("items", nargs=-1, required=True)
+@click.argument("items", nargs=-1, required=True, shell_complete=complete_items)
 @by_option
 @note_option
 @day_option
@@ -87,7 +88,7 @@ def checkoff_uncheck(items, by, note, day, year, workspace, lang):
 
 
 @click.command(name="skip")
-@click.argument("items", nargs=-1, required=True)
+@click.argument("items", nargs=-1, required=True, shell_complete=complete_items)
 @click.option("--reason", "-r", required=True, help="Why it does not apply / 不适用的原因.")
 @by_option
 @day_option
@@ -205,7 +206,8 @@ def checkoff_next(owner, year, workspace, today, lang, fmt):
 
 
 @click.command(name="log")
-@click.option("--item", "-i", "item_id", default=None, help="Only this item / 只看该事项.")
+@click.option("--item", "-i", "item_id", default=None, shell_complete=complete_items,
+              help="Only this item / 只看该事项.")
 @click.option("--by", "-b", default=None, help="Only this person / 只看此人.")
 @click.option("--since", type=DateParam(), default=None,
               help="From DATE on (YYYY-MM-DD) / 从该日起.")

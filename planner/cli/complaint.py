@@ -13,6 +13,8 @@ import click
 from planner.cli.options import (
     BilingualGroup,
     DateTimeParam,
+    complete_complaint_categories,
+    complete_sensitive,
     format_option,
     group_lang_option,
     lang_option,
@@ -71,6 +73,7 @@ def triage_flags(command: Any) -> Any:
         click.option("--from-head-office", is_flag=True,
                      help="Passed down from head office / 总部转来的越级投诉."),
         click.option("--sensitive", metavar="WHO", default=None,
+                     shell_complete=complete_sensitive,
                      help="Complainant is from media|regulator|government|"
                           "consumer-association / 敏感身份."),
         click.option("--media-risk", is_flag=True,
@@ -82,6 +85,7 @@ def triage_flags(command: Any) -> Any:
 
 @complaint_group.command(name="triage")
 @click.option("--category", "-c", required=True, metavar="ID",
+              shell_complete=complete_complaint_categories,
               help="Complaint category: its id or name, e.g. quality, 商品质量, after-sale "
                    "(a wrong one lists them all) / 投诉类别（id 或名称）.")
 @triage_flags

@@ -13,6 +13,9 @@ from planner.cli.options import (
     DateTimeParam,
     NamedChoice,
     by_option,
+    complete_complaint_categories,
+    complete_numbers,
+    complete_sensitive,
     lang_option,
     message_names,
     note_option,
@@ -22,7 +25,9 @@ from planner.cli.options import (
 
 SATISFIED_CHOICE = NamedChoice(lambda: message_names("register.satisfied", ("yes", "no")))
 
-numbers_argument = click.argument("numbers", nargs=-1, required=True, metavar="NUMBER...")
+numbers_argument = click.argument("numbers", nargs=-1, required=True, metavar="NUMBER...",
+                                  shell_complete=complete_numbers)
+number_argument = click.argument("number", shell_complete=complete_numbers)
 
 
 def _open(workspace: str | None, lang: str | None, by: str | None = None) -> Any:
@@ -75,11 +80,12 @@ def _flag(name: str, help_text: str) -> Any:
 
 @complaint_group.command(name="edit")
 @numbers_argument
-@click.option("--category", "-c", default=None, metavar="ID", help="Category id / 投诉类别.")
+@click.option("--category", "-c", default=None, metavar="ID",
+              shell_complete=complete_complaint_categories, help="Category id / 投诉类别.")
 @_flag("vip", "Important (VIP) customer, or not / 重要客户.")
 @_flag("escalated", "Complained again after earlier handling failed, or not / 升级投诉.")
 @_flag("from-head-office", "Passed down from head office, or not / 总部转来.")
-@click.option("--sensitive", metavar="WHO", default=None,
+@click.option("--sensitive", metavar="WHO", default=None, shell_complete=complete_sensitive,
               help="Complainant is from media|regulator|government|consumer-association; "
                    "'none' to clear / 敏感身份（none 表示清除）.")
 @_flag("media-risk", "Likely to reach the media or court, or not / 可能引发媒体报道.")
@@ -197,7 +203,7 @@ def desk_assign(numbers, assignee, unassign, note, by, workspace, lang):
 
 
 @complaint_group.command(name="reply")
-@click.argument("number")
+@number_argument
 @click.option("--at", type=DateTimeParam(), default=None,
               help="When the buyer was answered (default: now) / 答复时间.")
 @note_option
@@ -225,7 +231,7 @@ def desk_reply(number, at, note, by, workspace, lang):
 
 
 @complaint_group.command(name="propose")
-@click.argument("number")
+@number_argument
 @click.option("--solution", default=None, help="The proposed solution / 解决方案.")
 @click.option("--department", default=None, metavar="ROLE",
               help="The department concerned, e.g. logistics, warehouse, 物流部 / 责任部门.")
@@ -260,7 +266,7 @@ def desk_propose(number, solution, department, note, by, workspace, lang):
 
 
 @complaint_group.command(name="approve")
-@click.argument("number")
+@number_argument
 @note_option
 @by_option
 @workspace_option
@@ -282,7 +288,7 @@ def desk_approve(number, note, by, workspace, lang):
 
 
 @complaint_group.command(name="callback")
-@click.argument("number")
+@number_argument
 @click.option("--satisfied", required=True, type=SATISFIED_CHOICE,
               help="Is the buyer satisfied now? yes (满意) or no (不满意) / 买家是否满意.")
 @note_option

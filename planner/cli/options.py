@@ -133,16 +133,16 @@ class NamedChoice(click.ParamType):
 
 
 def complete_names(names: Names, incomplete: str, lang: str) -> list[Any]:
-    """Completions: the ids that start with what was typed (each with its name as help), or
-    the names in `lang` that do."""
+    """Completions: the ids that start with what was typed (each with its name in `lang` as
+    help), else the names (in either language) that do."""
     from click.shell_completion import CompletionItem
 
     ids = [CompletionItem(ident, help=spelled.get(lang)) for ident, spelled in names.items()
            if ident.startswith(incomplete)]
     if ids or not incomplete:
         return ids
-    return [CompletionItem(spelled[lang], help=ident) for ident, spelled in names.items()
-            if spelled.get(lang, "").startswith(incomplete)]
+    return [CompletionItem(text, help=ident) for ident, spelled in names.items()
+            for text in dict.fromkeys(spelled.values()) if text.startswith(incomplete)]
 
 
 def _sizes() -> Names:
@@ -374,3 +374,84 @@ def open_workspace(*, workspace: str | None = None, shop_path: str | None = None
         except UsageProblem as err:
             raise click.UsageError(render_error(err, opened.lang), ctx=ctx) from None
     return opened
+
+
+# --- shell completion -----------------------------------------------------------------------
+# Click's completion calls these while the user presses Tab: any mistake (no workspace, a
+# broken shop file) completes nothing rather than printing an error into the prompt.
+
+COMPLETION_LIMIT = 200
+
+
+def _completion_workspace(ctx: click.Context) -> Workspace:
+    from planner.workspace.session import Workspace
+
+    params: dict[str, Any] = {}
+    while ctx is not None:
+        params = {**ctx.params, **params}
+        ctx = ctx.parent
+    return Workspace.open(workspace=params.get("workspace"), shop_path=params.get("shop_path"),
+                          lang=params.get("lang"), size=params.get("size"),
+                          year=params.get("year"))
+
+
+def _quietly(complete: Callable[[click.Context, str], list[Any]]) -> Callable[..., list[Any]]:
+    def wrapper(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        try:
+            return complete(ctx, incomplete)[:COMPLETION_LIMIT]
+        except Exception:
+            return []
+
+    return wrapper
+
+
+@_quietly
+def complete_items(ctx: click.Context, incomplete: str) -> list[Any]:
+    """The item ids of the shop's plan."""
+    from click.shell_completion import CompletionItem
+
+    from planner.core.i18n import pick
+
+    ws = _completion_workspace(ctx)
+    return [CompletionItem(planned.id, help=pick(planned.item.title, ws.lang))
+            for planned in ws.plan().items() if planned.id.startswith(incomplete)]
+
+
+@_quietly
+def complete_numbers(ctx: click.Context, incomplete: str) -> list[Any]:
+    """The complaint numbers of the register, newest campaign first."""
+    from click.shell_completion import CompletionItem
+
+    from planner.complaints.register import Search
+
+    ws = _completion_workspace(ctx)
+    found = []
+    search = Search(anywhere=incomplete.strip() or None)
+    for complaint in ws.desk.complaints(search, all_years=True):
+        number = complaint.record.number
+        if number.startswith(incomplete.upper()):
+            found.append(CompletionItem(number, help=complaint.record.summary))
+        if len(found) >= COMPLETION_LIMIT:
+            break
+    return found
+
+
+@_quietly
+def complete_complaint_categories(ctx: click.Context, incomplete: str) -> list[Any]:
+    """The complaint categories of the shop's policy."""
+    ws = _completion_workspace(ctx)
+    names = {ident: entry.name for ident, entry in ws.policy.categories.items()}
+    return complete_names(names, incomplete, ws.lang)
+
+
+@_quietly
+def complete_roles(ctx: click.Context, incomplete: str) -> list[Any]:
+    """The handler roles of the shop's policy."""
+    ws = _completion_workspace(ctx)
+    return complete_names(ws.policy.roles, incomplete, ws.lang)
+
+
+@_quietly
+def complete_sensitive(ctx: click.Context, incomplete: str) -> list[Any]:
+    ws = _completion_workspace(ctx)
+    return complete_names(ws.policy.urgent.sensitive, incomplete, ws.lang)

@@ -37,6 +37,31 @@ def _plan_data(ws, **filters):
     return plan_data(ws.plan(**filters), ws.lang, ws.item_states())
 
 
+def size_reason(ws) -> str:
+    """How the shop's size was decided, in words: "Size medium: 300 orders a day ≥ 200"."""
+    from planner.campaign.phases import load_campaign
+    from planner.core.i18n import t
+
+    size, shop = ws.size, ws.shop
+    if ws.size_option:
+        return t("plan.size-option", ws.lang, size=size)
+    if shop is not None and shop.size:
+        return t("plan.size-shop", ws.lang, size=size, file=Path(shop.path).name)
+    orders, agents = shop.daily_orders or 0, shop.cs_headcount or 0
+    thresholds = load_campaign().size_thresholds
+    for tier, min_orders, min_agents in thresholds:
+        if tier != size:
+            continue
+        if min_orders and orders >= min_orders:
+            return t("plan.size-orders", ws.lang, size=size, orders=orders, minimum=min_orders)
+        if min_agents and agents >= min_agents:
+            return t("plan.size-agents", ws.lang, size=size, agents=agents, minimum=min_agents)
+    above = [(o, a) for tier, o, a in thresholds if o or a]
+    orders_min, agents_min = min(o for o, _ in above), min(a for _, a in above)
+    return t("plan.size-below", ws.lang, size=size, orders=orders, orders_minimum=orders_min,
+             agents=agents, agents_minimum=agents_min)
+
+
 @click.command(name="plan")
 @plan_options
 def plan_command(size, year, shop_path, workspace, lang, fmt, today):
@@ -55,6 +80,8 @@ def plan_command(size, year, shop_path, workspace, lang, fmt, today):
     ws = open_workspace(shop_path=shop_path, workspace=workspace, lang=lang, size=size,
                         year=year, today=today, need_size=True)
     data = _plan_data(ws)
+    if fmt != "json":
+        click.echo(size_reason(ws), err=True)
     output = {
         "json": to_json,
         "markdown": lambda plan: view.plan_as_markdown(plan, ws.lang),
@@ -120,3 +147,5 @@ def init_command(directory, shop_name, size, lang, force):
     path = write_shop_file(Path(directory), name=shop_name, size=size, lang=chosen,
                            force=force)
     click.echo(t("init.written", chosen, path=str(path)))
+    if size is None:
+        click.echo(t("init.no-size", chosen), err=True)

@@ -25,6 +25,9 @@ from planner.cli.options import (
     DateTimeParam,
     by_option,
     color_option_value,
+    complete_complaint_categories,
+    complete_numbers,
+    complete_roles,
     format_option,
     lang_option,
     open_workspace,
@@ -69,6 +72,7 @@ def _echo_complaints(ws: Any, search: Any, fmt: str, limit: int | None, *,
 
 @complaint_group.command(name="add")
 @click.option("--category", "-c", required=True, metavar="ID",
+              shell_complete=complete_complaint_categories,
               help="Category: its id or name, e.g. quality, 商品质量 / 投诉类别（id 或名称）.")
 @click.option("--summary", "-s", required=True, help="What the buyer complains about / 摘要.")
 @click.option("--order", default=None, help="Order number / 订单号.")
@@ -140,7 +144,7 @@ def register_add(category, summary, order, buyer, product, issue, channel, recei
               help="Only this level: id or name / 只看该级别.")
 @click.option("--status", type=COMPLAINT_STATUS_CHOICE, default=None,
               help="Only this status: id or name, e.g. replied, 已答复 / 只看该状态.")
-@click.option("--owner", default=None, metavar="ROLE",
+@click.option("--owner", default=None, metavar="ROLE", shell_complete=complete_roles,
               help="Only this handler role: id or name / 只看该处理人（id 或名称）.")
 @click.option("--assignee", default=None, metavar="NAME",
               help="Only those assigned to NAME / 只看指派给某人的.")
@@ -243,7 +247,7 @@ def _t(key: str, lang: str, **params: Any) -> str:
 
 
 @complaint_group.command(name="show")
-@click.argument("number")
+@click.argument("number", shell_complete=complete_numbers)
 @click.option("--today", "when", type=DateTimeParam(), default=None,
               help="Judge the deadline as of DATETIME (default now) / 以该时刻判断超时.")
 @workspace_option

@@ -97,18 +97,23 @@ def parse_date(value: Any) -> dt.date | None:
 
 def read_checklist(path: str | Path, lang: str | None = None,
                    valid_ids: Iterable[str] | None = None,
-                   days: Mapping[str, tuple[dt.date, ...]] | None = None
-                   ) -> list[dict[str, Any]]:
+                   days: Mapping[str, tuple[dt.date, ...]] | None = None,
+                   today: dt.date | None = None,
+                   other_plans: Mapping[str, tuple[str, ...]] | None = None,
+                   size: str | None = None) -> list[dict[str, Any]]:
     """The rows of an edited checklist workbook: ``{row, id, day, status, by, date, note,
     exported}``; `day` is the occurrence of a daily duty (its row's Day), else None.
 
     Statuses may be written in either language (or as open/done/skipped; empty means open).
     `exported` is the status the row had when the workbook was written (its hidden column),
     None in workbooks from before that column.
-    Any bad row (unknown status, malformed date, missing or repeated id, or an id outside
-    `valid_ids` when given, a daily duty's row without one of its `days`, a day on another
-    item's row) rejects the whole file: the PlannerError names every bad row, and
-    its ``bad_rows`` parameter lists their numbers.
+    Any bad row (unknown status, malformed date or one after `today`, "not applicable"
+    without a note giving the reason, missing or repeated id, or an id outside `valid_ids`
+    when given, a daily duty's row without one of its `days`, a day on another item's row)
+    rejects the whole file: the PlannerError names every bad row, and its ``bad_rows``
+    parameter lists their numbers. Ids of `other_plans` (item id -> the sizes whose plan has
+    it) are rows of a sheet exported for another size than `size`, and are named as such,
+    together.
     """
     lang = lang or "en"
     path = Path(path)
@@ -118,19 +123,43 @@ def read_checklist(path: str | Path, lang: str | None = None,
     rows: list[dict[str, Any]] = []
     problems: list[tuple[int, str]] = []
     seen: dict[tuple[str, dt.date | None], int] = {}
+    elsewhere: dict[tuple[str, ...], list[int]] = {}  # sizes -> rows of their plan only
+    wrong_days: list[tuple[int, str]] = []  # daily duties' rows outside this plan's days
     for number, values in table:
+        ident = normalise_id(values.get("id"))
+        if known is not None and other_plans and ident not in known and ident in other_plans:
+            elsewhere.setdefault(other_plans[ident], []).append(number)
+            continue
         row, problem = _read_row(number, values, statuses, known, seen, lang)
         if row is not None and problem is None:
             problem = _check_day(row, days, lang)
+            if problem and other_plans and days and days.get(row["id"]):
+                wrong_days.append((number, problem))  # perhaps another size's battle
+                continue
+            problem = problem or _check_row(row, today, lang)
         if problem:
-            problems.append((number, problem))
+            problems.append((number, t("checklist.read.row", lang, row=number,
+                                       problem=problem)))
         elif row is not None:
             rows.append(row)
+    if elsewhere and wrong_days:  # the days of another size's phases: one line says so
+        problems.append((wrong_days[0][0], t(
+            "checklist.read.other-size-days", lang, size=size or "-",
+            rows=", ".join(str(number) for number, _ in wrong_days))))
+    else:
+        problems += [(number, t("checklist.read.row", lang, row=number, problem=problem))
+                     for number, problem in wrong_days]
+    for tiers, numbers in elsewhere.items():
+        problems.append((numbers[0], t("checklist.read.other-size", lang,
+                                       rows=", ".join(map(str, numbers)),
+                                       tiers="/".join(tiers), size=size or "-")))
+    problems.sort(key=lambda problem: problem[0])
     if problems:
-        details = "; ".join(t("checklist.read.row", lang, row=number, problem=problem)
-                            for number, problem in problems)
-        raise PlannerError("error.checklist-bad-rows", file=str(path), count=len(problems),
-                           details=details, bad_rows=[number for number, _ in problems])
+        bad_rows = sorted({number for number, _ in problems + wrong_days}
+                          | {number for numbers in elsewhere.values() for number in numbers})
+        details = "; ".join(problem for _, problem in problems)
+        raise PlannerError("error.checklist-bad-rows", file=str(path), count=len(bad_rows),
+                           details=details, bad_rows=bad_rows)
     return rows
 
 
@@ -157,6 +186,16 @@ def _read_sheet(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         # A row whose visible cells were all cleared is no row, whatever the hidden cell says.
         if any(v is not None and str(v).strip() for f, v in record.items() if f != "exported"):
             yield number, record
+
+
+def _check_row(row: dict[str, Any], today: dt.date | None, lang: str) -> str | None:
+    """A date not after `today`; a reason (the note) for "not applicable"."""
+    if today is not None and row["date"] is not None and row["date"] > today:
+        return t("checklist.read.future", lang, value=row["date"].isoformat())
+    # (a row already skipped before the export, and so not edited, is kept as it is)
+    if row["status"] == "skipped" and not row["note"] and row["exported"] != "skipped":
+        return t("checklist.read.skip-reason", lang)
+    return None
 
 
 def _check_day(row: dict[str, Any], days: Mapping[str, tuple[dt.date, ...]] | None,

@@ -150,15 +150,74 @@ def roster_yaml_pieces(contacts: list[dict[str, Any]], lang: str, dumper: Any = 
                         sort_keys=False, default_flow_style=False, width=100)
 
 
-def import_roster(path: str | Path, target: Path, lang: str
+MAX_ROW_PROBLEMS = 50  # named one by one; beyond, counted
+
+
+def validate_all(records: list[Record], source: str, lang: str) -> list[dict[str, Any]]:
+    """`validate` over every row, naming every bad row in one error (not the first only)."""
+    problems: list[tuple[int, PlannerError]] = []
+    good: list[Record] = []
+    for record in records:
+        try:
+            validate([record], source)
+        except PlannerError as err:
+            problems.append((record.line or 0, err))
+        else:
+            good.append(record)
+    while good:  # a row repeating an earlier one is named too, and the check goes on
+        try:
+            contacts = validate(good, source)
+            break
+        except PlannerError as err:
+            problems.append((err.line or 0, err))
+            good = [record for record in good if err.line not in record_lines(record)]
+    else:
+        contacts = []
+    if len(problems) == 1:
+        raise problems[0][1]  # one bad row: its own error, ``file:row: field: what``
+    if problems:
+        from planner.core.i18n import render_error
+
+        problems.sort(key=lambda problem: problem[0])
+        for _, err in problems:
+            err.file = None  # the file is named once, before them all
+        shown_rows = [render_error(err, lang) for _, err in problems[:MAX_ROW_PROBLEMS]]
+        if len(problems) > MAX_ROW_PROBLEMS:
+            shown_rows.append("…")
+        raise PlannerError("error.roster-bad-rows", file=source, count=len(problems),
+                           details="; ".join(shown_rows),
+                           bad_rows=[line for line, _ in problems])
+    return contacts
+
+
+def record_lines(record: Record) -> set[int | None]:
+    return {record.line, *(record.line_of(field) for field in record.values)}
+
+
+def dropped_contacts(current: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
+    """The contacts of the current roster that the new one lacks, as ``name (department)``."""
+    kept = {(contact["department"], contact["name"]) for contact in new}
+    return [f"{contact['name']} ({contact['department']})" for contact in current
+            if (contact.get("department"), contact.get("name")) not in kept]
+
+
+def import_roster(path: str | Path, target: Path, lang: str,
+                  current: list[dict[str, Any]] | None = None, replace: bool = False
                   ) -> tuple[Path, list[dict[str, Any]], list[str]]:
     """Replace the roster file `target` with the contacts of `path`.
 
-    Nothing is written unless every row is valid; the file is replaced in one rename.
-    Returns the roster path, the contacts and the ignored column headers.
+    Nothing is written unless every row is valid (the error names every bad row), nor, without
+    `replace`, when contacts of the `current` roster are missing from the file (the error
+    names them). The file is replaced in one rename. Returns the roster path, the contacts and
+    the ignored column headers.
     """
     records, ignored = read_records(path)
-    contacts = validate(records, str(path))
+    contacts = validate_all(records, str(path), lang)
+    dropped = dropped_contacts(current or [], contacts)
+    if dropped and not replace:
+        raise PlannerError("error.roster-would-drop", file=str(path), count=len(dropped),
+                           names=", ".join(dropped[:MAX_ROW_PROBLEMS])
+                           + (" …" if len(dropped) > MAX_ROW_PROBLEMS else ""))
     _write_pieces(target, roster_yaml_pieces(contacts, lang))
     return target, contacts, ignored
 

@@ -36,6 +36,7 @@ class Change(NamedTuple):
     old: ItemState | None
     new: ItemState | None
     day: dt.date | None = None  # the occurrence of a daily duty
+    note: str | None = None  # its own note in the history, instead of the transaction's
 
 
 # An item's state is kept per campaign year, under (item id, day): day None for a one-off.

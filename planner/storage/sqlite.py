@@ -239,7 +239,8 @@ class Store:
                 self.append_history(
                     txn, year=year, recorded_at=recorded_at, by=by, action=change.action,
                     subject=change.subject, old=state_json(change.old),
-                    new=state_json(change.new), note=note, reverts=reverts, day=change.day)
+                    new=state_json(change.new), note=change.note or note, reverts=reverts,
+                    day=change.day)
         return txn
 
 

@@ -15,7 +15,7 @@ def shop_file_text(*, name: str | None, size: str | None, lang: str) -> str:
     """The shop file template in `lang`, filled in."""
     template = (files("planner.templates") / f"shop.{lang}.yaml.txt").read_text(encoding="utf-8")
     size_line = f"size: {size}" if size else "# size: large"
-    counts_prefix = "# " if size else ""
+    counts_prefix = "# "  # a size given wins; without one, the user picks size or counts
     return Template(template).substitute(
         name=_yaml_string(name or t("init.default-name", lang)),
         size_line=size_line,

@@ -378,24 +378,29 @@ class Workspace:
 
     # --- files in and out -----------------------------------------------------------------
 
-    def import_roster(self, path: str) -> tuple[Path, list[dict[str, Any]], list[str]]:
-        """Replace the roster file with the contacts of a CSV or XLSX file, all or nothing."""
+    def import_roster(self, path: str, replace: bool = False
+                      ) -> tuple[Path, list[dict[str, Any]], list[str]]:
+        """Replace the roster file with the contacts of a CSV or XLSX file, all or nothing;
+        contacts of the current roster that the file lacks only with `replace`."""
         from planner.core.files import check_writable_folder
         from planner.roster.importing import import_roster
 
         target = self.layout.roster
         check_writable_folder(target.parent, str(target))
-        return import_roster(path, target, self.lang)
+        return import_roster(path, target, self.lang, self.roster_contacts(), replace)
 
     def import_checklist(self, path: str) -> ImportedChecklist:
         """Apply the rows edited in a checklist workbook, all or nothing."""
         from planner.campaign.checkoff import apply_imported
+        from planner.campaign.items import load_items
         from planner.campaign.plan import occurrence_label
         from planner.input.checklist import read_checklist
 
         plan = self.plan()
+        others = {item.id: item.tiers for item in load_items() if self.size not in item.tiers}
         rows = read_checklist(path, self.lang, valid_ids=plan.item_ids(),
-                              days={item.id: item.days for item in plan.items()})
+                              days={item.id: item.days for item in plan.items()},
+                              today=self.now.date(), other_plans=others, size=self.size)
         with self.store(write=True) as store:
             outcomes, overridden = apply_imported(store, self.year, rows, by=self.user,
                                                   recorded_at=self.now, source=path)
