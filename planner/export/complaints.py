@@ -48,7 +48,7 @@ def register_columns(policy: Any, lang: str) -> list[Any]:
         "step": [t(f"register.step.{step}", lang) for step in STEPS],
         "status": [t(f"register.status.{status}", lang) for status in STATUSES],
     }
-    moment = {"number_format": t("export.format.moment", lang),
+    moment = {"number_format": t("export.format.moment", lang), "horizontal": "left",
               "shows": lambda value: format_moment(value, lang)}
     columns = []
     for field in FIELDS:

@@ -90,6 +90,7 @@ class Column:
     # Excel's number format for its numbers and dates, and what it shows for a value (to
     # size the column from what is printed, not from the value).
     number_format: str | None = None
+    horizontal: str | None = None  # the data cells' horizontal alignment
     shows: Callable[[Any], str] | None = None
     # Every value the column can hold, when known in advance (names of levels, statuses):
     # the column is sized for all of them, not only for those in the first rows.

@@ -305,9 +305,11 @@ def _column_styles(table: Table, sample: Sequence[Sequence[Any]],
     for i, column in enumerate(table.columns):
         wrap = column.wrap or (not column.keep and column.width is None
                                and widths[i] >= column.max_width)
-        if i not in styles and (column.edit or wrap or column.number_format):
+        if i not in styles and (column.edit or wrap or column.number_format
+                                or column.horizontal):
             styles[i] = Style(text=column.text and column.edit, wrap=wrap,
-                              number_format=column.number_format)
+                              number_format=column.number_format,
+                              horizontal=column.horizontal)
     return styles
 
 
