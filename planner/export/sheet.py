@@ -62,7 +62,7 @@ class Styled:
     value: Any = None
 
 
-HEADER = Style(bold=True, fill=HEADER_FILL, wrap=True, horizontal="center", vertical="center",
+HEADER = Style(bold=True, fill=HEADER_FILL, wrap=True, horizontal="center", vertical="top",
                border=True)
 
 
