@@ -37,10 +37,18 @@ def test_one_column_per_day_and_frozen_lead_columns(sheet):
     assert header[4] == f"{first.month}/{first.day}\n{weekdays[first.weekday()]}"
     assert ws.freeze_panes == "E2"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
-    assert ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$1:$1"
+    # over several pages at a legible size, the item columns on every page
+    assert ws.page_setup.scale == 82 and ws.print_title_rows == "$1:$1"
+    assert ws.print_title_cols == "$A:$D" and ws.page_setup.pageOrder == "overThenDown"
     rows = sum(len(p["items"]) + 1 for p in plan["phases"])
     assert ws.auto_filter.ref == f"A1:{ws.cell(1, 4 + days).column_letter}{rows + 1}"
-    assert ws.column_dimensions["E"].width < 6
+    # a day column is as wide as its header ("3/1" over "周一", bold) and no wider
+    from planner.export.metrics import column_width
+
+    assert ws.column_dimensions["E"].width == max(6.0, column_width("周一", bold=True)) < 6.5
+    # team names fit on one line ("客服主管/经理", "CS supervisor/manager" in English)
+    assert ws.column_dimensions["C"].width >= column_width("客服主管/经理")
+    assert not (ws["C3"].alignment and ws["C3"].alignment.wrap_text)
 
 
 def test_phase_bands_due_marks_and_weekends(sheet):

@@ -89,7 +89,8 @@ def scratch(tmp_path_factory):
         result = runner.invoke(main, [*args, "--workspace", str(folder)], env=env)
         assert result.exit_code == 0, (args, result.output)
 
-    (folder / "shop.yaml").write_text("name: myshop\nsize: large\nlang: zh\n", encoding="utf-8")
+    (folder / "shop.yaml").write_text("name: myshop\nsize: large\nlang: zh\nissuer: 张经理\n",
+                                      encoding="utf-8")
     (folder / "contacts.csv").write_text(CONTACTS_CSV, encoding="utf-8")
     invoke("roster", "import", str(folder / "contacts.csv"))
     for number, details in enumerate(COMPLAINTS):

@@ -13,15 +13,13 @@ import pytest
 
 from planner.core.errors import PlannerError
 from planner.core.i18n import render_error
-from planner.export import default_name, filename_safe
+from planner.export import default_name, filename_safe, metrics
 from planner.export.xlsx import (
     MAX_CELL_CHARS,
     Column,
     Style,
     Table,
     building,
-    display_width,
-    rows_for_height,
     save_workbook,
     sheet_title,
     write_table,
@@ -143,17 +141,41 @@ def test_cli_exports_never_hold_formulas(run, shop_file, tmp_path):
 
 
 def test_display_width_counts_wide_characters_double():
-    assert display_width("abc") == 3
-    assert display_width("中文ab") == 6
-    assert display_width("ａｂ") == 4  # full-width Latin
-    assert display_width("一行\n很长的一行") == 10
+    assert metrics.display_width("abc") == 3
+    assert metrics.display_width("中文ab") == 6
+    assert metrics.display_width("ａｂ") == 4  # full-width Latin
+    assert metrics.display_width("一行\n很长的一行") == 10
 
 
-def test_rows_for_height_wraps_words_and_chinese():
-    assert rows_for_height("short", 20) == 1
-    assert rows_for_height("中" * 30, 31.5) == 2
-    assert rows_for_height("a\nb\nc", 20) == 3
-    assert rows_for_height("CS supervisor/manager", 16) == 3
+def test_text_is_measured_in_the_fonts_metrics():
+    # Calibri's digits are 0.506 em, its "i" 0.229 em; a Chinese character is one em
+    assert metrics.text_points("0000000000") == pytest.approx(55.66)
+    assert metrics.text_points("iiii") < metrics.text_points("mm")
+    assert metrics.text_points("中文", size=10) == 20
+    assert metrics.text_points("中文\nab") == 22
+    assert metrics.text_points("Bold", bold=True) > metrics.text_points("Bold")
+    # a mobile number needs about 13.5 digits of column width, padding included
+    assert 13 < metrics.column_width("13800138000") < 14.5
+    assert metrics.column_width("2027-03-15 18:00 周一") > metrics.column_width("2027-03-15 18:00")
+
+
+def test_wrapped_lines_break_words_and_chinese():
+    assert metrics.wrapped_lines("short", 20) == 1
+    assert metrics.wrapped_lines("中" * 30, 31.5) == 3
+    assert metrics.wrapped_lines("a\nb\nc", 20) == 3
+    role = "CS supervisor/manager"
+    assert metrics.wrapped_lines(role, 16) == 3  # "supervisor/manager" is cut: the bug
+    assert metrics.wrapped_lines(role, metrics.column_width(role)) == 1
+    # no line starts with a full stop or comma: it stays at the end of the line before
+    width = metrics.column_width("中" * 10)
+    assert metrics.wrapped_lines("中" * 10 + "。", width) == 1
+    assert metrics.wrapped_lines("中" * 11, width) == 2
+
+
+def test_line_heights_fit_the_taller_chinese_fonts():
+    assert metrics.line_height(1, wide=False) < metrics.line_height(1, wide=True)
+    assert metrics.line_height(3) > 3 * 11 * 1.4
+    assert metrics.text_height("中" * 30, 31.5) == metrics.line_height(3)
 
 
 def test_sheet_titles_and_file_names_are_made_safe():

@@ -9,6 +9,7 @@ import click
 
 from planner.cli.options import (
     BilingualGroup,
+    DateParam,
     format_option,
     group_lang_option,
     lang_option,
@@ -27,6 +28,12 @@ force_option = click.option("--force", is_flag=True,
                             help="Overwrite existing files / 覆盖已有文件.")
 issuer_option = click.option("--issuer", default=None,
                              help="Who issues the notice (default: shop.yaml issuer) / 发布人.")
+strict_option = click.option(
+    "--strict", is_flag=True,
+    help="Refuse to write a notice that still lacks something (exit 1) / "
+         "通知内容不完整时不写入.")
+date_option = click.option("--date", "issued", type=DateParam(), default=None,
+                           help="The notice's issue date (default: today) / 通知的发布日期.")
 
 
 # --- roster ---------------------------------------------------------------------------------
@@ -132,12 +139,27 @@ def _job(options: dict[str, Any]) -> Any:
     return ExportJob(ws)
 
 
-def _export_one(kind: str, output, force, issuer=None, mask_phones=False, **setup) -> None:
+def _notify(lang: str):
+    """Say on stderr what a workbook still lacks, before anyone sends it."""
+    from planner.core.i18n import t
+
+    def notify(gaps: list[str]) -> None:
+        click.echo(t("export.notice.gaps", lang), err=True)
+        for gap in gaps:
+            click.echo(f"  - {gap}", err=True)
+
+    return notify
+
+
+def _export_one(kind: str, output, force, issuer=None, mask_phones=False, issued=None,
+                strict=False, paper="a4", **setup) -> None:
     from planner.core.i18n import t
     from planner.export.registry import ExportOptions
 
     job = _job(setup)
-    path = job.write_one(kind, output, ExportOptions(force, issuer, mask_phones, progress_bar))
+    options = ExportOptions(force, issuer, mask_phones, progress_bar, issued=issued,
+                            strict=strict, paper=paper)
+    path = job.write_one(kind, output, options, notify=_notify(job.lang))
     click.echo(t("export.written", job.lang, path=str(path)))
 
 
@@ -162,19 +184,28 @@ def export_roster(output, force, mask_phones, **setup):
 @output_file_option
 @force_option
 @issuer_option
+@date_option
+@strict_option
 @mask_option
 @export_options
-def export_notice(output, force, issuer, mask_phones, **setup):
+def export_notice(output, force, issuer, issued, strict, mask_phones, **setup):
     """Write the deployment notice (with the roster as its second sheet).
 
     导出“3·15”投诉应对工作部署通知（第二页为联络表）。
 
+    What the notice still lacks (escalation order, managers on the floor, issuer) is said on
+    stderr; --strict refuses to write it then.
+
+    通知中尚缺的内容（升级顺序、现场值守的主管、发布人）会在标准错误输出中列出；
+    加 --strict 时不写入。
+
     \b
     Example / 示例:
-      planner315 export notice --issuer 张经理 --lang zh
+      planner315 export notice --issuer 张经理 --date 2027-02-20 --lang zh
+      planner315 export notice --strict
     """
     _export_one("notice", output, force, issuer=issuer, mask_phones=mask_phones,
-                **setup)
+                issued=issued, strict=strict, **setup)
 
 
 @export_group.command(name="checklist")
@@ -193,20 +224,32 @@ def export_checklist(output, force, **setup):
     _export_one("checklist", output, force, **setup)
 
 
+paper_option = click.option(
+    "--paper", type=click.Choice(["a4", "a3"]), default="a4", show_default=True,
+    help="Paper to print the schedule on, landscape / 打印纸张（横向）.")
+
+
 @export_group.command(name="schedule")
 @output_file_option
 @force_option
+@paper_option
 @export_options
-def export_schedule(output, force, **setup):
+def export_schedule(output, force, paper, **setup):
     """Write the schedule workbook: a Gantt chart, one column per campaign day.
 
     导出进度表（甘特图）：每天一列，阶段着色，标出截止日和周末。
 
+    Printed over several A4 landscape pages with the item columns on each, at a legible
+    size; --paper a3 prints A3 landscape (fewer pages).
+
+    打印时分几页横向 A4，每页重复事项列，字号清晰可读；--paper a3 改为横向 A3（页数更少）。
+
     \b
     Example / 示例:
       planner315 export schedule --size medium --year 2027
+      planner315 export schedule --paper a3
     """
-    _export_one("schedule", output, force, **setup)
+    _export_one("schedule", output, force, paper=paper, **setup)
 
 
 @export_group.command(name="complaints")
@@ -230,9 +273,11 @@ def export_complaints(output, force, **setup):
               help="Folder to write the workbooks into / 输出文件夹.")
 @force_option
 @issuer_option
+@date_option
+@strict_option
 @mask_option
 @export_options
-def export_all(output, force, issuer, mask_phones, **setup):
+def export_all(output, force, issuer, issued, strict, mask_phones, **setup):
     """Write every workbook into a folder (none is written if one already exists or fails).
 
     把所有工作簿导出到一个文件夹（已有同名文件且未加 --force，或任何一个出错时，一个也不写）。
@@ -254,7 +299,9 @@ def export_all(output, force, issuer, mask_phones, **setup):
         click.echo(t("roster.none", job.lang), err=True)
     from planner.export.registry import ExportOptions
 
-    written = job.write_all(Path(output), ExportOptions(force, issuer, mask_phones, progress_bar))
+    options = ExportOptions(force, issuer, mask_phones, progress_bar, issued=issued,
+                            strict=strict)
+    written = job.write_all(Path(output), options, notify=_notify(job.lang))
     for target in written:
         click.echo(t("export.written", job.lang, path=str(target)))
 

@@ -57,15 +57,22 @@ def checklist_table(plan: dict[str, Any], lang: str, title: str) -> Any:
                 for item in phase["items"])
     # Ids and dates are text, in every cell: LibreOffice turns "00123" typed into a General
     # cell into 123 and a typed date into a serial number.
-    widths = {"id": {"text": True, "edit": True, "max_width": 36},
-              "due": {"text": True, "edit": True, "width": 12},
-              "day": {"text": True, "edit": True, "width": 12},
-              "date": {"text": True, "edit": True, "width": 12},
-              "by": {"text": True, "edit": True, "width": 10},
-              "note": {"text": True, "edit": True, "width": 30, "wrap": True},
-              "title": {"max_width": 40, "wrap": True}, "status": {"width": 10},
-              "category": {"max_width": 22, "wrap": True},
-              "owner": {"max_width": 16, "wrap": True},
+    from planner.campaign.phases import load_campaign
+
+    statuses = [status_label(status, lang) for status in STATUSES]
+    owners = [names[lang] for names in load_campaign().owners.values()]
+    # Dates, ids, statuses and team names never wrap; titles, categories and notes do.
+    widths = {"id": {"text": True, "edit": True, "keep": True, "max_width": 36},
+              "due": {"text": True, "edit": True, "keep": True, "min_width": 11},
+              "day": {"text": True, "edit": True, "keep": True, "min_width": 11},
+              "date": {"text": True, "edit": True, "keep": True, "min_width": 11},
+              "by": {"text": True, "edit": True, "min_width": 10, "max_width": 14},
+              "note": {"text": True, "edit": True, "width": 24, "wrap": True},
+              "title": {"max_width": 34, "wrap": True},
+              "status": {"keep": True, "known": statuses},
+              "phase": {"keep": True},
+              "category": {"max_width": 18, "wrap": True},
+              "owner": {"keep": True, "known": owners},
               "exported": {"text": True, "width": 12, "hidden": True}}
     columns = [Column(header(field, lang), **widths.get(field, {})) for field in FIELDS]
 
@@ -74,7 +81,8 @@ def checklist_table(plan: dict[str, Any], lang: str, title: str) -> Any:
 
     return Table(title=t("export.sheet.checklist", lang), columns=columns,
                  rows=checklist_rows(plan, lang), total=count, landscape=True,
-                 freeze_columns=1, page_title=title, setup=setup)
+                 freeze_columns=1, page_title=title, setup=setup,
+                 page_order="overThenDown")  # a row's pages follow each other
 
 
 def _status_dropdown(ws: Any, lang: str, first: int, last: int) -> None:

@@ -21,14 +21,45 @@ if TYPE_CHECKING:
 FIELDS = ("number", "level", "category", "product", "order", "buyer", "channel", "summary",
           "received", "deadline", "handler", "taker", "assignee", "first-response", "step",
           "status", "flag", "callback")
+_MOMENT = {"keep": True}  # a date and time prints on one line, minutes and weekday
 _COLUMNS: dict[str, dict[str, Any]] = {
-    "number": {"text": True}, "product": {"text": True, "max_width": 16},
-    "order": {"text": True, "max_width": 22}, "buyer": {"max_width": 14},
-    "summary": {"wrap": True, "max_width": 40}, "received": {"width": 17},
-    "deadline": {"width": 17}, "handler": {"max_width": 14}, "callback": {"max_width": 24},
-    "taker": {"max_width": 12}, "assignee": {"max_width": 12}, "first-response": {"width": 17},
-    "step": {"max_width": 12}, "flag": {"max_width": 14},
+    "number": {"text": True, "keep": True}, "level": {"keep": True},
+    "category": {"max_width": 20}, "product": {"text": True, "max_width": 16},
+    "order": {"text": True, "keep": True}, "buyer": {"max_width": 14},
+    "channel": {"max_width": 16}, "summary": {"wrap": True, "max_width": 40},
+    "received": _MOMENT, "deadline": _MOMENT, "first-response": _MOMENT,
+    "handler": {"keep": True}, "taker": {"max_width": 12}, "assignee": {"max_width": 12},
+    "step": {"keep": True}, "status": {"keep": True}, "flag": {"max_width": 14},
+    "callback": {"max_width": 24},
 }
+KEEP_LIMIT = 40.0  # a column never wrapped is still not wider than this (a typed order id)
+
+
+def register_columns(policy: Any, lang: str) -> list[Any]:
+    """The register's columns, each sized for every value it can hold: level, handler,
+    step and status names from the policy and the messages, dates as they print."""
+    from planner.complaints.register import STATUSES, STEPS
+    from planner.export.sheet import Column
+    from planner.present.complaints import format_moment
+
+    known = {
+        "level": [policy.level_name(level, lang) for level in policy.levels],
+        "handler": [policy.role_name(role, lang) for role in policy.roles],
+        "step": [t(f"register.step.{step}", lang) for step in STEPS],
+        "status": [t(f"register.status.{status}", lang) for status in STATUSES],
+    }
+    moment = {"number_format": t("export.format.moment", lang), "horizontal": "left",
+              "shows": lambda value: format_moment(value, lang)}
+    columns = []
+    for field in FIELDS:
+        spec = dict(_COLUMNS.get(field, {}))
+        if field in ("received", "deadline", "first-response"):
+            spec.update(moment)
+        if spec.get("keep"):
+            spec["max_width"] = KEEP_LIMIT
+        columns.append(Column(t(f"label.register.{field}", lang), known=known.get(field, ()),
+                              **spec))
+    return columns
 
 
 def register_rows(complaints: Iterable[Complaint], policy: Any, lang: str
@@ -61,12 +92,11 @@ def write_register_workbook(target: Path, complaints: Iterable[Complaint], lang:
                             progress: Callable[[int], None] | None = None) -> Path:
     """Stream the register to `target` (atomically; refuses to overwrite without force),
     with the campaign's `report` (heading, headers, rows sections) as a second sheet."""
-    from planner.export.sheet import Column, Table, sections_table
+    from planner.export.sheet import Table, sections_table
     from planner.export.xlsx import building, save_workbook, write_table
 
     title = register_title(lang, shop=shop, year=year)
-    columns = [Column(t(f"label.register.{field}", lang), **_COLUMNS.get(field, {}))
-               for field in FIELDS]
+    columns = register_columns(policy, lang)
     table = Table(title=t("export.sheet.complaints", lang), columns=columns,
                   rows=register_rows(complaints, policy, lang), total=total, landscape=True,
                   freeze_columns=1, page_title=title)

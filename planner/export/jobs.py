@@ -7,6 +7,7 @@ states, the contacts, the policy, the complaints), checks the targets, and has e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -74,19 +75,33 @@ class ExportJob:
         check_writable_folder(path.parent, output or str(path))
         return path
 
-    def write_one(self, kind: str, output: str | None, options: ExportOptions) -> Path:
-        """Write the `kind` workbook to `output` (default: its name, here)."""
+    def gaps(self, kinds: list[str], options: ExportOptions) -> list[str]:
+        """What the `kinds` of workbook would still lack (each a sentence in the job's
+        language); with `options.strict`, a `PlannerError` when anything does."""
+        gaps = [gap for kind in kinds for gap in workbook(kind).gaps(self, options)]
+        if gaps and options.strict:
+            raise PlannerError("error.export-incomplete", gaps="; ".join(gaps))
+        return gaps
+
+    def write_one(self, kind: str, output: str | None, options: ExportOptions,
+                  notify: Callable[[list[str]], None] | None = None) -> Path:
+        """Write the `kind` workbook to `output` (default: its name, here). `notify` is told
+        what the workbook lacks before it is written (with --strict it is not written)."""
         book = workbook(kind)
         target = self.target(kind, output)
         refuse_existing([target], options.force)
         book.check(self)
+        gaps = self.gaps([kind], options)
+        if gaps and notify is not None:
+            notify(gaps)
         return book.write(self, target, target.name, options)
 
     def kinds_for_all(self) -> list[str]:
         """What `export all` writes: each kind whose workbook has something to hold."""
         return [kind for kind in KINDS if workbook(kind).in_all(self)]
 
-    def write_all(self, folder: Path, options: ExportOptions) -> list[Path]:
+    def write_all(self, folder: Path, options: ExportOptions,
+                  notify: Callable[[list[str]], None] | None = None) -> list[Path]:
         """Write every workbook of `kinds_for_all` into `folder`: each to a temporary file
         first, renamed only when all are done, so a failure leaves none, not half a set."""
         from planner.export import staged
@@ -96,6 +111,9 @@ class ExportJob:
         check_writable_folder(folder, str(folder))
         targets = {kind: self.target(kind, None, folder) for kind in self.kinds_for_all()}
         refuse_existing(list(targets.values()), options.force)
+        gaps = self.gaps(list(targets), options)
+        if gaps and notify is not None:
+            notify(gaps)
         staged_options = options._replace(force=True)  # a staged file exists already, empty
         with staged(list(targets.values()), force=options.force) as temps:
             for (kind, target), temp in zip(targets.items(), temps, strict=True):

@@ -25,7 +25,9 @@ from planner.roster.contacts import (
     on_floor_schedule,
 )
 
-WIDTHS = (6.0, 60.0, 20.0, 24.0)
+NUMBER_WIDTH = 5.5
+MIN_TEXT_WIDTH = 36.0
+OWNER_LIMIT, WHEN_LIMIT = 22.0, 21.0
 SKIPPED_OWNER = "shop-owner"  # the notice goes out from the shop owner, not to them
 
 
@@ -38,6 +40,19 @@ class Line:
     number: str = ""
     owner: str = ""
     when: str = ""
+    fixed: bool = False  # `when` is a date or phone numbers: never wrapped
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Something the notice lacks, that its sender should add before sending it: a message
+    key of ``export.notice.gap.*`` and its parameters."""
+
+    key: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    def text(self, lang: str) -> str:
+        return t(f"export.notice.gap.{self.key}", lang, **dict(self.params))
 
 
 @cache
@@ -139,7 +154,7 @@ def _phases(plan: dict[str, Any], words: dict[str, Any], lang: str) -> list[Line
     spec = words["phases"]
     return [Line("entry", spec["row"].format(name=phase["name"],
                                              focus=spec["focus"].get(phase["id"], "")),
-                 number=str(n), when=_span(phase["start"], phase["end"], lang))
+                 number=str(n), when=_span(phase["start"], phase["end"], lang), fixed=True)
             for n, phase in enumerate(plan["phases"], 1)]
 
 
@@ -155,7 +170,7 @@ def _tasks(plan: dict[str, Any], words: dict[str, Any], lang: str) -> list[Line]
             lines.append(Line("text", spec["none"]))
         for n, item in enumerate(phase["items"], 1):
             lines.append(Line("entry", item["title"], number=str(n), owner=item["owner_name"],
-                              when=format_date(item["due"], lang)))
+                              when=format_date(item["due"], lang), fixed=True))
     return lines
 
 
@@ -193,7 +208,7 @@ def _escalation(contacts: list[dict[str, Any]], procedure: list[str] | None,
         text = spec["contact"].format(name=contact["name"], role=contact.get("role") or "")
         lines.append(Line("entry", text.rstrip(" ,　"), number=str(contact["escalation"]),
                           owner=owners[contact["department"]][lang],
-                          when=" / ".join(p for p in phones if p)))
+                          when="\n".join(p for p in phones if p), fixed=True))  # a line each
     return lines
 
 
@@ -212,7 +227,7 @@ def _on_floor(plan: dict[str, Any], contacts: list[dict[str, Any]], words: dict[
         people = [spec["person"].format(name=c["name"], shift=label) if label else c["name"]
                   for c, label in present]
         lines.append(Line("entry", spec["separator"].join(people) or spec["nobody"],
-                          number=str(n), when=format_date(day, lang)))
+                          number=str(n), when=format_date(day, lang), fixed=True))
     return lines
 
 
@@ -259,38 +274,105 @@ def closing_lines(lang: str, issuer: str | None, issued: dt.date) -> list[str]:
 # --- laying it out ---------------------------------------------------------------------------
 
 
+def notice_gaps(plan: dict[str, Any], contacts: list[dict[str, Any]], lang: str, *,
+                issuer: str | None, levels: list[dict[str, str]] | None) -> list[Gap]:
+    """What the notice says is still missing (to its sender, not to the teams): no
+    escalation order, no CS managers for the peak days or days nobody covers, no complaint
+    levels, no issuer."""
+    gaps = []
+    if not levels:
+        gaps.append(Gap("levels"))
+    if not escalation_path(contacts):
+        gaps.append(Gap("escalation"))
+    battle = next((p for p in plan["phases"] if p["id"] == "battle"), None)
+    if battle is not None:
+        if not any(c["department"] == ON_FLOOR_DEPARTMENT for c in contacts):
+            gaps.append(Gap("managers"))
+        else:
+            empty = [day for day, present in on_floor_schedule(contacts, battle["start"],
+                                                                battle["end"])
+                     if not present]
+            if empty:
+                days = notice_template(lang)["departments_separator"].join(
+                    short_date(day, lang) for day in empty)
+                gaps.append(Gap("uncovered", (("days", days),)))
+    if not issuer:
+        gaps.append(Gap("issuer"))
+    return gaps
+
+
+def notice_widths(lines: list[Line], words: dict[str, Any], page: float) -> tuple[float, ...]:
+    """Column widths: the number, the owner (team names on one line) and the time (dates and
+    phone numbers on one line) as wide as they need, the text the rest of the page's width.
+    What else these columns hold (a level's handler and deadline) wraps."""
+    from planner.export.metrics import PRINT_DIGIT_PT, column_points, column_width
+    from planner.export.xlsx import header_width
+
+    headers = words["columns"]
+    owner = max([header_width(headers[2])]
+                + [column_width(line.owner) for line in lines if line.owner and line.fixed])
+    when = max([header_width(headers[3])]
+               + [column_width(line.when) for line in lines if line.when and line.fixed])
+    owner, when = min(owner, OWNER_LIMIT), min(when, WHEN_LIMIT)
+    used = sum(column_points(width) for width in (NUMBER_WIDTH, owner, when))
+    text = (page - used - column_points(0)) / PRINT_DIGIT_PT * 0.98
+    return NUMBER_WIDTH, max(round(text, 1), MIN_TEXT_WIDTH), owner, when
+
+
+HEADING_SIZE, TITLE_SIZE = 12, 16
+
+
 def notice_table(lines: list[Line], lang: str, *, title: str, to: str,
                  closing: list[str]) -> Any:
-    """The notice sheet: title and addressees above the header, one row per line below."""
-    from planner.export.metrics import rows_for_height
+    """The notice sheet: title and addressees above the header, one row per line below;
+    every row as tall as its wrapped text, a page break before a heading that would end a
+    page."""
+    from planner.export.metrics import text_height
     from planner.export.sheet import Column, Style, Table
+    from planner.export.xlsx import printable_height, printable_width
 
     words = notice_template(lang)
-    columns = [Column(name, width=width) for name, width in zip(words["columns"], WIDTHS,
+    frame = Table(title="", columns=(), rows=())  # A4 portrait, as the notice prints
+    widths = notice_widths(lines, words, printable_width(frame))
+    columns = [Column(name, width=width) for name, width in zip(words["columns"], widths,
                                                                 strict=True)]
-    wide = sum(WIDTHS[1:])
-    heights = {1: 34.0, 2: _height(rows_for_height(to, sum(WIDTHS)))}
+    wide, full = sum(widths[1:]), sum(widths)
+    header_height = max(text_height(name, width, bold=True) for name, width in
+                        zip(words["columns"], widths, strict=True))
+    heights = {1: text_height(title, full, TITLE_SIZE, bold=True) + 6,
+               2: text_height(to, full)}
     merged = ["A1:D1", "A2:D2"]
     first = 4  # title, addressees, header
+    keep: dict[int, bool] = {}  # row -> stays on the page of the row after it
     for offset, line in enumerate(lines):
         row = first + offset
         if line.kind in ("heading", "subheading", "text"):
             merged.append(f"B{row}:D{row}")
-            count = rows_for_height(line.text, wide)
+            size = HEADING_SIZE if line.kind == "heading" else 11
+            height = text_height(line.text, wide, size, bold=line.kind != "text")
         else:
-            count = max(rows_for_height(line.text, WIDTHS[1]),
-                        rows_for_height(line.owner, WIDTHS[2]),
-                        rows_for_height(line.when, WIDTHS[3]))
-        heights[row] = _height(count, extra=4 if line.kind == "heading" else 0)
+            height = max(text_height(line.text, widths[1]), text_height(line.owner, widths[2]),
+                         text_height(line.when, widths[3]))
+        heights[row] = height + (4 if line.kind == "heading" else 0)
+        keep[row] = line.kind in ("heading", "subheading")
     closing_start = first + len(lines) + 1
+    # the last line, the blank row, the issuer and the date stay together: the closing
+    # never stands alone on a page
+    keep[closing_start - 2] = keep[closing_start - 1] = True
+    heights[closing_start - 1] = 15.0
     for offset in range(len(closing)):
-        merged.append(f"B{closing_start + offset}:D{closing_start + offset}")
+        row = closing_start + offset
+        merged.append(f"B{row}:D{row}")
+        heights[row] = text_height(closing[offset], wide)
+        keep[row] = offset < len(closing) - 1
+    breaks = page_breaks(heights, keep, start=first, used=heights[1] + heights[2] + header_height,
+                         repeated=header_height, page=printable_height(frame))
 
     def rows() -> Iterator[list[Any]]:
         styles = {
-            "heading": Style(bold=True, size=12, fill="F2F2F2", border=True, wrap=True,
-                             vertical="center"),
-            "subheading": Style(bold=True, border=True, wrap=True, vertical="center"),
+            "heading": Style(bold=True, size=HEADING_SIZE, fill="F2F2F2", border=True,
+                             wrap=True),
+            "subheading": Style(bold=True, border=True, wrap=True),
             "text": Style(border=True, wrap=True),
             "entry": Style(border=True, wrap=True),
         }
@@ -300,21 +382,45 @@ def notice_table(lines: list[Line], lang: str, *, title: str, to: str,
             yield [number.cell(line.number), style.cell(line.text), style.cell(line.owner),
                    style.cell(line.when)]
         yield []
-        right = Style(horizontal="right")
+        right = Style(horizontal="right", wrap=True)
         for text in closing:
             yield [None, right.cell(text)]
 
-    big = Style(bold=True, size=16, horizontal="center", vertical="center", wrap=True)
-    preamble = [[big.cell(title)], [Style(wrap=True, vertical="center").cell(to)]]
+    big = Style(bold=True, size=TITLE_SIZE, horizontal="center", vertical="center", wrap=True)
+    preamble = [[big.cell(title)], [Style(wrap=True).cell(to)]]
     return Table(title=words["sheet"], columns=columns, rows=rows(), total=len(lines),
                  page_title=None, preamble=preamble, merged=merged, row_heights=heights,
-                 grid=False)
+                 header_height=header_height, grid=False, autofilter=False, row_breaks=breaks)
 
 
-def _height(lines: int, extra: float = 0) -> float:
-    from planner.export.xlsx import line_height
+PAGE_SAFETY = 24.0  # points of a page left unused: programs place rows a little differently
 
-    return line_height(lines) + extra
+
+def page_breaks(heights: dict[int, float], keep: dict[int, bool], *, start: int, used: float,
+                repeated: float, page: float) -> list[int]:
+    """The rows after which a page ends, so that no row is cut and a row marked `keep` is
+    on the page of the row after it (a heading with its first row). Every page end is given,
+    so that no program breaks a page where it would strand a heading."""
+    capacity = page - PAGE_SAFETY
+    rows = sorted(row for row in heights if row >= start)
+    breaks = []
+    i = 0
+    while i < len(rows):
+        j = i
+        while j + 1 < len(rows) and keep.get(rows[j]) and rows[j + 1] == rows[j] + 1:
+            j += 1
+        group = sum(heights[rows[k]] for k in range(i, j + 1))
+        if used + group > capacity and used > repeated:
+            breaks.append(rows[i] - 1)
+            used = repeated
+        for k in range(i, j + 1):
+            height = heights[rows[k]]
+            if used + height > capacity and used > repeated:
+                breaks.append(rows[k] - 1)
+                used = repeated
+            used += height
+        i = j + 1
+    return breaks
 
 
 def write_notice_workbook(target: Path, plan: dict[str, Any], contacts: list[dict[str, Any]],
@@ -340,18 +446,29 @@ def write_notice_workbook(target: Path, plan: dict[str, Any], contacts: list[dic
         return save_workbook(wb, target, force=force)
 
 
+def _job_levels(job: Job) -> list[dict[str, str]]:
+    from planner.present.complaints import level_table
+
+    return levels_from_policy(level_table(job.workspace.policy, job.lang), job.lang)
+
+
 def _write(job: Job, dest: Path, label: str, options: ExportOptions) -> Path:
     from planner.complaints.playbook import load_playbook
-    from planner.present.complaints import escalation_path, level_table
+    from planner.present.complaints import escalation_path
 
     policy = job.workspace.policy
     return write_notice_workbook(
         dest, job.plan, job.contacts, job.lang, issuer=job.issuer(options.issuer),
-        issued=job.workspace.today,
-        levels=levels_from_policy(level_table(policy, job.lang), job.lang),
+        issued=options.issued or job.workspace.today, levels=_job_levels(job),
         procedure=escalation_path(policy, job.lang),
         reminders=reminders_from_playbook(load_playbook(job.lang), job.lang),
         mask_phones=options.mask_phones, force=options.force)
 
 
-WORKBOOK = Workbook("notice", _write)
+def _gaps(job: Job, options: ExportOptions) -> list[str]:
+    gaps = notice_gaps(job.plan, job.contacts, job.lang, issuer=job.issuer(options.issuer),
+                       levels=_job_levels(job))
+    return [gap.text(job.lang) for gap in gaps]
+
+
+WORKBOOK = Workbook("notice", _write, gaps=_gaps)

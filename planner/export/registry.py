@@ -7,6 +7,7 @@ kind is written, so choosing targets costs nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -34,6 +35,9 @@ class ExportOptions(NamedTuple):
     issuer: str | None = None
     mask_phones: bool = False
     progress: Progress = no_progress
+    issued: dt.date | None = None  # the notice's date (default: today)
+    strict: bool = False  # refuse to write a workbook that has gaps
+    paper: str = "a4"  # the schedule's paper (landscape): a4 or a3
 
 
 class Job(Protocol):
@@ -62,13 +66,16 @@ class Workbook:
 
     `check` raises a `PlannerError` when the job lacks what this kind needs (contacts, a
     workspace); `in_all` says whether `export all` includes it; `write` writes it to `dest`
-    for the file that will be called `label`.
+    for the file that will be called `label`; `gaps` says, in the job's language, what the
+    workbook would still lack and tell its reader to fill in (the notice's notes to its
+    sender).
     """
 
     kind: str
     write: Callable[[Job, Path, str, ExportOptions], Path]
     check: Callable[[Job], None] = lambda job: None
     in_all: Callable[[Job], bool] = lambda job: True
+    gaps: Callable[[Job, ExportOptions], list[str]] = lambda job, options: []
 
 
 def workbook(kind: str) -> Workbook:

@@ -12,24 +12,29 @@ from planner.export.registry import ExportOptions, Job, Workbook
 from planner.present.roster import roster_rows
 from planner.roster.contacts import FIELDS, sorted_contacts
 
+# Phones, shifts and department names never wrap; the rest wraps when long.
 _COLUMNS = {
-    "department": {"max_width": 22},
-    "name": {},
+    "department": {"keep": True},
+    "name": {"max_width": 14},
     "role": {"max_width": 20},
-    "mobile": {"text": True, "width": 14},
-    "landline": {"text": True, "width": 19},
+    "mobile": {"text": True, "keep": True},
+    "landline": {"text": True, "keep": True},
     "im": {"max_width": 20},
     "email": {"max_width": 28},
-    "shift": {"max_width": 30},
-    "escalation": {"width": 11},
-    "backup": {"max_width": 16},
+    "shift": {"keep": True, "max_width": 32},
+    "escalation": {"horizontal": "center"},
+    "backup": {"max_width": 14},
 }
 
 
 def roster_columns(lang: str) -> list[Any]:
+    from planner.campaign.phases import load_campaign
     from planner.export.sheet import Column
 
-    return [Column(t(f"roster.header.{field}", lang), **_COLUMNS[field]) for field in FIELDS]
+    departments = [names[lang] for names in load_campaign().owners.values()]
+    return [Column(t(f"roster.header.{field}", lang),
+                   known=departments if field == "department" else (), **_COLUMNS[field])
+            for field in FIELDS]
 
 
 def roster_table(contacts: list[dict[str, Any]], lang: str, *, title: str,

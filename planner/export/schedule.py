@@ -25,7 +25,6 @@ OTHER_COLOURS = ("EDEDED", "D9D9D9", "595959")
 WEEKEND = "EDEDED"
 CONSUMER_DAY_FILL = "FFC7CE"
 CONSUMER_DAY_FONT = "9C0006"
-DAY_WIDTH = 4.6
 LEAD_COLUMNS = ("id", "title", "owner", "due")
 
 
@@ -48,16 +47,22 @@ def schedule_title(plan: dict[str, Any], lang: str) -> str:
     return t("export.title.schedule", lang, shop=shop, year=plan["year"])
 
 
-def schedule_table(plan: dict[str, Any], lang: str, title: str) -> Any:
+def schedule_table(plan: dict[str, Any], lang: str, title: str, paper: str = "a4") -> Any:
+    """The Gantt sheet. On paper (A4 landscape, or A3 with `paper`) the day columns run over
+    as many pages as they need at a legible size, the item columns repeated on each."""
+    from planner.campaign.phases import load_campaign
     from planner.export.sheet import HEADER, Column, Style, Table
 
     days = campaign_days(plan)
+    owners = [names[lang] for names in load_campaign().owners.values()]
     columns = [
-        Column(t("export.checklist.id", lang), text=True, max_width=32),
-        Column(t("export.checklist.title", lang), max_width=34, wrap=True),
-        Column(t("export.checklist.owner", lang), max_width=16, wrap=True),
-        Column(t("export.checklist.due", lang), text=True, width=11),
-        *(Column(day_header(day, lang), width=DAY_WIDTH) for day in days),
+        Column(t("export.checklist.id", lang), text=True, keep=True, max_width=32),
+        Column(t("export.checklist.title", lang), max_width=30, wrap=True),
+        # role names on one line: "CS supervisor/manager" is never cut
+        Column(t("export.checklist.owner", lang), keep=True, known=owners),
+        Column(t("export.checklist.due", lang), text=True, keep=True,
+               known=[t("export.schedule.daily", lang)]),
+        *(Column(day_header(day, lang), keep=True) for day in days),  # as wide as "3/15 周一"
     ]
     lead = len(LEAD_COLUMNS)
     header_styles = {}
@@ -75,7 +80,7 @@ def schedule_table(plan: dict[str, Any], lang: str, title: str) -> Any:
     return Table(title=t("export.sheet.schedule", lang), columns=columns,
                  rows=_rows(plan, days, lang), total=count, landscape=True,
                  freeze_columns=lead, page_title=f"{title}    {legend}",
-                 header_styles=header_styles, header_height=30)
+                 header_styles=header_styles, paper=paper, page_order="overThenDown")
 
 
 def _rows(plan: dict[str, Any], days: list[dt.date], lang: str) -> Iterator[list[Any]]:
@@ -108,7 +113,7 @@ def _rows(plan: dict[str, Any], days: list[dt.date], lang: str) -> Iterator[list
             for day in days:
                 if day in marks:
                     row.append(cell(Style(bold=True, fill=marker, color="FFFFFF",
-                                          horizontal="center", vertical="center"), marks[day]))
+                                          horizontal="center"), marks[day]))
                 elif phase["start"] <= day <= phase["end"]:
                     row.append(cell(Style(fill=weekend_band if day.weekday() >= 5 else band)))
                 else:
@@ -129,17 +134,18 @@ def _marks(item: dict[str, Any]) -> dict[dt.date, str]:
 
 
 def write_schedule_workbook(target: Path, plan: dict[str, Any], lang: str, *,
-                            force: bool = False) -> Path:
-    """Write the Gantt schedule of `plan` to `target`."""
+                            force: bool = False, paper: str = "a4") -> Path:
+    """Write the Gantt schedule of `plan` to `target`, to print on `paper` (a4, a3)."""
     from planner.export.xlsx import write_workbook
 
     title = schedule_title(plan, lang)
-    return write_workbook(target, schedule_table(plan, lang, title), title=title, lang=lang,
-                          force=force)
+    return write_workbook(target, schedule_table(plan, lang, title, paper), title=title,
+                          lang=lang, force=force)
 
 
 def _write(job: Job, dest: Path, label: str, options: ExportOptions) -> Path:
-    return write_schedule_workbook(dest, job.plan, job.lang, force=options.force)
+    return write_schedule_workbook(dest, job.plan, job.lang, force=options.force,
+                                   paper=options.paper)
 
 
 WORKBOOK = Workbook("schedule", _write)

@@ -28,6 +28,7 @@ class Style:
     vertical: str = "top"
     border: bool = False
     text: bool = False  # number format "@": what a user types stays text
+    number_format: str | None = None  # how a number or a date is shown (Excel's code)
 
     def apply(self, cell: Any) -> Any:
         """Give this style to an openpyxl cell."""
@@ -43,6 +44,8 @@ class Style:
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
         if self.text:
             cell.number_format = "@"
+        elif self.number_format:
+            cell.number_format = self.number_format
         return cell
 
     def cell(self, value: Any = None) -> Styled:
@@ -59,7 +62,7 @@ class Styled:
     value: Any = None
 
 
-HEADER = Style(bold=True, fill=HEADER_FILL, wrap=True, horizontal="center", vertical="center",
+HEADER = Style(bold=True, fill=HEADER_FILL, wrap=True, horizontal="center", vertical="top",
                border=True)
 
 
@@ -81,6 +84,17 @@ class Column:
     # Hidden from view and from print, but kept in the file by Excel and LibreOffice alike:
     # for values the program writes for itself and reads back.
     hidden: bool = False
+    # Never wrapped (phone numbers, dates, role names), even when a value is wider than
+    # max_width (give it a max_width that fits them).
+    keep: bool = False
+    # Excel's number format for its numbers and dates, and what it shows for a value (to
+    # size the column from what is printed, not from the value).
+    number_format: str | None = None
+    horizontal: str | None = None  # the data cells' horizontal alignment
+    shows: Callable[[Any], str] | None = None
+    # Every value the column can hold, when known in advance (names of levels, statuses):
+    # the column is sized for all of them, not only for those in the first rows.
+    known: Sequence[str] = ()
 
 
 @dataclass
@@ -102,6 +116,13 @@ class Table:
     header_styles: dict[int, Style] = field(default_factory=dict)
     grid: bool = True  # print grid lines (cheaper than a border on every cell)
     setup: Callable[[Any, int], None] | None = None  # (ws, header row) before any row
+    autofilter: bool = True  # a filter on the header row (not on a letter)
+    paper: str = "a4"  # or "a3"
+    # Columns printed on every page when the sheet is wider than one (default: the frozen
+    # ones), and the order of the pages: "downThenOver" or "overThenDown".
+    repeat_columns: int | None = None
+    page_order: str | None = None
+    row_breaks: Sequence[int] = ()  # a page ends after each of these rows
 
 
 # A page of figures: (heading, header row, rows) per section, as the review and the complaint
@@ -119,6 +140,6 @@ def sections_table(sections: Sections, *, sheet: str, page_title: str) -> Table:
         rows.append([HEADER.cell(text) for text in headers])
         rows.extend(list(row) for row in body)
         rows.append([])
-    columns = [Column("", max_width=40 if i == 0 else 16) for i in range(width)]
+    columns = [Column("", max_width=40 if i == 0 else 16, wrap=True) for i in range(width)]
     return Table(title=sheet, columns=columns, rows=rows, page_title=page_title, grid=False,
                  header_height=1)

@@ -26,13 +26,21 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from planner.core.cells import MAX_CELL_CHARS
 from planner.core.errors import PlannerError
 from planner.core.files import atomic_path
-from planner.export.metrics import display_width, line_height, rows_for_height
+from planner.export.metrics import (
+    FONT_SIZE,
+    column_points,
+    column_width,
+    line_height,
+    text_height,
+    wrapped_lines,
+)
 from planner.export.sheet import HEADER, Column, Style, Styled, Table
 
 CREATOR = "planner315"
@@ -93,23 +101,50 @@ def _literal(text: str, ws: Any, template: Cell | None) -> Cell:
     return cell
 
 
-def _cell_text(value: Any) -> str:
+def _cell_text(value: Any, column: Column | None = None) -> str:
+    """The text a cell shows for `value` (in `column`'s number format)."""
     if isinstance(value, Cell | Styled):
         value = value.value
     if value is None:
         return ""
+    if column is not None and column.shows is not None and isinstance(value, _NATIVE):
+        return column.shows(value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:.10g}"  # what the General format shows of it
     return str(value)
 
 
+def _font(value: Any) -> tuple[float, bool]:
+    """The font size and weight `value` is written in."""
+    if isinstance(value, Styled):
+        return value.style.size, value.style.bold
+    return FONT_SIZE, False
+
+
+def header_width(text: str) -> float:
+    """A width for a header: on one line, or on two broken between words (English)."""
+    whole = column_width(text, bold=True)
+    words = text.split()
+    if len(words) < 2:
+        return whole
+    width = max(column_width(word, bold=True) for word in words)
+    while width < whole and wrapped_lines(text, width, bold=True) > 2:
+        width += 0.5
+    return min(width, whole)
+
+
 def fit_width(column: Column, sample: Sequence[Sequence[Any]], index: int) -> float:
-    """A width that shows the header and the sampled values, within the column's bounds."""
+    """The width that shows the header and every value the column holds (the sampled rows,
+    the `known` values), as printed in the column's number format, within the column's
+    bounds."""
     if column.width is not None:
         return column.width
-    widest = max([display_width(column.header) + 2]
-                 + [display_width(_cell_text(row[index])) + 2
-                    for row in sample if index < len(row)])
+    widest = max([header_width(column.header)]
+                 + [column_width(text) for text in column.known]
+                 + [column_width(_cell_text(row[index], column), *_font(row[index]))
+                    for row in sample if index < len(row) and row[index] is not None])
     return float(min(max(widest, column.min_width), column.max_width))
 
 
@@ -121,7 +156,20 @@ def new_workbook(title: str, *, subject: str | None = None, lang: str = "en") ->
     props.creator = CREATOR
     props.lastModifiedBy = CREATOR
     props.language = "zh-CN" if lang == "zh" else "en"
+    _top_by_default(wb)
     return wb
+
+
+def _top_by_default(wb: Workbook) -> None:
+    """Cells without a style of their own are aligned to the top, like every styled cell:
+    one vertical alignment on every sheet, however tall a row grows."""
+    from openpyxl.styles.cell_style import StyleArray
+
+    wb._named_styles["Normal"].alignment = Alignment(vertical="top")  # LibreOffice's default
+    top = wb._alignments.add(Alignment(vertical="top"))  # Excel's: the first cell format
+    default = StyleArray()
+    default.alignmentId = top
+    wb._cell_styles = type(wb._cell_styles)([default])
 
 
 @contextlib.contextmanager
@@ -164,10 +212,12 @@ def write_table(wb: Workbook, table: Table,
     header_row = len(preamble) + 1
     columns = table.columns
     widths = [fit_width(column, sample, i) for i, column in enumerate(columns)]
-    styles = _column_styles(table, widths)
+    styles = _column_styles(table, sample, widths)
+    top = Alignment(vertical="top")
     for i, width in enumerate(widths, 1):
         dimension = ws.column_dimensions[get_column_letter(i)]
         dimension.width = width
+        dimension.alignment = top  # cells without a style of their own take the column's
         if columns[i - 1].text:
             dimension.number_format = "@"  # new cells typed in this column stay text
         if columns[i - 1].hidden:
@@ -176,14 +226,15 @@ def write_table(wb: Workbook, table: Table,
     heights.update(table.row_heights)
     for row, height in heights.items():
         ws.row_dimensions[row].height = height
-    header_lines = max(rows_for_height(column.header, width)
-                       for column, width in zip(columns, widths, strict=True))
-    header_height = table.header_height or (line_height(header_lines)
-                                            if header_lines > 1 else None)
-    if header_height:
+        ws.row_dimensions[row].alignment = top
+    header_height = table.header_height or max(
+        text_height(column.header, width, bold=True)
+        for column, width in zip(columns, widths, strict=True))
+    if header_height > line_height(1):
         ws.row_dimensions[header_row].height = header_height
+        ws.row_dimensions[header_row].alignment = top
     ws.freeze_panes = f"{get_column_letter(table.freeze_columns + 1)}{header_row + 1}"
-    _print_setup(ws, table, header_row)
+    _print_setup(ws, table, header_row, widths)
     for range_ in table.merged:
         ws.merged_cells.add(range_)
     if table.setup is not None:
@@ -200,8 +251,9 @@ def write_table(wb: Workbook, table: Table,
             progress(PROGRESS_STEP)
     if progress is not None:
         progress(count % PROGRESS_STEP)
-    last = get_column_letter(len(columns))
-    ws.auto_filter.ref = f"A{header_row}:{last}{header_row + max(count, 1)}"
+    if table.autofilter:
+        last = get_column_letter(len(columns))
+        ws.auto_filter.ref = f"A{header_row}:{last}{header_row + max(count, 1)}"
     return count
 
 
@@ -226,46 +278,103 @@ def _sample_heights(sample: Sequence[Sequence[Any]], widths: list[float],
     """Heights for the sampled rows whose wrapped text needs more than one line.
 
     Not every spreadsheet program grows a row to fit wrapped text when it opens a file, so
-    the rows known before writing get their height; later rows are left to the program.
+    the rows known before writing get their height, measured in the fonts a Chinese Excel
+    or WPS shows; later rows are left to the program.
     """
-    wrapped = [i for i, style in styles.items() if style.wrap and i < len(widths)]
+    wrapped = {i for i, style in styles.items() if style.wrap and i < len(widths)}
+    single = line_height(1)
     heights = {}
     for offset, row in enumerate(sample):
-        lines = max([rows_for_height(_cell_text(row[i]), widths[i])
-                     for i in wrapped if i < len(row)] or [1])
-        if lines > 1:
-            heights[first_row + offset] = line_height(lines)
+        tallest = single
+        for i, value in enumerate(row[:len(widths)]):
+            if value is None:
+                continue
+            if i in wrapped or (isinstance(value, Styled) and value.style.wrap):
+                size, bold = _font(value)
+                tallest = max(tallest, text_height(_cell_text(value), widths[i], size, bold))
+        if tallest > single:
+            heights[first_row + offset] = tallest
     return heights
 
 
-def _column_styles(table: Table, widths: list[float]) -> dict[int, Style]:
-    """Styles for the data cells of each column that needs one (text format or wrapping)."""
+def _column_styles(table: Table, sample: Sequence[Sequence[Any]],
+                   widths: list[float]) -> dict[int, Style]:
+    """Styles for the data cells of each column that needs one: a text or number format, or
+    wrapping (a column narrower than what it holds wraps, unless it is `keep`)."""
     styles = dict(table.column_styles)
     for i, column in enumerate(table.columns):
-        wrap = column.wrap or (column.width is None and widths[i] >= column.max_width)
-        if i not in styles and (column.edit or wrap):
-            styles[i] = Style(text=column.text and column.edit, wrap=wrap)
+        wrap = column.wrap or (not column.keep and column.width is None
+                               and widths[i] >= column.max_width)
+        if i not in styles and (column.edit or wrap or column.number_format
+                                or column.horizontal):
+            styles[i] = Style(text=column.text and column.edit, wrap=wrap,
+                              number_format=column.number_format,
+                              horizontal=column.horizontal)
     return styles
 
 
-def _print_setup(ws: Any, table: Table, header_row: int) -> None:
-    """A4, fit to the page width, the header row repeated on every printed page."""
-    ws.page_setup.paperSize = A4
+# Paper: Excel's code, width and height in points (portrait).
+PAPERS = {"a4": ("9", 595.3, 841.9), "a3": ("8", 841.9, 1190.6)}
+SIDE_MARGIN = 0.4  # inches
+TOP_MARGIN = 0.75
+PAGE_TEXT_SIZE = 10  # page header and footer
+MIN_TEXT_PT = 8.0
+# The smallest print scale: the page header and footer (PAGE_TEXT_SIZE, the smallest text of
+# any sheet) still print at MIN_TEXT_PT, with a little to spare.
+MIN_SCALE = 82
+
+
+def printable_width(table: Table) -> float:
+    """Points across the printed page inside the margins."""
+    _code, short, long = PAPERS[table.paper]
+    return (long if table.landscape else short) - 2 * 72 * SIDE_MARGIN
+
+
+def printable_height(table: Table) -> float:
+    """Points down the printed page inside the margins."""
+    _code, short, long = PAPERS[table.paper]
+    return (short if table.landscape else long) - 2 * 72 * TOP_MARGIN
+
+
+def print_scale(table: Table, widths: Sequence[float]) -> int:
+    """The print scale: the whole width on one page when that keeps the text legible, else
+    MIN_SCALE, the columns over several pages."""
+    total = sum(column_points(width) for width, column in zip(widths, table.columns,
+                                                              strict=True)
+                if not column.hidden)
+    return max(MIN_SCALE, min(100, int(printable_width(table) / total * 100)))
+
+
+def _print_setup(ws: Any, table: Table, header_row: int, widths: Sequence[float]) -> None:
+    """Paper, a legible scale, the header row (and the first columns, when the sheet is
+    wider than the page) repeated on every printed page."""
+    code = PAPERS[table.paper][0]
+    ws.page_setup.paperSize = code
     ws.page_setup.orientation = "landscape" if table.landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    scale = print_scale(table, widths)
+    ws.page_setup.scale = scale
+    if table.page_order:
+        ws.page_setup.pageOrder = table.page_order
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
     ws.print_title_rows = f"{header_row}:{header_row}"
+    repeat = table.freeze_columns if table.repeat_columns is None else table.repeat_columns
+    if repeat and scale == MIN_SCALE:
+        ws.print_title_cols = f"A:{get_column_letter(repeat)}"
     ws.print_options.gridLines = table.grid
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.page_margins.left = ws.page_margins.right = SIDE_MARGIN
+    ws.page_margins.top = ws.page_margins.bottom = TOP_MARGIN
     ws.page_margins.header = ws.page_margins.footer = 0.3
     if table.page_title:
         ws.oddHeader.center.text = _header_text(table.page_title)
-        ws.oddHeader.center.size = 9
+        ws.oddHeader.center.size = PAGE_TEXT_SIZE
     ws.oddFooter.center.text = "&P / &N"
-    ws.oddFooter.center.size = 9
+    ws.oddFooter.center.size = PAGE_TEXT_SIZE
+    if table.row_breaks:
+        from openpyxl.worksheet.pagebreak import Break
+
+        for row in table.row_breaks:
+            ws.row_breaks.append(Break(id=row))
 
 
 def _header_text(text: str) -> str:
