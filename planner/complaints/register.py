@@ -189,7 +189,8 @@ def add_complaint(store: StateStore, rules: ComplaintRules, *, category: str, su
         check_length(text, field)
     check_received(received, now)
     day = received.astimezone(SHANGHAI).date()
-    product = (product or "").strip() or None
+    product, order, buyer, channel, assignee = (
+        (text or "").strip() or None for text in (product, order, buyer, channel, assignee))
     key = issue_key(issue, product)
     register = store.complaints
     with store.transaction():
