@@ -354,6 +354,27 @@ def test_pages_follow_the_queue_order(store):
     assert [c.number for c in first + rest] == [c.number for c in everything]
 
 
+def test_a_whole_campaign_pages_in_queue_order(store):
+    """Page after page of one campaign (the form `complaint list --all` reads), void ones and
+    other campaigns left out, equal deadlines ordered by number."""
+    with store.transaction():
+        for n in range(1, 30):
+            store.complaints.insert(complaint(
+                n, priority=n % 3, level=("urgent", "III", "II")[n % 3],
+                deadline=AT + dt.timedelta(hours=n % 4), void=n % 7 == 0,
+                campaign=2028 if n % 5 == 0 else 2027))
+    wanted = ComplaintFilter(campaign=2027)
+    expected = sorted((c.priority, c.deadline, c.number) for c in
+                       store.complaints.page(ComplaintFilter(), None, 100)
+                       if c.campaign == 2027 and not c.void)
+    seen, after = [], None
+    while page := store.complaints.page(wanted, after, 4):
+        seen += [(c.priority, c.deadline, c.number) for c in page]
+        after = seen[-1]
+    assert seen == expected and len(seen) == 29 - 5 - 4  # 5, 10… of 2028; 7, 14… void
+    assert store.complaints.count(wanted) == len(seen)
+
+
 def test_counts_filters_levels_and_callbacks(store):
     with store.transaction():
         store.complaints.insert(complaint(1, deadline=AT))

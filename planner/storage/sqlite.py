@@ -108,7 +108,10 @@ class Store:
                 by: str | None = None, since: dt.date | None = None,
                 subject_prefix: str | None = None, latest: int | None = None,
                 chunk: int = HISTORY_CHUNK) -> Iterator[HistoryEntry]:
-        where, params = _history_where(year, subject, by, since, subject_prefix)
+        # The year's index (year, by, seq) gives no seq order without `by`: a page would sort
+        # the whole year. Read in seq order then, the year a filter (+: no index for it).
+        where, params = _history_where(year, subject, by, since, subject_prefix,
+                                       year_index=by is not None)
         columns = ("seq, txn, recorded_at, by, action, subject, old, new, note, reverts, year, "
                    "day")
         if latest is not None:
@@ -245,10 +248,11 @@ class Store:
 
 
 def _history_where(year: int | None, subject: str | None, by: str | None,
-                   since: dt.date | None, subject_prefix: str | None
+                   since: dt.date | None, subject_prefix: str | None, year_index: bool = True
                    ) -> tuple[str, list[Any]]:
     clauses, params = [], []
-    for clause, value in (("year = ?", year), ("subject = ?", subject), ("by = ?", by),
+    for clause, value in (("year = ?" if year_index else "+year = ?", year),
+                          ("subject = ?", subject), ("by = ?", by),
                           ("recorded_at >= ?", since and since.isoformat()),
                           ("subject LIKE ? ESCAPE '\\'", _like_prefix(subject_prefix))):
         if value is not None:
