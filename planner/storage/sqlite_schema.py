@@ -164,15 +164,13 @@ MIGRATIONS: list[str] = [
     DROP INDEX complaints_campaign;
     CREATE INDEX complaints_campaign ON complaints (campaign, void, status, priority, deadline,
         level, first_response, received);
+    -- a campaign's register in queue order from the index alone: a page of `complaint list`
+    -- reads its rows, not the whole campaign sorted again for each page
+    CREATE INDEX complaints_queue_order ON complaints (campaign, void, priority, deadline,
+        number);
     DROP INDEX complaints_callback_due;
     CREATE INDEX complaints_callback_due ON complaints (campaign, year, seq)
         WHERE callback IS NULL AND status IN ('resolved', 'closed') AND void = 0;
-    """,
-    # 6: a campaign's register in queue order from the index alone, so that a page of
-    # `complaint list` reads its rows, not the whole campaign sorted again for each page.
-    """
-    CREATE INDEX complaints_queue_order ON complaints (campaign, void, priority, deadline,
-        number);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
