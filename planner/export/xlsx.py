@@ -329,11 +329,11 @@ def _column_styles(table: Table, sample: Sequence[Sequence[Any]],
 PAPERS = {"a4": ("9", 595.3, 841.9), "a3": ("8", 841.9, 1190.6)}
 SIDE_MARGIN = 0.4  # inches
 TOP_MARGIN = 0.75
-PAGE_TEXT_SIZE = 10  # page header and footer
+PAGE_TEXT_SIZE = 11  # page header and footer, as large as the cells' text
 MIN_TEXT_PT = 8.0
-# The smallest print scale: the page header and footer (PAGE_TEXT_SIZE, the smallest text of
-# any sheet) still print at MIN_TEXT_PT, with a little to spare.
-MIN_SCALE = 82
+# The smallest print scale: 11 pt text (the smallest of any sheet, the page header and footer
+# included) still prints at MIN_TEXT_PT, with a little to spare (8.4 pt).
+MIN_SCALE = 76
 
 
 def printable_width(table: Table) -> float:
