@@ -32,7 +32,7 @@ def test_export_all_writes_four_workbooks(run, workspace):
         assert wb.properties.creator == "planner315"
         for ws in wb:
             assert ws.freeze_panes and ws.page_setup.paperSize == 9
-            assert 82 <= ws.page_setup.scale <= 100 and not ws.page_setup.fitToWidth
+            assert 76 <= ws.page_setup.scale <= 100 and not ws.page_setup.fitToWidth
             # a filter on every table, not on the notice (a letter)
             assert bool(ws.auto_filter.ref) == (ws.title != "部署通知")
 

@@ -38,7 +38,7 @@ def test_one_column_per_day_and_frozen_lead_columns(sheet):
     assert ws.freeze_panes == "E2"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
     # over several pages at a legible size, the item columns on every page
-    assert ws.page_setup.scale == 82 and ws.print_title_rows == "$1:$1"
+    assert ws.page_setup.scale == 76 and ws.print_title_rows == "$1:$1"
     assert ws.print_title_cols == "$A:$D" and ws.page_setup.pageOrder == "overThenDown"
     rows = sum(len(p["items"]) + 1 for p in plan["phases"])
     assert ws.auto_filter.ref == f"A1:{ws.cell(1, 4 + days).column_letter}{rows + 1}"

@@ -282,3 +282,18 @@ def test_read_rows_says_when_there_are_only_charts(tmp_path, run, shop_file):
     shop_file("size: small\n")
     result = run("roster", "import", "charts.xlsx", "--lang", "zh")
     assert result.output.strip() == "错误：charts.xlsx: 工作簿中没有工作表（只有图表）"
+
+
+def test_a_date_does_not_turn_the_numbers_after_it_into_dates(tmp_path):
+    # a wrapped column reuses one styled cell row after row; a date in it must not give
+    # that cell a date format for the numbers below
+    table = Table(title="t", columns=[Column("a", wrap=True)],
+                  rows=[[dt.date(2027, 3, 1)], [12], ["text"], [dt.datetime(2027, 3, 1, 9)], [3]])
+    with building("t") as wb:
+        write_table(wb, table)
+        save_workbook(wb, tmp_path / "t.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx")["t"]
+    formats = [ws.cell(row, 1).number_format for row in range(2, 7)]
+    assert formats[1] == formats[2] == formats[4] == "General"
+    assert "yy" in formats[0] and "yy" in formats[3]
+    assert all(ws.cell(row, 1).alignment.wrap_text for row in range(2, 7))

@@ -66,12 +66,12 @@ def checklist_table(plan: dict[str, Any], lang: str, title: str) -> Any:
               "due": {"text": True, "edit": True, "keep": True, "min_width": 11},
               "day": {"text": True, "edit": True, "keep": True, "min_width": 11},
               "date": {"text": True, "edit": True, "keep": True, "min_width": 11},
-              "by": {"text": True, "edit": True, "min_width": 10, "max_width": 14},
-              "note": {"text": True, "edit": True, "width": 24, "wrap": True},
-              "title": {"max_width": 34, "wrap": True},
+              "by": {"text": True, "edit": True, "min_width": 8, "max_width": 12},
+              "note": {"text": True, "edit": True, "width": 16, "wrap": True},
+              "title": {"max_width": 28, "wrap": True},
               "status": {"keep": True, "known": statuses},
               "phase": {"keep": True},
-              "category": {"max_width": 18, "wrap": True},
+              "category": {"max_width": 16, "wrap": True},
               "owner": {"keep": True, "known": owners},
               "exported": {"text": True, "width": 12, "hidden": True}}
     columns = [Column(header(field, lang), **widths.get(field, {})) for field in FIELDS]

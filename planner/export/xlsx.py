@@ -27,6 +27,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment
+from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -51,6 +52,7 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # '-', '@', tab, CR or LF before one) or as an error code ('#N/A', '#DIV/0!', ...).
 _LITERAL_START = frozenset("=+-@\t\r\n#")
 _NATIVE = (int, float, Decimal, dt.date, dt.time, dt.timedelta)
+_DATES = (dt.date, dt.time, dt.timedelta)
 SAMPLE_ROWS = 200
 PROGRESS_STEP = 1_000
 
@@ -87,14 +89,24 @@ def safe(value: Any, ws: Any, cell: Cell | None = None) -> Any:
         return safe(str(value), ws, cell)
     if cell is None:
         return value
+    if isinstance(value, _DATES) and not is_date_format(cell.number_format):
+        # openpyxl gives a date its format on the cell itself: on a cell reused row after
+        # row, every number after it would print as a date
+        cell = _copy_style(cell, ws)
     cell.value = value
     return cell
 
 
-def _literal(text: str, ws: Any, template: Cell | None) -> Cell:
+def _copy_style(template: Cell, ws: Any) -> Cell:
     cell = WriteOnlyCell(ws)
-    if template is not None and template.has_style:
-        cell._style = copy(template._style)  # the reused cell keeps its own style untouched
+    if template.has_style:
+        cell._style = copy(template._style)
+    return cell
+
+
+def _literal(text: str, ws: Any, template: Cell | None) -> Cell:
+    # a copy: the reused cell keeps its own style untouched
+    cell = _copy_style(template, ws) if template is not None else WriteOnlyCell(ws)
     cell.value = text  # openpyxl takes "=..." for a formula and "#N/A" for an error here,
     cell.data_type = "s"  # so the type is set back to text afterwards
     cell.quotePrefix = True
@@ -317,11 +329,11 @@ def _column_styles(table: Table, sample: Sequence[Sequence[Any]],
 PAPERS = {"a4": ("9", 595.3, 841.9), "a3": ("8", 841.9, 1190.6)}
 SIDE_MARGIN = 0.4  # inches
 TOP_MARGIN = 0.75
-PAGE_TEXT_SIZE = 10  # page header and footer
+PAGE_TEXT_SIZE = 11  # page header and footer, as large as the cells' text
 MIN_TEXT_PT = 8.0
-# The smallest print scale: the page header and footer (PAGE_TEXT_SIZE, the smallest text of
-# any sheet) still print at MIN_TEXT_PT, with a little to spare.
-MIN_SCALE = 82
+# The smallest print scale: 11 pt text (the smallest of any sheet, the page header and footer
+# included) still prints at MIN_TEXT_PT, with a little to spare (8.4 pt).
+MIN_SCALE = 76
 
 
 def printable_width(table: Table) -> float:
