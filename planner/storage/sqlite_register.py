@@ -262,9 +262,12 @@ class Register:
         whole = (filter_.campaign is not None and not filter_.include_void
                  and filter_._replace(campaign=None) == ComplaintFilter())
         indexed = " INDEXED BY complaints_queue_order" if whole and self._has_queue_order() else ""
+        # Otherwise the sharper index, never the queue order's walk through the whole
+        # campaign: the + keeps the planner from ordering by that index.
+        order = "priority" if indexed else "+priority"
         with self.store.guarded():
             rows = self.db.execute(
-                f"{_SELECT}{indexed} {where} ORDER BY priority, deadline, number LIMIT ?",
+                f"{_SELECT}{indexed} {where} ORDER BY {order}, deadline, number LIMIT ?",
                 [*params, limit]).fetchall()
         return [_record(row) for row in rows]
 
