@@ -10,6 +10,7 @@ import click
 from planner.cli.complaint import complaint_group
 from planner.cli.options import (
     COMPLAINT_STATUS_CHOICE,
+    OWNER_CHOICE,
     DateTimeParam,
     NamedChoice,
     by_option,
@@ -233,7 +234,7 @@ def desk_reply(number, at, note, by, workspace, lang):
 @complaint_group.command(name="propose")
 @number_argument
 @click.option("--solution", default=None, help="The proposed solution / 解决方案.")
-@click.option("--department", default=None, metavar="ROLE",
+@click.option("--department", default=None, type=OWNER_CHOICE,
               help="The department concerned, e.g. logistics, warehouse, 物流部 / 责任部门.")
 @note_option
 @by_option
@@ -250,18 +251,7 @@ def desk_propose(number, solution, department, note, by, workspace, lang):
       planner315 complaint propose TS-2027-0001 --department warehouse --solution "补发并赠券"
     """
     ws = _open(workspace, lang, by)
-    role = None
-    if department is not None:
-        from planner.roster.contacts import department_id
-
-        role = department_id(department)
-        if role is None:
-            from planner.campaign.phases import load_campaign
-
-            raise click.BadParameter(
-                _t("error.unknown-choice", ws.lang, value=department,
-                   allowed=", ".join(load_campaign().owners)), param_hint="--department")
-    complaint = ws.desk.propose(number, solution=solution, department=role, note=note)
+    complaint = ws.desk.propose(number, solution=solution, department=department, note=note)
     click.echo(_t("register.proposed", ws.lang, number=complaint.record.number))
 
 

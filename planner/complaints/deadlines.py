@@ -22,7 +22,7 @@ from typing import Any, NamedTuple, Protocol
 from planner.complaints.workdays import ESTIMATED, OFFICIAL, WorkCalendar
 from planner.core.clock import SHANGHAI, to_shanghai
 from planner.core.errors import PlannerError
-from planner.core.yamlio import line_of
+from planner.core.yamlio import check_keys, line_of
 
 # Working days after T for each calendar rule; CLOCK_RULES count hours from arrival instead.
 WORKDAY_RULES = {"same-day": 0, "T+1": 1, "T+2": 2}
@@ -166,10 +166,7 @@ def parse_business_hours(value: Any, file: str, line: int | None = None) -> Busi
     if not isinstance(value, dict):
         raise PlannerError("error.wrong-type", file=file, line=line, field=BUSINESS_HOURS_KEY,
                            expected='{start: "09:00", end: "18:00"}')
-    for key in value:
-        if key not in ("start", "end"):
-            raise PlannerError("error.unknown-key", file=file, line=line_of(value, key) or line,
-                               field=f"{BUSINESS_HOURS_KEY}.{key}", allowed="start, end")
+    check_keys(value, ("start", "end"), file=file, field=BUSINESS_HOURS_KEY, line=line)
     times = {}
     for key in ("start", "end"):
         where = {"file": file, "line": line_of(value, key) or line,

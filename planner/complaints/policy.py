@@ -26,7 +26,7 @@ from planner.core.i18n import bilingual, pick
 from planner.core.roles import ROLE_ALIASES  # old role ids in a shop's own policy
 from planner.core.snapshot import load_shipped
 from planner.core.userfiles import load_yaml_file
-from planner.core.yamlio import line_of
+from planner.core.yamlio import check_keys, line_of
 
 SHIPPED_POLICY = "policy.yaml"
 URGENT = "urgent"
@@ -187,10 +187,7 @@ def parse_policy(data: Any, name: str, earlier: Policy | None = None) -> Policy:
     channel trigger's description — which then come from the shipped policy (`earlier`)."""
     if not isinstance(data, dict):
         raise PlannerError("error.wrong-type", file=name, expected=Msg("type.mapping"))
-    for key in data:
-        if key not in TOP_KEYS:
-            raise PlannerError("error.unknown-key", file=name, line=line_of(data, key),
-                               field=str(key), allowed=", ".join(TOP_KEYS))
+    check_keys(data, TOP_KEYS, file=name)
     levels = _levels(data, name)
     roles = {ROLE_ALIASES.get(role, role): names
              for role, names in _name_map(data, "roles", name).items()}
@@ -285,10 +282,7 @@ def _categories(data: Any, name: str, levels: dict[str, Names], roles: dict[str,
         if not isinstance(spec, dict):
             raise PlannerError("error.wrong-type", file=name, line=line, field=field,
                                expected=Msg("type.mapping-with", keys=", ".join(CATEGORY_KEYS)))
-        for key in spec:
-            if key not in CATEGORY_KEYS:
-                raise PlannerError("error.unknown-key", file=name, line=line_of(spec, key),
-                                   field=f"{field}.{key}", allowed=", ".join(CATEGORY_KEYS))
+        check_keys(spec, CATEGORY_KEYS, file=name, field=field)
         values = {}
         for key, allowed in (("level", levels), ("handler", roles), ("rule", rules)):
             values[key] = _required(spec, key, name, f"{field}.")
@@ -355,10 +349,7 @@ def _channel(key: Any, spec: Any, name: str, line: int | None) -> Channel:
     if not isinstance(spec, dict):
         raise PlannerError("error.wrong-type", file=name, line=line, field=field,
                            expected=Msg("type.mapping-with", keys=", ".join(CHANNEL_KEYS)))
-    for part in spec:
-        if part not in CHANNEL_KEYS:
-            raise PlannerError("error.unknown-key", file=name, line=line_of(spec, part),
-                               field=f"{field}.{part}", allowed=", ".join(CHANNEL_KEYS))
+    check_keys(spec, CHANNEL_KEYS, file=name, field=field)
     urgent = spec.get("urgent")
     if not isinstance(urgent, bool):
         raise PlannerError("error.wrong-type", file=name, line=line_of(spec, "urgent") or line,
@@ -375,10 +366,7 @@ def _urgent(data: Any, name: str, roles: dict[str, Names], rules: dict[str, Name
         raise PlannerError("error.wrong-type", file=name, line=line_of(data, "urgent"),
                            field="urgent",
                            expected=Msg("type.mapping-with", keys=", ".join(URGENT_KEYS)))
-    for key in spec:
-        if key not in URGENT_KEYS:
-            raise PlannerError("error.unknown-key", file=name, line=line_of(spec, key),
-                               field=f"urgent.{key}", allowed=", ".join(URGENT_KEYS))
+    check_keys(spec, URGENT_KEYS, file=name, field="urgent")
     handler = _required(spec, "handler", name, "urgent.")
     handler = ROLE_ALIASES.get(handler, handler)
     _check_choice(handler, roles, name, line_of(spec, "handler"), "urgent.handler")

@@ -30,7 +30,7 @@ from planner.complaints.deadlines import Deadline, deadline_on
 from planner.complaints.workdays import MAX_GAP_DAYS, WorkCalendar
 from planner.core.clock import SHANGHAI
 from planner.core.errors import Msg, PlannerError
-from planner.core.yamlio import line_of
+from planner.core.yamlio import check_keys, line_of
 
 SERVICE_KEY = "service"
 DEFAULT_SPEC = "default"
@@ -147,10 +147,7 @@ def parse_service(value: Any, file: str, line: int | None, phases: Sequence[str]
     if not isinstance(value, dict):
         raise PlannerError("error.wrong-type", file=file, line=line, field=SERVICE_KEY,
                            expected=Msg("type.mapping-with", keys=", ".join(allowed)))
-    for key in value:
-        if key not in allowed:
-            raise PlannerError("error.unknown-key", file=file, line=line_of(value, key) or line,
-                               field=f"{SERVICE_KEY}.{key}", allowed=", ".join(allowed))
+    check_keys(value, allowed, file=file, field=SERVICE_KEY, line=line)
     default = _spec(value, DEFAULT_SPEC, OFFICE_SPEC, file, line)
     specs = {DEFAULT_SPEC: default}
     specs.update((phase, _spec(value, phase, default, file, line))
@@ -170,10 +167,7 @@ def _spec(block: Any, key: str, base: ServiceSpec, file: str, line: int | None
     if not isinstance(value, dict):
         raise PlannerError("error.wrong-type", file=file, line=here, field=field,
                            expected='{days: workdays, hours: "09:00-18:00"}')
-    for name in value:
-        if name not in SPEC_KEYS:
-            raise PlannerError("error.unknown-key", file=file, line=line_of(value, name) or here,
-                               field=f"{field}.{name}", allowed=", ".join(SPEC_KEYS))
+    check_keys(value, SPEC_KEYS, file=file, field=field, line=here)
 
     def where(name: str) -> dict[str, Any]:
         return {"file": file, "line": line_of(value, name) or here, "field": f"{field}.{name}"}

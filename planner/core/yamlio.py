@@ -110,3 +110,15 @@ def refuse_aliases(text: str, name: str) -> None:
 
 def line_of(data: Any, key: Any) -> int | None:
     return data.line_of(key) if isinstance(data, Node) else None
+
+
+def check_keys(mapping: Any, allowed: Any, *, file: str | None, field: str = "",
+               line: int | None = None) -> None:
+    """Every key of `mapping` is one of `allowed`; else an error naming the file, the key's
+    line (else `line`) and the key under `field`, with the keys allowed."""
+    for key in mapping:
+        if key not in allowed:
+            raise PlannerError("error.unknown-key", file=file,
+                               line=line_of(mapping, key) or line,
+                               field=f"{field}.{key}" if field else str(key),
+                               allowed=", ".join(allowed))

@@ -14,6 +14,7 @@ from typing import Any
 
 from planner.core.errors import PlannerError
 from planner.core.files import check_writable_folder
+from planner.core.i18n import t
 from planner.export.registry import KINDS, ExportOptions, workbook
 from planner.workspace.session import Workspace
 
@@ -80,7 +81,8 @@ class ExportJob:
         language); with `options.strict`, a `PlannerError` when anything does."""
         gaps = [gap for kind in kinds for gap in workbook(kind).gaps(self, options)]
         if gaps and options.strict:
-            raise PlannerError("error.export-incomplete", gaps="; ".join(gaps))
+            raise PlannerError("error.export-incomplete",
+                               gaps=t("punct.list-separator", self.lang).join(gaps))
         return gaps
 
     def write_one(self, kind: str, output: str | None, options: ExportOptions,

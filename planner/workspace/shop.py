@@ -18,7 +18,7 @@ from planner.complaints.deadlines import (
 from planner.complaints.service import SERVICE_KEY, ServiceSettings, parse_service
 from planner.core.errors import Msg, PlannerError
 from planner.core.userfiles import load_yaml_file
-from planner.core.yamlio import Node, line_of
+from planner.core.yamlio import Node, check_keys, line_of
 
 # Keys a shop file may hold.
 SHOP_KEYS = ("name", "size", "daily_orders", "cs_headcount", "lang", "phases", "contacts",
@@ -60,10 +60,7 @@ def load_shop(path: str | Path, workspace: Path | None = None) -> Shop:
     if not isinstance(data, dict):
         raise PlannerError("error.wrong-type", file=name,
                            expected=Msg("type.mapping"))
-    for key in data:
-        if key not in SHOP_KEYS:
-            raise PlannerError("error.unknown-key", file=name, line=line_of(data, key),
-                               field=str(key), allowed=", ".join(SHOP_KEYS))
+    check_keys(data, SHOP_KEYS, file=name)
 
     def where(key: str) -> dict[str, Any]:
         return {"file": name, "line": line_of(data, key), "field": key}
