@@ -140,6 +140,10 @@ def sections_table(sections: Sections, *, sheet: str, page_title: str) -> Table:
         rows.append([HEADER.cell(text) for text in headers])
         rows.extend(list(row) for row in body)
         rows.append([])
-    columns = [Column("", max_width=40 if i == 0 else 16, wrap=True) for i in range(width)]
+    # the first column names, the others hold figures: right-aligned, text figures too
+    # ("81%", "5 of 5"), so that a count and its percentage do not run together
+    columns = [Column("", max_width=40, wrap=True) if i == 0 else
+               Column("", max_width=16, wrap=True, horizontal="right") for i in range(width)]
+    # each section has a header row of its own: the sheet's is an unstyled, empty line
     return Table(title=sheet, columns=columns, rows=rows, page_title=page_title, grid=False,
-                 header_height=1)
+                 header_height=1, header_styles={i: Style() for i in range(width)})
