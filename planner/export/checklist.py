@@ -62,7 +62,7 @@ def checklist_table(plan: dict[str, Any], lang: str, title: str) -> Any:
     statuses = [status_label(status, lang) for status in STATUSES]
     owners = [names[lang] for names in load_campaign().owners.values()]
     # Dates, ids, statuses and team names never wrap; titles, categories and notes do.
-    widths = {"id": {"text": True, "edit": True, "keep": True, "max_width": 36},
+    widths = {"id": {"text": True, "edit": True, "keep": True, "max_width": 40},
               "due": {"text": True, "edit": True, "keep": True, "min_width": 11},
               "day": {"text": True, "edit": True, "keep": True, "min_width": 11},
               "date": {"text": True, "edit": True, "keep": True, "min_width": 11},
