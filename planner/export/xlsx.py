@@ -147,17 +147,35 @@ def header_width(text: str) -> float:
     return min(width, whole)
 
 
+WORD_LIMIT = 30.0  # a wrapping column grows to fit its longest word up to this
+
+
+def word_width(text: str, size: float = FONT_SIZE, bold: bool = False) -> float:
+    """The width the longest word of `text` needs (Chinese breaks anywhere: no word)."""
+    words = _WORDS.findall(text)
+    return max((column_width(word, size, bold) for word in words), default=0.0)
+
+
+_WORDS = re.compile(r"[^\s\u1100-\uffff]+")
+
+
 def fit_width(column: Column, sample: Sequence[Sequence[Any]], index: int) -> float:
     """The width that shows the header and every value the column holds (the sampled rows,
     the `known` values), as printed in the column's number format, within the column's
     bounds."""
     if column.width is not None:
         return column.width
+    texts = [(_cell_text(row[index], column), *_font(row[index]))
+             for row in sample if index < len(row) and row[index] is not None]
     widest = max([header_width(column.header)]
                  + [column_width(text) for text in column.known]
-                 + [column_width(_cell_text(row[index], column), *_font(row[index]))
-                    for row in sample if index < len(row) and row[index] is not None])
-    return float(min(max(widest, column.min_width), column.max_width))
+                 + [column_width(*text) for text in texts])
+    width = min(max(widest, column.min_width), column.max_width)
+    if width < widest and not column.keep:
+        # it wraps: still no word (a name, a number) cut in two if the column can help it
+        longest = max([word_width(*text) for text in texts] or [0.0])
+        width = max(width, min(longest, WORD_LIMIT))
+    return float(width)
 
 
 def new_workbook(title: str, *, subject: str | None = None, lang: str = "en") -> Workbook:
@@ -234,11 +252,11 @@ def write_table(wb: Workbook, table: Table,
             dimension.number_format = "@"  # new cells typed in this column stay text
         if columns[i - 1].hidden:
             dimension.hidden = True
-    heights = _sample_heights(sample, widths, styles, header_row + 1)
-    heights.update(table.row_heights)
-    for row, height in heights.items():
-        ws.row_dimensions[row].height = height
-        ws.row_dimensions[row].alignment = top
+    for row, height in table.row_heights.items():
+        if row <= header_row:
+            ws.row_dimensions[row].height = height
+    fixed = {row: height for row, height in table.row_heights.items() if row > header_row}
+    wrapped = {i for i, style in styles.items() if style.wrap and i < len(widths)}
     header_height = table.header_height or max(
         text_height(column.header, width, bold=True)
         for column, width in zip(columns, widths, strict=True))
@@ -257,8 +275,20 @@ def write_table(wb: Workbook, table: Table,
                           for i, column in enumerate(columns)], header_row))
     reused = {i: style.apply(WriteOnlyCell(ws)) for i, style in styles.items()}
     count = 0
+    dimensions = ws.row_dimensions
     for count, values in enumerate(chain(sample, rows), 1):
-        ws.append(_cells(ws, values, header_row + count, columns, reused))
+        row = header_row + count
+        # every row as tall as its wrapped text: not every program grows a row itself
+        # (LibreOffice does not, on opening a file). The row's dimension is read when the
+        # row is written, so it is set just before and dropped after: memory stays flat.
+        height = fixed.get(row) or _row_height(values, wrapped, widths)
+        if height:
+            dimension = dimensions[row]
+            dimension.height = height
+            dimension.alignment = top
+        ws.append(_cells(ws, values, row, columns, reused))
+        if height:
+            del dimensions[row]
         if progress is not None and count % PROGRESS_STEP == 0:
             progress(PROGRESS_STEP)
     if progress is not None:
@@ -285,28 +315,23 @@ def _cells(ws: Any, values: Sequence[Any], row: int, columns: Sequence[Column] =
     return cells
 
 
-def _sample_heights(sample: Sequence[Sequence[Any]], widths: list[float],
-                    styles: dict[int, Style], first_row: int) -> dict[int, float]:
-    """Heights for the sampled rows whose wrapped text needs more than one line.
+_SINGLE = line_height(1)
 
-    Not every spreadsheet program grows a row to fit wrapped text when it opens a file, so
-    the rows known before writing get their height, measured in the fonts a Chinese Excel
-    or WPS shows; later rows are left to the program.
-    """
-    wrapped = {i for i, style in styles.items() if style.wrap and i < len(widths)}
-    single = line_height(1)
-    heights = {}
-    for offset, row in enumerate(sample):
-        tallest = single
-        for i, value in enumerate(row[:len(widths)]):
-            if value is None:
-                continue
-            if i in wrapped or (isinstance(value, Styled) and value.style.wrap):
+
+def _row_height(values: Sequence[Any], wrapped: set[int], widths: list[float]
+                ) -> float | None:
+    """The height a row's wrapped text needs, in the fonts a Chinese Excel or WPS shows,
+    when more than one line; else None."""
+    tallest = _SINGLE
+    for i, value in enumerate(values):
+        if value is None or i >= len(widths):
+            continue
+        if i in wrapped or (type(value) is Styled and value.style.wrap):
+            text = _cell_text(value)
+            if text and (len(text) * 4 > widths[i] or "\n" in text):  # could need two lines
                 size, bold = _font(value)
-                tallest = max(tallest, text_height(_cell_text(value), widths[i], size, bold))
-        if tallest > single:
-            heights[first_row + offset] = tallest
-    return heights
+                tallest = max(tallest, text_height(text, widths[i], size, bold))
+    return tallest if tallest > _SINGLE else None
 
 
 def _column_styles(table: Table, sample: Sequence[Sequence[Any]],
