@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from copy import copy
 from decimal import Decimal
+from functools import lru_cache
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _LITERAL_START = frozenset("=+-@\t\r\n#")
 _NATIVE = (int, float, Decimal, dt.date, dt.time, dt.timedelta)
 _DATES = (dt.date, dt.time, dt.timedelta)
+_is_date_format = lru_cache(maxsize=64)(is_date_format)
 SAMPLE_ROWS = 200
 PROGRESS_STEP = 1_000
 
@@ -89,7 +91,7 @@ def safe(value: Any, ws: Any, cell: Cell | None = None) -> Any:
         return safe(str(value), ws, cell)
     if cell is None:
         return value
-    if isinstance(value, _DATES) and not is_date_format(cell.number_format):
+    if isinstance(value, _DATES) and not _is_date_format(cell.number_format):
         # openpyxl gives a date its format on the cell itself: on a cell reused row after
         # row, every number after it would print as a date
         cell = _copy_style(cell, ws)
@@ -274,6 +276,7 @@ def write_table(wb: Workbook, table: Table,
     ws.append(_cells(ws, [table.header_styles.get(i, HEADER).cell(column.header)
                           for i, column in enumerate(columns)], header_row))
     reused = {i: style.apply(WriteOnlyCell(ws)) for i, style in styles.items()}
+    typed = frozenset(i for i, style in styles.items() if style.text)  # empty cells written
     count = 0
     dimensions = ws.row_dimensions
     for count, values in enumerate(chain(sample, rows), 1):
@@ -286,7 +289,7 @@ def write_table(wb: Workbook, table: Table,
             dimension = dimensions[row]
             dimension.height = height
             dimension.alignment = top
-        ws.append(_cells(ws, values, row, columns, reused))
+        ws.append(_cells(ws, values, row, columns, reused, typed))
         if height:
             del dimensions[row]
         if progress is not None and count % PROGRESS_STEP == 0:
@@ -299,19 +302,50 @@ def write_table(wb: Workbook, table: Table,
     return count
 
 
+_PLAIN = (int, float, bool)
+
+
+# What `safe` would change in a text: a character Excel cannot store, or a CR.
+_CARE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r]")
+
+
 def _cells(ws: Any, values: Sequence[Any], row: int, columns: Sequence[Column] = (),
-           reused: dict[int, Cell] | None = None) -> list[Any]:
+           reused: dict[int, Cell] | None = None, typed: frozenset[int] = frozenset()
+           ) -> list[Any]:
     """One row's cells; a value that cannot be stored is reported with its cell and column:
-    ``Checklist!J2 (Note)``."""
+    ``Checklist!J2 (Note)``.
+
+    Plain values (numbers, and text that starts like no formula, fits a cell and holds
+    nothing to strip) in a column without a style of their own go out as they are, without
+    the call to `safe`: the register writes millions of them. An empty cell is not written,
+    unless its column is text (`typed`) for what people will type into it."""
     cells = []
-    for i, value in enumerate(values):
-        try:
-            cells.append(safe(value, ws, reused.get(i) if reused else None))
-        except PlannerError as err:
-            where = f"{ws.title}!{get_column_letter(i + 1)}{row}"
-            if i < len(columns):
-                where = f"{where} ({' '.join(columns[i].header.split())})"
-            raise err.located(field=where) from None
+    append = cells.append
+    template = None
+    i = 0
+    try:
+        for i, value in enumerate(values):
+            if reused is not None:
+                template = reused.get(i)
+            if value is None and (template is None or i not in typed):
+                append(None)  # an empty cell needs no wrapping: nothing is written
+                continue
+            if template is None:
+                kind = type(value)
+                if kind in _PLAIN:
+                    append(value)
+                    continue
+                if kind is str and (not value or (
+                        value[0] not in _LITERAL_START and len(value) <= MAX_CELL_CHARS
+                        and _CARE.search(value) is None)):
+                    append(value)
+                    continue
+            append(safe(value, ws, template))
+    except PlannerError as err:
+        where = f"{ws.title}!{get_column_letter(i + 1)}{row}"
+        if i < len(columns):
+            where = f"{where} ({' '.join(columns[i].header.split())})"
+        raise err.located(field=where) from None
     return cells
 
 
