@@ -277,8 +277,11 @@ def write_table(wb: Workbook, table: Table,
                           for i, column in enumerate(columns)], header_row))
     reused = {i: style.apply(WriteOnlyCell(ws)) for i, style in styles.items()}
     typed = frozenset(i for i, style in styles.items() if style.text)  # empty cells written
+    wrap_only = {i: widths[i] for i, style in styles.items()
+                 if i < len(widths) and style == Style(wrap=True)}
     count = 0
     dimensions = ws.row_dimensions
+    row_attributes: dict[float, dict[str, str]] = {}
     for count, values in enumerate(chain(sample, rows), 1):
         row = header_row + count
         # every row as tall as its wrapped text: not every program grows a row itself
@@ -286,10 +289,13 @@ def write_table(wb: Workbook, table: Table,
         # row is written, so it is set just before and dropped after: memory stays flat.
         height = fixed.get(row) or _row_height(values, wrapped, widths)
         if height:
-            dimension = dimensions[row]
-            dimension.height = height
-            dimension.alignment = top
-        ws.append(_cells(ws, values, row, columns, reused, typed))
+            if height not in row_attributes:  # a row dimension is slow to make: one per height
+                dimension = dimensions[row]
+                dimension.height = height
+                dimension.alignment = top
+                row_attributes[height] = dict(dimension)
+            dimensions[row] = row_attributes[height]  # what the writer reads of it
+        ws.append(_cells(ws, values, row, columns, reused, typed, wrap_only))
         if height:
             del dimensions[row]
         if progress is not None and count % PROGRESS_STEP == 0:
@@ -305,20 +311,28 @@ def write_table(wb: Workbook, table: Table,
 _PLAIN = (int, float, bool)
 
 
+@lru_cache(maxsize=4096)
+def _fits(text: str, width: float) -> bool:
+    """`text` shows on one line in a column `width` wide (no wrapping needed)."""
+    return "\n" not in text and column_width(text) <= width
+
+
 # What `safe` would change in a text: a character Excel cannot store, or a CR.
 _CARE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r]")
 
 
 def _cells(ws: Any, values: Sequence[Any], row: int, columns: Sequence[Column] = (),
-           reused: dict[int, Cell] | None = None, typed: frozenset[int] = frozenset()
-           ) -> list[Any]:
+           reused: dict[int, Cell] | None = None, typed: frozenset[int] = frozenset(),
+           wrap_only: dict[int, float] | None = None) -> list[Any]:
     """One row's cells; a value that cannot be stored is reported with its cell and column:
     ``Checklist!J2 (Note)``.
 
     Plain values (numbers, and text that starts like no formula, fits a cell and holds
     nothing to strip) in a column without a style of their own go out as they are, without
     the call to `safe`: the register writes millions of them. An empty cell is not written,
-    unless its column is text (`typed`) for what people will type into it."""
+    unless its column is text (`typed`) for what people will type into it. A text that
+    fits on one line of a column styled only to wrap (`wrap_only`: its width) needs no
+    style either."""
     cells = []
     append = cells.append
     template = None
@@ -327,6 +341,9 @@ def _cells(ws: Any, values: Sequence[Any], row: int, columns: Sequence[Column] =
         for i, value in enumerate(values):
             if reused is not None:
                 template = reused.get(i)
+                if (template is not None and wrap_only and i in wrap_only
+                        and type(value) is str and _fits(value, wrap_only[i])):
+                    template = None
             if value is None and (template is None or i not in typed):
                 append(None)  # an empty cell needs no wrapping: nothing is written
                 continue
