@@ -120,7 +120,6 @@ def wrapped_lines(text: str, width: float, size: float = FONT_SIZE,
     return count
 
 
-rows_for_height = wrapped_lines  # the name earlier callers used
 
 
 def has_wide(text: str) -> bool:
