@@ -165,3 +165,17 @@ def test_schedule_prints_on_a4_by_default_and_a3_when_asked(run, shop):
     assert ws.page_setup.paperSize == 8 and ws.page_setup.orientation == "landscape"
     result = run("export", "schedule", "--paper", "a5")
     assert result.exit_code == 2
+
+
+def test_a_date_column_is_wide_enough_before_its_first_date(run, shop):
+    # the register is sized from its first rows: a first response that only comes later
+    # must still fit (it printed as ### when the first rows had none)
+    shop("en")
+    result = run("complaint", "add", "-c", "quality", "-s", "cracked", "-r", "2027-03-14 09:05")
+    assert result.exit_code == 0, result.output
+    _result, wb = export(run, "complaints")
+    ws = wb.worksheets[0]
+    column = [c.value for c in ws[1]].index("First response") + 1
+    assert ws.cell(2, column).value is None
+    width = ws.column_dimensions[ws.cell(1, column).column_letter].width
+    assert width >= column_width("2027-03-15 23:59 Wed")

@@ -296,4 +296,29 @@ def test_a_date_does_not_turn_the_numbers_after_it_into_dates(tmp_path):
     formats = [ws.cell(row, 1).number_format for row in range(2, 7)]
     assert formats[1] == formats[2] == formats[4] == "General"
     assert "yy" in formats[0] and "yy" in formats[3]
-    assert all(ws.cell(row, 1).alignment.wrap_text for row in range(2, 7))
+
+
+def test_every_row_gets_the_height_of_its_wrapped_text(tmp_path):
+    # LibreOffice does not grow rows when it opens a file: rows past the sampled first ones
+    # need their height too
+    long = "收到的杯子有裂纹，买家要求退货并赔偿运费" * 3
+    rows = [["x", "short"] if n % 100 else ["x", long] for n in range(1, 501)]
+    table = Table(title="t", columns=[Column("a"), Column("b", wrap=True, max_width=20)],
+                  rows=iter(rows))
+    with building("t") as wb:
+        write_table(wb, table)
+        save_workbook(wb, tmp_path / "t.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx")["t"]
+    tall = {row for row in range(2, 502) if ws.row_dimensions[row].height}
+    assert tall == {101, 201, 301, 401, 501}
+    assert ws.row_dimensions[401].height >= 4 * 11 * 1.4
+
+
+def test_a_wrapped_column_does_not_cut_a_word(tmp_path):
+    table = Table(title="t", columns=[Column("Owner", max_width=16)],
+                  rows=[["CS supervisor/manager and more words to wrap"]])
+    with building("t") as wb:
+        write_table(wb, table)
+        save_workbook(wb, tmp_path / "t.xlsx")
+    width = openpyxl.load_workbook(tmp_path / "t.xlsx")["t"].column_dimensions["A"].width
+    assert width >= metrics.column_width("supervisor/manager")

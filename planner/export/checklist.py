@@ -62,16 +62,17 @@ def checklist_table(plan: dict[str, Any], lang: str, title: str) -> Any:
     statuses = [status_label(status, lang) for status in STATUSES]
     owners = [names[lang] for names in load_campaign().owners.values()]
     # Dates, ids, statuses and team names never wrap; titles, categories and notes do.
-    widths = {"id": {"text": True, "edit": True, "keep": True, "max_width": 36},
+    widths = {"id": {"text": True, "edit": True, "keep": True, "max_width": 40},
               "due": {"text": True, "edit": True, "keep": True, "min_width": 11},
               "day": {"text": True, "edit": True, "keep": True, "min_width": 11},
               "date": {"text": True, "edit": True, "keep": True, "min_width": 11},
               "by": {"text": True, "edit": True, "min_width": 8, "max_width": 12},
-              "note": {"text": True, "edit": True, "width": 16, "wrap": True},
-              "title": {"max_width": 28, "wrap": True},
+              "note": {"text": True, "edit": True, "width": 12, "wrap": True},
+              "title": {"max_width": 30, "wrap": True},
               "status": {"keep": True, "known": statuses},
               "phase": {"keep": True},
-              "category": {"max_width": 16, "wrap": True},
+              # Chinese categories break anywhere: give them room; English ones at words
+              "category": {"max_width": 16 if lang == "zh" else 14, "wrap": True},
               "owner": {"keep": True, "known": owners},
               "exported": {"text": True, "width": 12, "hidden": True}}
     columns = [Column(header(field, lang), **widths.get(field, {})) for field in FIELDS]

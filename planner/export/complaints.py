@@ -6,6 +6,7 @@ through `planner.export.xlsx.safe`, so it can never become a formula.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,8 +49,11 @@ def register_columns(policy: Any, lang: str) -> list[Any]:
         "step": [t(f"register.step.{step}", lang) for step in STEPS],
         "status": [t(f"register.status.{status}", lang) for status in STATUSES],
     }
+    # a date and time prints the same width whatever it is, but for the weekday's name: the
+    # column holds the widest even when the first rows have none (no first response yet)
+    week = [format_moment(dt.datetime(2027, 3, day, 23, 59), lang) for day in range(1, 8)]
     moment = {"number_format": t("export.format.moment", lang), "horizontal": "left",
-              "shows": lambda value: format_moment(value, lang)}
+              "shows": lambda value: format_moment(value, lang), "known": week}
     columns = []
     for field in FIELDS:
         spec = dict(_COLUMNS.get(field, {}))
@@ -57,8 +61,8 @@ def register_columns(policy: Any, lang: str) -> list[Any]:
             spec.update(moment)
         if spec.get("keep"):
             spec["max_width"] = KEEP_LIMIT
-        columns.append(Column(t(f"label.register.{field}", lang), known=known.get(field, ()),
-                              **spec))
+        spec.setdefault("known", known.get(field, ()))
+        columns.append(Column(t(f"label.register.{field}", lang), **spec))
     return columns
 
 

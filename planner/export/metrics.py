@@ -120,7 +120,6 @@ def wrapped_lines(text: str, width: float, size: float = FONT_SIZE,
     return count
 
 
-rows_for_height = wrapped_lines  # the name earlier callers used
 
 
 def has_wide(text: str) -> bool:
@@ -140,6 +139,7 @@ def line_height(lines: int, size: float = FONT_SIZE, *, wide: bool = True) -> fl
     return round(lines * size * (CJK_LINE if wide else LATIN_LINE) + ROW_PADDING, 1)
 
 
+@lru_cache(maxsize=8192)
 def text_height(text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> float:
     """Points `text` takes wrapped in a column `width` units wide."""
     return line_height(wrapped_lines(text, width, size, bold), size, wide=has_wide(text))

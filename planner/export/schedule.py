@@ -56,7 +56,7 @@ def schedule_table(plan: dict[str, Any], lang: str, title: str, paper: str = "a4
     days = campaign_days(plan)
     owners = [names[lang] for names in load_campaign().owners.values()]
     columns = [
-        Column(t("export.checklist.id", lang), text=True, keep=True, max_width=32),
+        Column(t("export.checklist.id", lang), text=True, keep=True, max_width=40),
         Column(t("export.checklist.title", lang), max_width=30, wrap=True),
         # role names on one line: "CS supervisor/manager" is never cut
         Column(t("export.checklist.owner", lang), keep=True, known=owners),

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from copy import copy
 from decimal import Decimal
+from functools import lru_cache
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _LITERAL_START = frozenset("=+-@\t\r\n#")
 _NATIVE = (int, float, Decimal, dt.date, dt.time, dt.timedelta)
 _DATES = (dt.date, dt.time, dt.timedelta)
+_is_date_format = lru_cache(maxsize=64)(is_date_format)
 SAMPLE_ROWS = 200
 PROGRESS_STEP = 1_000
 
@@ -89,7 +91,7 @@ def safe(value: Any, ws: Any, cell: Cell | None = None) -> Any:
         return safe(str(value), ws, cell)
     if cell is None:
         return value
-    if isinstance(value, _DATES) and not is_date_format(cell.number_format):
+    if isinstance(value, _DATES) and not _is_date_format(cell.number_format):
         # openpyxl gives a date its format on the cell itself: on a cell reused row after
         # row, every number after it would print as a date
         cell = _copy_style(cell, ws)
@@ -147,17 +149,35 @@ def header_width(text: str) -> float:
     return min(width, whole)
 
 
+WORD_LIMIT = 30.0  # a wrapping column grows to fit its longest word up to this
+
+
+def word_width(text: str, size: float = FONT_SIZE, bold: bool = False) -> float:
+    """The width the longest word of `text` needs (Chinese breaks anywhere: no word)."""
+    words = _WORDS.findall(text)
+    return max((column_width(word, size, bold) for word in words), default=0.0)
+
+
+_WORDS = re.compile(r"[^\s\u1100-\uffff]+")
+
+
 def fit_width(column: Column, sample: Sequence[Sequence[Any]], index: int) -> float:
     """The width that shows the header and every value the column holds (the sampled rows,
     the `known` values), as printed in the column's number format, within the column's
     bounds."""
     if column.width is not None:
         return column.width
+    texts = [(_cell_text(row[index], column), *_font(row[index]))
+             for row in sample if index < len(row) and row[index] is not None]
     widest = max([header_width(column.header)]
                  + [column_width(text) for text in column.known]
-                 + [column_width(_cell_text(row[index], column), *_font(row[index]))
-                    for row in sample if index < len(row) and row[index] is not None])
-    return float(min(max(widest, column.min_width), column.max_width))
+                 + [column_width(*text) for text in texts])
+    width = min(max(widest, column.min_width), column.max_width)
+    if width < widest and not column.keep:
+        # it wraps: still no word (a name, a number) cut in two if the column can help it
+        longest = max([word_width(*text) for text in texts] or [0.0])
+        width = max(width, min(longest, WORD_LIMIT))
+    return float(width)
 
 
 def new_workbook(title: str, *, subject: str | None = None, lang: str = "en") -> Workbook:
@@ -234,11 +254,11 @@ def write_table(wb: Workbook, table: Table,
             dimension.number_format = "@"  # new cells typed in this column stay text
         if columns[i - 1].hidden:
             dimension.hidden = True
-    heights = _sample_heights(sample, widths, styles, header_row + 1)
-    heights.update(table.row_heights)
-    for row, height in heights.items():
-        ws.row_dimensions[row].height = height
-        ws.row_dimensions[row].alignment = top
+    for row, height in table.row_heights.items():
+        if row <= header_row:
+            ws.row_dimensions[row].height = height
+    fixed = {row: height for row, height in table.row_heights.items() if row > header_row}
+    wrapped = {i for i, style in styles.items() if style.wrap and i < len(widths)}
     header_height = table.header_height or max(
         text_height(column.header, width, bold=True)
         for column, width in zip(columns, widths, strict=True))
@@ -256,9 +276,28 @@ def write_table(wb: Workbook, table: Table,
     ws.append(_cells(ws, [table.header_styles.get(i, HEADER).cell(column.header)
                           for i, column in enumerate(columns)], header_row))
     reused = {i: style.apply(WriteOnlyCell(ws)) for i, style in styles.items()}
+    typed = frozenset(i for i, style in styles.items() if style.text)  # empty cells written
+    wrap_only = {i: widths[i] for i, style in styles.items()
+                 if i < len(widths) and style == Style(wrap=True)}
     count = 0
+    dimensions = ws.row_dimensions
+    row_attributes: dict[float, dict[str, str]] = {}
     for count, values in enumerate(chain(sample, rows), 1):
-        ws.append(_cells(ws, values, header_row + count, columns, reused))
+        row = header_row + count
+        # every row as tall as its wrapped text: not every program grows a row itself
+        # (LibreOffice does not, on opening a file). The row's dimension is read when the
+        # row is written, so it is set just before and dropped after: memory stays flat.
+        height = fixed.get(row) or _row_height(values, wrapped, widths)
+        if height:
+            if height not in row_attributes:  # a row dimension is slow to make: one per height
+                dimension = dimensions[row]
+                dimension.height = height
+                dimension.alignment = top
+                row_attributes[height] = dict(dimension)
+            dimensions[row] = row_attributes[height]  # what the writer reads of it
+        ws.append(_cells(ws, values, row, columns, reused, typed, wrap_only))
+        if height:
+            del dimensions[row]
         if progress is not None and count % PROGRESS_STEP == 0:
             progress(PROGRESS_STEP)
     if progress is not None:
@@ -269,44 +308,81 @@ def write_table(wb: Workbook, table: Table,
     return count
 
 
+_PLAIN = (int, float, bool)
+
+
+@lru_cache(maxsize=4096)
+def _fits(text: str, width: float) -> bool:
+    """`text` shows on one line in a column `width` wide (no wrapping needed)."""
+    return "\n" not in text and column_width(text) <= width
+
+
+# What `safe` would change in a text: a character Excel cannot store, or a CR.
+_CARE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r]")
+
+
 def _cells(ws: Any, values: Sequence[Any], row: int, columns: Sequence[Column] = (),
-           reused: dict[int, Cell] | None = None) -> list[Any]:
+           reused: dict[int, Cell] | None = None, typed: frozenset[int] = frozenset(),
+           wrap_only: dict[int, float] | None = None) -> list[Any]:
     """One row's cells; a value that cannot be stored is reported with its cell and column:
-    ``Checklist!J2 (Note)``."""
+    ``Checklist!J2 (Note)``.
+
+    Plain values (numbers, and text that starts like no formula, fits a cell and holds
+    nothing to strip) in a column without a style of their own go out as they are, without
+    the call to `safe`: the register writes millions of them. An empty cell is not written,
+    unless its column is text (`typed`) for what people will type into it. A text that
+    fits on one line of a column styled only to wrap (`wrap_only`: its width) needs no
+    style either."""
     cells = []
-    for i, value in enumerate(values):
-        try:
-            cells.append(safe(value, ws, reused.get(i) if reused else None))
-        except PlannerError as err:
-            where = f"{ws.title}!{get_column_letter(i + 1)}{row}"
-            if i < len(columns):
-                where = f"{where} ({' '.join(columns[i].header.split())})"
-            raise err.located(field=where) from None
+    append = cells.append
+    template = None
+    i = 0
+    try:
+        for i, value in enumerate(values):
+            if reused is not None:
+                template = reused.get(i)
+                if (template is not None and wrap_only and i in wrap_only
+                        and type(value) is str and _fits(value, wrap_only[i])):
+                    template = None
+            if value is None and (template is None or i not in typed):
+                append(None)  # an empty cell needs no wrapping: nothing is written
+                continue
+            if template is None:
+                kind = type(value)
+                if kind in _PLAIN:
+                    append(value)
+                    continue
+                if kind is str and (not value or (
+                        value[0] not in _LITERAL_START and len(value) <= MAX_CELL_CHARS
+                        and _CARE.search(value) is None)):
+                    append(value)
+                    continue
+            append(safe(value, ws, template))
+    except PlannerError as err:
+        where = f"{ws.title}!{get_column_letter(i + 1)}{row}"
+        if i < len(columns):
+            where = f"{where} ({' '.join(columns[i].header.split())})"
+        raise err.located(field=where) from None
     return cells
 
 
-def _sample_heights(sample: Sequence[Sequence[Any]], widths: list[float],
-                    styles: dict[int, Style], first_row: int) -> dict[int, float]:
-    """Heights for the sampled rows whose wrapped text needs more than one line.
+_SINGLE = line_height(1)
 
-    Not every spreadsheet program grows a row to fit wrapped text when it opens a file, so
-    the rows known before writing get their height, measured in the fonts a Chinese Excel
-    or WPS shows; later rows are left to the program.
-    """
-    wrapped = {i for i, style in styles.items() if style.wrap and i < len(widths)}
-    single = line_height(1)
-    heights = {}
-    for offset, row in enumerate(sample):
-        tallest = single
-        for i, value in enumerate(row[:len(widths)]):
-            if value is None:
-                continue
-            if i in wrapped or (isinstance(value, Styled) and value.style.wrap):
+
+def _row_height(values: Sequence[Any], wrapped: set[int], widths: list[float]
+                ) -> float | None:
+    """The height a row's wrapped text needs, in the fonts a Chinese Excel or WPS shows,
+    when more than one line; else None."""
+    tallest = _SINGLE
+    for i, value in enumerate(values):
+        if value is None or i >= len(widths):
+            continue
+        if i in wrapped or (type(value) is Styled and value.style.wrap):
+            text = _cell_text(value)
+            if text and (len(text) * 4 > widths[i] or "\n" in text):  # could need two lines
                 size, bold = _font(value)
-                tallest = max(tallest, text_height(_cell_text(value), widths[i], size, bold))
-        if tallest > single:
-            heights[first_row + offset] = tallest
-    return heights
+                tallest = max(tallest, text_height(text, widths[i], size, bold))
+    return tallest if tallest > _SINGLE else None
 
 
 def _column_styles(table: Table, sample: Sequence[Sequence[Any]],
@@ -327,7 +403,7 @@ def _column_styles(table: Table, sample: Sequence[Sequence[Any]],
 
 # Paper: Excel's code, width and height in points (portrait).
 PAPERS = {"a4": ("9", 595.3, 841.9), "a3": ("8", 841.9, 1190.6)}
-SIDE_MARGIN = 0.4  # inches
+SIDE_MARGIN = 0.3  # inches (printers keep about 5 mm free: 7.6 mm is safe)
 TOP_MARGIN = 0.75
 PAGE_TEXT_SIZE = 11  # page header and footer, as large as the cells' text
 MIN_TEXT_PT = 8.0
