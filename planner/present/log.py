@@ -60,4 +60,16 @@ def _state_label(value: Any, subject: str, lang: str) -> str:
         return t(f"register.satisfied.{'yes' if value['satisfied'] else 'no'}", lang)
     if "level" in value and "status" not in value:
         return value["level"]
-    return t(f"register.status.{value['status']}", lang)
+    if "status" in value:
+        return t(f"register.status.{value['status']}", lang)
+    return _fields_text(value)  # an edit: the fields it changed
+
+
+def _fields_text(value: dict[str, Any]) -> str:
+    """Changed fields as `field=value`, a nested mapping (the flags) by its true flags."""
+    parts = []
+    for key, field in value.items():
+        if isinstance(field, dict):
+            field = "+".join(name for name, on in field.items() if on) or "-"
+        parts.append(f"{key}={'-' if field is None else field}")
+    return ", ".join(parts)
