@@ -250,18 +250,22 @@ class Register:
 
     def page(self, filter_: ComplaintFilter, after: QueueKey | None, limit: int
              ) -> list[ComplaintRecord]:
-        clauses, params = _where(filter_)
+        # A whole campaign (no other filter) is read through its queue-order index, page
+        # after page, where the planner would otherwise sort the campaign again for every
+        # page; any other filter keeps the planner's choice (a status, an order: sharper).
+        whole = (filter_.campaign is not None and not filter_.include_void
+                 and filter_._replace(campaign=None) == ComplaintFilter()
+                 and self._has_queue_order())
+        if whole:
+            clauses, params = ["campaign + 0 = ?", "void = 0"], [filter_.campaign]
+        else:
+            clauses, params = _where(filter_)
         if after is not None:
             priority, deadline, number = after
             clauses.append("(priority, deadline, number) > (?, ?, ?)")
             params += [priority, iso(deadline), number]
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        # A whole campaign (no other filter): its queue-order index, page after page, where
-        # the planner would otherwise sort the campaign again for every page. Any other
-        # filter keeps the planner's choice (a status or an order has a sharper index).
-        whole = (filter_.campaign is not None and not filter_.include_void
-                 and filter_._replace(campaign=None) == ComplaintFilter())
-        indexed = " INDEXED BY complaints_queue_order" if whole and self._has_queue_order() else ""
+        indexed = " INDEXED BY complaints_queue_order" if whole else ""
         with self.store.guarded():
             rows = self.db.execute(
                 f"{_SELECT}{indexed} {where} ORDER BY priority, deadline, number LIMIT ?",
