@@ -133,3 +133,18 @@ def test_status_bounds_the_call_backs_it_counts(run, ws, monkeypatch):
     monkeypatch.setattr(register, "CALLBACK_CAP", 10)
     data = json.loads(run("status", "--format", "json").stdout)["complaints"]["callback_due"]
     assert data["count"] == 4 and "at_least" not in data
+
+
+def test_log_shows_complaint_edits_and_replies(run, ws):
+    add_complaints(run, 1)
+    assert run("complaint", "edit", "TS-2027-0001", "--vip").exit_code == 0
+    assert run("complaint", "reply", "TS-2027-0001", "--at", "2027-03-16 09:30").exit_code == 0
+    result = run("log")
+    assert result.exit_code == 0, result.output
+    assert "I → III" in result.output and "open → replied" in result.output
+    from planner.present.log import _state_label
+
+    flags = {"vip": True, "escalated": False, "sensitive": None}
+    assert _state_label({"flags": flags}, "complaint:TS-2027-0001", "en") == "flags=vip"
+    assert _state_label({"product": None, "issue": "x"}, "complaint:TS-2027-0001", "zh") == (
+        "product=-, issue=x")

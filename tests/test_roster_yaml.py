@@ -47,3 +47,15 @@ def test_libyaml_in_chunks_writes_the_pure_dumpers_bytes(contacts, chunk, lang):
         return
     assert (yaml.safe_load(fast) or {}).get("contacts", []) == [
         {k: v for k, v in contact.items() if v is not None} for contact in contacts]
+
+
+def test_text_and_numbers_skip_the_representer(monkeypatch):
+    """The nodes of plain contacts are made directly (the representer is the slow part)."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("the representer was used")
+
+    contacts = [{"department": "cs-manager", "name": "张伟", "escalation": 1},
+                {"department": "仓储部", "name": "刘洋", "mobile": "13800138000"}]
+    expected = pure_whole(contacts, "zh")
+    monkeypatch.setattr(yaml.representer.BaseRepresenter, "represent", refuse)
+    assert roster_yaml(contacts, "zh") == expected

@@ -151,3 +151,10 @@ def test_ids_stay_whole_before_text_is_narrowed(monkeypatch):
     rows = [["TS-2027-000001", "收到的杯子有裂纹，而且外包装也破损了，要求退货退款"]]
     lines = table(["单号", "摘要"], rows, room=30).splitlines()
     assert "TS-2027-000001" in lines[2] and max(map(width, lines)) <= 30
+
+
+@given(st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1))
+def test_widths_are_wcwidths(value):
+    from wcwidth import wcswidth
+
+    assert width(value) == wcswidth(value)

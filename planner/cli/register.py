@@ -43,6 +43,9 @@ def _open(workspace: str | None, lang: str | None, by: str | None = None, **sett
                           **settings)
 
 
+HIDDEN_COUNTED = 200  # complaints past a table's limit counted one by one before asking
+
+
 def _echo_complaints(ws: Any, search: Any, fmt: str, limit: int | None, *,
                      when: Any = None, all_years: bool = False) -> None:
     """The complaints `search` finds, streamed; a table of the first `limit` says how many
@@ -52,9 +55,8 @@ def _echo_complaints(ws: Any, search: Any, fmt: str, limit: int | None, *,
     from planner.present.complaints import complaint_data, complaints_lines
     from planner.present.text import json_array
 
-    complaints = ws.desk.complaints(search, when, all_years=all_years)
-    if limit is not None:
-        complaints = list(itertools.islice(complaints, limit))
+    found = ws.desk.complaints(search, when, all_years=all_years)
+    complaints = found if limit is None else list(itertools.islice(found, limit))
     if fmt == "json":
         echo_chunks(json_array(map(complaint_data, complaints)), lines=False)
         return
@@ -65,7 +67,11 @@ def _echo_complaints(ws: Any, search: Any, fmt: str, limit: int | None, *,
         return
     echo_chunks(itertools.chain((first,), lines), color=color_option_value())
     if limit is not None and len(complaints) == limit:
-        hidden = ws.desk.count(search, when, all_years=all_years) - limit
+        # A few more are counted as they come (a search reads them anyway); beyond those,
+        # the register counts them, without making each one.
+        hidden = sum(1 for _ in itertools.islice(found, HIDDEN_COUNTED + 1))
+        if hidden > HIDDEN_COUNTED:
+            hidden = ws.desk.count(search, when, all_years=all_years) - limit
         if hidden > 0:
             click.echo(_t("register.hidden-more", ws.lang, count=f"{hidden:,}"))
 

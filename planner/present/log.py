@@ -62,6 +62,15 @@ def _state_label(value: Any, subject: str, lang: str) -> str:
         return t(f"register.status.{value['status']}", lang)
     if "level" in value:
         return value["level"]
-    # a correction, an assignment, a proposal: the fields that changed, as stored
-    return ", ".join(f"{key}={shown}" for key, shown in value.items()
-                     if shown not in (None, "", {})) or "-"
+    # a correction, an assignment, a proposal: the fields that changed
+    return _fields_text(value)
+
+
+def _fields_text(value: dict[str, Any]) -> str:
+    """Changed fields as `field=value`, a nested mapping (the flags) by its true flags."""
+    parts = []
+    for key, field in value.items():
+        if isinstance(field, dict):
+            field = "+".join(name for name, on in field.items() if on) or "-"
+        parts.append(f"{key}={'-' if field in (None, '') else field}")
+    return ", ".join(parts) or "-"

@@ -69,12 +69,15 @@ def width(value: str) -> int:
 
 @lru_cache(maxsize=4096)  # names, levels, dates and statuses come back row after row
 def _wide_width(value: str) -> int:
-    from wcwidth import wcswidth
-
     if "\x1b" in value:
         value = _ANSI.sub("", value)
-    shown = wcswidth(value)
-    return shown if shown >= 0 else sum(_char_width(char) for char in value)
+    if "\u200d" in value or "\ufe0f" in value:  # joined emoji: wcwidth reads the sequence
+        from wcwidth import wcswidth
+
+        shown = wcswidth(value)
+        if shown >= 0:
+            return shown
+    return sum(map(_char_width, value))  # each character's width, looked up once
 
 
 def _char_width(char: str) -> int:

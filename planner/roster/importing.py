@@ -127,8 +127,9 @@ def roster_yaml(contacts: list[dict[str, Any]], lang: str, dumper: Any = None) -
 
 def roster_yaml_pieces(contacts: list[dict[str, Any]], lang: str, dumper: Any = None
                        ) -> Iterator[str]:
-    """roster.yaml's text in pieces, `ROSTER_CHUNK` contacts at a time, by libyaml's dumper
-    (`dumper`: another one; PyYAML's pure-Python one writes the same bytes, much slower).
+    """roster.yaml's text in pieces, `ROSTER_CHUNK` contacts at a time, by libyaml's emitter
+    from nodes made here (`dumper`: dumped by that one instead; PyYAML's pure-Python dumper
+    writes the same bytes, several times slower).
 
     The contacts' list is dumped chunk by chunk under one `contacts:` key: a block list in a
     mapping is not indented, so the pieces are the text of the whole document dumped at once.
@@ -136,6 +137,8 @@ def roster_yaml_pieces(contacts: list[dict[str, Any]], lang: str, dumper: Any = 
     import yaml
 
     fast = dumper or getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    settings = {"allow_unicode": True, "width": 100}
+    dump = {"sort_keys": False, "default_flow_style": False, **settings}
     yield "".join(f"# {line}\n" for line in t("roster.file-comment", lang).splitlines())
     if not contacts:
         yield "contacts: []\n"
@@ -144,10 +147,40 @@ def roster_yaml_pieces(contacts: list[dict[str, Any]], lang: str, dumper: Any = 
     for start in range(0, len(contacts), ROSTER_CHUNK):
         entries = [{field: contact[field] for field in FIELDS if contact.get(field) is not None}
                    for contact in contacts[start:start + ROSTER_CHUNK]]
-        pure = dumper is None and any(isinstance(value, str) and _PURE_ONLY.search(value)
-                                      for entry in entries for value in entry.values())
-        yield yaml.dump(entries, Dumper=yaml.SafeDumper if pure else fast, allow_unicode=True,
-                        sort_keys=False, default_flow_style=False, width=100)
+        values = [value for entry in entries for value in entry.values()]
+        if dumper is None and any(type(value) is str and _PURE_ONLY.search(value)
+                                  for value in values):
+            yield yaml.dump(entries, Dumper=yaml.SafeDumper, **dump)
+        elif dumper is None and all(type(value) in _SCALAR_TAGS for value in values):
+            yield yaml.serialize(_nodes(entries), Dumper=fast, **settings)
+        else:
+            yield yaml.dump(entries, Dumper=fast, **dump)
+
+
+# The tags the safe representer gives these types, and their text (a bool before an int).
+_SCALAR_TAGS = {str: "tag:yaml.org,2002:str", int: "tag:yaml.org,2002:int",
+                bool: "tag:yaml.org,2002:bool"}
+
+
+def _nodes(entries: list[dict[str, Any]]) -> Any:
+    """The node tree the safe representer makes of a list of flat mappings of text, numbers
+    and booleans (block style, keys in order, no anchors), made directly: the representer's
+    generic dispatch, not the emitting, is most of a large dump's time."""
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    key_tag = _SCALAR_TAGS[str]
+
+    def scalar(value: Any) -> ScalarNode:
+        kind = type(value)
+        text = value if kind is str else ("true" if value else "false") if kind is bool \
+            else str(value)
+        return ScalarNode(_SCALAR_TAGS[kind], text)
+
+    return SequenceNode("tag:yaml.org,2002:seq", [
+        MappingNode("tag:yaml.org,2002:map",
+                    [(ScalarNode(key_tag, key), scalar(value)) for key, value in entry.items()],
+                    flow_style=False)
+        for entry in entries], flow_style=False)
 
 
 MAX_ROW_PROBLEMS = 50  # named one by one; beyond, counted
