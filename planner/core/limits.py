@@ -1,0 +1,16 @@
+"""The limits on what users type and send, in one place (the README's "Errors" section lists
+them). Each sits well above what a real shop reaches and below what breaks something: a
+spreadsheet cell holds 32,767 characters, a terminal table must print in well under a second.
+"""
+
+from __future__ import annotations
+
+# Free text: a complaint's summary, a note on a check-off, a reply, a solution.
+MAX_TEXT_CHARS = 4_000
+# One name or reference: a person, a buyer, an order number, a product, an id.
+MAX_NAME_CHARS = 200
+# A roster is the people of one shop's service team and its escalation chain.
+MAX_CONTACTS = 5_000
+# A table cell on a terminal shows at most this many characters, then "…" (show and JSON
+# keep the whole text).
+TABLE_CELL_CHARS = 300
