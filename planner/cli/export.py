@@ -74,14 +74,19 @@ def roster_group(ctx, fmt, mask_phones, workspace, lang):
 @click.option("--replace", is_flag=True,
               help="Also when contacts of the current roster are not in the file (they are "
                    "removed) / 替换整个联络表（文件中没有的现有联系人将被删除）.")
+@click.option("--encoding", metavar="NAME",
+              help="The CSV's text encoding, any Python knows (big5, latin-1, shift_jis...); "
+                   "default: UTF-8, UTF-16 with BOM, else GBK / CSV 文件的编码（如 big5、"
+                   "latin-1）；默认依次识别 UTF-8、带 BOM 的 UTF-16、GBK.")
 @workspace_option
 @lang_option
-def roster_import(file, replace, workspace, lang):
+def roster_import(file, replace, encoding, workspace, lang):
     """Replace roster.yaml with the contacts of a CSV or XLSX file (--replace when contacts
     of the current roster are missing from it).
 
     从 CSV 或 XLSX 文件导入联络表，替换 roster.yaml。表头可用中文或英文（部门、姓名、职务、手机、
-    座机/分机、旺旺/钉钉、邮箱、值班/班次、升级顺序、备岗）；CSV 可为 UTF-8 或 GBK 编码。
+    座机/分机、旺旺/钉钉、邮箱、值班/班次、升级顺序、备岗）；CSV 可为 UTF-8 或 GBK 编码，
+    其他编码（如繁体的 big5）用 --encoding 指明。
     任何一行有错都不会写入，原联络表保持不变（错误信息列出所有有问题的行）；文件中缺少现有联系人时，
     须加 --replace 才会替换。
 
@@ -95,7 +100,7 @@ def roster_import(file, replace, workspace, lang):
     parent = click.get_current_context().find_root().meta.get("planner315.roster", {})
     ws = open_workspace(workspace=workspace or parent.get("workspace"),
                         lang=lang or parent.get("lang"), need_workspace=True)
-    target, contacts, ignored = ws.import_roster(file, replace)
+    target, contacts, ignored = ws.import_roster(file, replace, encoding)
     if ignored:
         click.echo(t("roster.ignored-columns", ws.lang, columns=", ".join(ignored)), err=True)
     click.echo(t("roster.imported", ws.lang, count=len(contacts), path=str(target)))

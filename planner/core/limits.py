@@ -18,6 +18,13 @@ TABLE_CELL_CHARS = 300
 # Files received from other teams (roster import, import checklist). A 5,000-contact roster is
 # about 0.3 MB as a workbook, its sheet about 3 MB unpacked (deflated 14:1), and 1 MB as CSV.
 MiB = 1024 * 1024
+
+
+def megabytes(size: int) -> str:
+    """A size as messages give it: MB with at most one decimal (10, 8.5)."""
+    return f"{size / MiB:.1f}".removesuffix(".0")
+
+
 # A workbook or CSV file as it is on disk.
 MAX_IMPORT_FILE_BYTES = 10 * MiB
 # The parts (zip members) of a workbook: a real one has 10 to 40.
@@ -32,5 +39,6 @@ RATIO_FROM_BYTES = 1 * MiB
 # The parts openpyxl reads whole (shared strings, styles, the workbook, relations: all but
 # the worksheet it streams) together: they become Python objects of about 30 times their size.
 MAX_PARSED_BYTES = 6 * MiB
-# The cells of the worksheet read, empty ones of its rows included (5,000 rows of 100 columns).
-MAX_SHEET_CELLS = 500_000
+# The cells of the worksheet read, empty ones of its rows included (5,000 rows of 50 columns);
+# an empty row counts as one (its reader takes as long over it as over a cell).
+MAX_SHEET_CELLS = 250_000

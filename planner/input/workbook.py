@@ -30,6 +30,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from planner.core import limits
 from planner.core.cells import shown
 from planner.core.errors import PlannerError
+from planner.core.limits import megabytes
 from planner.core.terminal import printable
 
 # What openpyxl raises on a damaged or foreign file: zip and deflate errors, XML syntax errors
@@ -41,10 +42,6 @@ _UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError, LookupErro
 # The first bytes of an Excel 97-2003 .xls, or of an encrypted .xlsx (both OLE2 files).
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CHUNK = 1 << 16
-
-
-def _mb(size: int) -> str:
-    return f"{size / limits.MiB:.1f}".rstrip("0").rstrip(".")
 
 
 def _part(info: zipfile.ZipInfo) -> str:
@@ -69,7 +66,7 @@ class _Archive(zipfile.ZipFile):
             self.parsed += info.file_size
             if self.parsed > limits.MAX_PARSED_BYTES:
                 raise PlannerError("error.xlsx-parsed-too-big", file=self.label,
-                                   part=_part(info), limit=_mb(limits.MAX_PARSED_BYTES))
+                                   part=_part(info), limit=megabytes(limits.MAX_PARSED_BYTES))
         return super().open(name, mode, pwd, force_zip64=force_zip64)
 
     def check(self) -> None:
@@ -84,14 +81,14 @@ class _Archive(zipfile.ZipFile):
         total = sum(info.file_size for info in parts)
         if total > limits.MAX_UNPACKED_BYTES:
             raise PlannerError("error.xlsx-unpacked-too-big", file=self.label,
-                               size=_mb(total), limit=_mb(limits.MAX_UNPACKED_BYTES))
+                               size=megabytes(total), limit=megabytes(limits.MAX_UNPACKED_BYTES))
         for info in parts:
             self._check_size(info, self._inflated(info))
 
     def _check_size(self, info: zipfile.ZipInfo, size: int) -> None:
         if size > limits.MAX_PART_BYTES:
             raise PlannerError("error.xlsx-part-too-big", file=self.label, part=_part(info),
-                               size=_mb(size), limit=_mb(limits.MAX_PART_BYTES))
+                               size=megabytes(size), limit=megabytes(limits.MAX_PART_BYTES))
         ratio = size / max(info.compress_size, 1)
         if size > limits.RATIO_FROM_BYTES and ratio > limits.MAX_PACKING_RATIO:
             raise PlannerError("error.xlsx-packing-ratio", file=self.label, part=_part(info),
@@ -122,8 +119,8 @@ def _check_kind(stream: IO[bytes], name: str) -> None:
     name: an old .xls, a web page or XML file saved under an Excel name."""
     size = os.fstat(stream.fileno()).st_size
     if size > limits.MAX_IMPORT_FILE_BYTES:
-        raise PlannerError("error.import-too-big", file=name, size=_mb(size),
-                           limit=_mb(limits.MAX_IMPORT_FILE_BYTES))
+        raise PlannerError("error.import-too-big", file=name, size=megabytes(size),
+                           limit=megabytes(limits.MAX_IMPORT_FILE_BYTES))
     head = stream.read(512)
     stream.seek(0)
     if head.startswith(_OLE2):

@@ -21,8 +21,11 @@ from planner.roster.contacts import (
 from planner.roster.values import normalise_mobile
 
 
-def read_records(path: str | Path) -> tuple[list[Record], list[str]]:
-    """The contacts of a CSV or XLSX file, and the headers it has that are not roster fields."""
+def read_records(path: str | Path, encoding: str | None = None
+                 ) -> tuple[list[Record], list[str]]:
+    """The contacts of a CSV or XLSX file, and the headers it has that are not roster fields.
+
+    `encoding`: a CSV's (None: guessed, see `planner.input.csvfile`)."""
     path = Path(path)
     if not path.is_file():
         raise PlannerError("error.file-is-dir" if path.is_dir() else "error.file-missing",
@@ -31,8 +34,8 @@ def read_records(path: str | Path) -> tuple[list[Record], list[str]]:
     if suffix == ".csv":
         from planner.input.csvfile import csv_rows
 
-        rows = csv_rows(path)
-    elif suffix in (".xlsx", ".xlsm"):
+        rows = csv_rows(path, encoding)
+    elif suffix in (".xlsx", ".xlsm", ".xls"):  # the door names an old .xls or a web page
         from planner.input.workbook import read_rows
 
         rows = read_rows(path)
@@ -235,8 +238,8 @@ def dropped_contacts(current: list[dict[str, Any]], new: list[dict[str, Any]]) -
 
 
 def import_roster(path: str | Path, target: Path, lang: str,
-                  current: list[dict[str, Any]] | None = None, replace: bool = False
-                  ) -> tuple[Path, list[dict[str, Any]], list[str]]:
+                  current: list[dict[str, Any]] | None = None, replace: bool = False,
+                  encoding: str | None = None) -> tuple[Path, list[dict[str, Any]], list[str]]:
     """Replace the roster file `target` with the contacts of `path`.
 
     Nothing is written unless every row is valid (the error names every bad row), nor, without
@@ -244,7 +247,7 @@ def import_roster(path: str | Path, target: Path, lang: str,
     names them). The file is replaced in one rename. Returns the roster path, the contacts and
     the ignored column headers.
     """
-    records, ignored = read_records(path)
+    records, ignored = read_records(path, encoding)
     contacts = validate_all(records, str(path), lang)
     dropped = dropped_contacts(current or [], contacts)
     if dropped and not replace:

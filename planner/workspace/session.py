@@ -378,7 +378,7 @@ class Workspace:
 
     # --- files in and out -----------------------------------------------------------------
 
-    def import_roster(self, path: str, replace: bool = False
+    def import_roster(self, path: str, replace: bool = False, encoding: str | None = None
                       ) -> tuple[Path, list[dict[str, Any]], list[str]]:
         """Replace the roster file with the contacts of a CSV or XLSX file, all or nothing;
         contacts of the current roster that the file lacks only with `replace`."""
@@ -387,7 +387,8 @@ class Workspace:
 
         target = self.layout.roster
         check_writable_folder(target.parent, str(target))
-        return import_roster(path, target, self.lang, self.roster_contacts(), replace)
+        return import_roster(path, target, self.lang, self.roster_contacts(), replace,
+                             encoding)
 
     def import_checklist(self, path: str) -> ImportedChecklist:
         """Apply the rows edited in a checklist workbook, all or nothing."""
