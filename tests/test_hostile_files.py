@@ -43,7 +43,7 @@ def repeated_deflate(head: bytes, block: bytes, count: int, tail: bytes) -> byte
 
 
 def deflate(data: bytes) -> bytes:
-    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
     return packer.compress(data) + packer.flush()
 
 
@@ -255,6 +255,7 @@ def roster_names(ws):
     return [contact["name"] for contact in json.loads(outcome.stdout)["contacts"]]
 
 
+@pytest.mark.slow  # 5 to 8 s: 5,000 rows written by openpyxl, then imported
 def test_a_full_size_roster_workbook_imports_within_bounds(ws):
     rows = [[*ROSTER_HEADER, "职务", "邮箱", "值班"]]
     rows += [["一线客服", f"张伟{i}", f"138{i:08d}", "客服", f"zw{i}@example.com", "全程"]
@@ -318,3 +319,41 @@ def test_unknown_encoding_is_one_line(ws, encoding):
 def test_replacement_and_private_use_characters_in_utf8_are_refused(ws):
     (ws / "r.csv").write_text("部门,姓名,手机\n一线客服,张\ufffd伟,13800138000\n", encoding="utf-8")
     refused(ws, "roster", "import", "r.csv", file="r.csv:2:", fragment="U+FFFD")
+
+
+def test_utf16_without_a_bom_is_refused_then_read_with_encoding(ws):
+    text = "部门\t姓名\t手机\n一线客服\t张伟\t13800138000\n"
+    (ws / "tb.csv").write_bytes(text.encode("utf-16-le"))
+    # Read as GB18030 (it is no UTF-8), or as UTF-8 when it holds ASCII only: never silently.
+    refused(ws, "roster", "import", "tb.csv", file="tb.csv:1:", fragment="--encoding")
+    outcome = run_cli("roster", "import", "tb.csv", "--encoding", "utf-16-le", "--replace",
+                      cwd=ws)
+    assert outcome.code == 0, outcome.stderr
+    assert roster_names(ws) == ["张伟"]
+
+
+LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY a "aaaaaaaaaa">'
+          + b"".join(b'<!ENTITY %c "%s">' % (ord("b") + i, b"&%c;" % (ord("a") + i) * 10)
+                     for i in range(8))
+          + b"]>")
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml"])
+def test_xml_entities_are_neither_expanded_nor_fetched(ws, part):
+    """A billion laughs (ten to the ninth 'a') in the streamed sheet and in a part read whole,
+    and an external entity: refused as unreadable, within bounds."""
+    parts = workbook_parts()
+    root = parts[part].split(b"?>", 1)[-1]
+    parts[part] = (LAUGHS.replace(b"]>", b'<!ENTITY ext SYSTEM "file:///etc/passwd">]>')
+                   + root.replace(b"</", b"&i;&ext;</", 1))
+    both_importers(ws, "laughs.xlsx", raw_zip(honest(parts)), "not a readable Excel file")
+
+
+def test_elements_openpyxl_would_keep_are_counted_before_it_reads(ws):
+    """Elements openpyxl does not know stay in its tree: varied enough to pass the packing
+    ratio, more of them than a worksheet may hold."""
+    junk = b"".join(b'<x a="%x"/>' % i for i in range(limits.MAX_SHEET_ELEMENTS + 1))
+    parts = workbook_parts()
+    parts["xl/worksheets/sheet1.xml"] = (b"<worksheet " + NS + b"><sheetData>" + junk
+                                         + b"</sheetData></worksheet>")
+    both_importers(ws, "junk.xlsx", raw_zip(honest(parts)), "more than 400,000 elements")

@@ -37,8 +37,12 @@ MAX_UNPACKED_BYTES = 32 * MiB
 MAX_PACKING_RATIO = 100
 RATIO_FROM_BYTES = 1 * MiB
 # The parts openpyxl reads whole (shared strings, styles, the workbook, relations: all but
-# the worksheet it streams) together: they become Python objects of about 30 times their size.
-MAX_PARSED_BYTES = 6 * MiB
+# the worksheet it streams) together: they become Python objects of up to 35 times their size,
+# at up to 2 s a MB (styles). A 5,000-contact roster's shared strings are 1 to 2 MB.
+MAX_PARSED_BYTES = 3 * MiB
+# The XML elements of the worksheet read (a cell is two or three; 5,000 rows of 20 columns
+# are about 300,000): openpyxl keeps those it does not know in memory, some 370 bytes each.
+MAX_SHEET_ELEMENTS = 400_000
 # The cells of the worksheet read, empty ones of its rows included (5,000 rows of 50 columns);
 # an empty row counts as one (its reader takes as long over it as over a cell).
 MAX_SHEET_CELLS = 250_000

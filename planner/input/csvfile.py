@@ -56,14 +56,16 @@ def _line_at(text: str, index: int | None) -> int:
 
 
 def _nonsense(char: str) -> bool:
-    """A character no text written by a person holds: private-use, unassigned, or U+FFFD (what
-    a decoder put where it could not read, when the file was written)."""
-    return char == "\ufffd" or unicodedata.category(char) in ("Co", "Cn")
+    """A character no text written by a person holds: private-use, unassigned, U+FFFD (what a
+    decoder put where it could not read, when the file was written), or NUL (UTF-16 without
+    a BOM, read as UTF-8, is every other character NUL)."""
+    return char in "\ufffd\x00" or unicodedata.category(char) in ("Co", "Cn")
 
 
 def _refuse_nonsense(text: str, name: str, encoding: str) -> None:
     # Over the distinct characters (a few thousand at most), not every character of the text.
-    odd = [char for char in set(text) if ord(char) > 0x7F and _nonsense(char)]
+    odd = [char for char in set(text) if (ord(char) > 0x7F or char == "\x00")
+           and _nonsense(char)]
     if not odd:
         return
     index = min(text.index(char) for char in odd)

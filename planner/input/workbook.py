@@ -10,12 +10,13 @@ of `planner.core.limits`:
 - each part's unpacked size and packing ratio, and all parts' unpacked size together, as the
   zip's directory declares them and as they really inflate (a zip can lie in its headers);
 - while openpyxl reads: the parts it reads whole (shared strings, styles, the workbook...)
-  together, and the cells of the worksheet it streams.
+  together; the elements of the worksheet it streams (counted before), and its cells.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import warnings
 import zipfile
@@ -42,6 +43,7 @@ _UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError, LookupErro
 # The first bytes of an Excel 97-2003 .xls, or of an encrypted .xlsx (both OLE2 files).
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CHUNK = 1 << 16
+_BATCH_ROWS = 100  # a row is at most 16,384 cells: a batch at most 13 MB
 
 
 def _part(info: zipfile.ZipInfo) -> str:
@@ -85,6 +87,35 @@ class _Archive(zipfile.ZipFile):
         for info in parts:
             self._check_size(info, self._inflated(info))
 
+    def check_sheet(self) -> None:
+        """Refuse a worksheet of more than `MAX_SHEET_ELEMENTS` elements, or with a DTD (no
+        workbook has one: it would declare entities), counted by expat before openpyxl makes
+        an object of every element."""
+        from xml.parsers import expat
+
+        count = 0
+
+        def element(tag: str, attributes: Any) -> None:
+            nonlocal count
+            count += 1
+            if count > limits.MAX_SHEET_ELEMENTS:
+                raise PlannerError("error.xlsx-too-many-elements", file=self.label,
+                                   limit=f"{limits.MAX_SHEET_ELEMENTS:,}")
+
+        def doctype(*_: Any) -> None:
+            raise PlannerError("error.xlsx-unreadable", file=self.label)
+
+        parser = expat.ParserCreate()
+        parser.StartElementHandler = element
+        parser.StartDoctypeDeclHandler = doctype
+        try:
+            with zipfile.ZipFile.open(self, self.streamed or "") as sheet:
+                while chunk := sheet.read(_CHUNK):
+                    parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        except expat.ExpatError:
+            raise PlannerError("error.xlsx-unreadable", file=self.label) from None
+
     def _check_size(self, info: zipfile.ZipInfo, size: int) -> None:
         if size > limits.MAX_PART_BYTES:
             raise PlannerError("error.xlsx-part-too-big", file=self.label, part=_part(info),
@@ -106,7 +137,9 @@ class _Archive(zipfile.ZipFile):
                     size += len(chunk)
                     if size > info.file_size:
                         break
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
+        except NotImplementedError:  # a compression method zipfile does not know
+            raise PlannerError("error.xlsx-unreadable", file=self.label) from None
+        except (zipfile.BadZipFile, zlib.error, EOFError):
             raise PlannerError("error.xlsx-size-lie", file=self.label,
                                part=_part(info)) from None
         if size != info.file_size:
@@ -191,6 +224,8 @@ def read_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
                 archive.check()
                 reader = _WorksheetReader(archive)
                 reader.read()
+                if archive.streamed:
+                    archive.check_sheet()
             yield from _sheet_rows(reader.wb, name)
 
 
@@ -201,13 +236,16 @@ def _sheet_rows(wb: Any, name: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
         rows = iter(wb.worksheets[0].iter_rows(values_only=True))
     number = cells = 0
     while True:
+        # Rows are read a batch at a time within `_reading` (entering it costs more than
+        # reading a row), and yielded outside it (its warning filters are not the caller's).
         with _reading(name):
-            row = next(rows, None)
-        if row is None:
+            batch = list(itertools.islice(rows, _BATCH_ROWS))
+        if not batch:
             return
-        cells += max(len(row), 1)  # an empty row costs its reader as much as a cell
-        if cells > limits.MAX_SHEET_CELLS:
-            raise PlannerError("error.xlsx-too-many-cells", file=name,
-                               limit=f"{limits.MAX_SHEET_CELLS:,}")
-        number += 1
-        yield number, tuple(row)
+        for row in batch:
+            cells += max(len(row), 1)  # an empty row costs its reader as much as a cell
+            if cells > limits.MAX_SHEET_CELLS:
+                raise PlannerError("error.xlsx-too-many-cells", file=name,
+                                   limit=f"{limits.MAX_SHEET_CELLS:,}")
+            number += 1
+            yield number, tuple(row)
