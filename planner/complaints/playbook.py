@@ -29,7 +29,7 @@ def playbook_data() -> dict[str, Any]:
 def parse_playbook(data: Any, name: str) -> dict[str, Any]:
     """Validate the playbook data read from `name`; returns the same shape, texts stripped."""
     from planner.core.i18n import bilingual
-    from planner.core.yamlio import line_of
+    from planner.core.yamlio import check_choice, line_of
 
     if not isinstance(data, dict):
         raise PlannerError("error.wrong-type", file=name, expected=Msg("type.mapping"))
@@ -37,9 +37,7 @@ def parse_playbook(data: Any, name: str) -> dict[str, Any]:
     for entry in _list(data, "customer_types", name):
         typ = _entry(entry, name, "customer_types", TYPE_FIELDS)
         line, field = line_of(entry, "id"), f"customer_types.{typ['id']}"
-        if typ["id"] not in CUSTOMER_TYPES:
-            raise PlannerError("error.unknown-value", file=name, line=line, field=field,
-                               value=typ["id"], allowed=", ".join(CUSTOMER_TYPES))
+        check_choice(typ["id"], CUSTOMER_TYPES, file=name, line=line, field=field)
         if any(known["id"] == typ["id"] for known in types):
             raise PlannerError("error.data-duplicate-id", file=name, line=line, field=field)
         types.append(typ)
