@@ -31,12 +31,21 @@ def messages() -> dict[str, dict[str, str]]:
 
 
 def t(key: str, lang: str, /, **params: Any) -> str:
-    """The message `key` in `lang`, formatted with `params` (else English, else the key)."""
+    """The message `key` in `lang`, formatted with `params` (else English, else the key);
+    a `Msg` parameter (a counted noun, a name) is rendered in `lang` first."""
     entry = messages().get(key)
     if entry is None:
         return key if not params else f"{key} {params}"
     text = entry.get(lang) or entry.get("en") or key
+    params = {name: t(value, lang, **value.params) if isinstance(value, Msg) else value
+              for name, value in params.items()}
     return text.format(**params)  # also turns the literal {{ }} of messages into { }
+
+
+def counted(unit: str, count: int) -> Msg:
+    """`count` with its noun in the number it takes: "1 contact", "3 contacts", "3 人"
+    (the ``unit.<unit>.one`` and ``.other`` messages)."""
+    return Msg(f"unit.{unit}.{'one' if count == 1 else 'other'}", count=f"{count:,}")
 
 
 def bilingual(value: Any, name: str | None, line: int | None, field: str) -> dict[str, str]:
