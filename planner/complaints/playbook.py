@@ -16,6 +16,9 @@ from planner.core.errors import Msg, PlannerError
 PLAYBOOK_FILE = "playbook.yaml"
 TYPE_FIELDS = ("name", "signs", "approach", "how", "words")
 CUSTOMER_TYPES = ("aggressive", "quiet", "habitual")
+# What an entry of `scripts` is besides an answer script: a handling technique, or a common
+# after-sales dispute with its remedies. The notice's reminders quote only the scripts.
+SCRIPT_KINDS = ("technique", "dispute")
 
 
 @cache
@@ -44,6 +47,10 @@ def parse_playbook(data: Any, name: str) -> dict[str, Any]:
     scripts = []
     for entry in _list(data, "scripts", name):
         script = _entry(entry, name, "scripts", ("name",))
+        script["kind"] = entry.get("kind")
+        if script["kind"] is not None:
+            check_choice(script["kind"], SCRIPT_KINDS, file=name, line=line_of(entry, "kind"),
+                         field=f"scripts.{script['id']}.kind")
         field = f"scripts.{script['id']}.lines"
         lines = _list(entry, "lines", name, field)
         script["lines"] = [
@@ -60,7 +67,8 @@ def load_playbook(lang: str, customer_type: str | None = None) -> dict[str, Any]
     """The playbook in `lang` as plain strings.
 
     ``{"customer_types": [{"id", "name", "signs", "approach", "how", "words"}],
-    "scripts": [{"id", "name", "lines": [...]}], "principles": [...]}``. With
+    "scripts": [{"id", "kind", "name", "lines": [...]}], "principles": [...]}`` (`kind`:
+    None for an answer script, else one of `SCRIPT_KINDS`). With
     `customer_type`, only that type is listed (scripts and principles stay).
     """
     data = playbook_data()
@@ -70,7 +78,7 @@ def load_playbook(lang: str, customer_type: str | None = None) -> dict[str, Any]
     if customer_type is not None and not types:
         raise PlannerError("error.unknown-value", field="type", value=customer_type,
                            allowed=", ".join(entry["id"] for entry in data["customer_types"]))
-    scripts = [{"id": entry["id"], "name": entry["name"][lang],
+    scripts = [{"id": entry["id"], "kind": entry["kind"], "name": entry["name"][lang],
                 "lines": [line[lang] for line in entry["lines"]]} for entry in data["scripts"]]
     return {"customer_types": types, "scripts": scripts,
             "principles": [entry[lang] for entry in data["principles"]]}
