@@ -315,3 +315,26 @@ def test_a_legacy_over_long_summary_still_exports_cut_to_a_cell(run, ws):
              if isinstance(value, str) and len(value) > 1000}
     assert cells == {summary[:MAX_CELL_CHARS - 1] + "…", buyer[:MAX_CELL_CHARS - 1] + "…"}
     assert show(run, number)["summary"] == summary  # show and JSON keep the whole text
+
+
+def test_an_imported_date_outside_the_years_is_refused(run, ws):
+    path = ws / "checklist.xlsx"
+    ok(run("export", "checklist", "-o", path))
+    rows = [_fill_in(path, item, {"Status": "done", "Date": day})
+            for item, day in ((ITEM, "0001-01-01"), ("prepare.promo.rules", "1999-12-31"))]
+    before = fingerprint(ws)
+    result = run("import", "checklist", path)
+    assert result.exit_code == 1 and len(error_lines(result)) == 1, result.output
+    assert ", ".join(map(str, sorted(rows))) in result.output and "2000-2100" in result.output
+    assert fingerprint(ws) == before
+
+
+def test_a_date_of_year_one_saved_by_an_earlier_release_breaks_nothing(run, ws):
+    """Read back as Shanghai time without a conversion through UTC, which would overflow."""
+    ok(run("check", ITEM))
+    with closing(sqlite3.connect(ws / DB_FILE)) as db, db:
+        db.execute("UPDATE items SET at = '0001-01-01T00:00:00+08:00'")
+    items = {item["id"]: item for item in as_json(run("status", "--format", "json"))["items"]}
+    assert items[ITEM]["at"] == "0001-01-01T00:00:00+08:00"
+    for command in (["status"], ["plan"], ["review"], ["export", "checklist", "-o", "c.xlsx"]):
+        ok(run(*command))

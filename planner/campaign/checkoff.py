@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from planner.campaign.plan import Plan, occurrence_label
+from planner.core.clock import YEARS, in_years
 from planner.core.errors import PlannerError
 from planner.core.lengths import check_name, check_text
 from planner.storage.contract import Change, ItemState, StateStore
@@ -164,6 +165,10 @@ def apply_imported(store: StateStore, year: int, rows: list[dict], *, by: str,
     if late:
         raise PlannerError("error.import-future-dates", file=source,
                            rows=", ".join(map(str, late)))
+    outside = [row["row"] for row in rows if row["date"] and not in_years(row["date"])]
+    if outside:
+        raise PlannerError("error.import-dates-outside-years", file=source,
+                           rows=", ".join(map(str, outside)), low=YEARS[0], high=YEARS[1])
     check_name(by, "--by")
     actions = {"done": "check", "skipped": "skip", "open": "uncheck"}
     outcomes: list[Outcome] = []

@@ -15,7 +15,8 @@ from planner.core.errors import PlannerError
 
 # China has kept UTC+8 without daylight saving since 1991, so a fixed offset is exact for
 # every campaign year (2000-2100) and needs no time-zone database (none on Windows).
-SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+_OFFSET = dt.timedelta(hours=8)
+SHANGHAI = dt.timezone(_OFFSET, "Asia/Shanghai")
 # The campaign years the program plans for, and the years of every date and time it stores
 # (a deadline included: a receipt whose deadline would fall after them is refused).
 YEARS = (2000, 2100)
@@ -37,7 +38,10 @@ def now() -> dt.datetime:
 
 def to_shanghai(moment: dt.datetime) -> dt.datetime:
     """`moment` as Asia/Shanghai time (a naive value is taken to be Shanghai time already)."""
-    if moment.tzinfo is None:
+    if moment.tzinfo is None or moment.utcoffset() == _OFFSET:
+        # already Shanghai time (every stored moment is): no conversion through UTC, which
+        # would overflow at the ends of the calendar (a date of year 1 saved by an earlier
+        # release)
         return moment.replace(tzinfo=SHANGHAI)
     return moment.astimezone(SHANGHAI)
 
