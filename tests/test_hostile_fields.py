@@ -338,3 +338,12 @@ def test_a_date_of_year_one_saved_by_an_earlier_release_breaks_nothing(run, ws):
     assert items[ITEM]["at"] == "0001-01-01T00:00:00+08:00"
     for command in (["status"], ["plan"], ["review"], ["export", "checklist", "-o", "c.xlsx"]):
         ok(run(*command))
+
+
+def test_a_refused_receipt_in_a_new_workspace_creates_no_database(run, tmp_path):
+    folder = _year_workspace(run, tmp_path / "late")
+    env = {"PLANNER315_NOW": "2100-12-31 23:59"}
+    result = run("complaint", "add", "-c", "quality", "-s", "x", "-r", "2100-12-31 17:30",
+                 "--workspace", folder, env=env)
+    assert result.exit_code == 1 and len(error_lines(result)) == 1, result.output
+    assert not (folder / DB_FILE).exists()
