@@ -66,6 +66,12 @@ def _numbers(store: StateStore, numbers: Iterable[str]) -> list[ComplaintRecord]
     return list(records.values())
 
 
+def _check_typed(desk: Desk, note: str | None) -> None:
+    """The lengths of a change's note and of the acting user's name."""
+    check_text(note, "--note")
+    check_name(desk.by, "--by")
+
+
 def _not_void(record: ComplaintRecord) -> None:
     if record.void:
         raise PlannerError("error.complaint-void", field=record.number)
@@ -131,8 +137,7 @@ def record_reply(desk: Desk, number: str, *, at: dt.datetime | None = None,
     """The reply to the buyer, at `at` (default now): the first one is the first response,
     and an unanswered complaint moves to ``replied``."""
     at = at or desk.now
-    check_text(note, "--note")
-    check_name(desk.by, "--by")
+    _check_typed(desk, note)
     record = get_complaint(desk.store, number)
     _check_reply(record, at, desk.now)
     with desk.store.transaction():
@@ -166,8 +171,7 @@ def _check_reply(record: ComplaintRecord, at: dt.datetime, now: dt.datetime) -> 
 def record_callback(desk: Desk, number: str, satisfied: bool, *,
                     note: str | None = None) -> Complaint:
     """The aftermath call-back: did the buyer end up satisfied?"""
-    check_text(note, "--note")
-    check_name(desk.by, "--by")
+    _check_typed(desk, note)
     _check_callback_ready(get_complaint(desk.store, number))  # fails before any write
     with desk.store.transaction():
         record = get_complaint(desk.store, number)
@@ -356,8 +360,7 @@ def check_correction(correction: Correction) -> None:
     for key in DETAILS:
         value = getattr(correction, key)
         option = "--" + key.removesuffix("_id")
-        (check_text if key == "summary" else check_name)(
-            value.strip() if value else value, option)
+        (check_text if key == "summary" else check_name)(value, option)
 
 
 def _corrected(record: ComplaintRecord, correction: Correction,

@@ -13,11 +13,13 @@ from planner.core.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 
 def check_length(value: str | None, field: str, limit: int, *, file: str | None = None,
                  line: int | None = None) -> None:
-    """Refuse `value` when it is longer than `limit` characters; the error names the field,
-    the limit and the length given (and the file and line, for a value read from one)."""
-    if value is not None and len(value) > limit:
+    """Refuse `value` when, trimmed as it is stored, it is longer than `limit` characters;
+    the error names the field, the limit and the length given (and the file and line, for a
+    value read from one)."""
+    length = len(value.strip()) if value is not None else 0
+    if length > limit:
         raise PlannerError("error.field-too-long", file=file, line=line, field=field,
-                           length=f"{len(value):,}", limit=f"{limit:,}")
+                           length=f"{length:,}", limit=f"{limit:,}")
 
 
 def check_text(value: str | None, field: str, *, file: str | None = None,
