@@ -158,6 +158,8 @@ def test_an_over_long_note_in_an_imported_checklist_is_refused(run, ws):
         row = _fill_in(path, ITEM, {"Status": "done", **cells})
         assert_refused(run, ws, ["import", "checklist", path], field, limit, limit + 1)
         assert f"{path.name}:{row}: {field}:" in run("import", "checklist", path).output
+    assert_refused(run, ws, ["import", "checklist", path, "--by", "x" * (NAME + 1)], "--by",
+                   NAME, NAME + 1)
 
 
 def test_a_long_note_left_unedited_in_a_checklist_does_not_block_its_import(run, ws):

@@ -205,8 +205,8 @@ def add_complaint(store: StateStore, rules: ComplaintRules, *, category: str, su
     day = received.astimezone(SHANGHAI).date()
     key = issue_key(issue, product)
     # Everything that can fail is worked out before the transaction (which creates the
-    # database on a first write); the batch rule, which needs the day's register, only makes
-    # a deadline earlier.
+    # database on a first write); the batch rule needs the day's register, so its triage is
+    # checked inside, where a failure rolls everything back.
     ordinary = run_triage(rules, category, received, flags, None, channel)
     check_deadline(ordinary, received)
     register = store.complaints
