@@ -350,3 +350,13 @@ def test_a_refused_receipt_in_a_new_workspace_creates_no_database(run, tmp_path)
                  "--workspace", folder, env=env)
     assert result.exit_code == 1 and len(error_lines(result)) == 1, result.output
     assert not (folder / DB_FILE).exists()
+
+
+def test_a_deadline_after_2100_saved_by_an_earlier_release_breaks_nothing(run, ws):
+    number = add(run)
+    with closing(sqlite3.connect(ws / DB_FILE)) as db, db:
+        db.execute("UPDATE complaints SET deadline = '2101-01-03T18:00:00+08:00'")
+    assert as_json(run("complaint", "list", "--format", "json"))[0]["number"] == number
+    for command in (["complaint", "list"], ["complaint", "report"], ["status"],
+                    ["complaint", "show", number], ["export", "complaints", "-o", "r.xlsx"]):
+        ok(run(*command))
