@@ -360,3 +360,24 @@ def test_a_deadline_after_2100_saved_by_an_earlier_release_breaks_nothing(run, w
     for command in (["complaint", "list"], ["complaint", "report"], ["status"],
                     ["complaint", "show", number], ["export", "complaints", "-o", "r.xlsx"]):
         ok(run(*command))
+
+
+@pytest.mark.parametrize("args, field", [
+    (["complaint", "show", "TS-" + "9" * NAME], "NUMBER"),
+    (["complaint", "update", "TS-" + "9" * NAME, "--status", "replied"], "NUMBER"),
+    (["check", "prepare." + "x" * NAME], "ITEM"),
+])
+def test_an_over_long_id_is_refused_before_it_is_looked_up(run, ws, args, field):
+    add(run)
+    length = max(len(arg) for arg in args)
+    assert_refused(run, ws, args, field, NAME, length)
+
+
+def test_an_over_long_approver_is_refused_before_the_roster_names_it(run, ws):
+    (ws / "roster.yaml").write_text(
+        "contacts:\n- {department: 客服主管/经理, name: 陈主管, mobile: '13800138000'}\n",
+        encoding="utf-8")
+    number = add(run)
+    ok(run("complaint", "propose", number, "--solution", "refund"))
+    assert_refused(run, ws, ["complaint", "approve", number, "--by", "x" * 5000], "--by",
+                   NAME, 5000)

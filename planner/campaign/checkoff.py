@@ -60,6 +60,8 @@ def validate_ids(requested: list[str], applicable: list[str], known: list[str]) 
     plan does not include says so.
     """
     wanted = list(dict.fromkeys(requested))
+    for item_id in wanted:
+        check_name(item_id, "ITEM")  # before it is matched against the ids, or echoed
     applicable_set = set(applicable)
     for item_id in wanted:
         if item_id in applicable_set:

@@ -128,6 +128,7 @@ CALLBACK_CAP = 1000  # call-backs still due that `status` counts exactly; beyond
 
 def get_complaint(store: StateStore, number: str) -> ComplaintRecord:
     """The complaint of form number `number` (any case); unknown numbers are an error."""
+    check_name(number, "NUMBER")  # before it is looked up, or echoed in the error
     record = store.complaints.get(number.strip().upper())
     if record is None:
         raise PlannerError("error.complaint-unknown", field=number)
