@@ -211,10 +211,15 @@ def test_values_at_the_limit_are_stored_whole(run, ws):
     first = show(run, first)
     assert {first[key] for key in ("order", "buyer", "product", "channel", "issue",
                                    "assignee", "taker")} == {name}
+    ok(run("complaint", "void", first, "--reason", summary))
+    assert show(run, first)["void_reason"] == summary
     ok(run("check", ITEM, "--note", summary, "--by", name))
     entry = next(entry for entry in as_json(run("log", "--format", "json"))
                  if entry["subject"] == ITEM)
     assert (entry["note"], entry["by"], entry["new"]["note"]) == (summary, name, summary)
+    ok(run("skip", "prepare.promo.rules", "--reason", summary))
+    items = {item["id"]: item for item in as_json(run("status", "--format", "json"))["items"]}
+    assert items["prepare.promo.rules"]["note"] == summary
 
 
 # --- years: no stored record a later command cannot handle -----------------------------------
