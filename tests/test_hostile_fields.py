@@ -208,8 +208,8 @@ def test_values_at_the_limit_are_stored_whole(run, ws):
     assert data["summary"] == data["solution"] == data["callback"]["note"] == summary
     assert data["taker"] == data["approved_by"] == name
     assert all(entry["note"] == summary for entry in data["history"] if entry["note"])
-    first = show(run, first)
-    assert {first[key] for key in ("order", "buyer", "product", "channel", "issue",
+    named = show(run, first)
+    assert {named[key] for key in ("order", "buyer", "product", "channel", "issue",
                                    "assignee", "taker")} == {name}
     ok(run("complaint", "void", first, "--reason", summary))
     assert show(run, first)["void_reason"] == summary
