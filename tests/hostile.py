@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 WORKBOOK_SECONDS, WORKBOOK_MB = 20, 300  # a hostile workbook or oversized file
 YAML_SECONDS, YAML_MB = 5, 200  # a YAML bomb
@@ -36,44 +36,48 @@ class Outcome:
         return [line for line in self.stderr.splitlines() if line.strip()]
 
 
+# The command runs under a small launcher that reaps it and writes its rusage to a file. On
+# Linux a child's ru_maxrss starts from the memory of the process it was forked from (exec
+# keeps the high-water mark): forked straight from a pytest process of a few hundred MB, the
+# command would seem that large. The launcher is small, so what it passes on is noise.
+_LAUNCHER = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+with open(sys.argv[1], "w") as report:
+    report.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}")
+"""
+
+
 def run_cli(*args: object, cwd: Path, timeout: float = 60, env: dict[str, str] | None = None,
             stdin: str = "") -> Outcome:
-    """`python -m planner ARGS` in `cwd`: its exit code, output, wall time and peak RSS (from
-    wait4, so only this child counts). Killed, and the test failed, after `timeout`."""
+    """`python -m planner ARGS` in `cwd`: its exit code, output, wall time and peak RSS.
+    Killed, and the test failed, after `timeout`."""
     environment = {key: value for key, value in os.environ.items()
                    if not key.startswith("PLANNER315_")}
     environment.update({"LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8", **(env or {})})
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
-            tempfile.TemporaryFile() as given:
-        given.write(stdin.encode())
-        given.seek(0)
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "rusage"
+        out, err = Path(scratch) / "out", Path(scratch) / "err"
+        command = [sys.executable, "-c", _LAUNCHER, str(report), sys.executable, "-m",
+                   "planner", *map(str, args)]
         started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "planner", *map(str, args)],
-                                   cwd=cwd, env=environment, stdin=given, stdout=out,
-                                   stderr=err)
-        status, usage = _wait(process, started + timeout, args)
+        with open(out, "wb") as stdout, open(err, "wb") as stderr:
+            process = subprocess.Popen(command, cwd=cwd, env=environment,
+                                       stdin=subprocess.PIPE, stdout=stdout, stderr=stderr,
+                                       start_new_session=True)
+            try:
+                process.communicate(stdin.encode(), timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                raise AssertionError(f"planner315 {' '.join(map(str, args))}: still running "
+                                     f"after {timeout} s") from None
         seconds = time.perf_counter() - started
-        out.seek(0)
-        err.seek(0)
-        return Outcome(os.waitstatus_to_exitcode(status), out.read().decode("utf-8", "replace"),
-                       err.read().decode("utf-8", "replace"), seconds,
-                       usage.ru_maxrss / 1024)  # Linux reports kilobytes
-
-
-def _wait(process: subprocess.Popen, deadline: float, args: tuple) -> tuple[int, Any]:
-    """Reap the child ourselves (wait4 gives its own rusage; Popen.wait would not)."""
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            process.returncode = os.waitstatus_to_exitcode(status)  # reaped: Popen must know
-            return status, usage
-        if time.perf_counter() > deadline:
-            process.kill()
-            os.wait4(process.pid, 0)
-            process.returncode = -9
-            raise AssertionError(f"planner315 {' '.join(map(str, args))}: still running "
-                                 "at its time limit")
-        time.sleep(0.005)
+        code, peak_kb = map(int, report.read_text().split())
+        return Outcome(code, out.read_bytes().decode("utf-8", "replace"),
+                       err.read_bytes().decode("utf-8", "replace"), seconds,
+                       peak_kb / 1024)  # Linux reports kilobytes
 
 
 def fingerprint(folder: Path) -> dict[str, str]:

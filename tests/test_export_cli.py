@@ -1,8 +1,10 @@
 """`planner315 export all` and what every export command shares."""
 
 import re
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 
 import openpyxl
 import pytest
@@ -152,8 +154,10 @@ def test_an_extension_alone_is_not_a_file_name(run, workspace):
 
 
 def test_export_all_writes_nothing_when_one_workbook_fails(run, workspace):
-    note = "x" * 40_000
-    assert run("check", "prepare.plan.kickoff", "--note", note).exit_code == 0
+    # a note too long for a cell, saved before notes had a limit at entry
+    assert run("check", "prepare.plan.kickoff", "--note", "short").exit_code == 0
+    with closing(sqlite3.connect(workspace / "planner315.db")) as db, db:
+        db.execute("UPDATE items SET note = ?", ("x" * 40_000,))
     result = run("export", "all", "--year", "2027", "-o", "out", "--lang", "en")
     assert result.exit_code == 1
     assert result.output.strip().splitlines()[-1] == (

@@ -357,3 +357,8 @@ def test_elements_openpyxl_would_keep_are_counted_before_it_reads(ws):
     parts["xl/worksheets/sheet1.xml"] = (b"<worksheet " + NS + b"><sheetData>" + junk
                                          + b"</sheetData></worksheet>")
     both_importers(ws, "junk.xlsx", raw_zip(honest(parts)), "more than 400,000 elements")
+
+
+def test_utf16_with_a_bom_that_does_not_decode_is_one_line(ws):
+    (ws / "odd.csv").write_bytes("部门\t姓名\n".encode("utf-16") + b"\x00")  # one byte short
+    refused(ws, "roster", "import", "odd.csv", file="odd.csv:2:", fragment="not utf-16 text")

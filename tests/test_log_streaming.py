@@ -141,7 +141,8 @@ def test_log_shows_complaint_edits_and_replies(run, ws):
     assert run("complaint", "reply", "TS-2027-0001", "--at", "2027-03-16 09:30").exit_code == 0
     result = run("log")
     assert result.exit_code == 0, result.output
-    assert "I → III" in result.output and "open → replied" in result.output
+    assert "Level I → Level III" in result.output and "open → replied" in result.output
+    assert "complaint:" not in result.output
     from planner.present.log import _state_label
 
     flags = {"vip": True, "escalated": False, "sensitive": None}

@@ -1,12 +1,13 @@
 import json
 import re
+from importlib.resources import files
 
 import pytest
 from conftest import raises_message
 
 from planner.complaints.playbook import CUSTOMER_TYPES, load_playbook, parse_playbook
 from planner.core.errors import PlannerError
-from planner.core.i18n import render_error
+from planner.core.i18n import render_error, t
 from planner.core.yamlio import parse_yaml
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -128,3 +129,37 @@ def test_cli_bad_type_is_a_usage_error(run):
     result = run("playbook", "--type", "angry")
     assert result.exit_code == 2
     assert "angry" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_scripts_techniques_and_disputes_each_under_their_heading(run, lang):
+    book = load_playbook(lang)
+    kinds = [script["kind"] for script in book["scripts"]]
+    assert kinds.count(None) == 7 and "technique" in kinds and "dispute" in kinds
+    text = run("playbook", "--lang", lang).output
+    headings = [t(key, lang) for key in ("playbook.scripts", "playbook.techniques",
+                                          "playbook.disputes", "playbook.principles")]
+    places = [text.index(f"\n{heading}\n") for heading in headings]
+    assert places == sorted(places)
+    for script in book["scripts"]:
+        group = {None: 0, "technique": 1, "dispute": 2}[script["kind"]]
+        assert places[group] < text.index(f"[{script['name']}]") < places[group + 1]
+    markdown = run("playbook", "--lang", lang, "--format", "markdown").output
+    assert [line[3:] for line in markdown.splitlines() if line.startswith("## ")][1:] == headings
+
+
+def test_the_notice_reminds_of_the_answer_scripts_only():
+    from planner.export.notice import reminders_from_playbook
+
+    book = load_playbook("en")
+    reminders = "\n".join(reminders_from_playbook(book, "en"))
+    for script in book["scripts"]:
+        assert (script["name"] in reminders) == (script["kind"] is None), script["id"]
+
+
+def test_an_unknown_kind_is_named():
+    text = (files("planner.templates") / "playbook.yaml").read_text(encoding="utf-8")
+    text = text.replace("    kind: technique", "    kind: [technique]", 1)
+    line = text[: text.index("kind: [technique]")].count("\n") + 1
+    with raises_message(rf"playbook.yaml:{line}: scripts\.vent\.kind: wrong type"):
+        parse_playbook(parse_yaml(text, "playbook.yaml"), "playbook.yaml")

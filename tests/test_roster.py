@@ -477,8 +477,9 @@ def test_february_29_is_checked_in_the_campaign_year(run, workspace):
 def test_counts_read_well_for_one_contact(run, workspace):
     path = csv_file(workspace, ["部门,姓名,手机", "pr,陈,13300133000"])
     result = run("roster", "import", path, "--lang", "en")
-    assert "Imported 1 contact(s) into" in result.output
-    assert "(contacts: 1)" in run("roster", "--lang", "en").output
+    assert "Imported 1 contact into" in result.output
+    assert "(1 contact)" in run("roster", "--lang", "en").output
+    assert "（1 位联系人）" in run("roster", "--lang", "zh").output
 
 
 def test_read_only_workspace_is_named(run, workspace, monkeypatch):

@@ -6,7 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from planner.campaign.plan import Plan, occurrence_label
+from planner.core.clock import YEARS, in_years
 from planner.core.errors import PlannerError
+from planner.core.lengths import check_name, check_text
 from planner.storage.contract import Change, ItemState, StateStore
 
 
@@ -58,6 +60,8 @@ def validate_ids(requested: list[str], applicable: list[str], known: list[str]) 
     plan does not include says so.
     """
     wanted = list(dict.fromkeys(requested))
+    for item_id in wanted:
+        check_name(item_id, "ITEM")  # before it is matched against the ids, or echoed
     applicable_set = set(applicable)
     for item_id in wanted:
         if item_id in applicable_set:
@@ -82,6 +86,8 @@ def change_items(store: StateStore, plan: Plan, ids: list[str], status: str | No
     future), then move the items to `status` in one transaction."""
     from planner.campaign.items import load_items
 
+    # a skip's reason is its note
+    check_text(note, "--reason" if status == "skipped" else "--note")
     wanted = validate_ids(ids, plan.item_ids(), [item.id for item in load_items()])
     chosen = targets(plan, wanted, day, now.date())
     if at is not None and at > now:
@@ -98,6 +104,7 @@ def set_status(store: StateStore, year: int, chosen: list[Target], status: str |
     The current states are read inside the transaction, so two people ticking the same item
     at the same moment both succeed: the second finds it done already.
     """
+    check_name(by, "--by")
     outcomes: list[Outcome] = []
 
     def changes() -> list[Change]:
@@ -123,6 +130,7 @@ def undo(store: StateStore, year: int, *, by: str, recorded_at: dt.datetime,
          day: dt.date | None = None) -> list[Change]:
     """Revert `by`'s latest change in campaign `year` (on `day`'s occurrences, if given) that
     is not yet undone; the revert is a new history entry."""
+    check_name(by, "--by")
     txn = store.last_open_txn(by, year, day)
     if txn is None:
         raise PlannerError("error.nothing-to-undo", by=by, year=year)
@@ -159,6 +167,11 @@ def apply_imported(store: StateStore, year: int, rows: list[dict], *, by: str,
     if late:
         raise PlannerError("error.import-future-dates", file=source,
                            rows=", ".join(map(str, late)))
+    outside = [row["row"] for row in rows if row["date"] and not in_years(row["date"])]
+    if outside:
+        raise PlannerError("error.import-dates-outside-years", file=source,
+                           rows=", ".join(map(str, outside)), low=YEARS[0], high=YEARS[1])
+    check_name(by, "--by")
     actions = {"done": "check", "skipped": "skip", "open": "uncheck"}
     outcomes: list[Outcome] = []
     overridden: dict[str, str] = {}
@@ -177,6 +190,10 @@ def apply_imported(store: StateStore, year: int, rows: list[dict], *, by: str,
             saved = old.status if old else "open"
             if saved == row["status"]:
                 continue
+            # only a row applied is checked: one not edited may hold a note saved before
+            # the limits, which the export wrote out
+            check_text(row["note"], "note", file=source, line=row["row"])
+            check_name(row["by"], "by", file=source, line=row["row"])
             if exported is not None and saved != exported:
                 overridden[label] = store.last_changed_by(year, row["id"], day) or "-"
             new = None

@@ -16,7 +16,7 @@ from typing import Any
 from planner.campaign.phases import Campaign, Window, load_campaign
 from planner.core.errors import Msg, PlannerError
 from planner.core.i18n import bilingual
-from planner.core.yamlio import line_of
+from planner.core.yamlio import check_choice, line_of
 
 ITEM_FILES = ("items/prepare.yaml", "items/battle.yaml", "items/aftermath.yaml")
 ITEM_KEYS = {"id", "phase", "category", "owner", "due", "tiers", "title", "detail"}
@@ -109,9 +109,12 @@ def parse_item(raw: Any, name: str, campaign: Campaign) -> Item:
     ident = raw.get("id")
     label = ident if isinstance(ident, str) else "items[]"
 
+    def where(field: str) -> dict[str, Any]:
+        return {"file": name, "line": line_of(raw, field.split(".")[0]),
+                "field": f"{label}.{field}"}
+
     def fail(key: str, field: str, **params: Any) -> PlannerError:
-        return PlannerError(key, file=name, line=line_of(raw, field.split(".")[0]),
-                            field=f"{label}.{field}", **params)
+        return PlannerError(key, **where(field), **params)
 
     if not isinstance(ident, str) or not ID_PATTERN.match(ident):
         raise fail("error.item-id", "id", value=ident)
@@ -120,18 +123,15 @@ def parse_item(raw: Any, name: str, campaign: Campaign) -> Item:
         raise fail("error.unknown-key", sorted(unknown)[0],
                    allowed=", ".join(sorted(ITEM_KEYS | OPTIONAL_KEYS)))
     repeat = raw.get("repeat")
-    if repeat is not None and repeat not in REPEATS:
-        raise fail("error.unknown-value", "repeat", value=repeat, allowed=", ".join(REPEATS))
+    if repeat is not None:
+        check_choice(repeat, REPEATS, **where("repeat"))
     required = ITEM_KEYS - ({"due"} if repeat else set())
     missing = required - set(raw)
     if missing:
         raise fail("error.data-missing", sorted(missing)[0])
 
     def choose(field: str, allowed: Any) -> str:
-        value = raw[field]
-        if value not in allowed:
-            raise fail("error.unknown-value", field, value=value, allowed=", ".join(allowed))
-        return value
+        return check_choice(raw[field], allowed, **where(field))
 
     phase = choose("phase", campaign.phases)
     if not ident.startswith(phase + "."):
@@ -142,9 +142,7 @@ def parse_item(raw: Any, name: str, campaign: Campaign) -> Item:
     if not isinstance(tiers, list) or not tiers:
         raise fail("error.wrong-type", "tiers", expected=Msg("type.list"))
     for tier in tiers:
-        if tier not in campaign.tiers:
-            raise fail("error.unknown-value", "tiers", value=tier,
-                       allowed=", ".join(campaign.tiers))
+        check_choice(tier, campaign.tiers, **where("tiers"))
     due_from, due_days, due_on = parse_due(raw.get("due", {"from": "end", "days": 0}), fail)
     texts = {field: bilingual(raw[field], name, line_of(raw, field), f"{label}.{field}")
              for field in ("title", "detail")}

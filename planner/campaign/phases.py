@@ -18,7 +18,7 @@ from planner.core.clock import YEARS
 from planner.core.errors import Msg, PlannerError
 from planner.core.i18n import bilingual
 from planner.core.snapshot import load_shipped
-from planner.core.yamlio import line_of
+from planner.core.yamlio import check_choice, line_of
 
 CAMPAIGN_FILE = "campaign.yaml"
 YEAR_MIN, YEAR_MAX = YEARS
@@ -112,11 +112,8 @@ def parse_campaign(data: Any, name: str) -> Campaign:
             tiers[tier][phase] = (str(pair[0]), str(pair[1]))
     thresholds = []
     for entry in data.get("size_thresholds") or []:
-        tier = entry.get("tier")
-        if tier not in tiers:
-            raise PlannerError("error.unknown-value", file=name, line=entry.line,
-                               field="size_thresholds.tier", value=tier,
-                               allowed=", ".join(tiers))
+        tier = check_choice(entry.get("tier"), tiers, file=name, line=line_of(entry, "tier"),
+                            field="size_thresholds.tier")
         thresholds.append((tier, int(entry["daily_orders"]), int(entry["cs_headcount"])))
     return Campaign(
         phases=phases,
@@ -150,6 +147,9 @@ def month_day(value: Any, year: int, *, file: str | None = None, line: int | Non
             raise PlannerError("error.override-year", file=file, line=line, field=field,
                                value=value.isoformat(), year=year)
         return dt.date(value.year, value.month, value.day)
+    if not isinstance(value, str | int):
+        raise PlannerError("error.wrong-type", file=file, line=line, field=field,
+                           expected=Msg("type.month-day"))
     text = str(value).strip()
     parts = text.split("-")
     try:
@@ -194,9 +194,14 @@ def apply_overrides(windows: list[Window], overrides: Any, year: int, source: st
     by_phase = {w.phase: w for w in windows}
     lines: dict[str, int | None] = {}
     for key in overrides:
-        if _year_key(key) and not isinstance(overrides[key], dict):
-            raise PlannerError("error.wrong-type", file=source, line=line_of(overrides, key),
-                               field=f"phases.{key}", expected=Msg("type.mapping"))
+        if not _year_key(key):
+            continue
+        where = {"file": source, "line": line_of(overrides, key), "field": f"phases.{key}"}
+        if not YEAR_MIN <= int(key) <= YEAR_MAX:
+            raise PlannerError("error.year-range", **where, value=key, low=YEAR_MIN,
+                               high=YEAR_MAX)
+        if not isinstance(overrides[key], dict):
+            raise PlannerError("error.wrong-type", **where, expected=Msg("type.mapping"))
     this_year = next((spec for key, spec in overrides.items() if _year_key(key)
                       and int(key) == year), {})
     for section, prefix in ((overrides, "phases"), (this_year, f"phases.{year}")):
@@ -216,7 +221,11 @@ def apply_overrides(windows: list[Window], overrides: Any, year: int, source: st
             start, end = old.start, old.end
             for key in ("start", "end"):
                 value = spec.get(key)
-                if value is None or (every_year and _other_year(value, year)):
+                if value is None:
+                    continue
+                if every_year and _other_year(value, year, file=source,
+                                                line=line_of(spec, key),
+                                                field=f"{prefix}.{phase}.{key}"):
                     continue
                 day = month_day(value, year, file=source, line=line_of(spec, key),
                                 field=f"{prefix}.{phase}.{key}")
@@ -228,16 +237,22 @@ def apply_overrides(windows: list[Window], overrides: Any, year: int, source: st
 
 def _year_key(key: Any) -> bool:
     """A key of `phases` that names a year (``"2027"`` or 2027) rather than a phase."""
-    return isinstance(key, int | str) and not isinstance(key, bool) and str(key).isdigit() \
-        and len(str(key)) == 4
+    return isinstance(key, int | str) and not isinstance(key, bool) and str(key).isdigit()
 
 
-def _other_year(value: Any, year: int) -> bool:
-    """A full date that belongs to another year's campaign."""
+def _other_year(value: Any, year: int, **where: Any) -> bool:
+    """A full date that belongs to another year's campaign (one the program plans for)."""
     if isinstance(value, dt.date):
-        return value.year != year
-    parts = str(value).strip().split("-")
-    return len(parts) == 3 and parts[0].isdigit() and int(parts[0]) != year
+        other = value.year
+    else:
+        parts = str(value).strip().split("-")
+        if not (len(parts) == 3 and parts[0].isdigit()):
+            return False
+        other = int(parts[0])
+    if not YEAR_MIN <= other <= YEAR_MAX:
+        raise PlannerError("error.year-range", **where, value=other, low=YEAR_MIN,
+                           high=YEAR_MAX)
+    return other != year
 
 
 def validate_windows(windows: list[Window], source: str,

@@ -243,7 +243,8 @@ def checkoff_log(item_id, by, since, limit, all_rows, year, workspace, lang, fmt
             hidden = ws.count_history(**filters) - limit
             if hidden > 0:
                 click.echo(t("log.hidden-earlier", ws.lang, count=f"{hidden:,}"))
-    lines = log_lines(entries, ws.lang)
+    lines = log_lines(entries, ws.lang,
+                      level_name=lambda level: ws.policy.level_name(level, ws.lang))
     first = next(lines, None)
     if first is None:
         if not ws.has_state():

@@ -95,7 +95,7 @@ def roster_import(file, replace, encoding, workspace, lang):
       planner315 roster import contacts.csv
       planner315 roster import 联络表.xlsx --workspace myshop
     """
-    from planner.core.i18n import t
+    from planner.core.i18n import counted, t
 
     parent = click.get_current_context().find_root().meta.get("planner315.roster", {})
     ws = open_workspace(workspace=workspace or parent.get("workspace"),
@@ -103,7 +103,8 @@ def roster_import(file, replace, encoding, workspace, lang):
     target, contacts, ignored = ws.import_roster(file, replace, encoding)
     if ignored:
         click.echo(t("roster.ignored-columns", ws.lang, columns=", ".join(ignored)), err=True)
-    click.echo(t("roster.imported", ws.lang, count=len(contacts), path=str(target)))
+    click.echo(t("roster.imported", ws.lang, contacts=counted("contacts", len(contacts)),
+                 path=str(target)))
 
 
 # --- export ---------------------------------------------------------------------------------

@@ -251,17 +251,21 @@ def _inherit_lang(ctx: click.Context, param: click.Parameter, value: str | None)
 
 
 class DateParam(click.ParamType):
-    """A calendar date written YYYY-MM-DD."""
+    """A calendar date written YYYY-MM-DD, in the supported years."""
 
     name = "DATE"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> dt.date:
+        from planner.core.clock import parse_date
+        from planner.core.errors import PlannerError
+        from planner.core.i18n import render_error
+
         if isinstance(value, dt.date):
             return value
         try:
-            return dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            self.fail(t("error.bad-date", current_lang(), value=value), param, ctx)
+            return parse_date(value)
+        except PlannerError as err:
+            self.fail(render_error(err, current_lang()), param, ctx)
 
 
 class DateTimeParam(click.ParamType):

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
+from planner.core.limits import MAX_YAML_BYTES
+
 LANGS = ("zh", "en")
 # Click modules that call gettext; each keeps `_` / `ngettext` as a module global.
 CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "shell_completion",
@@ -120,7 +122,9 @@ def _shop_lang(args: Sequence[str], environ: dict[str, str] | os._Environ) -> st
     for path in candidates:
         try:
             if path.is_file():
-                match = _LANG_LINE.search(path.read_text(encoding="utf-8", errors="replace"))
+                with open(path, "rb") as stream:  # no further than any reader of it goes
+                    text = stream.read(MAX_YAML_BYTES).decode("utf-8", errors="replace")
+                match = _LANG_LINE.search(text)
                 return match.group(1) if match else None
         except OSError:
             return None

@@ -21,7 +21,7 @@ from planner.complaints.register import (
     STATUSES,
     CampaignDates,
     Complaint,
-    check_length,
+    check_deadline,
     check_received,
     escalate_batch,
     get_complaint,
@@ -32,6 +32,7 @@ from planner.complaints.register import (
 from planner.complaints.triage import ComplaintRules, TriageFlags
 from planner.core.clock import SHANGHAI, iso
 from planner.core.errors import Msg, PlannerError
+from planner.core.lengths import check_name, check_text
 from planner.storage.contract import Callback, ComplaintRecord, StateStore
 
 # What `edit` can change; the fields that a triage depends on are re-triaged.
@@ -65,6 +66,12 @@ def _numbers(store: StateStore, numbers: Iterable[str]) -> list[ComplaintRecord]
     return list(records.values())
 
 
+def _check_typed(desk: Desk, note: str | None) -> None:
+    """The lengths of a change's note and of the acting user's name."""
+    check_text(note, "--note")
+    check_name(desk.by, "--by")
+
+
 def _not_void(record: ComplaintRecord) -> None:
     if record.void:
         raise PlannerError("error.complaint-void", field=record.number)
@@ -75,6 +82,7 @@ def _each(desk: Desk, numbers: Iterable[str],
     """Run `change(record, txn)` for every complaint in one transaction: (complaint, changed)
     for each, re-read after the change."""
     store = desk.store
+    check_name(desk.by, "--by")
     _numbers(store, numbers)  # unknown numbers fail before the write lock is taken
     changed = []
     with store.transaction():
@@ -89,7 +97,6 @@ def _note(record: ComplaintRecord, note: str | None) -> dict[str, Any]:
     note = (note or "").strip()
     if not note:
         return {}
-    check_length(note, "--note")
     return {"notes": f"{record.notes}\n{note}" if record.notes else note}
 
 
@@ -103,6 +110,7 @@ def update_status(desk: Desk, numbers: Iterable[str], status: str, *,
     if status not in STATUSES:
         raise PlannerError("error.unknown-value", field="--status", value=status,
                            allowed=", ".join(STATUSES))
+    check_text(note, "--note")
 
     def change(record: ComplaintRecord, txn: int) -> bool:
         _not_void(record)
@@ -129,6 +137,7 @@ def record_reply(desk: Desk, number: str, *, at: dt.datetime | None = None,
     """The reply to the buyer, at `at` (default now): the first one is the first response,
     and an unanswered complaint moves to ``replied``."""
     at = at or desk.now
+    _check_typed(desk, note)
     record = get_complaint(desk.store, number)
     _check_reply(record, at, desk.now)
     with desk.store.transaction():
@@ -162,6 +171,7 @@ def _check_reply(record: ComplaintRecord, at: dt.datetime, now: dt.datetime) -> 
 def record_callback(desk: Desk, number: str, satisfied: bool, *,
                     note: str | None = None) -> Complaint:
     """The aftermath call-back: did the buyer end up satisfied?"""
+    _check_typed(desk, note)
     _check_callback_ready(get_complaint(desk.store, number))  # fails before any write
     with desk.store.transaction():
         record = get_complaint(desk.store, number)
@@ -194,6 +204,8 @@ def assign(desk: Desk, numbers: Iterable[str], assignee: str | None, *,
            note: str | None = None) -> list[tuple[Complaint, bool]]:
     """Give complaints to `assignee` (None: to nobody)."""
     assignee = (assignee or "").strip() or None
+    check_name(assignee, "--to")
+    check_text(note, "--note")
 
     def change(record: ComplaintRecord, txn: int) -> bool:
         _not_void(record)
@@ -212,7 +224,7 @@ def void(desk: Desk, numbers: Iterable[str], reason: str) -> list[tuple[Complain
     reason = (reason or "").strip()
     if not reason:
         raise PlannerError("error.complaint-void-reason", field="--reason")
-    check_length(reason, "--reason")
+    check_text(reason, "--reason")
 
     def change(record: ComplaintRecord, txn: int) -> bool:
         _not_void(record)
@@ -231,7 +243,9 @@ def propose(desk: Desk, number: str, *, solution: str | None, department: str | 
     """The department concerned and/or the proposed solution. A new solution needs a new
     approval."""
     solution = (solution or "").strip() or None
-    check_length(solution, "--solution")
+    check_text(solution, "--solution")
+    check_name(department, "--department")
+    check_text(note, "--note")
     if solution is None and department is None:
         raise PlannerError("error.complaint-propose-empty", field="--solution")
 
@@ -255,6 +269,8 @@ def propose(desk: Desk, number: str, *, solution: str | None, department: str | 
 
 def approve(desk: Desk, number: str, approver: str, *, note: str | None = None) -> Complaint:
     """A supervisor approves the proposed solution (`approver` checked by the caller)."""
+    check_name(approver, "--by")
+    check_text(note, "--note")
 
     def change(record: ComplaintRecord, txn: int) -> bool:
         _not_void(record)
@@ -311,6 +327,8 @@ def edit(desk: Desk, rules: ComplaintRules, numbers: Iterable[str], correction: 
         raise PlannerError("error.complaint-summary", field="--summary")
     if correction.received is not None:
         check_received(correction.received, desk.now)
+    check_correction(correction)
+    check_text(note, "--note")
 
     def change(record: ComplaintRecord, txn: int) -> bool:
         _not_void(record)
@@ -337,13 +355,20 @@ def edit(desk: Desk, rules: ComplaintRules, numbers: Iterable[str], correction: 
     return _each(desk, numbers, change)
 
 
+def check_correction(correction: Correction) -> None:
+    """The lengths of the corrected text: the summary is free text, the rest names."""
+    for key in DETAILS:
+        value = getattr(correction, key)
+        option = "--" + key.removesuffix("_id")
+        (check_text if key == "summary" else check_name)(value, option)
+
+
 def _corrected(record: ComplaintRecord, correction: Correction,
                campaign_of: Callable[[dt.date], int]) -> dict[str, Any]:
     """The fields the correction gives (blank text clears an optional field)."""
     fields: dict[str, Any] = {}
     for key, value in correction.details().items():
         if isinstance(value, str):
-            check_length(value, f"--{key.removesuffix('_id')}")
             value = value.strip() or None
         fields[key] = value
     if "summary" in fields and fields["summary"] is None:
@@ -368,7 +393,9 @@ def _retriaged(rules: ComplaintRules, record: ComplaintRecord, fields: dict[str,
                            for name, default in TriageFlags()._asdict().items()})
     result = run_triage(rules, after.category, after.received, flags, None, after.channel)
     deadline = (result.deadline.at, result.deadline.calendar_name)
-    if "received" not in fields:  # a promise already made stands
+    if "received" in fields:
+        check_deadline(result, after.received)
+    else:  # a promise already made stands
         deadline = min(deadline, (record.deadline, record.calendar_name))
     return {"level": result.level, "priority": rules.policy.priority(result.level),
             "handler": result.triage.handler, "rule": result.triage.rule,

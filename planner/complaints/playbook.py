@@ -16,6 +16,9 @@ from planner.core.errors import Msg, PlannerError
 PLAYBOOK_FILE = "playbook.yaml"
 TYPE_FIELDS = ("name", "signs", "approach", "how", "words")
 CUSTOMER_TYPES = ("aggressive", "quiet", "habitual")
+# What an entry of `scripts` is besides an answer script: a handling technique, or a common
+# after-sales dispute with its remedies. The notice's reminders quote only the scripts.
+SCRIPT_KINDS = ("technique", "dispute")
 
 
 @cache
@@ -29,7 +32,7 @@ def playbook_data() -> dict[str, Any]:
 def parse_playbook(data: Any, name: str) -> dict[str, Any]:
     """Validate the playbook data read from `name`; returns the same shape, texts stripped."""
     from planner.core.i18n import bilingual
-    from planner.core.yamlio import line_of
+    from planner.core.yamlio import check_choice, line_of
 
     if not isinstance(data, dict):
         raise PlannerError("error.wrong-type", file=name, expected=Msg("type.mapping"))
@@ -37,15 +40,17 @@ def parse_playbook(data: Any, name: str) -> dict[str, Any]:
     for entry in _list(data, "customer_types", name):
         typ = _entry(entry, name, "customer_types", TYPE_FIELDS)
         line, field = line_of(entry, "id"), f"customer_types.{typ['id']}"
-        if typ["id"] not in CUSTOMER_TYPES:
-            raise PlannerError("error.unknown-value", file=name, line=line, field=field,
-                               value=typ["id"], allowed=", ".join(CUSTOMER_TYPES))
+        check_choice(typ["id"], CUSTOMER_TYPES, file=name, line=line, field=field)
         if any(known["id"] == typ["id"] for known in types):
             raise PlannerError("error.data-duplicate-id", file=name, line=line, field=field)
         types.append(typ)
     scripts = []
     for entry in _list(data, "scripts", name):
         script = _entry(entry, name, "scripts", ("name",))
+        script["kind"] = entry.get("kind")
+        if script["kind"] is not None:
+            check_choice(script["kind"], SCRIPT_KINDS, file=name, line=line_of(entry, "kind"),
+                         field=f"scripts.{script['id']}.kind")
         field = f"scripts.{script['id']}.lines"
         lines = _list(entry, "lines", name, field)
         script["lines"] = [
@@ -62,7 +67,8 @@ def load_playbook(lang: str, customer_type: str | None = None) -> dict[str, Any]
     """The playbook in `lang` as plain strings.
 
     ``{"customer_types": [{"id", "name", "signs", "approach", "how", "words"}],
-    "scripts": [{"id", "name", "lines": [...]}], "principles": [...]}``. With
+    "scripts": [{"id", "kind", "name", "lines": [...]}], "principles": [...]}`` (`kind`:
+    None for an answer script, else one of `SCRIPT_KINDS`). With
     `customer_type`, only that type is listed (scripts and principles stay).
     """
     data = playbook_data()
@@ -72,7 +78,7 @@ def load_playbook(lang: str, customer_type: str | None = None) -> dict[str, Any]
     if customer_type is not None and not types:
         raise PlannerError("error.unknown-value", field="type", value=customer_type,
                            allowed=", ".join(entry["id"] for entry in data["customer_types"]))
-    scripts = [{"id": entry["id"], "name": entry["name"][lang],
+    scripts = [{"id": entry["id"], "kind": entry["kind"], "name": entry["name"][lang],
                 "lines": [line[lang] for line in entry["lines"]]} for entry in data["scripts"]]
     return {"customer_types": types, "scripts": scripts,
             "principles": [entry[lang] for entry in data["principles"]]}

@@ -26,7 +26,7 @@ from planner.core.i18n import bilingual, pick
 from planner.core.roles import ROLE_ALIASES  # old role ids in a shop's own policy
 from planner.core.snapshot import load_shipped
 from planner.core.userfiles import load_yaml_file
-from planner.core.yamlio import check_keys, line_of
+from planner.core.yamlio import check_choice, check_keys, line_of
 
 SHIPPED_POLICY = "policy.yaml"
 URGENT = "urgent"
@@ -220,9 +220,7 @@ def _required(data: Any, key: str, name: str, prefix: str = "") -> Any:
 
 
 def _check_choice(value: Any, allowed: Any, name: str, line: int | None, field: str) -> None:
-    if not isinstance(value, str) or value not in allowed:
-        raise PlannerError("error.unknown-value", file=name, line=line, field=field, value=value,
-                           allowed=", ".join(allowed))
+    check_choice(value, allowed, file=name, line=line, field=field)
 
 
 def _levels(data: Any, name: str) -> dict[str, Names]:

@@ -22,8 +22,9 @@ from planner.complaints.triage import (
     TriageResult,
     triage_complaint,
 )
-from planner.core.clock import SHANGHAI, iso
+from planner.core.clock import SHANGHAI, YEARS, check_year_of, in_years, iso, to_shanghai
 from planner.core.errors import PlannerError
+from planner.core.lengths import check_name, check_text
 from planner.storage.contract import (
     ComplaintFilter,
     ComplaintRecord,
@@ -127,6 +128,7 @@ CALLBACK_CAP = 1000  # call-backs still due that `status` counts exactly; beyond
 
 def get_complaint(store: StateStore, number: str) -> ComplaintRecord:
     """The complaint of form number `number` (any case); unknown numbers are an error."""
+    check_name(number, "NUMBER")  # before it is looked up, or echoed in the error
     record = store.complaints.get(number.strip().upper())
     if record is None:
         raise PlannerError("error.complaint-unknown", field=number)
@@ -143,21 +145,32 @@ def write_history(store: StateStore, txn: int, now: dt.datetime, by: str, action
 
 def check_received(received: dt.datetime, now: dt.datetime, field: str = "--received"
                    ) -> None:
-    """A receipt in the future (beyond a clock's drift) is a typing mistake."""
+    """A receipt in the future (beyond a clock's drift) is a typing mistake; one outside
+    the supported years cannot be planned for."""
+    check_year_of(received, iso(received), field)
     if received > now + CLOCK_DRIFT:
         raise PlannerError("error.complaint-future", field=field, value=iso(received))
 
 
 CLOCK_DRIFT = dt.timedelta(minutes=5)
-# Longer than a person writes on a complaint form: a paste gone wrong, and too long for a
-# register cell.
-MAX_TEXT = 2000
 
 
-def check_length(text: str | None, field: str) -> None:
-    if text is not None and len(text) > MAX_TEXT:
-        raise PlannerError("error.complaint-text-long", field=field, count=len(text),
-                           limit=MAX_TEXT)
+def check_deadline(result: TriageResult, received: dt.datetime, field: str = "--received"
+                   ) -> None:
+    """A deadline after the supported years could never be judged or exported: refuse the
+    receipt that gives it, before anything is written."""
+    if not in_years(result.deadline.at):
+        raise PlannerError("error.deadline-after-years", field=field,
+                           received=f"{to_shanghai(received):%Y-%m-%d %H:%M}",
+                           deadline=f"{to_shanghai(result.deadline.at):%Y-%m-%d %H:%M}",
+                           high=YEARS[1])
+
+
+def check_names(names: dict[str, str | None]) -> None:
+    """The lengths of a complaint's names and references (option -> value): order, buyer,
+    product, channel, issue, assignee, the acting user."""
+    for field, name in names.items():
+        check_name(name, field)
 
 
 def issue_key(issue: str | None, product: str | None) -> str | None:
@@ -184,21 +197,25 @@ def add_complaint(store: StateStore, rules: ComplaintRules, *, category: str, su
     summary = (summary or "").strip()
     if not summary:
         raise PlannerError("error.complaint-summary", field="--summary")
-    for text, field in ((summary, "--summary"), (order, "--order"), (buyer, "--buyer"),
-                        (product, "--product"), (channel, "--channel"), (issue, "--issue")):
-        check_length(text, field)
-    check_received(received, now)
-    day = received.astimezone(SHANGHAI).date()
     product, order, buyer, channel, assignee = (
         (text or "").strip() or None for text in (product, order, buyer, channel, assignee))
+    check_text(summary, "--summary")
+    check_names({"--order": order, "--buyer": buyer, "--product": product,
+                 "--channel": channel, "--issue": issue, "--assign": assignee, "--by": by})
+    check_received(received, now)
+    day = received.astimezone(SHANGHAI).date()
     key = issue_key(issue, product)
+    # Everything that can fail is worked out before the transaction (which creates the
+    # database on a first write); the batch rule needs the day's register, so its triage is
+    # checked inside, where a failure rolls everything back.
+    ordinary = run_triage(rules, category, received, flags, None, channel)
+    check_deadline(ordinary, received)
     register = store.complaints
     with store.transaction():
         same_issue = register.count_same_issue(day, category, key) + 1
         result = run_triage(rules, category, received, flags, same_issue, channel)
+        check_deadline(result, received)
         # the batch's deadlines are set by `escalate_batch` below, for all of the day's alike
-        ordinary = (run_triage(rules, category, received, flags, None, channel)
-                    if "batch" in result.reasons else result)
         seq = register.next_seq(day.year)
         record = ComplaintRecord(
             number=f"TS-{day.year}-{seq:04d}", year=day.year, seq=seq, category=category,

@@ -32,6 +32,14 @@ def cell_text(value: Any) -> str:
     return str(value).replace("\u3000", " ").strip()
 
 
+def fit_cell(value: Any) -> Any:
+    """Text cut to what a cell holds, ending in "…"; any other value as it is. Entry limits
+    keep new text far shorter: this is for what was stored before them."""
+    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        return value[:MAX_CELL_CHARS - 1] + "…"
+    return value
+
+
 def shown(value: Any) -> str:
     """A value as an error message echoes it: on one line, cut to `SHOWN_CHARS` with "…"."""
     text = " ".join(cell_text(value).split())

@@ -77,20 +77,31 @@ def check_writable_folder(folder: Path, output: str) -> None:
         return
 
 
-def read_text_file(path: str | Path) -> str:
-    """A user's text file, decoded as UTF-8 (with or without BOM); errors name the file."""
+def read_text_file(path: str | Path, max_bytes: int) -> str:
+    """A user's text file, decoded as UTF-8 (with or without BOM); errors name the file. A
+    file over `max_bytes` is refused before it is read whole (it may be endless: /dev/zero)."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as stream:
+            data = stream.read(max_bytes + 1)
     except FileNotFoundError:
         raise PlannerError("error.file-missing", file=str(path)) from None
     except IsADirectoryError:
         raise PlannerError("error.file-is-dir", file=str(path)) from None
     except OSError as err:
         raise PlannerError("error.file-unreadable", file=str(path), detail=err.strerror) from None
+    if len(data) > max_bytes:
+        raise PlannerError("error.file-too-large", file=str(path), limit=size_text(max_bytes))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise PlannerError("error.file-encoding", file=str(path), line=line) from None
 
+
+def size_text(size: int) -> str:
+    """A byte count as people read a limit: 2 MB, 300 KB."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.3g} {unit}"
+    return f"{size} B"

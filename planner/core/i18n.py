@@ -31,12 +31,21 @@ def messages() -> dict[str, dict[str, str]]:
 
 
 def t(key: str, lang: str, /, **params: Any) -> str:
-    """The message `key` in `lang`, formatted with `params` (else English, else the key)."""
+    """The message `key` in `lang`, formatted with `params` (else English, else the key);
+    a `Msg` parameter (a counted noun, a name) is rendered in `lang` first."""
     entry = messages().get(key)
     if entry is None:
         return key if not params else f"{key} {params}"
     text = entry.get(lang) or entry.get("en") or key
+    params = {name: t(value, lang, **value.params) if isinstance(value, Msg) else value
+              for name, value in params.items()}
     return text.format(**params)  # also turns the literal {{ }} of messages into { }
+
+
+def counted(unit: str, count: int) -> Msg:
+    """`count` with its noun in the number it takes: "1 contact", "3 contacts", "3 人"
+    (the ``unit.<unit>.one`` and ``.other`` messages)."""
+    return Msg(f"unit.{unit}.{'one' if count == 1 else 'other'}", count=f"{count:,}")
 
 
 def bilingual(value: Any, name: str | None, line: int | None, field: str) -> dict[str, str]:
@@ -86,18 +95,46 @@ def error_location(err: PlannerError, lang: str) -> str:
     """``file:line: field`` of an error (``line 3: field`` without a file)."""
     parts = []
     if err.file:
-        parts.append(f"{err.file}:{err.line}" if err.line else err.file)
+        file = _echoed(str(err.file), PATH_CHARS)
+        parts.append(f"{file}:{err.line}" if err.line else file)
     elif err.line:
         parts.append(t("error.at-line", lang, line=err.line))
     if err.field:
-        parts.append(str(err.field))
+        parts.append(_echoed(str(err.field), FIELD_CHARS))
     return ": ".join(parts)
 
 
 def render_error(err: PlannerError, lang: str = "en") -> str:
     """The one line a user sees for `err`: where, then what, in `lang`."""
-    params = {name: t(value, lang, **value.params) if isinstance(value, Msg) else value
-              for name, value in err.params.items()}
+    params = {name: _param(name, value, lang) for name, value in err.params.items()}
     message = t(err.key, lang, **params)
     where = error_location(err, lang)
     return f"{where}: {message}" if where else message
+
+
+# How much of what a file or a user gave an error message echoes: a value (what was found
+# where something else was expected) briefly, the rest (paths, keys, lists of choices) longer;
+# all on one line, control characters shown as escapes.
+PATH_CHARS, FIELD_CHARS, PARAM_CHARS = 300, 120, 600
+
+
+def _param(name: str, value: Any, lang: str) -> Any:
+    """A message parameter as the message shows it. A list or a mapping from a file is named
+    by its kind, never printed (a YAML bomb's value would be megabytes)."""
+    if isinstance(value, Msg):
+        return t(value, lang, **{key: _param(key, part, lang)
+                                 for key, part in value.params.items()})
+    if isinstance(value, list | tuple | set | dict):
+        return t("value.mapping" if isinstance(value, dict) else "value.list", lang)
+    if isinstance(value, str):
+        from planner.core.cells import SHOWN_CHARS
+
+        return _echoed(value, SHOWN_CHARS if name == "value" else PARAM_CHARS)
+    return value
+
+
+def _echoed(text: str, limit: int) -> str:
+    from planner.core.terminal import printable
+
+    text = printable(text, one_line=True)
+    return text if len(text) <= limit else text[:limit - 1] + "…"

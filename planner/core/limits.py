@@ -14,6 +14,12 @@ MAX_CONTACTS = 5_000
 # A table cell on a terminal shows at most this many characters, then "…" (show and JSON
 # keep the whole text).
 TABLE_CELL_CHARS = 300
+# A shop's own YAML files (shop, policy, holidays) are a few kilobytes; the roster of the
+# largest team (MAX_CONTACTS with every field) is about 1.3 MB. Parsing YAML costs about
+# 1.5 s and 80 MB per megabyte, so these bound a hostile file's cost too.
+MAX_YAML_BYTES = 1 << 20
+MAX_ROSTER_YAML_BYTES = 2 << 20
+
 
 # Files received from other teams (roster import, import checklist). A 5,000-contact roster is
 # about 0.3 MB as a workbook, its sheet about 3 MB unpacked (deflated 14:1), and 1 MB as CSV.

@@ -18,16 +18,18 @@ from typing import Any
 
 from planner.core.datacodec import decode, encode
 from planner.core.files import read_text_file
+from planner.core.limits import MAX_YAML_BYTES
 from planner.core.snapshot import checksum
 from planner.core.yamlio import parse_yaml, refuse_aliases
 
 CACHE_FOLDER = Path(".planner315") / "cache"
 
 
-def load_yaml_file(path: str | Path, workspace: Path | None = None) -> Any:
-    """A user's YAML file, parsed; aliases are refused. Inside `workspace` the parsed data
-    is kept in its cache until the file changes."""
-    text = read_text_file(path)
+def load_yaml_file(path: str | Path, workspace: Path | None = None, *,
+                   max_bytes: int = MAX_YAML_BYTES) -> Any:
+    """A user's YAML file, parsed; aliases are refused, and a file over `max_bytes`. Inside
+    `workspace` the parsed data is kept in its cache until the file changes."""
+    text = read_text_file(path, max_bytes)
 
     def parse() -> Any:
         refuse_aliases(text, str(path))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from planner.core.errors import PlannerError
+from planner.core.errors import Msg, PlannerError
 
 
 class Node(dict):
@@ -73,7 +73,9 @@ def parse_yaml(text: str, name: str) -> Any:
     import yaml
 
     try:
-        return yaml.load(text, Loader=_loader())
+        data = yaml.load(text, Loader=_loader())
+        _check_depth(data, name)
+        return data
     except PlannerError as err:
         raise err.located(file=name) from None
     except yaml.MarkedYAMLError as err:
@@ -88,6 +90,27 @@ def parse_yaml(text: str, name: str) -> Any:
     except yaml.YAMLError as err:
         detail = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise PlannerError("error.yaml-syntax", file=name, detail=detail) from None
+    except RecursionError:  # libyaml allows 1,000 levels, the constructor far fewer
+        raise PlannerError("error.yaml-too-deep", file=name, limit=MAX_DEPTH) from None
+
+
+# No file of ours nests deeper than a few levels (phases.2027.battle.start is four); every
+# reader of the data walks it recursively, and Python's stack is about a thousand frames.
+MAX_DEPTH = 32
+
+
+def _check_depth(data: Any, name: str) -> None:
+    """Refuse data nested deeper than `MAX_DEPTH` (walked without recursion, once)."""
+    level = [data]
+    for _ in range(MAX_DEPTH + 1):
+        level = [child for node in level if isinstance(node, dict | list)
+                 for child in (node.values() if isinstance(node, dict) else node)
+                 if isinstance(child, dict | list)]
+        if not level:
+            return
+    deepest = next((node for node in level if isinstance(node, Node)), None)
+    raise PlannerError("error.yaml-too-deep", file=name, limit=MAX_DEPTH,
+                       line=deepest.line if deepest is not None else None)
 
 
 def refuse_aliases(text: str, name: str) -> None:
@@ -122,3 +145,17 @@ def check_keys(mapping: Any, allowed: Any, *, file: str | None, field: str = "",
                                line=line_of(mapping, key) or line,
                                field=f"{field}.{key}" if field else str(key),
                                allowed=", ".join(allowed))
+
+
+def check_choice(value: Any, allowed: Any, *, file: str | None, line: int | None,
+                 field: str) -> Any:
+    """`value` if it is one of `allowed` (names, or a mapping's keys); else an error naming
+    the file, the line and the field with the values allowed. A list or a mapping where one
+    name is expected is a wrong type, never looked up (it cannot be, and must not crash)."""
+    if isinstance(value, list | dict | set):
+        raise PlannerError("error.wrong-type", file=file, line=line, field=field,
+                           expected=Msg("type.one-of", allowed=", ".join(map(str, allowed))))
+    if value not in allowed:
+        raise PlannerError("error.unknown-value", file=file, line=line, field=field,
+                           value=value, allowed=", ".join(map(str, allowed)))
+    return value

@@ -1,7 +1,8 @@
 """The complaint register workbook: one row per complaint, streamed, in list order.
 
 Everything a buyer or an agent typed (summary, buyer, order, product, channel, notes) goes
-through `planner.export.xlsx.safe`, so it can never become a formula.
+through `planner.export.xlsx.safe`, so it can never become a formula; text stored before the
+entry limits is cut to what a cell holds (`planner.core.cells.fit_cell`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner.core.cells import fit_cell
 from planner.core.errors import PlannerError
 from planner.core.i18n import t
 from planner.export.registry import ExportOptions, Job, Workbook
@@ -76,13 +78,14 @@ def register_rows(complaints: Iterable[Complaint], policy: Any, lang: str
         if c.callback:
             answer = t(f"register.satisfied.{'yes' if c.callback.satisfied else 'no'}", lang)
             answer = f"{answer} ({c.callback.by}, {c.callback.at:%Y-%m-%d})"
-        yield [c.number, policy.level_name(c.level, lang),
+        row = [c.number, policy.level_name(c.level, lang),
                policy.category_name(c.category, lang), c.product, c.order_id, c.buyer,
                policy_channel(policy, c.channel, lang), c.summary, c.received, c.deadline,
                policy.role_name(c.handler, lang), c.created_by, c.assignee, c.first_response,
                t(f"register.step.{complaint.step}", lang),
                t(f"register.status.{c.status}", lang),
                mark_text(complaint, lang, colour=False) or None, answer]
+        yield [fit_cell(value) for value in row]
 
 
 def register_title(lang: str, *, shop: str | None, year: int) -> str:

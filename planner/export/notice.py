@@ -255,7 +255,8 @@ def reminders_from_playbook(playbook: dict[str, Any], lang: str) -> list[str]:
         lines.append(spec["principles"].format(
             principles=spec["principles_separator"].join(playbook["principles"])))
     scripts = [spec["script"].format(name=entry["name"], line=entry["lines"][0])
-               for entry in playbook.get("scripts", []) if entry.get("lines")]
+               for entry in playbook.get("scripts", [])
+               if entry.get("lines") and entry.get("kind") is None]
     if scripts:
         lines.append(spec["scripts"].format(scripts=spec["script_separator"].join(scripts)))
     return lines + list(spec["extra"])

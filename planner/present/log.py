@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from planner.complaints.register import SUBJECT_PREFIX
@@ -28,29 +28,35 @@ def log_headers(lang: str) -> list[str]:
 LOG_WIDTHS = [None, None, None, None, None, 40]
 
 
-def log_rows(entries: Iterable[HistoryEntry], lang: str) -> Iterator[list[str]]:
-    """The table's rows, made as the entries come."""
+# Notes the program writes itself (an import, a batch escalation) are stored as these words
+# and shown in the reader's language; `log --format json` keeps them as stored.
+PROGRAM_NOTES = {"import": "log.note.import", "batch": "log.note.batch"}
+LevelName = Callable[[str], str]
+
+
+def log_rows(entries: Iterable[HistoryEntry], lang: str, level_name: LevelName = str
+             ) -> Iterator[list[str]]:
+    """The table's rows, made as the entries come (`level_name`: a complaint level's name
+    in `lang`, from the workspace's policy)."""
     actions: dict[str, str] = {}
     for e in entries:
         action = actions.get(e.action)
         if action is None:
             action = actions[e.action] = t(f"action.{e.action}", lang)
-        yield [f"{e.at:%Y-%m-%d %H:%M}", e.by, action, e.subject,
-               f"{_state_label(e.old, e.subject, lang)} → "
-               f"{_state_label(e.new, e.subject, lang)}", e.note or ""]
+        subject = e.subject.removeprefix(SUBJECT_PREFIX)
+        note = t(PROGRAM_NOTES[e.note], lang) if e.note in PROGRAM_NOTES else e.note or ""
+        yield [f"{e.at:%Y-%m-%d %H:%M}", e.by, action, subject,
+               f"{_state_label(e.old, e.subject, lang, level_name)} → "
+               f"{_state_label(e.new, e.subject, lang, level_name)}", note]
 
 
-def log_lines(entries: Iterable[HistoryEntry], lang: str) -> Iterator[str]:
+def log_lines(entries: Iterable[HistoryEntry], lang: str, level_name: LevelName = str
+              ) -> Iterator[str]:
     """The history as table lines, streamed; nothing for no entries."""
-    return table_lines(log_headers(lang), log_rows(entries, lang), LOG_WIDTHS)
+    return table_lines(log_headers(lang), log_rows(entries, lang, level_name), LOG_WIDTHS)
 
 
-def log_as_table(entries: Iterable[HistoryEntry], lang: str) -> str:
-    shown = "\n".join(log_lines(entries, lang))
-    return shown or t("log.empty", lang)
-
-
-def _state_label(value: Any, subject: str, lang: str) -> str:
+def _state_label(value: Any, subject: str, lang: str, level_name: LevelName = str) -> str:
     """An item's or a complaint's state in a history entry, in words."""
     if not subject.startswith(SUBJECT_PREFIX):
         return t(f"status.{value['status']}", lang) if value else t("status.open", lang)
@@ -61,7 +67,7 @@ def _state_label(value: Any, subject: str, lang: str) -> str:
     if "status" in value:
         return t(f"register.status.{value['status']}", lang)
     if "level" in value:
-        return value["level"]
+        return level_name(value["level"])
     # a correction, an assignment, a proposal: the fields that changed
     return _fields_text(value)
 

@@ -12,7 +12,7 @@ from planner.campaign.phases import load_campaign
 from planner.campaign.plan import Plan, PlannedItem
 from planner.campaign.progress import TrackedItem, track
 from planner.core.clock import iso
-from planner.core.i18n import pick, t
+from planner.core.i18n import counted, pick, t
 from planner.present.text import md_escape, md_table, table, text
 from planner.storage.contract import SETTLED, ItemKey, ItemState
 
@@ -91,7 +91,8 @@ def checklist_data(data: dict[str, Any]) -> dict[str, Any]:
 def phase_heading(phase: dict[str, Any], lang: str) -> str:
     days = (phase["end"] - phase["start"]).days + 1
     return t("plan.phase-heading", lang, name=phase["name"], start=text(phase["start"]),
-             end=text(phase["end"]), days=days, count=len(phase["items"]))
+             end=text(phase["end"]), days=counted("days", days),
+             items=counted("items", len(phase["items"])))
 
 
 def plan_title(plan: dict[str, Any], lang: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from planner.complaints.playbook import SCRIPT_KINDS
 from planner.core.i18n import t
 from planner.present.text import md_escape, md_table, table
 
@@ -21,14 +22,27 @@ def _type_rows(book: dict[str, Any]) -> list[list[str]]:
             for entry in book["customer_types"]]
 
 
+def _script_groups(book: dict[str, Any], lang: str) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The answer scripts, the techniques and the after-sales disputes, each under its
+    heading, in the playbook's order (a group without entries is left out)."""
+    groups = []
+    for kind, key in ((None, "playbook.scripts"), *((kind, f"playbook.{kind}s")
+                                                     for kind in SCRIPT_KINDS)):
+        scripts = [script for script in book["scripts"] if script.get("kind") == kind]
+        if scripts:
+            groups.append((t(key, lang), scripts))
+    return groups
+
+
 def playbook_table(book: dict[str, Any], lang: str) -> str:
 
     blocks = [t("playbook.title", lang),
               f"{t('playbook.customer-types', lang)}\n"
               + table(_type_headers(lang), _type_rows(book), [10, 24, 24, 24, 18])]
-    scripts = [f"[{script['name']}]\n" + "\n".join(f"  - {line}" for line in script["lines"])
-               for script in book["scripts"]]
-    blocks.append(f"{t('playbook.scripts', lang)}\n\n" + "\n\n".join(scripts))
+    for heading, scripts in _script_groups(book, lang):
+        blocks.append(f"{heading}\n\n" + "\n\n".join(
+            f"[{script['name']}]\n" + "\n".join(f"  - {line}" for line in script["lines"])
+            for script in scripts))
     blocks.append(f"{t('playbook.principles', lang)}\n"
                   + "\n".join(f"{number}. {text}"
                               for number, text in enumerate(book["principles"], start=1)))
@@ -38,11 +52,12 @@ def playbook_table(book: dict[str, Any], lang: str) -> str:
 def playbook_markdown(book: dict[str, Any], lang: str) -> str:
 
     parts = [f"# {t('playbook.title', lang)}", f"## {t('playbook.customer-types', lang)}",
-             md_table(_type_headers(lang), _type_rows(book)),
-             f"## {t('playbook.scripts', lang)}"]
-    for script in book["scripts"]:
-        parts.append(f"### {script['name']}\n\n"
-                     + "\n".join(f"- {md_escape(line)}" for line in script["lines"]))
+             md_table(_type_headers(lang), _type_rows(book))]
+    for heading, scripts in _script_groups(book, lang):
+        parts.append(f"## {heading}")
+        parts += [f"### {script['name']}\n\n"
+                  + "\n".join(f"- {md_escape(line)}" for line in script["lines"])
+                  for script in scripts]
     parts.append(f"## {t('playbook.principles', lang)}\n\n"
                  + "\n".join(f"{number}. {md_escape(text)}"
                              for number, text in enumerate(book["principles"], start=1)))

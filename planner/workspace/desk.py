@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from planner.core.errors import PlannerError
+from planner.core.lengths import check_name
 
 if TYPE_CHECKING:
     from planner.complaints.desk import Correction, Desk
@@ -174,6 +175,7 @@ class ComplaintDesk:
         from planner.complaints.desk import approve
 
         approver = (approver or self.ws.user).strip()
+        check_name(approver, "--by")  # before the roster's error would echo it
         self._check_supervisor(approver)
         with self._desk() as desk:
             return approve(desk, number, approver, note=note)

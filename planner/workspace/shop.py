@@ -18,7 +18,7 @@ from planner.complaints.deadlines import (
 from planner.complaints.service import SERVICE_KEY, ServiceSettings, parse_service
 from planner.core.errors import Msg, PlannerError
 from planner.core.userfiles import load_yaml_file
-from planner.core.yamlio import Node, check_keys, line_of
+from planner.core.yamlio import Node, check_choice, check_keys, line_of
 
 # Keys a shop file may hold.
 SHOP_KEYS = ("name", "size", "daily_orders", "cs_headcount", "lang", "phases", "contacts",
@@ -67,12 +67,11 @@ def load_shop(path: str | Path, workspace: Path | None = None) -> Shop:
 
     campaign = load_campaign()
     size = data.get("size")
-    if size is not None and size not in campaign.tiers:
-        raise PlannerError("error.unknown-value", **where("size"), value=size,
-                           allowed=", ".join(campaign.tiers))
+    if size is not None:
+        check_choice(size, campaign.tiers, **where("size"))
     lang = data.get("lang")
-    if lang is not None and lang not in ("zh", "en"):
-        raise PlannerError("error.unknown-value", **where("lang"), value=lang, allowed="zh, en")
+    if lang is not None:
+        check_choice(lang, ("zh", "en"), **where("lang"))
     counts = {}
     for key in ("daily_orders", "cs_headcount"):
         value = data.get(key)
