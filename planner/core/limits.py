@@ -20,7 +20,6 @@ TABLE_CELL_CHARS = 300
 MAX_YAML_BYTES = 1 << 20
 MAX_ROSTER_YAML_BYTES = 2 << 20
 
-
 # Files received from other teams (roster import, import checklist). A 5,000-contact roster is
 # about 0.3 MB as a workbook, its sheet about 3 MB unpacked (deflated 14:1), and 1 MB as CSV.
 MiB = 1024 * 1024
