@@ -219,11 +219,12 @@ def test_oversized_workbook_and_csv_are_refused_by_size_before_reading(ws):
     filler = os.urandom(limits.MAX_IMPORT_FILE_BYTES)
     parts = workbook_parts()
     members = [*honest(parts), ("xl/media/photo.bin", filler, len(filler), zlib.crc32(filler))]
-    both_importers(ws, "big.xlsx", raw_zip(members), "more than the 10 MB")
+    both_importers(ws, "big.xlsx", raw_zip(members), "10.1 MB, more than the 10 MB")
     with open(ws / "big.csv", "wb") as stream:
         stream.write("部门,姓名,手机\n".encode())
         stream.write("一线客服,张伟,13800138000\n".encode() * (limits.MAX_IMPORT_FILE_BYTES // 30))
-    refused(ws, "roster", "import", "big.csv", file="big.csv", fragment="more than the 10 MB")
+    refused(ws, "roster", "import", "big.csv", file="big.csv",
+            fragment="10.7 MB, more than the 10 MB")
 
 
 # --- files that are no .xlsx ---------------------------------------------------------------------

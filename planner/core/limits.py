@@ -5,6 +5,8 @@ spreadsheet cell holds 32,767 characters, a terminal table must print in well un
 
 from __future__ import annotations
 
+import math
+
 # Free text: a complaint's summary, a note on a check-off, a reply, a solution.
 MAX_TEXT_CHARS = 4_000
 # One name or reference: a person, a buyer, an order number, a product, an id.
@@ -26,8 +28,9 @@ MiB = 1024 * 1024
 
 
 def megabytes(size: int) -> str:
-    """A size as messages give it: MB with at most one decimal (10, 8.5)."""
-    return f"{size / MiB:.1f}".removesuffix(".0")
+    """A size as messages give it: MB with at most one decimal (10, 8.5), rounded up (a file
+    a little over a limit of 10 MB is 10.1 MB, not 10)."""
+    return f"{math.ceil(size * 10 / MiB) / 10:.1f}".removesuffix(".0")
 
 
 # A workbook or CSV file as it is on disk.
