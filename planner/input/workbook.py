@@ -87,10 +87,11 @@ class _Archive(zipfile.ZipFile):
         for info in parts:
             self._check_size(info, self._inflated(info))
 
-    def check_sheet(self) -> None:
-        """Refuse a worksheet of more than `MAX_SHEET_ELEMENTS` elements, or with a DTD (no
-        workbook has one: it would declare entities), counted by expat before openpyxl makes
-        an object of every element."""
+    def check_sheet(self, part: str) -> None:
+        """Refuse the worksheet `part` if it has more than `MAX_SHEET_ELEMENTS` elements, or a
+        DTD (no workbook has one: it would declare entities); counted by expat, which makes no
+        objects, before openpyxl makes one of every element."""
+
         from xml.parsers import expat
 
         count = 0
@@ -109,7 +110,7 @@ class _Archive(zipfile.ZipFile):
         parser.StartElementHandler = element
         parser.StartDoctypeDeclHandler = doctype
         try:
-            with zipfile.ZipFile.open(self, self.streamed or "") as sheet:
+            with zipfile.ZipFile.open(self, part) as sheet:
                 while chunk := sheet.read(_CHUNK):
                     parser.Parse(chunk, False)
             parser.Parse(b"", True)
@@ -225,7 +226,7 @@ def read_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
                 reader = _WorksheetReader(archive)
                 reader.read()
                 if archive.streamed:
-                    archive.check_sheet()
+                    archive.check_sheet(archive.streamed)
             yield from _sheet_rows(reader.wb, name)
 
 
