@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,18 +42,19 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
         except UnicodeDecodeError as err:
             failure = err
     else:
-        line = _line_at(data[:failure.start].decode(tried[-1], "replace"), None)
+        read = data[:failure.start].decode(tried[-1], "replace")
+        line = _line_at(read, len(read))
         if encoding:
             raise PlannerError("error.csv-not-encoding", file=name, line=line,
-                               encoding=encoding) from None
+                               encoding=shown(printable(encoding, one_line=True))) from None
         raise PlannerError("error.csv-encoding", file=name, line=line) from None
     text = text.removeprefix("\ufeff")
     _refuse_nonsense(text, name, candidate)
     return text
 
 
-def _line_at(text: str, index: int | None) -> int:
-    return text.count("\n", 0, len(text) if index is None else index) + 1
+def _line_at(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
 
 
 def _nonsense(char: str) -> bool:
@@ -68,7 +70,8 @@ def _refuse_nonsense(text: str, name: str, encoding: str) -> None:
            and _nonsense(char)]
     if not odd:
         return
-    index = min(text.index(char) for char in odd)
+    pattern = re.compile("[" + "".join(map(re.escape, odd)) + "]")
+    index = next(pattern.finditer(text)).start()  # one pass, wherever the first one is
     raise PlannerError("error.csv-nonsense", file=name, line=_line_at(text, index),
                        encoding=encoding.removesuffix("-sig"), char=f"U+{ord(text[index]):04X}")
 
