@@ -363,3 +363,13 @@ def test_elements_openpyxl_would_keep_are_counted_before_it_reads(ws):
 def test_utf16_with_a_bom_that_does_not_decode_is_one_line(ws):
     (ws / "odd.csv").write_bytes("部门\t姓名\n".encode("utf-16") + b"\x00")  # one byte short
     refused(ws, "roster", "import", "odd.csv", file="odd.csv:2:", fragment="not utf-16 text")
+
+
+def test_refusals_in_chinese(ws, run):
+    (ws / "b5.csv").write_bytes(BIG5.encode("big5"))
+    result = run("roster", "import", "b5.csv", "--lang", "zh")
+    assert result.exit_code == 1 and "b5.csv:3:" in result.output
+    assert "--encoding" in result.output and "正常文本不会有的字符 U+E610" in result.output
+    (ws / "bomb.xlsx").write_bytes(sheet_bomb(64 * MiB))
+    result = run("roster", "import", "bomb.xlsx", "--lang", "zh")
+    assert result.exit_code == 1 and "压缩炸弹" in result.output
