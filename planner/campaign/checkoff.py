@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
 from planner.campaign.plan import Plan, occurrence_label
 from planner.core.errors import PlannerError
-from planner.storage.contract import Change, ItemState, StateStore
+from planner.storage.contract import Change, HistoryEntry, ItemState, StateStore
+
+if TYPE_CHECKING:
+    from planner.input.stamp import Stamp
 
 
 @dataclass(frozen=True)
@@ -137,48 +141,103 @@ def undo(store: StateStore, year: int, *, by: str, recorded_at: dt.datetime,
     return reverts
 
 
+def last_entry(store: StateStore) -> int:
+    """The number of the last history entry, 0 for an empty history."""
+    return next((entry.seq for entry in store.history(latest=1)), 0)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An edited row of a stamped checklist workbook that was not applied: its item was
+    changed in planner315 after the export, last by `by` at `at`."""
+
+    label: str
+    row: int
+    sheet: str  # the row's status
+    saved: str  # the item's status now
+    by: str
+    at: dt.datetime
+
+
+class Imported(NamedTuple):
+    """What applying a checklist workbook did: the changes; the edited rows that won over a
+    change made in planner315 since the export (label -> who made that change, the item's
+    status at the export); the edited rows not applied for such a change."""
+
+    outcomes: list[Outcome]
+    overridden: dict[str, tuple[str, str]]
+    skipped: list[Conflict]
+
+
 def apply_imported(store: StateStore, year: int, rows: list[dict], *, by: str,
-                   recorded_at: dt.datetime, source: str | None = None
-                   ) -> tuple[list[Outcome], dict[str, str]]:
+                   recorded_at: dt.datetime, source: str | None = None,
+                   stamp: Stamp | None = None, force: bool = False) -> Imported:
     """Apply the rows of an edited checklist workbook that someone changed, in one
     transaction.
 
     A row is ``{row, id, day, status, by, date, note, exported}`` (day: the occurrence of a
-    daily duty, else None) (statuses open/done/skipped, date
-    a `datetime.date` or None); its `by` and `date` say who settled the item and when.
-    `exported` is the item's status when the workbook was written: a row still showing it was
-    not edited and is left alone, so what was ticked off in the database since the export is
-    kept. Rows without it (workbooks from before that column) are compared with the saved
-    state instead. A row already matching the saved state changes nothing, so importing the
-    same file twice changes nothing the second time.
+    daily duty, else None; statuses open/done/skipped; date a `datetime.date` or None); its
+    `by` and `date` say who settled the item and when. A row already matching the saved
+    state changes nothing, so importing the same file twice changes nothing the second time.
 
-    Returns the changes, and for each edited row whose item was also changed in the database
-    since the export, who changed it last: the sheet wins, and the caller says so.
+    With the workbook's `stamp`, the history says what changed in planner315 since the
+    export (the entries after ``stamp.history``) and what each item was at the export: a row
+    still showing that was not edited and is left alone; an edited row whose item was not
+    changed since is applied; an edited row whose item was changed since is not applied (a
+    `Conflict`) unless it carries a note of its own (neither the note at the export nor the
+    saved one) or `force` is set: then the sheet wins, and the caller says so.
+
+    Without a stamp (a workbook from before it), a row still showing its hidden "status
+    when exported" was not edited; any other row differing from the saved state is applied,
+    except that reopening or changing a settled item needs `force`: without it, nothing is
+    written and the error lists those rows, since nothing says whether the sheet or the
+    saved state is newer.
     """
     late = [row["row"] for row in rows if row["date"] and row["date"] > recorded_at.date()]
     if late:
         raise PlannerError("error.import-future-dates", file=source,
                            rows=", ".join(map(str, late)))
+    if stamp is not None and stamp.history > last_entry(store):
+        raise PlannerError("error.stamp-history", file=source, field="planner315.history",
+                           value=stamp.history, last=last_entry(store))
     actions = {"done": "check", "skipped": "skip", "open": "uncheck"}
     outcomes: list[Outcome] = []
-    overridden: dict[str, str] = {}
+    overridden: dict[str, tuple[str, str]] = {}
+    skipped: list[Conflict] = []
+    unforced: list[tuple[int, str]] = []  # unstamped rows reopening or changing settled items
 
     def changes() -> list[Change]:
-        outcomes.clear()
-        overridden.clear()
+        for found in (outcomes, overridden, skipped, unforced):
+            found.clear()
         planned = []
         for row in rows:
-            exported = row.get("exported")
-            if exported is not None and row["status"] == exported:
-                continue  # not edited in the sheet
             day = row.get("day")
             label = occurrence_label(row["id"], day)
             old = store.item_state(year, row["id"], day)
             saved = old.status if old else "open"
             if saved == row["status"]:
                 continue
-            if exported is not None and saved != exported:
-                overridden[label] = store.last_changed_by(year, row["id"], day) or "-"
+            if stamp is not None:
+                since = _changes_since(store, year, row["id"], day, stamp.history)
+                exported = _status(since[0].old) if since else saved
+                if row["status"] == exported:
+                    continue  # not edited in the sheet: a later change in planner315 stands
+                if since:
+                    if not (force or _new_note(row["note"], since[0].old, old)):
+                        skipped.append(Conflict(label, row["row"], row["status"], saved,
+                                                since[-1].by, since[-1].at))
+                        continue
+                    overridden[label] = (since[-1].by, exported)
+            else:
+                exported = row.get("exported")
+                if exported is not None and row["status"] == exported:
+                    continue  # not edited in the sheet
+                if saved != "open" and not force:
+                    unforced.append((row["row"], label))
+                    continue
+                if exported is not None and saved != exported:
+                    overridden[label] = (store.last_changed_by(year, row["id"], day) or "-",
+                                         exported)
             new = None
             if row["status"] != "open":
                 at = (dt.datetime.combine(row["date"], dt.time(), tzinfo=recorded_at.tzinfo)
@@ -187,10 +246,40 @@ def apply_imported(store: StateStore, year: int, rows: list[dict], *, by: str,
             planned.append(Change(row["id"], actions[row["status"]], old, new, day,
                                   note=row["note"]))  # the sheet's note, whatever the status
             outcomes.append(Outcome(row["id"], True, old, new, day))
+        if unforced:
+            raise PlannerError("error.import-settled-unstamped", file=source,
+                               count=len(unforced),
+                               rows=_listed([str(number) for number, _ in unforced]),
+                               items=_listed([label for _, label in unforced]))
         return planned
 
     # A first look: when nothing would change, nothing is written (not even a new database);
     # then again inside the transaction, so that no other writer can come in between.
     if changes():
         store.apply(changes, year=year, by=by, recorded_at=recorded_at, note="import")
-    return outcomes, overridden
+    return Imported(outcomes, overridden, skipped)
+
+
+def _listed(labels: list[str], most: int = 10) -> str:
+    """The first `most` of `labels`, and how many more: an error stays one readable line."""
+    shown = ", ".join(labels[:most])
+    return shown if len(labels) <= most else f"{shown} … (+{len(labels) - most})"
+
+
+def _changes_since(store: StateStore, year: int, item_id: str, day: dt.date | None,
+                   mark: int) -> list[HistoryEntry]:
+    """The history entries of one item (one day of a daily duty) after entry `mark`."""
+    return [entry for entry in store.history(year=year, subject=item_id)
+            if entry.seq > mark and entry.day == day]
+
+
+def _status(state: dict | None) -> str:
+    """The status of a state as the history keeps it (None: open)."""
+    return state["status"] if state else "open"
+
+
+def _new_note(note: str | None, exported: dict | None, saved: ItemState | None) -> bool:
+    """Whether a row's note is its own: neither the item's note at the export (the sheet was
+    written with it) nor its note now."""
+    return bool(note) and note not in ((exported or {}).get("note"),
+                                       saved.note if saved else None)
