@@ -20,6 +20,7 @@ from planner.core.cells import shown
 from planner.core.clock import SHANGHAI, YEARS, to_shanghai
 from planner.core.errors import Msg, PlannerError
 from planner.core.limits import MAX_NAME_CHARS
+from planner.core.terminal import printable
 
 PREFIX = "planner315."
 FIELDS = ("shop", "size", "year", "exported", "history")
@@ -82,7 +83,7 @@ def check_stamp(stamp: Stamp, expected: Expected, file: str) -> None:
         raise PlannerError("error.stamp-other-year", file=file, theirs=stamp.year,
                            ours=expected.year)
     if _folded(stamp.size) != _folded(expected.size):
-        raise PlannerError("error.stamp-other-size", file=file, theirs=shown(stamp.size),
+        raise PlannerError("error.stamp-other-size", file=file, theirs=_echo(stamp.size),
                            ours=expected.size)
     if stamp.exported > expected.now:
         raise PlannerError("error.stamp-future", file=file, field=PREFIX + "exported",
@@ -90,7 +91,13 @@ def check_stamp(stamp: Stamp, expected: Expected, file: str) -> None:
 
 
 def _bad(file: str, name: str, value: Any) -> PlannerError:
-    return PlannerError("error.stamp-bad", file=file, field=PREFIX + name, value=shown(value))
+    return PlannerError("error.stamp-bad", file=file, field=PREFIX + name, value=_echo(value))
+
+
+def _echo(value: Any) -> str:
+    """A value from the file as a message shows it: short, one line, no control character
+    acting on the terminal (XML lets C1 controls and bidi overrides through)."""
+    return printable(shown(value), one_line=True)
 
 
 def _name(ours: Mapping[str, Any], name: str, file: str, *, empty: bool = False
@@ -157,4 +164,4 @@ def _folded(name: str | None) -> str:
 
 
 def _shop(name: str | None) -> str:
-    return shown(name) if name else Msg("plan.no-shop-name")
+    return _echo(name) if name else Msg("stamp.no-shop-name")
