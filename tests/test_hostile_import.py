@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import subprocess
 
 import openpyxl
 import pytest
@@ -406,3 +408,25 @@ def test_a_huge_stamp_value_is_refused_in_bounded_time_and_memory(run, ws, tmp_p
     assert "checklist.xlsx" in line and "planner315.shop" in line and len(line) < 400
     assert outcome.seconds < WORKBOOK_SECONDS and outcome.peak_mb < WORKBOOK_MB
     assert fingerprint(ws) == before
+
+
+# --- the stamp survives a spreadsheet program saving the file ------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")
+def test_the_stamp_survives_libreoffice_saving_the_workbook(run, ws, tmp_path, monkeypatch):
+    path = export(run, ws)
+    at(monkeypatch, LATER)
+    run("check", NAMED, "--by", "李强")
+    edit(path, {AD_LAW: {"Status": "done"}}, drop_exported=True)
+    saved = tmp_path / "saved"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                    "--headless", "--convert-to", "xlsx:Calc Office Open XML", "--outdir",
+                    saved, path], check=True, capture_output=True, timeout=120)
+    assert stamp_of(saved / path.name) == stamp_of(path)
+    at(monkeypatch, IMPORTED)
+    result = run("import", "checklist", saved / path.name)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [f"{AD_LAW}: open → done", "Imported 1 change(s)."]
+    assert states(run)[NAMED]["status"] == "done"

@@ -1,11 +1,12 @@
 """The checklist workbook.
 
-One row per item; the status column is a dropdown of the localised statuses. A last, hidden
-column keeps each item's status when the workbook was written, so that an import can tell the
-rows someone edited from those still showing what the state said then. People fill in status,
-by, date and note in Excel or LibreOffice and hand the file back; `planner.input.checklist`
-reads it. The workbook's stamp (`planner.input.stamp`) says which shop, size and campaign it
-was exported for, and the history's position then.
+One row per item; the status column is a dropdown of the localised statuses. People fill in
+status, by, date and note in Excel or LibreOffice and hand the file back;
+`planner.input.checklist` reads it. The workbook's stamp (`planner.input.stamp`, document
+properties) says which shop, size and campaign it was exported for, and the history's position
+then, from which an import tells the rows someone edited from those still showing what the
+state said then. A last, hidden column keeps each item's status when the workbook was written:
+what tells them apart where the stamp was lost (a program that drops document properties).
 """
 
 from __future__ import annotations

@@ -65,8 +65,10 @@ class Workspace:
     year_option: int | None = None
     today_option: dt.date | None = None
     by_option: str | None = None
-    # The number of the last history entry before `item_states` read the states (None until
-    # then, 0 for an empty history): the export stamps its checklist with it.
+    # The number of the last history entry before `item_states` first read the states (None
+    # until then, 0 for an empty history): the export stamps its checklist with it. The
+    # first: a later read may serve another workbook, and an earlier mark only counts more
+    # changes as made after the export, the safe side.
     states_mark: int | None = field(default=None, init=False, repr=False)
     _store: Any = field(default=None, repr=False)
 
@@ -266,7 +268,8 @@ class Workspace:
         with self.store() as store:
             # The mark first: a change saved between the two reads counts as after the
             # states, the safe side for an import comparing with them.
-            self.states_mark = last_entry(store)
+            if self.states_mark is None:
+                self.states_mark = last_entry(store)
             return store.item_states(self.year)
 
     def change_items(self, ids: list[str], status: str | None, *, action: str,
