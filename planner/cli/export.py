@@ -338,9 +338,9 @@ def import_checklist(file, by, force, year, workspace, lang):
     in the sheet are applied, so check-offs made in planner315 since the export are kept.
     An edited row whose item was also changed in planner315 after the export is not
     applied (a note names it) unless the row has a note of its own or --force is given;
-    then the sheet wins. A workbook from before version stamps (or re-saved without its
-    document properties) is compared with the saved state: rows that would reopen or
-    change a settled item need --force.
+    then the sheet wins. A workbook without the export stamp (from an earlier release, or
+    re-saved without its document properties) is compared with the saved state: rows that
+    would reopen or change a settled item need --force.
 
     导入填写后的检查表：必须是本店、本届、本规模导出的检查表。只应用在表格中改过的行，导出后在
     planner315 中勾选的事项不受影响；若某行在表格中改过、该事项导出后也在 planner315 中被改过，
