@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from planner.campaign.plan import Plan, occurrence_label
 from planner.core.errors import PlannerError
-from planner.storage.contract import Change, HistoryEntry, ItemState, StateStore
+from planner.storage.contract import Change, ItemState, StateStore
 
 if TYPE_CHECKING:
     from planner.input.stamp import Stamp
@@ -197,10 +197,9 @@ def apply_imported(store: StateStore, year: int, rows: list[dict], *, by: str,
     if late:
         raise PlannerError("error.import-future-dates", file=source,
                            rows=", ".join(map(str, late)))
-    if stamp is not None and stamp.history > last_entry(store):
+    if stamp is not None and stamp.history > (last := last_entry(store)):
         raise PlannerError("error.stamp-history", file=source, field="planner315.history",
-                           value=stamp.history, last=last_entry(store))
-    actions = {"done": "check", "skipped": "skip", "open": "uncheck"}
+                           value=stamp.history, last=last)
     outcomes: list[Outcome] = []
     overridden: dict[str, tuple[str, str]] = {}
     skipped: list[Conflict] = []
@@ -214,38 +213,22 @@ def apply_imported(store: StateStore, year: int, rows: list[dict], *, by: str,
             day = row.get("day")
             label = occurrence_label(row["id"], day)
             old = store.item_state(year, row["id"], day)
-            saved = old.status if old else "open"
-            if saved == row["status"]:
+            if (old.status if old else "open") == row["status"]:
                 continue
-            if stamp is not None:
-                since = _changes_since(store, year, row["id"], day, stamp.history)
-                exported = _status(since[0].old) if since else saved
-                if row["status"] == exported:
-                    continue  # not edited in the sheet: a later change in planner315 stands
-                if since:
-                    if not (force or _new_note(row["note"], since[0].old, old)):
-                        skipped.append(Conflict(label, row["row"], row["status"], saved,
-                                                since[-1].by, since[-1].at))
-                        continue
-                    overridden[label] = (since[-1].by, exported)
+            verdict, detail = (_against_history(store, year, row, old, stamp.history, force)
+                               if stamp is not None else
+                               _against_saved(store, year, row, old, force))
+            if verdict == "keep":
+                continue
+            if verdict == "conflict":
+                skipped.append(detail)
+            elif verdict == "needs-force":
+                unforced.append((row["row"], label))
             else:
-                exported = row.get("exported")
-                if exported is not None and row["status"] == exported:
-                    continue  # not edited in the sheet
-                if saved != "open" and not force:
-                    unforced.append((row["row"], label))
-                    continue
-                if exported is not None and saved != exported:
-                    overridden[label] = (store.last_changed_by(year, row["id"], day) or "-",
-                                         exported)
-            new = None
-            if row["status"] != "open":
-                at = (dt.datetime.combine(row["date"], dt.time(), tzinfo=recorded_at.tzinfo)
-                      if row["date"] else recorded_at)
-                new = ItemState(row["status"], row["by"] or by, at, row["note"])
-            planned.append(Change(row["id"], actions[row["status"]], old, new, day,
-                                  note=row["note"]))  # the sheet's note, whatever the status
-            outcomes.append(Outcome(row["id"], True, old, new, day))
+                if detail:
+                    overridden[label] = detail
+                planned.append(_change(row, old, by, recorded_at))
+                outcomes.append(Outcome(row["id"], True, old, planned[-1].new, day))
         if unforced:
             raise PlannerError("error.import-settled-unstamped", file=source,
                                count=len(unforced),
@@ -260,17 +243,62 @@ def apply_imported(store: StateStore, year: int, rows: list[dict], *, by: str,
     return Imported(outcomes, overridden, skipped)
 
 
+_ACTIONS = {"done": "check", "skipped": "skip", "open": "uncheck"}
+
+
+def _change(row: dict, old: ItemState | None, by: str, recorded_at: dt.datetime) -> Change:
+    """A row's status (and by, date, note) as the change of its item."""
+    new = None
+    if row["status"] != "open":
+        at = (dt.datetime.combine(row["date"], dt.time(), tzinfo=recorded_at.tzinfo)
+              if row["date"] else recorded_at)
+        new = ItemState(row["status"], row["by"] or by, at, row["note"])
+    return Change(row["id"], _ACTIONS[row["status"]], old, new, row.get("day"),
+                  note=row["note"])  # the sheet's note, whatever the status
+
+
+def _against_history(store: StateStore, year: int, row: dict, old: ItemState | None,
+                     mark: int, force: bool) -> tuple[str, Any]:
+    """A stamped row differing from the saved state, judged by the history after `mark`:
+    ("keep", None) when the sheet shows the item as exported; ("conflict", Conflict) when
+    both the sheet and planner315 changed it; else ("apply", who and the exported status
+    when the sheet wins a conflict, or None)."""
+    day = row.get("day")
+    since = [entry for entry in store.history(year=year, subject=row["id"])
+             if entry.seq > mark and entry.day == day]
+    saved = old.status if old else "open"
+    exported = _status(since[0].old) if since else saved
+    if row["status"] == exported:
+        return "keep", None  # not edited in the sheet: a later change in planner315 stands
+    if not since:
+        return "apply", None
+    if force or _new_note(row["note"], since[0].old, old):
+        return "apply", (since[-1].by, exported)
+    return "conflict", Conflict(occurrence_label(row["id"], day), row["row"], row["status"],
+                                saved, since[-1].by, since[-1].at)
+
+
+def _against_saved(store: StateStore, year: int, row: dict, old: ItemState | None,
+                   force: bool) -> tuple[str, Any]:
+    """An unstamped row differing from the saved state: ("keep", None) when it shows its
+    hidden status when exported; ("needs-force", None) when it would reopen or change a
+    settled item; else ("apply", who changed it since and its exported status, or None)."""
+    exported = row.get("exported")
+    if exported is not None and row["status"] == exported:
+        return "keep", None  # not edited in the sheet
+    saved = old.status if old else "open"
+    if saved != "open" and not force:
+        return "needs-force", None
+    if exported is not None and saved != exported:
+        return "apply", (store.last_changed_by(year, row["id"], row.get("day")) or "-",
+                         exported)
+    return "apply", None
+
+
 def _listed(labels: list[str], most: int = 10) -> str:
     """The first `most` of `labels`, and how many more: an error stays one readable line."""
     shown = ", ".join(labels[:most])
     return shown if len(labels) <= most else f"{shown} … (+{len(labels) - most})"
-
-
-def _changes_since(store: StateStore, year: int, item_id: str, day: dt.date | None,
-                   mark: int) -> list[HistoryEntry]:
-    """The history entries of one item (one day of a daily duty) after entry `mark`."""
-    return [entry for entry in store.history(year=year, subject=item_id)
-            if entry.seq > mark and entry.day == day]
 
 
 def _status(state: dict | None) -> str:
