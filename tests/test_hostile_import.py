@@ -430,3 +430,27 @@ def test_the_stamp_survives_libreoffice_saving_the_workbook(run, ws, tmp_path, m
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [f"{AD_LAW}: open → done", "Imported 1 change(s)."]
     assert states(run)[NAMED]["status"] == "done"
+
+
+def test_a_daily_dutys_days_are_told_apart(run, ws, monkeypatch):
+    duty = "battle.cs.response-time"  # daily in the battle, 2027-03-14 to 03-16
+    at(monkeypatch, "2027-03-15 09:00")
+    path = export(run, ws)
+    at(monkeypatch, "2027-03-15 18:00")
+    assert run("check", duty, "--day", "2027-03-14", "--by", "李强").exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    sheet = wb.worksheets[0]
+    headers = {cell.value: cell.column for cell in sheet[1]}
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == duty and row[headers["Day"] - 1].value == "2027-03-15":
+            row[headers["Status"] - 1].value = "done"
+    wb.save(path)
+    at(monkeypatch, "2027-03-16 09:00")
+    result = run("import", "checklist", path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [f"{duty}@2027-03-15: open → done",
+                                          "Imported 1 change(s)."]
+    [item] = [item for item in json.loads(run("status", "--format", "json").output)["items"]
+              if item["id"] == duty]
+    assert [(day["day"], day["status"]) for day in item["days"]] == [
+        ("2027-03-14", "done"), ("2027-03-15", "done"), ("2027-03-16", "open")]
