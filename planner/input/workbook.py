@@ -46,12 +46,14 @@ def _reading(name: str) -> Iterator[None]:
             raise PlannerError("error.xlsx-unreadable", file=name) from None
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
+def read_rows(path: Path, properties: dict[str, Any] | None = None
+              ) -> Iterator[tuple[int, tuple[Any, ...]]]:
     """The rows of the first worksheet of `path` as values, numbered from 1.
 
     For files from outside: a damaged workbook, or any file that is not one, raises a
     PlannerError naming the file, however openpyxl fails. The name's suffix is not checked
-    (callers say which files they take).
+    (callers say which files they take). `properties`, when given, is filled with the
+    workbook's custom document properties (name -> value) before the first row comes.
     """
     name = str(path)
     try:
@@ -63,6 +65,8 @@ def read_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
             reader = _WorksheetReader(stream, read_only=True, data_only=True)
             reader.read()
         wb = reader.wb
+        if properties is not None:
+            properties.update((prop.name, prop.value) for prop in wb.custom_doc_props)
         try:
             if not wb.worksheets:
                 raise PlannerError("error.xlsx-no-worksheet", file=name)
