@@ -95,12 +95,12 @@ def error_location(err: PlannerError, lang: str) -> str:
     """``file:line: field`` of an error (``line 3: field`` without a file)."""
     parts = []
     if err.file:
-        file = _echoed(str(err.file), PATH_CHARS)
+        file = echoed(str(err.file), PATH_CHARS)
         parts.append(f"{file}:{err.line}" if err.line else file)
     elif err.line:
         parts.append(t("error.at-line", lang, line=err.line))
     if err.field:
-        parts.append(_echoed(str(err.field), FIELD_CHARS))
+        parts.append(echoed(str(err.field), FIELD_CHARS))
     return ": ".join(parts)
 
 
@@ -129,11 +129,12 @@ def _param(name: str, value: Any, lang: str) -> Any:
     if isinstance(value, str):
         from planner.core.cells import SHOWN_CHARS
 
-        return _echoed(value, SHOWN_CHARS if name == "value" else PARAM_CHARS)
+        return echoed(value, SHOWN_CHARS if name == "value" else PARAM_CHARS)
     return value
 
 
-def _echoed(text: str, limit: int) -> str:
+def echoed(text: str, limit: int) -> str:
+    """`text` on one line, control characters as escapes, cut to `limit` with "…"."""
     from planner.core.terminal import printable
 
     text = printable(text, one_line=True)
