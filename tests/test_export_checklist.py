@@ -149,7 +149,7 @@ def test_every_bad_row_is_named_and_nothing_returned(exported):
     message = render_error(error, "en")
     for part in ("row 2: unknown status '完成了'", "row 3: cannot read the date '2027-13-01'",
                  "row 5: unknown ID prepare.nothing", f"row 6: ID {ids[0]} repeats row 2",
-                 "row 7: no ID", "7 row(s) with problems"):
+                 "row 7: no ID", "7 rows with problems"):
         assert part in message
     assert error.file == str(path)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from planner.campaign.plan import Plan, occurrence_label
 from planner.core.clock import YEARS, in_years
-from planner.core.errors import PlannerError
+from planner.core.errors import PlannerError, counted, row_numbers
 from planner.core.lengths import check_name, check_text
 from planner.storage.contract import Change, ItemState, StateStore
 
@@ -203,12 +203,11 @@ def apply_imported(store: StateStore, year: int, rows: list[dict], *, by: str,
     """
     late = [row["row"] for row in rows if row["date"] and row["date"] > recorded_at.date()]
     if late:
-        raise PlannerError("error.import-future-dates", file=source,
-                           rows=", ".join(map(str, late)))
+        raise PlannerError("error.import-future-dates", file=source, rows=row_numbers(late))
     outside = [row["row"] for row in rows if row["date"] and not in_years(row["date"])]
     if outside:
         raise PlannerError("error.import-dates-outside-years", file=source,
-                           rows=", ".join(map(str, outside)), low=YEARS[0], high=YEARS[1])
+                           rows=row_numbers(outside), low=YEARS[0], high=YEARS[1])
     check_name(by, "--by")
     if stamp is not None and stamp.history > (last := last_entry(store)):
         raise PlannerError("error.stamp-history", file=source, field="planner315.history",
@@ -248,8 +247,8 @@ def apply_imported(store: StateStore, year: int, rows: list[dict], *, by: str,
                 outcomes.append(Outcome(row["id"], True, old, planned[-1].new, day))
         if unforced:
             raise PlannerError("error.import-settled-unstamped", file=source,
-                               count=len(unforced),
-                               rows=_listed([str(number) for number, _ in unforced]),
+                               count=counted("rows", len(unforced)),
+                               rows=row_numbers([number for number, _ in unforced]),
                                items=_listed([label for _, label in unforced]))
         return planned
 

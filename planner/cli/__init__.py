@@ -96,7 +96,7 @@ def _shortened(err: click.UsageError) -> click.UsageError:
     name full of escapes): on one line, cut, control characters shown as escapes."""
     from planner.core.i18n import echoed
 
-    err.message = echoed(err.message, 600)
+    err.message = echoed(err.message, 2_000)  # room for a list of choices
     return err
 
 

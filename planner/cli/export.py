@@ -91,7 +91,8 @@ def roster_import(file, replace, workspace, lang):
       planner315 roster import contacts.csv
       planner315 roster import 联络表.xlsx --workspace myshop
     """
-    from planner.core.i18n import counted, t
+    from planner.core.errors import counted
+    from planner.core.i18n import t
 
     parent = click.get_current_context().find_root().meta.get("planner315.roster", {})
     ws = open_workspace(workspace=workspace or parent.get("workspace"),
@@ -352,6 +353,7 @@ def import_checklist(file, by, force, year, workspace, lang):
     Example / 示例:
       planner315 import checklist checklist.xlsx --by 张敏
     """
+    from planner.core.errors import counted
     from planner.core.i18n import t
 
     ws = open_workspace(workspace=workspace, lang=lang, by=by, year=year,
@@ -376,7 +378,8 @@ def import_checklist(file, by, force, year, workspace, lang):
                      by=printable(conflict.by, one_line=True),
                      at=conflict.at.strftime("%Y-%m-%d %H:%M"), saved=label(conflict.saved),
                      sheet=label(conflict.sheet)), err=True)
-    click.echo(t("import.summary", lang, count=len(done.outcomes)) if done.outcomes
+    click.echo(t("import.summary", lang, count=counted("changes", len(done.outcomes)))
+               if done.outcomes
                else t("import.nothing", lang))
     if done.skipped:
-        click.echo(t("import.skipped-summary", lang, count=len(done.skipped)))
+        click.echo(t("import.skipped-summary", lang, count=counted("rows", len(done.skipped))))

@@ -42,12 +42,6 @@ def t(key: str, lang: str, /, **params: Any) -> str:
     return text.format(**params)  # also turns the literal {{ }} of messages into { }
 
 
-def counted(unit: str, count: int) -> Msg:
-    """`count` with its noun in the number it takes: "1 contact", "3 contacts", "3 人"
-    (the ``unit.<unit>.one`` and ``.other`` messages)."""
-    return Msg(f"unit.{unit}.{'one' if count == 1 else 'other'}", count=f"{count:,}")
-
-
 def bilingual(value: Any, name: str | None, line: int | None, field: str) -> dict[str, str]:
     """A ``{zh, en}`` text from a data file, both parts non-empty and nothing else; else an
     error naming the file, line and entry."""
@@ -115,7 +109,7 @@ def render_error(err: PlannerError, lang: str = "en") -> str:
 # How much of what a file or a user gave an error message echoes: a value (what was found
 # where something else was expected) briefly, the rest (paths, keys, lists of choices) longer;
 # all on one line, control characters shown as escapes.
-PATH_CHARS, FIELD_CHARS, PARAM_CHARS = 300, 120, 600
+PATH_CHARS, FIELD_CHARS, PARAM_CHARS = 300, 120, 2_000
 
 
 def _param(name: str, value: Any, lang: str) -> Any:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from planner.core.cells import cell_text, duplicate_columns, shown
-from planner.core.errors import PlannerError
+from planner.core.errors import PlannerError, counted, row_numbers
 from planner.core.i18n import LANGS, t
 from planner.input.stamp import Expected, Stamp, check_stamp, read_stamp
 from planner.storage.contract import ITEM_STATUSES
@@ -158,20 +158,21 @@ def read_checklist(path: str | Path, lang: str | None = None,
     if elsewhere and wrong_days:  # the days of another size's phases: one line says so
         problems.append((wrong_days[0][0], t(
             "checklist.read.other-size-days", lang, size=size or "-",
-            rows=", ".join(str(number) for number, _ in wrong_days))))
+            rows=row_numbers([number for number, _ in wrong_days]))))
     else:
         problems += [(number, t("checklist.read.row", lang, row=number, problem=problem))
                      for number, problem in wrong_days]
     for tiers, numbers in elsewhere.items():
         problems.append((numbers[0], t("checklist.read.other-size", lang,
-                                       rows=", ".join(map(str, numbers)),
+                                       rows=row_numbers(numbers),
                                        tiers="/".join(tiers), size=size or "-")))
     problems.sort(key=lambda problem: problem[0])
     if problems:
         bad_rows = sorted({number for number, _ in problems + wrong_days}
                           | {number for numbers in elsewhere.values() for number in numbers})
         details = "; ".join(problem for _, problem in problems)
-        raise PlannerError("error.checklist-bad-rows", file=str(path), count=len(bad_rows),
+        raise PlannerError("error.checklist-bad-rows", file=str(path),
+                           count=counted("rows", len(bad_rows)),
                            details=details, bad_rows=bad_rows)
     return Checklist(stamp, rows)
 
