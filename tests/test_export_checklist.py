@@ -103,7 +103,7 @@ def test_read_back_round_trip(exported):
         (5, "H"): "不适用", (5, "J"): "2027年3月11日", (5, "K"): "不适用本店",
         (6, "H"): None,
     })
-    rows = read_checklist(path, "zh", valid_ids=ids)
+    rows = read_checklist(path, "zh", valid_ids=ids).rows
     assert len(rows) == row_count(plan)
     by_id = {row["id"]: row for row in rows if row["day"] is None}
     assert by_id[ids[0]] == {"row": 2, "id": ids[0], "day": None, "status": "done", "by": "王芳",
@@ -124,7 +124,7 @@ def test_ids_are_normalised(tmp_path):
     ws.append(["  Prepare.Plan.Kickoff ", "done", None])
     ws.append([123.0, "open", None])
     wb.save(tmp_path / "x.xlsx")
-    rows = read_checklist(tmp_path / "x.xlsx")
+    rows = read_checklist(tmp_path / "x.xlsx").rows
     assert [row["id"] for row in rows] == ["prepare.plan.kickoff", "123"]
     assert [row["exported"] for row in rows] == [None, None]  # no such column: unknown
 
@@ -149,7 +149,7 @@ def test_every_bad_row_is_named_and_nothing_returned(exported):
     message = render_error(error, "en")
     for part in ("row 2: unknown status '完成了'", "row 3: cannot read the date '2027-13-01'",
                  "row 5: unknown ID prepare.nothing", f"row 6: ID {ids[0]} repeats row 2",
-                 "row 7: no ID", "7 row(s) with problems"):
+                 "row 7: no ID", "7 rows with problems"):
         assert part in message
     assert error.file == str(path)
 
@@ -157,7 +157,7 @@ def test_every_bad_row_is_named_and_nothing_returned(exported):
 def test_unknown_ids_pass_without_a_set(exported):
     path, _plan = exported
     edit(path, {(2, "A"): "custom.item"})
-    assert read_checklist(path)[0]["id"] == "custom.item"
+    assert read_checklist(path).rows[0]["id"] == "custom.item"
 
 
 def test_not_a_checklist(tmp_path):
@@ -261,7 +261,7 @@ def test_chartsheet_before_the_checklist_is_skipped(exported):
     wb = openpyxl.load_workbook(path)
     wb.create_chartsheet("chart", 0)
     wb.save(path)
-    assert len(read_checklist(path, "zh", valid_ids=item_ids(plan))) == row_count(plan)
+    assert len(read_checklist(path, "zh", valid_ids=item_ids(plan)).rows) == row_count(plan)
 
 
 def test_repeated_header_is_refused_with_its_columns(tmp_path):
@@ -291,7 +291,7 @@ def test_exported_status_is_read_in_either_language(exported):
     path, plan = exported
     ids = item_ids(plan)
     edit(path, {(2, "H"): "done", (3, "L"): "done", (4, "L"): None})
-    by_id = {row["id"]: row for row in read_checklist(path, "en", valid_ids=ids)}
+    by_id = {row["id"]: row for row in read_checklist(path, "en", valid_ids=ids).rows}
     assert (by_id[ids[0]]["status"], by_id[ids[0]]["exported"]) == ("done", "open")
     assert (by_id[ids[1]]["status"], by_id[ids[1]]["exported"]) == ("open", "done")
     assert by_id[ids[2]]["exported"] is None  # emptied: compared with the saved state
@@ -300,5 +300,5 @@ def test_exported_status_is_read_in_either_language(exported):
 def test_a_row_with_only_its_hidden_cell_left_is_no_row(exported):
     path, plan = exported
     edit(path, {(2, c): None for c in "ABCDEFGHIJ"})
-    rows = read_checklist(path, "zh", valid_ids=item_ids(plan))
+    rows = read_checklist(path, "zh", valid_ids=item_ids(plan)).rows
     assert len(rows) == row_count(plan) - 1 and rows[0]["row"] == 3

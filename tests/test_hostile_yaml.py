@@ -172,3 +172,17 @@ def test_holidays_years_outside_the_range_are_located(run, tmp_path):
     result = run("complaint", "triage", "-c", "quality", "-r", "2027-03-13 10:00", "--lang", "en")
     refused(result, "holidays.yaml:3", "2101")
     assert fingerprint(tmp_path) == before
+
+
+@pytest.mark.parametrize("args", [
+    ["complaint", "add", "-s", "x", "-c", "\x1b[2J" + "c" * 100_000],
+    ["complaint", "list", "--status", "\x1b]0;owned\x07" * 5_000],
+    ["plan", "--" + "x" * 100_000],
+    ["plan", "--size", "\u202e" + "s" * 50_000],
+])
+def test_usage_errors_echo_what_was_typed_short_and_escaped(run, args):
+    result = run(*args, "--lang", "en")
+    assert result.exit_code in (1, 2)  # a category is checked by the library, not by Click
+    error = result.output.strip().splitlines()[-1]
+    assert error.startswith("Error:") and len(error) < 2_100
+    assert not any(char in result.output for char in "\x1b\x07\u202e")

@@ -86,6 +86,12 @@ def test_the_sheets_note_is_kept_on_every_row_it_applies(run, ws):
 def test_a_sheet_exported_for_another_size_says_so(run, ws):
     path = export(run, ws, "--size", "large")
     line = error_line(run("import", "checklist", path, "--lang", "en"))
+    assert "exported for the size 'large', but the shop's size is 'small'" in line
+    # Without its stamp (an older workbook), its rows tell: ids of another size's plan.
+    wb = openpyxl.load_workbook(path)
+    wb.custom_doc_props = openpyxl.packaging.custom.CustomPropertyList()
+    wb.save(path)
+    line = error_line(run("import", "checklist", path, "--lang", "en"))
     assert "not in this small plan" in line and "exported for another size" in line
     assert "unknown" not in line
     assert line.count("items of the") <= 2  # the rows together, by the sizes they are for

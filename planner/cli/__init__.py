@@ -73,6 +73,12 @@ class PlannerGroup(click.Group):
             self.add_command(getattr(import_module(module), attribute), name)
         return super().get_command(ctx, name)
 
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as err:
+            raise _shortened(err) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -81,6 +87,17 @@ class PlannerGroup(click.Group):
             from planner.core.i18n import render_error
 
             raise click.ClickException(render_error(err, current_lang())) from None
+        except click.UsageError as err:  # a subcommand's options, parsed here
+            raise _shortened(err) from None
+
+
+def _shortened(err: click.UsageError) -> click.UsageError:
+    """A usage error echoes what was typed (a 100,000-character option value, an option
+    name full of escapes): on one line, cut, control characters shown as escapes."""
+    from planner.core.i18n import echoed
+
+    err.message = echoed(err.message, 2_000)  # room for a list of choices
+    return err
 
 
 @click.group(cls=PlannerGroup, context_settings=CONTEXT)

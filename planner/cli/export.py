@@ -21,6 +21,7 @@ from planner.cli.options import (
     workspace_option,
     year_option,
 )
+from planner.core.terminal import printable
 
 mask_option = click.option("--mask-phones", is_flag=True,
                            help="Show mobiles as 138****8000 / 隐藏手机号中间四位.")
@@ -95,7 +96,8 @@ def roster_import(file, replace, encoding, workspace, lang):
       planner315 roster import contacts.csv
       planner315 roster import 联络表.xlsx --workspace myshop
     """
-    from planner.core.i18n import counted, t
+    from planner.core.errors import counted
+    from planner.core.i18n import t
 
     parent = click.get_current_context().find_root().meta.get("planner315.roster", {})
     ws = open_workspace(workspace=workspace or parent.get("workspace"),
@@ -330,29 +332,38 @@ def import_group():
 @click.option("--by", "-b", default=None,
               help="Who imports (default: $PLANNER315_USER, else your user name) / "
                    "导入人.")
+@click.option("--force", is_flag=True,
+              help="Also apply rows that undo a change made in planner315 / "
+                   "表格中与 planner315 里的改动相冲突的行也导入.")
 @year_option
 @workspace_option
 @lang_option
-def import_checklist(file, by, year, workspace, lang):
+def import_checklist(file, by, force, year, workspace, lang):
     """Apply the rows edited in a checklist workbook (all rows or none).
 
-    Only rows whose status was changed in the sheet since the export are applied, so
-    check-offs made since then are kept. When an edited item was also changed in planner315
-    since the export, the sheet wins and a note names who changed it.
+    The workbook must be this shop's checklist of this campaign and size. Only rows changed
+    in the sheet are applied, so check-offs made in planner315 since the export are kept.
+    An edited row whose item was also changed in planner315 after the export is not
+    applied (a note names it) unless the row has a note of its own or --force is given;
+    then the sheet wins. A workbook without the export stamp (from an earlier release, or
+    re-saved without its document properties) is compared with the saved state: rows that
+    would reopen or change a settled item need --force.
 
-    导入填写后的检查表：只应用导出后在表格中改过状态的行，导出后在 planner315 中勾选的事项不受影响；
-    若某行在表格中改过、该事项导出后也被他人改过，以表格为准，并提示是谁改的。任何一行有错则整个文件
-    都不导入。
+    导入填写后的检查表：必须是本店、本届、本规模导出的检查表。只应用在表格中改过的行，导出后在
+    planner315 中勾选的事项不受影响；若某行在表格中改过、该事项导出后也在 planner315 中被改过，
+    该行不导入并逐项提示，除非该行写了新的备注或加了 --force（此时以表格为准）。没有导出标记的旧
+    表格与当前状态比较，会重新打开或改动已完成事项的行须加 --force。任何一行有错则整个文件都不导入。
 
     \b
     Example / 示例:
       planner315 import checklist checklist.xlsx --by 张敏
     """
+    from planner.core.errors import counted
     from planner.core.i18n import t
 
     ws = open_workspace(workspace=workspace, lang=lang, by=by, year=year,
                         need_workspace=True, need_size=True)
-    done = ws.import_checklist(file)
+    done = ws.import_checklist(file, force=force)
     lang = ws.lang
 
     def label(status):
@@ -364,7 +375,16 @@ def import_checklist(file, by, year, workspace, lang):
                      new=label(new)))
         if outcome.label in done.overridden:
             who, exported = done.overridden[outcome.label]
-            click.echo(t("import.overridden", lang, id=outcome.label, by=who,
-                         saved=label(old), exported=label(exported), new=label(new)), err=True)
-    click.echo(t("import.summary", lang, count=len(done.outcomes)) if done.outcomes
+            click.echo(t("import.overridden", lang, id=outcome.label,
+                         by=printable(who, one_line=True), saved=label(old),
+                         exported=label(exported), new=label(new)), err=True)
+    for conflict in done.skipped:  # one line each: the later change in planner315 stands
+        click.echo(t("import.skipped", lang, id=conflict.label, row=conflict.row,
+                     by=printable(conflict.by, one_line=True),
+                     at=conflict.at.strftime("%Y-%m-%d %H:%M"), saved=label(conflict.saved),
+                     sheet=label(conflict.sheet)), err=True)
+    click.echo(t("import.summary", lang, count=counted("changes", len(done.outcomes)))
+               if done.outcomes
                else t("import.nothing", lang))
+    if done.skipped:
+        click.echo(t("import.skipped-summary", lang, count=counted("rows", len(done.skipped))))

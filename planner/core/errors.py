@@ -8,6 +8,7 @@ kept apart from the message and always printed first, so every error reads the s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -21,6 +22,21 @@ class Msg(str):
         text = super().__new__(cls, key)
         text.params = params
         return text
+
+
+def row_numbers(numbers: Sequence[int], most: int = 10) -> Msg:
+    """Rows of a file by their numbers, as a message says them: "row 3", "rows 3, 5"; the
+    first `most` and how many more, so that an error stays one readable line."""
+    shown = ", ".join(map(str, numbers[:most]))
+    if len(numbers) > most:
+        shown += f" … (+{len(numbers) - most})"
+    return Msg(f"unit.row-numbers.{'one' if len(numbers) == 1 else 'other'}", rows=shown)
+
+
+def counted(unit: str, count: int) -> Msg:
+    """`count` with its noun in the number it takes: "1 contact", "3 contacts", "3 人"
+    (the ``unit.<unit>.one`` and ``.other`` messages)."""
+    return Msg(f"unit.{unit}.{'one' if count == 1 else 'other'}", count=f"{count:,}")
 
 
 class PlannerError(Exception):

@@ -42,12 +42,6 @@ def t(key: str, lang: str, /, **params: Any) -> str:
     return text.format(**params)  # also turns the literal {{ }} of messages into { }
 
 
-def counted(unit: str, count: int) -> Msg:
-    """`count` with its noun in the number it takes: "1 contact", "3 contacts", "3 人"
-    (the ``unit.<unit>.one`` and ``.other`` messages)."""
-    return Msg(f"unit.{unit}.{'one' if count == 1 else 'other'}", count=f"{count:,}")
-
-
 def bilingual(value: Any, name: str | None, line: int | None, field: str) -> dict[str, str]:
     """A ``{zh, en}`` text from a data file, both parts non-empty and nothing else; else an
     error naming the file, line and entry."""
@@ -95,12 +89,12 @@ def error_location(err: PlannerError, lang: str) -> str:
     """``file:line: field`` of an error (``line 3: field`` without a file)."""
     parts = []
     if err.file:
-        file = _echoed(str(err.file), PATH_CHARS)
+        file = echoed(str(err.file), PATH_CHARS)
         parts.append(f"{file}:{err.line}" if err.line else file)
     elif err.line:
         parts.append(t("error.at-line", lang, line=err.line))
     if err.field:
-        parts.append(_echoed(str(err.field), FIELD_CHARS))
+        parts.append(echoed(str(err.field), FIELD_CHARS))
     return ": ".join(parts)
 
 
@@ -115,7 +109,7 @@ def render_error(err: PlannerError, lang: str = "en") -> str:
 # How much of what a file or a user gave an error message echoes: a value (what was found
 # where something else was expected) briefly, the rest (paths, keys, lists of choices) longer;
 # all on one line, control characters shown as escapes.
-PATH_CHARS, FIELD_CHARS, PARAM_CHARS = 300, 120, 600
+PATH_CHARS, FIELD_CHARS, PARAM_CHARS = 300, 120, 2_000
 
 
 def _param(name: str, value: Any, lang: str) -> Any:
@@ -129,11 +123,12 @@ def _param(name: str, value: Any, lang: str) -> Any:
     if isinstance(value, str):
         from planner.core.cells import SHOWN_CHARS
 
-        return _echoed(value, SHOWN_CHARS if name == "value" else PARAM_CHARS)
+        return echoed(value, SHOWN_CHARS if name == "value" else PARAM_CHARS)
     return value
 
 
-def _echoed(text: str, limit: int) -> str:
+def echoed(text: str, limit: int) -> str:
+    """`text` on one line, control characters as escapes, cut to `limit` with "…"."""
     from planner.core.terminal import printable
 
     text = printable(text, one_line=True)

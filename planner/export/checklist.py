@@ -1,10 +1,12 @@
 """The checklist workbook.
 
-One row per item; the status column is a dropdown of the localised statuses. A last, hidden
-column keeps each item's status when the workbook was written, so that an import can tell the
-rows someone edited from those still showing what the state said then. People fill in status,
-by, date and note in Excel or LibreOffice and hand the file back; `planner.input.checklist`
-reads it.
+One row per item; the status column is a dropdown of the localised statuses. People fill in
+status, by, date and note in Excel or LibreOffice and hand the file back;
+`planner.input.checklist` reads it. The workbook's stamp (`planner.input.stamp`, document
+properties) says which shop, size and campaign it was exported for, and the history's position
+then, from which an import tells the rows someone edited from those still showing what the
+state said then. A last, hidden column keeps each item's status when the workbook was written:
+what tells them apart where the stamp was lost (a program that drops document properties).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from planner.core.i18n import t
 from planner.export.registry import ExportOptions, Job, Workbook
 from planner.export.sheet import Sections
 from planner.input.checklist import FIELDS, STATUSES, VISIBLE, header, status_label
+from planner.input.stamp import Stamp, stamp_properties
 
 _STATUS_FILL = {"done": "E2EFDA", "skipped": "EDEDED"}
 
@@ -121,14 +124,20 @@ def checklist_title(plan: dict[str, Any], lang: str) -> str:
 
 
 def write_checklist_workbook(target: Path, plan: dict[str, Any], lang: str, *,
-                             force: bool = False, review: Sections | None = None) -> Path:
+                             force: bool = False, review: Sections | None = None,
+                             stamp: Stamp | None = None) -> Path:
     """Write the checklist workbook for `plan` (items may carry status, by, at, note), with
-    the campaign's `review` (heading, headers, rows sections) as a second sheet."""
+    the campaign's `review` (heading, headers, rows sections) as a second sheet and `stamp`
+    (which shop, size and campaign, exported when) as custom document properties."""
+    from openpyxl.packaging.custom import StringProperty
+
     from planner.export.sheet import sections_table
     from planner.export.xlsx import building, save_workbook, write_table
 
     title = checklist_title(plan, lang)
     with building(title, lang=lang) as wb:
+        for name, value in stamp_properties(stamp).items() if stamp else ():
+            wb.custom_doc_props.append(StringProperty(name=name, value=value))
         write_table(wb, checklist_table(plan, lang, title))
         if review:
             write_table(wb, sections_table(review, sheet=t("export.sheet.review", lang),
@@ -137,13 +146,17 @@ def write_checklist_workbook(target: Path, plan: dict[str, Any], lang: str, *,
 
 
 def _write(job: Job, dest: Path, label: str, options: ExportOptions) -> Path:
+    plan = job.plan  # first: reading the states notes the history's position
+    workspace = job.workspace
+    stamp = Stamp(plan["shop"], plan["size"], plan["year"], workspace.now,
+                  workspace.states_mark or 0)
     review = None
-    if job.workspace.folder is not None:
+    if workspace.folder is not None:
         from planner.present.review import review_sections
 
-        review = review_sections(job.workspace.review(), job.workspace.policy, job.lang)
-    return write_checklist_workbook(dest, job.plan, job.lang, force=options.force,
-                                    review=review)
+        review = review_sections(workspace.review(), workspace.policy, job.lang)
+    return write_checklist_workbook(dest, plan, job.lang, force=options.force,
+                                    review=review, stamp=stamp)
 
 
 WORKBOOK = Workbook("checklist", _write)

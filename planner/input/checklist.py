@@ -13,11 +13,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from planner.core.cells import cell_text, duplicate_columns, shown
-from planner.core.errors import PlannerError
+from planner.core.errors import PlannerError, counted, row_numbers
 from planner.core.i18n import LANGS, t
+from planner.input.stamp import Expected, Stamp, check_stamp, read_stamp
 from planner.storage.contract import ITEM_STATUSES
 
 # The sheet both sides agree on: what the export writes is what the import reads.
@@ -43,6 +44,14 @@ _SERIAL_RANGE = (32_874, 73_415)
 _DATE_TEXT = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 READ_SUFFIXES = (".xlsx", ".xlsm")  # what openpyxl reads; .xls and .csv lose the dropdowns
+
+
+class Checklist(NamedTuple):
+    """An edited checklist workbook as read: its stamp (None for a workbook from before the
+    stamp, or re-saved without it) and its rows."""
+
+    stamp: Stamp | None
+    rows: list[dict[str, Any]]
 
 
 def _fold(text: str) -> str:
@@ -100,9 +109,13 @@ def read_checklist(path: str | Path, lang: str | None = None,
                    days: Mapping[str, tuple[dt.date, ...]] | None = None,
                    today: dt.date | None = None,
                    other_plans: Mapping[str, tuple[str, ...]] | None = None,
-                   size: str | None = None) -> list[dict[str, Any]]:
-    """The rows of an edited checklist workbook: ``{row, id, day, status, by, date, note,
-    exported}``; `day` is the occurrence of a daily duty (its row's Day), else None.
+                   size: str | None = None, expected: Expected | None = None) -> Checklist:
+    """The stamp and the rows of an edited checklist workbook. A row is ``{row, id, day,
+    status, by, date, note, exported}``; `day` is the occurrence of a daily duty (its row's
+    Day), else None.
+
+    A stamp (`planner.input.stamp`) naming another shop, size or campaign than `expected`
+    rejects the file before its rows are read; so does a stamp that is incomplete or bad.
 
     Statuses may be written in either language (or as open/done/skipped; empty means open).
     `exported` is the status the row had when the workbook was written (its hidden column),
@@ -117,7 +130,7 @@ def read_checklist(path: str | Path, lang: str | None = None,
     """
     lang = lang or "en"
     path = Path(path)
-    table = _read_sheet(path)
+    stamp, table = _read_sheet(path, expected)
     known = set(valid_ids) if valid_ids is not None else None
     statuses = _status_names()
     rows: list[dict[str, Any]] = []
@@ -145,25 +158,28 @@ def read_checklist(path: str | Path, lang: str | None = None,
     if elsewhere and wrong_days:  # the days of another size's phases: one line says so
         problems.append((wrong_days[0][0], t(
             "checklist.read.other-size-days", lang, size=size or "-",
-            rows=", ".join(str(number) for number, _ in wrong_days))))
+            rows=row_numbers([number for number, _ in wrong_days]))))
     else:
         problems += [(number, t("checklist.read.row", lang, row=number, problem=problem))
                      for number, problem in wrong_days]
     for tiers, numbers in elsewhere.items():
         problems.append((numbers[0], t("checklist.read.other-size", lang,
-                                       rows=", ".join(map(str, numbers)),
+                                       rows=row_numbers(numbers),
                                        tiers="/".join(tiers), size=size or "-")))
     problems.sort(key=lambda problem: problem[0])
     if problems:
         bad_rows = sorted({number for number, _ in problems + wrong_days}
                           | {number for numbers in elsewhere.values() for number in numbers})
         details = "; ".join(problem for _, problem in problems)
-        raise PlannerError("error.checklist-bad-rows", file=str(path), count=len(bad_rows),
+        raise PlannerError("error.checklist-bad-rows", file=str(path),
+                           count=counted("rows", len(bad_rows)),
                            details=details, bad_rows=bad_rows)
-    return rows
+    return Checklist(stamp, rows)
 
 
-def _read_sheet(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _read_sheet(path: Path, expected: Expected | None
+                ) -> tuple[Stamp | None, Iterator[tuple[int, dict[str, Any]]]]:
+    """The workbook's stamp (checked against `expected`, when given) and its rows."""
     from planner.input.workbook import read_rows
 
     if not path.is_file():
@@ -172,14 +188,25 @@ def _read_sheet(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     if path.suffix.lower() not in READ_SUFFIXES:
         raise PlannerError("error.checklist-format", file=str(path),
                            suffix=path.suffix.lower() or "-")
-    rows = read_rows(path)
+    properties: dict[str, Any] = {}
+    rows = read_rows(path, properties)
     names = _header_fields()
     _, first = next(rows, (1, ()))
+    # Another shop's or campaign's workbook is refused as such, before its rows are judged
+    # against this plan (they would all look wrong).
+    stamp = read_stamp(properties, str(path))
+    if stamp is not None and expected is not None:
+        check_stamp(stamp, expected, str(path))
     columns = {i: names[_fold(str(v))] for i, v in enumerate(first)
                if v is not None and _fold(str(v)) in names}
     if not {"id", "status"} <= set(columns.values()):
         raise PlannerError("error.checklist-not-export", file=str(path), line=1)
     duplicate_columns(columns, first, str(path), 1)
+    return stamp, _records(rows, columns)
+
+
+def _records(rows: Iterator[tuple[int, tuple[Any, ...]]], columns: dict[int, str]
+             ) -> Iterator[tuple[int, dict[str, Any]]]:
     for number, values in rows:
         record = {field: values[i] for i, field in columns.items()
                   if field in READ_FIELDS and i < len(values)}

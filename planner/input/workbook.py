@@ -203,13 +203,15 @@ class _WorksheetReader(ExcelReader):
                 return
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
+def read_rows(path: Path, properties: dict[str, Any] | None = None
+              ) -> Iterator[tuple[int, tuple[Any, ...]]]:
     """The rows of the first worksheet of `path` as values, numbered from 1.
 
     For files from outside: a damaged workbook, or any file that is not one, raises a
     PlannerError naming the file, however openpyxl fails; so does one beyond the limits (see
     the module's docstring). The name's suffix is not checked (callers say which files they
-    take).
+    take). `properties`, when given, is filled with the workbook's custom document
+    properties (name -> value) before the first row comes.
     """
     name = str(path)
     try:
@@ -227,6 +229,8 @@ def read_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
                 reader.read()
                 if archive.streamed:
                     archive.check_sheet(archive.streamed)
+            if properties is not None:
+                properties.update((prop.name, prop.value) for prop in reader.wb.custom_doc_props)
             yield from _sheet_rows(reader.wb, name)
 
 

@@ -12,7 +12,8 @@ from planner.campaign.phases import load_campaign
 from planner.campaign.plan import Plan, PlannedItem
 from planner.campaign.progress import TrackedItem, track
 from planner.core.clock import iso
-from planner.core.i18n import counted, pick, t
+from planner.core.errors import counted
+from planner.core.i18n import pick, t
 from planner.present.text import md_escape, md_table, table, text
 from planner.storage.contract import SETTLED, ItemKey, ItemState
 

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from planner.campaign.phases import load_campaign
-from planner.core.i18n import counted, t
+from planner.core.errors import counted
+from planner.core.i18n import t
 from planner.present.text import table
 from planner.roster.contacts import FIELDS, as_shown, sorted_contacts
 

@@ -25,7 +25,7 @@ from planner.workspace.layout import Layout, find_workspace
 from planner.workspace.shop import Shop, load_shop
 
 if TYPE_CHECKING:
-    from planner.campaign.checkoff import Outcome
+    from planner.campaign.checkoff import Imported, Outcome
     from planner.campaign.phases import Window
     from planner.campaign.plan import Plan
     from planner.campaign.progress import NextItems, StatusReport
@@ -65,6 +65,11 @@ class Workspace:
     year_option: int | None = None
     today_option: dt.date | None = None
     by_option: str | None = None
+    # The number of the last history entry before `item_states` first read the states (None
+    # until then, 0 for an empty history): the export stamps its checklist with it. The
+    # first: a later read may serve another workbook, and an earlier mark only counts more
+    # changes as made after the export, the safe side.
+    states_mark: int | None = field(default=None, init=False, repr=False)
     _store: Any = field(default=None, repr=False)
 
     @classmethod
@@ -258,7 +263,13 @@ class Workspace:
         """Every saved state of the command's campaign year; None outside a workspace."""
         if self.folder is None:
             return None
+        from planner.campaign.checkoff import last_entry
+
         with self.store() as store:
+            # The mark first: a change saved between the two reads counts as after the
+            # states, the safe side for an import comparing with them.
+            if self.states_mark is None:
+                self.states_mark = last_entry(store)
             return store.item_states(self.year)
 
     def change_items(self, ids: list[str], status: str | None, *, action: str,
@@ -390,25 +401,26 @@ class Workspace:
         return import_roster(path, target, self.lang, self.roster_contacts(), replace,
                              encoding)
 
-    def import_checklist(self, path: str) -> ImportedChecklist:
-        """Apply the rows edited in a checklist workbook, all or nothing."""
+    def import_checklist(self, path: str, *, force: bool = False) -> Imported:
+        """Apply the rows edited in a checklist workbook, all or nothing (see
+        `planner.campaign.checkoff.apply_imported`; `force`: also the rows that would undo a
+        change made in planner315)."""
         from planner.campaign.checkoff import apply_imported
         from planner.campaign.items import load_items
-        from planner.campaign.plan import occurrence_label
         from planner.input.checklist import read_checklist
+        from planner.input.stamp import Expected
 
         plan = self.plan()
         others = {item.id: item.tiers for item in load_items() if self.size not in item.tiers}
-        rows = read_checklist(path, self.lang, valid_ids=plan.item_ids(),
-                              days={item.id: item.days for item in plan.items()},
-                              today=self.now.date(), other_plans=others, size=self.size)
+        sheet = read_checklist(path, self.lang, valid_ids=plan.item_ids(),
+                               days={item.id: item.days for item in plan.items()},
+                               today=self.now.date(), other_plans=others, size=self.size,
+                               expected=Expected(self.shop_name, self.size, self.year,
+                                                 self.now))
         with self.store(write=True) as store:
-            outcomes, overridden = apply_imported(store, self.year, rows, by=self.user,
-                                                  recorded_at=self.now, source=path)
-        exported = {occurrence_label(row["id"], row.get("day")): row["exported"]
-                    for row in rows}
-        return ImportedChecklist(outcomes, {item: (who, exported[item])
-                                            for item, who in overridden.items()})
+            return apply_imported(store, self.year, sheet.rows, by=self.user,
+                                  recorded_at=self.now, source=path, stamp=sheet.stamp,
+                                  force=force)
 
 
 class Review(NamedTuple):
@@ -420,13 +432,3 @@ class Review(NamedTuple):
     items: ItemReview
     complaints: Report  # `complaint report --year`
     previous: Review | None
-
-
-@dataclass(frozen=True)
-class ImportedChecklist:
-    """What importing a checklist workbook did."""
-
-    outcomes: list[Outcome]  # one per item changed
-    # Items edited in the sheet that were also changed in the state since the export:
-    # item id -> (who changed it, its status in the sheet when exported).
-    overridden: dict[str, tuple[str, str]]
