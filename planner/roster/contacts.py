@@ -20,13 +20,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from planner.core.cells import (
-    MAX_CELL_CHARS,
-    cell_text,
-    shown,
-)
+from planner.core.cells import cell_text, shown
 from planner.core.errors import Msg, PlannerError
 from planner.core.i18n import LANGS, t
+from planner.core.limits import MAX_CONTACTS, MAX_NAME_CHARS, MAX_TEXT_CHARS
 from planner.core.userfiles import load_yaml_file
 from planner.core.yamlio import Node, line_of
 from planner.roster.values import (
@@ -46,6 +43,10 @@ HEADER_FIELDS = (*FIELDS, "extension", "phone")
 ON_FLOOR_DEPARTMENT = "cs-manager"
 HEADER_SEARCH_ROWS = 10
 LEAP_YEAR = 2000  # shifts are checked in a leap year when the campaign year is not known
+# The longest text each field takes (the README's "Errors" section): a name, a title, a phone,
+# an id or an address is one reference; a shift may spell out several spans and their hours.
+FIELD_CHARS = {field: MAX_NAME_CHARS for field in FIELDS} | {"shift": MAX_TEXT_CHARS}
+
 
 @dataclass(frozen=True)
 class Record:
@@ -121,27 +122,48 @@ def validate(records: Iterable[Record], source: str, year: int | None = None
 
     Shift dates are checked in the campaign `year` when given (02-29 exists only in some).
     """
-    contacts: list[dict[str, Any]] = []
+    contacts = []
+    for _, outcome in checked(records, source, year):
+        if isinstance(outcome, PlannerError):
+            raise outcome
+        contacts.append(outcome)
+    return contacts
+
+
+def checked(records: Iterable[Record], source: str, year: int | None = None
+            ) -> Iterator[tuple[Record, dict[str, Any] | PlannerError]]:
+    """Each record with its contact, or with the error refusing it, in one pass.
+
+    A record is refused for its own values, or for repeating the person (department and
+    name) or the mobile of an earlier record that was not refused itself.
+    """
     people: dict[tuple[str, str], int | None] = {}
     mobiles: dict[str, int | None] = {}
     for record in records:
-        contact = _contact(record, source, year)
-
-        def fail(key: str, field: str, record: Record = record, **params: Any) -> PlannerError:
-            return PlannerError(key, file=source, line=record.line_of(field),
-                                field=record.labels.get(field, field), **params)
-
-        person = (contact["department"], contact["name"])
-        if person in people:
-            raise fail("error.roster-duplicate-person", "name", other=_where(people[person]))
-        people[person] = record.line
+        try:
+            contact = _contact(record, source, year)
+            _check_unique(contact, record, source, people, mobiles)
+        except PlannerError as err:
+            yield record, err
+            continue
+        people[(contact["department"], contact["name"])] = record.line
         if contact["mobile"]:
-            if contact["mobile"] in mobiles:
-                raise fail("error.roster-duplicate-mobile", "mobile",
-                           other=_where(mobiles[contact["mobile"]]))
             mobiles[contact["mobile"]] = record.line
-        contacts.append(contact)
-    return contacts
+        yield record, contact
+
+
+def _check_unique(contact: dict[str, Any], record: Record, source: str,
+                  people: dict[tuple[str, str], int | None],
+                  mobiles: dict[str, int | None]) -> None:
+    def fail(key: str, field: str, other: int | None) -> PlannerError:
+        return PlannerError(key, file=source, line=record.line_of(field),
+                            field=record.labels.get(field, field), other=_where(other))
+
+    person = (contact["department"], contact["name"])
+    if person in people:
+        raise fail("error.roster-duplicate-person", "name", people[person])
+    if contact["mobile"] and contact["mobile"] in mobiles:
+        raise fail("error.roster-duplicate-mobile", "mobile", mobiles[contact["mobile"]])
 
 
 def _where(line: int | None) -> str:
@@ -156,9 +178,9 @@ def _contact(record: Record, source: str, year: int | None) -> dict[str, Any]:
                             field=record.labels.get(field, field), **params)
 
     for field in FIELDS:
-        if len(values[field]) > MAX_CELL_CHARS:
-            raise fail("error.roster-too-long", field, length=len(values[field]),
-                       limit=MAX_CELL_CHARS)
+        if len(values[field]) > FIELD_CHARS[field]:
+            raise fail("error.roster-field-too-long", field, length=len(values[field]),
+                       limit=FIELD_CHARS[field])
     for field in ("department", "name"):
         if not values[field]:
             raise fail("error.roster-required", field)
@@ -248,6 +270,10 @@ def load_roster(roster: Path | None, shop: Any = None, year: int | None = None,
 def _yaml_records(raw: list[Any], path: str, list_line: int | None) -> Iterator[Record]:
     for number, entry in enumerate(raw, start=1):
         label = f"contacts[{number}]"
+        if number > MAX_CONTACTS:
+            raise PlannerError("error.roster-too-many", file=path,
+                               line=entry.line if isinstance(entry, Node) else list_line,
+                               field=label, limit=MAX_CONTACTS)
         if not isinstance(entry, Node):
             raise PlannerError("error.wrong-type", file=path, line=list_line, field=label,
                                expected=Msg("type.mapping"))
