@@ -17,7 +17,7 @@ import pytest
 from hostile import WORKBOOK_MB, WORKBOOK_SECONDS, fingerprint, run_cli
 
 from planner.core.limits import MAX_CONTACTS, MAX_NAME_CHARS, MAX_TEXT_CHARS
-from planner.roster.importing import MAX_FILE_BYTES
+from planner.roster.importing import MAX_FILE_BYTES, MAX_ROWS
 
 HEADER = "部门,姓名,手机,值班"
 KEPT = "cs-manager,李娜,13900139000,"  # the contact of the roster saved before each case
@@ -87,6 +87,34 @@ def test_reading_stops_at_the_first_contact_beyond_the_limit(shop, tmp_path):
     outcome = run_cli("roster", "import", path, "-w", shop, "--lang", "en", cwd=tmp_path)
     refused(outcome, f"many.csv:{MAX_CONTACTS + 2}:", f"at most {MAX_CONTACTS}")
     assert outcome.seconds < WORKBOOK_SECONDS and outcome.peak_mb < WORKBOOK_MB, outcome
+    assert fingerprint(shop) == before
+
+
+def blank_lines(path):
+    """One contact, then empty lines: a CSV cheap to write and slow to read to its end."""
+    return write_csv(path, ["pr,陈,13300133000,", *[",,,"] * (MAX_ROWS + 10)])
+
+
+def far_cell(path):
+    """A workbook of a few kilobytes whose one stray cell sits on the last row Excel has:
+    read row by row, a million empty rows come first."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(HEADER.split(","))
+    wb.active.append(["pr", "陈", "13300133000"])
+    wb.active.cell(row=1_048_576, column=1, value=" ")
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("make", [blank_lines, far_cell])
+def test_blank_rows_count_towards_the_rows_read(shop, tmp_path, make):
+    path = make(tmp_path / ("blank.csv" if make is blank_lines else "far.xlsx"))
+    before = fingerprint(shop)
+    outcome = run_cli("roster", "import", path, "-w", shop, "--lang", "en", cwd=tmp_path)
+    refused(outcome, f"{path.name}:{MAX_ROWS + 1}: more than {MAX_ROWS} rows (blank rows count")
+    assert outcome.seconds < ORDINARY_SECONDS and outcome.peak_mb < WORKBOOK_MB, outcome
     assert fingerprint(shop) == before
 
 

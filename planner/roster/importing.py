@@ -25,6 +25,9 @@ from planner.roster.values import normalise_mobile
 # A roster file larger than this is refused before it is read: a roster at its limit of
 # contacts, with every usual column filled, takes a few megabytes.
 MAX_FILE_BYTES = 16 * 2**20
+# Rows read at most, blank ones included: a small workbook may claim a million empty rows
+# before a cell far down (and a CSV hold millions of empty lines), each costing time to read.
+MAX_ROWS = 20 * MAX_CONTACTS
 PROGRESS_ROWS = 1_000  # rows between two calls of an import's progress callback
 
 Progress = Callable[[int], None]  # called with the number of rows read so far
@@ -35,8 +38,8 @@ def read_records(path: str | Path, progress: Progress | None = None
     """The contacts of a CSV or XLSX file, and the headers it has that are not roster fields.
 
     The rows are read one at a time, and the reading stops at the first contact beyond the
-    roster's limit (`MAX_CONTACTS`); `progress`, if given, hears how many rows were read every
-    `PROGRESS_ROWS`.
+    roster's limit (`MAX_CONTACTS`) or the first row beyond `MAX_ROWS`; `progress`, if given,
+    hears how many rows were read every `PROGRESS_ROWS`.
     """
     path = Path(path)
     if not path.is_file():
@@ -59,13 +62,17 @@ def read_records(path: str | Path, progress: Progress | None = None
         raise PlannerError("error.roster-format", file=str(path), suffix=suffix or "-")
     # closed at once when the reading stops early: a workbook holds its file open
     with contextlib.closing(rows):
-        return _records(_counted(rows, progress), str(path))
+        return _records(_counted(rows, str(path), progress), str(path))
 
 
-def _counted(rows: Iterator[tuple[int, Sequence[Any]]], progress: Progress | None
+def _counted(rows: Iterator[tuple[int, Sequence[Any]]], name: str, progress: Progress | None
              ) -> Iterator[tuple[int, Sequence[Any]]]:
-    """`rows`, telling `progress` how many were read every `PROGRESS_ROWS`."""
+    """`rows` up to `MAX_ROWS` (beyond: refused), telling `progress` how many were read
+    every `PROGRESS_ROWS`."""
     for number, row in rows:
+        if number > MAX_ROWS:
+            raise PlannerError("error.roster-too-many-rows", file=name, line=number,
+                               limit=MAX_ROWS, contacts=MAX_CONTACTS)
         if progress is not None and number % PROGRESS_ROWS == 0:
             progress(number)
         yield number, row
