@@ -17,11 +17,12 @@ import pytest
 from hostile import WORKBOOK_MB, WORKBOOK_SECONDS, fingerprint, run_cli
 
 from planner.core.limits import MAX_CONTACTS, MAX_NAME_CHARS, MAX_TEXT_CHARS
+from planner.roster.contacts import MAX_ROSTER_BYTES
 from planner.roster.importing import MAX_FILE_BYTES, MAX_ROWS
 
 HEADER = "部门,姓名,手机,值班"
 KEPT = "cs-manager,李娜,13900139000,"  # the contact of the roster saved before each case
-ORDINARY_SECONDS = 5  # a refusal that reads at most a roster's worth of rows
+ORDINARY_SECONDS = 5  # a command that reads at most a roster's worth of rows (about 0.5 s)
 
 
 @pytest.fixture
@@ -114,7 +115,7 @@ def test_blank_rows_count_towards_the_rows_read(shop, tmp_path, make):
     before = fingerprint(shop)
     outcome = run_cli("roster", "import", path, "-w", shop, "--lang", "en", cwd=tmp_path)
     refused(outcome, f"{path.name}:{MAX_ROWS + 1}: more than {MAX_ROWS} rows (blank rows count")
-    assert outcome.seconds < ORDINARY_SECONDS and outcome.peak_mb < WORKBOOK_MB, outcome
+    assert outcome.seconds < WORKBOOK_SECONDS and outcome.peak_mb < WORKBOOK_MB, outcome
     assert fingerprint(shop) == before
 
 
@@ -172,6 +173,38 @@ def test_a_hand_edited_roster_beyond_the_limit_is_located(run, shop):
         f"{MAX_CONTACTS} contacts: a roster holds at most {MAX_CONTACTS} (the service team and "
         "its escalation chain); split or trim the list")
     assert fingerprint(shop) == before
+
+
+def test_a_hand_edited_roster_too_large_to_parse_is_refused_unparsed(shop, tmp_path):
+    """Over 2 MB of short contacts (some 40,000): refused from its size, before parsing it
+    (about 2.5 s and 80 MB a megabyte, for nothing: the limit is reached at 5,001)."""
+    with (shop / "roster.yaml").open("w", encoding="utf-8") as stream:
+        stream.write("contacts:\n")
+        for i in range(40_000):
+            stream.write(f"  - {{department: pr, name: 陈{i}, mobile: '1{3 + i % 7}{i:09d}'}}\n")
+    assert (shop / "roster.yaml").stat().st_size > MAX_ROSTER_BYTES
+    before = fingerprint(shop)
+    outcome = run_cli("export", "roster", "-w", shop, "-o", "r.xlsx", "--lang", "en",
+                      cwd=tmp_path)
+    refused(outcome, "roster.yaml: the roster file is 2.", f"at most {MAX_ROSTER_BYTES >> 20} MB")
+    assert outcome.seconds < ORDINARY_SECONDS and outcome.peak_mb < WORKBOOK_MB, outcome
+    assert fingerprint(shop) == before and not (tmp_path / "r.xlsx").exists()
+
+
+def test_an_import_never_saves_a_roster_too_large_to_read_back(shop, tmp_path):
+    """5,000 contacts with 200-character titles: each row is good, the roster.yaml they make
+    would be over 2 MB, so the import refuses and leaves no file behind."""
+    title = "客服" * (MAX_NAME_CHARS // 2)
+    path = write_csv(tmp_path / "titles.csv",
+                     (f"{row}{title}" for row in contact_rows(MAX_CONTACTS)),
+                     header="部门,姓名,手机,职务")
+    before = fingerprint(shop)
+    outcome = run_cli("roster", "import", path, "-w", shop, "--replace", "--lang", "en",
+                      cwd=tmp_path)
+    refused(outcome, "titles.csv: these contacts would make roster.yaml larger than its limit "
+                     f"of {MAX_ROSTER_BYTES >> 20} MB")
+    assert outcome.seconds < ORDINARY_SECONDS, outcome
+    assert fingerprint(shop) == before  # no temporary file either
 
 
 # --- how long ---------------------------------------------------------------------------------

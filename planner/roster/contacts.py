@@ -46,6 +46,10 @@ LEAP_YEAR = 2000  # shifts are checked in a leap year when the campaign year is 
 # The longest text each field takes (the README's "Errors" section): a name, a title, a phone,
 # an id or an address is one reference; a shift may spell out several spans and their hours.
 FIELD_CHARS = {field: MAX_NAME_CHARS for field in FIELDS} | {"shift": MAX_TEXT_CHARS}
+# roster.yaml is refused above this size before it is parsed (about 2.5 s and 80 MB a
+# megabyte); 5,000 contacts with every field filled take about 1.1 MB. `roster import`
+# writes none larger, so a saved roster can always be read back.
+MAX_ROSTER_BYTES = 2 * 2**20
 
 
 @dataclass(frozen=True)
@@ -217,6 +221,11 @@ def _contact(record: Record, source: str, year: int | None) -> dict[str, Any]:
     return contact
 
 
+def megabytes(size: int) -> str:
+    """A file size for a message: ``2``, ``16.3``."""
+    return f"{size / 2**20:.1f}".removesuffix(".0")
+
+
 def _escalation(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
@@ -246,6 +255,10 @@ def load_roster(roster: Path | None, shop: Any = None, year: int | None = None,
     """
     if roster is not None and roster.is_file():
         path = str(roster)
+        size = roster.stat().st_size
+        if size > MAX_ROSTER_BYTES:
+            raise PlannerError("error.roster-yaml-too-big", file=path, size=megabytes(size),
+                               limit=megabytes(MAX_ROSTER_BYTES), contacts=MAX_CONTACTS)
         data = load_yaml_file(path, workspace)
         if data is None:
             return []

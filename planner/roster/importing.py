@@ -15,10 +15,12 @@ from planner.core.limits import MAX_CONTACTS
 from planner.roster.contacts import (
     FIELDS,
     HEADER_SEARCH_ROWS,
+    MAX_ROSTER_BYTES,
     Record,
     checked,
     header_key,
     header_names,
+    megabytes,
 )
 from planner.roster.values import normalise_mobile
 
@@ -47,8 +49,8 @@ def read_records(path: str | Path, progress: Progress | None = None
                            file=str(path))
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise PlannerError("error.roster-file-too-big", file=str(path),
-                           size=f"{size / 2**20:.1f}", limit=MAX_FILE_BYTES // 2**20)
+        raise PlannerError("error.roster-file-too-big", file=str(path), size=megabytes(size),
+                           limit=megabytes(MAX_FILE_BYTES))
     suffix = path.suffix.lower()
     if suffix == ".csv":
         from planner.input.csvfile import csv_rows
@@ -280,18 +282,23 @@ def import_roster(path: str | Path, target: Path, lang: str,
         raise PlannerError("error.roster-would-drop", file=str(path), count=len(dropped),
                            names=", ".join(dropped[:MAX_ROW_PROBLEMS])
                            + (" …" if len(dropped) > MAX_ROW_PROBLEMS else ""))
-    _write_pieces(target, roster_yaml_pieces(contacts, lang))
+    _write_pieces(target, roster_yaml_pieces(contacts, lang), str(path))
     return target, contacts, ignored
 
 
-def _write_pieces(target: Path, pieces: Iterator[str]) -> None:
-    """Replace `target` with the text of `pieces`, written as they come, in one rename."""
+def _write_pieces(target: Path, pieces: Iterator[str], source: str) -> None:
+    """Replace `target` with the text of `pieces`, written as they come, in one rename;
+    refused (`target` unchanged) when it would be larger than a roster file may be, so that
+    every saved roster can be read back."""
     import os
 
     from planner.core.files import atomic_path
 
-    with atomic_path(target, force=True) as temp, \
-            open(temp, "w", encoding="utf-8", newline="\n") as stream:
-        stream.writelines(pieces)
+    with atomic_path(target, force=True) as temp, open(temp, "wb") as stream:
+        for piece in pieces:
+            stream.write(piece.encode("utf-8"))
+            if stream.tell() > MAX_ROSTER_BYTES:
+                raise PlannerError("error.roster-yaml-would-be-too-big", file=source,
+                                   target=target.name, limit=megabytes(MAX_ROSTER_BYTES))
         stream.flush()
         os.fsync(stream.fileno())
