@@ -189,6 +189,11 @@ def test_a_hand_edited_roster_too_large_to_parse_is_refused_unparsed(shop, tmp_p
     refused(outcome, "roster.yaml: the roster file is 2.", f"at most {MAX_ROSTER_BYTES >> 20} MB")
     assert outcome.seconds < ORDINARY_SECONDS and outcome.peak_mb < WORKBOOK_MB, outcome
     assert fingerprint(shop) == before and not (tmp_path / "r.xlsx").exists()
+    good = write_csv(tmp_path / "good.csv", [KEPT])
+    outcome = run_cli("roster", "import", good, "-w", shop, "--lang", "en", cwd=tmp_path)
+    refused(outcome, "roster.yaml: the roster file is 2.")  # the current roster is needed
+    outcome = run_cli("roster", "import", good, "-w", shop, "--replace", cwd=tmp_path)
+    assert outcome.code == 0, outcome.stderr  # but not to replace it
 
 
 def test_an_import_never_saves_a_roster_too_large_to_read_back(shop, tmp_path):

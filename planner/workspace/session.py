@@ -389,8 +389,10 @@ class Workspace:
 
         target = self.layout.roster
         check_writable_folder(target.parent, str(target))
-        return import_roster(path, target, self.lang, self.roster_contacts(), replace,
-                             year=self.year, progress=progress)
+        # replacing needs no current roster: one that no longer reads can be replaced
+        current = [] if replace else self.roster_contacts()
+        return import_roster(path, target, self.lang, current, replace, year=self.year,
+                             progress=progress)
 
     def import_checklist(self, path: str) -> ImportedChecklist:
         """Apply the rows edited in a checklist workbook, all or nothing."""
