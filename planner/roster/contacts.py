@@ -43,7 +43,7 @@ HEADER_FIELDS = (*FIELDS, "extension", "phone")
 ON_FLOOR_DEPARTMENT = "cs-manager"
 HEADER_SEARCH_ROWS = 10
 LEAP_YEAR = 2000  # shifts are checked in a leap year when the campaign year is not known
-# The longest text each field takes (the README's "Errors" section): a name, a title, a phone,
+# The longest text each field takes (the README's "Contact roster"): a name, a title, a phone,
 # an id or an address is one reference; a shift may spell out several spans and their hours.
 FIELD_CHARS = {field: MAX_NAME_CHARS for field in FIELDS} | {"shift": MAX_TEXT_CHARS}
 # roster.yaml is refused above this size before it is parsed (about 2.5 s and 80 MB a
@@ -126,8 +126,8 @@ def validate(records: Iterable[Record], source: str, year: int | None = None
 
     Shift dates are checked in the campaign `year` when given (02-29 exists only in some).
     """
-    contacts = []
-    for _, outcome in checked(records, source, year):
+    contacts: list[dict[str, Any]] = []
+    for outcome in checked(records, source, year):
         if isinstance(outcome, PlannerError):
             raise outcome
         contacts.append(outcome)
@@ -135,8 +135,8 @@ def validate(records: Iterable[Record], source: str, year: int | None = None
 
 
 def checked(records: Iterable[Record], source: str, year: int | None = None
-            ) -> Iterator[tuple[Record, dict[str, Any] | PlannerError]]:
-    """Each record with its contact, or with the error refusing it, in one pass.
+            ) -> Iterator[dict[str, Any] | PlannerError]:
+    """For each record in turn its contact, or the error refusing it: one pass.
 
     A record is refused for its own values, or for repeating the person (department and
     name) or the mobile of an earlier record that was not refused itself.
@@ -148,12 +148,12 @@ def checked(records: Iterable[Record], source: str, year: int | None = None
             contact = _contact(record, source, year)
             _check_unique(contact, record, source, people, mobiles)
         except PlannerError as err:
-            yield record, err
+            yield err
             continue
         people[(contact["department"], contact["name"])] = record.line
         if contact["mobile"]:
             mobiles[contact["mobile"]] = record.line
-        yield record, contact
+        yield contact
 
 
 def _check_unique(contact: dict[str, Any], record: Record, source: str,

@@ -25,7 +25,7 @@ from planner.roster.contacts import (
 from planner.roster.values import normalise_mobile
 
 # A roster file larger than this is refused before it is read: a roster at its limit of
-# contacts, with every usual column filled, takes a few megabytes.
+# contacts, with every usual column filled, takes about a megabyte.
 MAX_FILE_BYTES = 16 * 2**20
 # Rows read at most, blank ones included: a small workbook may claim a million empty rows
 # before a cell far down (and a CSV hold millions of empty lines), each costing time to read.
@@ -234,7 +234,7 @@ def validate_all(records: list[Record], source: str, lang: str, year: int | None
     (not the first only). Shifts are checked in the campaign `year`."""
     contacts: list[dict[str, Any]] = []
     problems: list[PlannerError] = []
-    for _, outcome in checked(records, source, year):
+    for outcome in checked(records, source, year):
         if isinstance(outcome, PlannerError):
             problems.append(outcome)
         else:
