@@ -124,7 +124,7 @@ def roster_import(file, replace, year, workspace, lang):
     ws = open_workspace(workspace=workspace or parent.get("workspace"),
                         lang=lang or parent.get("lang"), need_workspace=True, year=year)
     with rows_read(ws.lang) as progress:
-        target, contacts, ignored = ws.import_roster(file, replace, progress)
+        target, contacts, ignored = ws.import_roster(file, replace, progress=progress)
     if ignored:
         click.echo(t("roster.ignored-columns", ws.lang, columns=", ".join(ignored)), err=True)
     click.echo(t("roster.imported", ws.lang, count=len(contacts), path=str(target)))

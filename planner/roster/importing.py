@@ -35,7 +35,7 @@ PROGRESS_ROWS = 1_000  # rows between two calls of an import's progress callback
 Progress = Callable[[int], None]  # called with the number of rows read so far
 
 
-def read_records(path: str | Path, progress: Progress | None = None
+def read_records(path: str | Path, *, progress: Progress | None = None
                  ) -> tuple[list[Record], list[str]]:
     """The contacts of a CSV or XLSX file, and the headers it has that are not roster fields.
 
@@ -275,7 +275,7 @@ def import_roster(path: str | Path, target: Path, lang: str,
     names them). The file is replaced in one rename. Returns the roster path, the contacts and
     the ignored column headers.
     """
-    records, ignored = read_records(path, progress)
+    records, ignored = read_records(path, progress=progress)
     contacts = validate_all(records, str(path), lang, year)
     dropped = dropped_contacts(current or [], contacts)
     if dropped and not replace:

@@ -378,7 +378,7 @@ class Workspace:
 
     # --- files in and out -----------------------------------------------------------------
 
-    def import_roster(self, path: str, replace: bool = False,
+    def import_roster(self, path: str, replace: bool = False, *,
                       progress: Callable[[int], None] | None = None
                       ) -> tuple[Path, list[dict[str, Any]], list[str]]:
         """Replace the roster file with the contacts of a CSV or XLSX file, all or nothing,
