@@ -18,7 +18,7 @@ from hostile import WORKBOOK_MB, WORKBOOK_SECONDS, fingerprint, run_cli
 
 from planner.core.limits import MAX_CONTACTS, MAX_NAME_CHARS, MAX_TEXT_CHARS
 from planner.roster.contacts import MAX_ROSTER_BYTES
-from planner.roster.importing import MAX_FILE_BYTES, MAX_ROWS
+from planner.roster.importing import MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS
 
 HEADER = "部门,姓名,手机,值班"
 KEPT = "cs-manager,李娜,13900139000,"  # the contact of the roster saved before each case
@@ -117,6 +117,37 @@ def test_blank_rows_count_towards_the_rows_read(shop, tmp_path, make):
     refused(outcome, f"{path.name}:{MAX_ROWS + 1}: more than {MAX_ROWS} rows (blank rows count")
     assert outcome.seconds < WORKBOOK_SECONDS and outcome.peak_mb < WORKBOOK_MB, outcome
     assert fingerprint(shop) == before
+
+
+def test_a_value_beyond_the_columns_read_is_refused(shop, tmp_path):
+    """Rows of a million columns: refused at the first value beyond column 256."""
+    path = write_csv(tmp_path / "wide.csv", ["pr,陈,13300133000," + ",x" * 1_000_000] * 3)
+    before = fingerprint(shop)
+    outcome = run_cli("roster", "import", path, "-w", shop, "--lang", "en", cwd=tmp_path)
+    refused(outcome, f"wide.csv:2: column IW has a value ('x'), but a roster is read from its "
+                     f"first {MAX_COLUMNS} columns only")
+    assert outcome.seconds < WORKBOOK_SECONDS and outcome.peak_mb < WORKBOOK_MB, outcome
+    assert fingerprint(shop) == before
+
+
+def test_empty_cells_far_right_are_dropped_not_refused(run, shop, tmp_path):
+    """A formatted empty cell in Excel's last column makes a workbook pad every row to
+    16,384 cells: they are dropped, not refused (openpyxl's padding itself costs about 1.5 ms
+    a row, so a thousand rows here)."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    wb = openpyxl.Workbook()
+    wb.active.append(HEADER.split(","))
+    for row in [KEPT, *contact_rows(999)]:
+        wb.active.append(row.split(","))
+    wb.active.cell(row=1, column=16_384).font = Font(bold=True)
+    wb.save(tmp_path / "padded.xlsx")
+    outcome = run_cli("roster", "import", tmp_path / "padded.xlsx", "-w", shop, "--lang", "en",
+                      cwd=tmp_path)
+    assert outcome.code == 0, outcome.stderr
+    assert "Imported 1000 contact(s)" in outcome.stdout
+    assert outcome.seconds < WORKBOOK_SECONDS and outcome.peak_mb < WORKBOOK_MB, outcome
 
 
 def test_the_limit_itself_is_accepted_and_one_more_refused(shop, tmp_path):

@@ -30,6 +30,11 @@ MAX_FILE_BYTES = 16 * 2**20
 # Rows read at most, blank ones included: a small workbook may claim a million empty rows
 # before a cell far down (and a CSV hold millions of empty lines), each costing time to read.
 MAX_ROWS = 20 * MAX_CONTACTS
+# Columns read at most (as many as Excel had until 2007): a roster has a dozen, an HR export a
+# few dozen. A value beyond is refused; empty cells beyond (a workbook pads every row to its
+# widest) are dropped, so that a stray cell far right costs nothing in the other rows.
+MAX_COLUMNS = 256
+MAX_IGNORED_SHOWN = 20  # headers named in the note on columns that are not roster fields
 PROGRESS_ROWS = 1_000  # rows between two calls of an import's progress callback
 
 Progress = Callable[[int], None]  # called with the number of rows read so far
@@ -69,15 +74,29 @@ def read_records(path: str | Path, *, progress: Progress | None = None
 
 def _counted(rows: Iterator[tuple[int, Sequence[Any]]], name: str, progress: Progress | None
              ) -> Iterator[tuple[int, Sequence[Any]]]:
-    """`rows` up to `MAX_ROWS` (beyond: refused), telling `progress` how many were read
-    every `PROGRESS_ROWS`."""
+    """`rows` up to `MAX_ROWS` and `MAX_COLUMNS` (a value beyond either: refused), telling
+    `progress` how many were read every `PROGRESS_ROWS`."""
     for number, row in rows:
         if number > MAX_ROWS:
             raise PlannerError("error.roster-too-many-rows", file=name, line=number,
                                limit=MAX_ROWS, contacts=MAX_CONTACTS)
         if progress is not None and number % PROGRESS_ROWS == 0:
             progress(number)
+        if len(row) > MAX_COLUMNS:
+            _check_beyond_columns(row, name, number)
+            row = row[:MAX_COLUMNS]
         yield number, row
+
+
+def _check_beyond_columns(row: Sequence[Any], name: str, line: int) -> None:
+    beyond = row[MAX_COLUMNS:]
+    if not any(beyond):  # at C speed: the padding of a workbook's rows is None
+        return
+    for index, value in enumerate(beyond, start=MAX_COLUMNS):
+        if cell_text(value):
+            raise PlannerError("error.roster-too-many-columns", file=name, line=line,
+                               column=column_letter(index), limit=MAX_COLUMNS,
+                               value=shown(value))
 
 
 def _records(rows: Iterator[tuple[int, Sequence[Any]]], name: str
@@ -95,6 +114,8 @@ def _records(rows: Iterator[tuple[int, Sequence[Any]]], name: str
             columns, header_line = found, number
             labels = {field: cell_text(row[i]) for i, field in found.items()}
             ignored = [shown(v) for i, v in enumerate(row) if cell_text(v) and i not in found]
+            if len(ignored) > MAX_IGNORED_SHOWN:
+                ignored[MAX_IGNORED_SHOWN:] = ["…"]
             headed = {i for i, v in enumerate(row) if cell_text(v)}
             break
         if number >= HEADER_SEARCH_ROWS:
