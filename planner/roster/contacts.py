@@ -71,7 +71,8 @@ class Record:
 def header_key(text: str) -> str:
     """Text reduced for matching names: NFKC, lower case, no spaces, no bracketed notes."""
     text = unicodedata.normalize("NFKC", str(text)).lower()
-    text = re.sub(r"\(.*?\)|\*", "", text)
+    # innermost brackets only: "\(.*?\)" took quadratic time on a cell of many "("
+    text = re.sub(r"\([^()]*\)|\*", "", text)
     return re.sub(r"[\s_]+", "", text)
 
 
