@@ -14,8 +14,9 @@ MAX_CONTACTS = 5_000
 # A table cell on a terminal shows at most this many characters, then "…" (show and JSON
 # keep the whole text).
 TABLE_CELL_CHARS = 300
-# A shop's own YAML files (shop, policy, holidays) are a few kilobytes; the roster of the
-# largest team (MAX_CONTACTS with every field) is about 1.3 MB. Parsing YAML costs about
-# 1.5 s and 80 MB per megabyte, so these bound a hostile file's cost too.
+# A shop's own YAML files (shop, policy, holidays) are a few kilobytes; roster.yaml with
+# MAX_CONTACTS contacts, every field filled, about 1.3 MB (`roster import` writes none
+# larger than its limit, so a saved roster can always be read back). Parsing YAML costs
+# about 1.5-2.5 s and 80 MB per megabyte: these bound a hostile file's cost too.
 MAX_YAML_BYTES = 1 << 20
-MAX_ROSTER_YAML_BYTES = 2 << 20
+MAX_ROSTER_BYTES = 2 << 20
