@@ -119,7 +119,7 @@ def test_replacing_a_roster_that_loses_contacts_needs_replace(run, ws):
     (ws / "b.csv").write_text("部门,姓名,手机\ncs-manager,张伟,13800138000\n", encoding="utf-8")
     assert run("roster", "import", "a.csv").exit_code == 0
     line = error_line(run("roster", "import", "b.csv", "--lang", "en"))
-    assert line == ("Error: b.csv: the file lacks 1 contact(s) of the current roster, whom the "
+    assert line == ("Error: b.csv: the file lacks 1 contact of the current roster, whom the "
                     "import would remove: 王磊 (warehouse); add --replace to replace the roster")
     assert "王磊" in (ws / "roster.yaml").read_text(encoding="utf-8")
     assert run("roster", "import", "b.csv", "--replace").exit_code == 0

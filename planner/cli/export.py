@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +73,29 @@ def roster_group(ctx, fmt, mask_phones, workspace, lang):
         click.echo(roster_table(contacts, ws.roster_source, ws.lang, mask_phones=mask_phones))
 
 
+@contextlib.contextmanager
+def rows_read(lang: str) -> Iterator[Callable[[int], None] | None]:
+    """On a terminal, how many rows an import has read so far, on one line of stderr ended
+    when the reading is done; in a pipe, nothing (None)."""
+    from planner.core.i18n import t
+
+    if not sys.stderr.isatty():
+        yield None
+        return
+    shown = False
+
+    def show(rows: int) -> None:
+        nonlocal shown
+        shown = True
+        click.echo("\r" + t("roster.reading", lang, rows=rows), err=True, nl=False)
+
+    try:
+        yield show
+    finally:
+        if shown:
+            click.echo(err=True)
+
+
 @roster_group.command(name="import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--replace", is_flag=True,
@@ -79,17 +105,19 @@ def roster_group(ctx, fmt, mask_phones, workspace, lang):
               help="The CSV's text encoding, any Python knows (big5, latin-1, shift_jis...); "
                    "default: UTF-8, UTF-16 with BOM, else GBK / CSV 文件的编码（如 big5、"
                    "latin-1）；默认依次识别 UTF-8、带 BOM 的 UTF-16、GBK.")
+@year_option
 @workspace_option
 @lang_option
-def roster_import(file, replace, encoding, workspace, lang):
+def roster_import(file, replace, encoding, year, workspace, lang):
     """Replace roster.yaml with the contacts of a CSV or XLSX file (--replace when contacts
-    of the current roster are missing from it).
+    of the current roster are missing from it); shift dates are checked in the campaign
+    year (--year, default as for plan).
 
     从 CSV 或 XLSX 文件导入联络表，替换 roster.yaml。表头可用中文或英文（部门、姓名、职务、手机、
     座机/分机、旺旺/钉钉、邮箱、值班/班次、升级顺序、备岗）；CSV 可为 UTF-8 或 GBK 编码，
     其他编码（如繁体的 big5）用 --encoding 指明。
     任何一行有错都不会写入，原联络表保持不变（错误信息列出所有有问题的行）；文件中缺少现有联系人时，
-    须加 --replace 才会替换。
+    须加 --replace 才会替换。班次日期按活动年份核对（--year，默认与 plan 相同）。
 
     \b
     Example / 示例:
@@ -101,8 +129,10 @@ def roster_import(file, replace, encoding, workspace, lang):
 
     parent = click.get_current_context().find_root().meta.get("planner315.roster", {})
     ws = open_workspace(workspace=workspace or parent.get("workspace"),
-                        lang=lang or parent.get("lang"), need_workspace=True)
-    target, contacts, ignored = ws.import_roster(file, replace, encoding)
+                        lang=lang or parent.get("lang"), need_workspace=True, year=year)
+    with rows_read(ws.lang) as progress:
+        target, contacts, ignored = ws.import_roster(file, replace, progress=progress,
+                                                     encoding=encoding)
     if ignored:
         click.echo(t("roster.ignored-columns", ws.lang, columns=", ".join(ignored)), err=True)
     click.echo(t("roster.imported", ws.lang, contacts=counted("contacts", len(contacts)),

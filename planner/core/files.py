@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import tempfile
 from collections.abc import Iterator
@@ -91,7 +92,7 @@ def read_text_file(path: str | Path, max_bytes: int) -> str:
     except OSError as err:
         raise PlannerError("error.file-unreadable", file=str(path), detail=err.strerror) from None
     if len(data) > max_bytes:
-        raise PlannerError("error.file-too-large", file=str(path), limit=size_text(max_bytes))
+        raise PlannerError("error.file-too-large", file=str(path), limit=megabytes(max_bytes))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -99,9 +100,7 @@ def read_text_file(path: str | Path, max_bytes: int) -> str:
         raise PlannerError("error.file-encoding", file=str(path), line=line) from None
 
 
-def size_text(size: int) -> str:
-    """A byte count as people read a limit: 2 MB, 300 KB."""
-    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
-        if size >= scale:
-            return f"{size / scale:.3g} {unit}"
-    return f"{size} B"
+def megabytes(size: int) -> str:
+    """A file size for a message, in megabytes: ``2``, ``16.3``; rounded up, so that a file a
+    little over a limit of 16 MB is 16.1 MB, not 16."""
+    return f"{math.ceil(size * 10 / 2**20) / 10:.1f}".removesuffix(".0")

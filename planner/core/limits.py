@@ -5,8 +5,6 @@ spreadsheet cell holds 32,767 characters, a terminal table must print in well un
 
 from __future__ import annotations
 
-import math
-
 # Free text: a complaint's summary, a note on a check-off, a reply, a solution.
 MAX_TEXT_CHARS = 4_000
 # One name or reference: a person, a buyer, an order number, a product, an id.
@@ -16,25 +14,19 @@ MAX_CONTACTS = 5_000
 # A table cell on a terminal shows at most this many characters, then "…" (show and JSON
 # keep the whole text).
 TABLE_CELL_CHARS = 300
-# A shop's own YAML files (shop, policy, holidays) are a few kilobytes; the roster of the
-# largest team (MAX_CONTACTS with every field) is about 1.3 MB. Parsing YAML costs about
-# 1.5 s and 80 MB per megabyte, so these bound a hostile file's cost too.
+# A shop's own YAML files (shop, policy, holidays) are a few kilobytes; roster.yaml with
+# MAX_CONTACTS contacts, every field filled, about 1.3 MB (`roster import` writes none
+# larger than its limit, so a saved roster can always be read back). Parsing YAML costs
+# about 1.5-2.5 s and 80 MB per megabyte: these bound a hostile file's cost too.
 MAX_YAML_BYTES = 1 << 20
-MAX_ROSTER_YAML_BYTES = 2 << 20
+MAX_ROSTER_BYTES = 2 << 20
 
 # Files received from other teams (roster import, import checklist). A 5,000-contact roster is
 # about 0.3 MB as a workbook, its sheet about 3 MB unpacked (deflated 14:1), and 1 MB as CSV.
 MiB = 1024 * 1024
-
-
-def megabytes(size: int) -> str:
-    """A size as messages give it: MB with at most one decimal (10, 8.5), rounded up (a file
-    a little over a limit of 10 MB is 10.1 MB, not 10)."""
-    return f"{math.ceil(size * 10 / MiB) / 10:.1f}".removesuffix(".0")
-
-
-# A workbook or CSV file as it is on disk.
-MAX_IMPORT_FILE_BYTES = 10 * MiB
+# A workbook or CSV file as it is on disk (the roster's own limit, MAX_FILE_BYTES of
+# planner.roster.importing, is the same).
+MAX_IMPORT_FILE_BYTES = 16 * MiB
 # The parts (zip members) of a workbook: a real one has 10 to 40.
 MAX_WORKBOOK_PARTS = 1_000
 # One part unpacked (the biggest in a real workbook is its worksheet), and all parts together.

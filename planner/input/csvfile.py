@@ -21,6 +21,7 @@ from typing import Any
 from planner.core import limits
 from planner.core.cells import shown
 from planner.core.errors import PlannerError
+from planner.core.files import megabytes
 from planner.core.terminal import printable
 
 _GUESSED = ("utf-8-sig", "gb18030")  # tried in turn when the file names no encoding
@@ -97,8 +98,8 @@ def _read_bytes(path: Path) -> bytes:
         raise PlannerError("error.file-unreadable", file=str(path), detail=err.strerror) from None
     if size > limit or len(data) > limit:
         raise PlannerError("error.import-too-big", file=str(path),
-                           size=limits.megabytes(max(size, len(data))),
-                           limit=limits.megabytes(limit))
+                           size=megabytes(max(size, len(data))),
+                           limit=megabytes(limit))
     return data
 
 

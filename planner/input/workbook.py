@@ -31,7 +31,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from planner.core import limits
 from planner.core.cells import shown
 from planner.core.errors import PlannerError
-from planner.core.limits import megabytes
+from planner.core.files import megabytes
 from planner.core.terminal import printable
 
 # What openpyxl raises on a damaged or foreign file: zip and deflate errors, XML syntax errors

@@ -20,13 +20,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from planner.core.cells import (
-    MAX_CELL_CHARS,
-    cell_text,
-    shown,
-)
+from planner.core.cells import cell_text, shown
 from planner.core.errors import Msg, PlannerError
+from planner.core.files import megabytes
 from planner.core.i18n import LANGS, t
+from planner.core.limits import MAX_CONTACTS, MAX_NAME_CHARS, MAX_ROSTER_BYTES, MAX_TEXT_CHARS
 from planner.core.userfiles import load_yaml_file
 from planner.core.yamlio import Node, line_of
 from planner.roster.values import (
@@ -46,6 +44,10 @@ HEADER_FIELDS = (*FIELDS, "extension", "phone")
 ON_FLOOR_DEPARTMENT = "cs-manager"
 HEADER_SEARCH_ROWS = 10
 LEAP_YEAR = 2000  # shifts are checked in a leap year when the campaign year is not known
+# The longest text each field takes (the README's "Contact roster"): a name, a title, a phone,
+# an id or an address is one reference; a shift may spell out several spans and their hours.
+FIELD_CHARS = {field: MAX_NAME_CHARS for field in FIELDS} | {"shift": MAX_TEXT_CHARS}
+
 
 @dataclass(frozen=True)
 class Record:
@@ -66,7 +68,8 @@ class Record:
 def header_key(text: str) -> str:
     """Text reduced for matching names: NFKC, lower case, no spaces, no bracketed notes."""
     text = unicodedata.normalize("NFKC", str(text)).lower()
-    text = re.sub(r"\(.*?\)|\*", "", text)
+    # innermost brackets only: "\(.*?\)" took quadratic time on a cell of many "("
+    text = re.sub(r"\([^()]*\)|\*", "", text)
     return re.sub(r"[\s_]+", "", text)
 
 
@@ -122,26 +125,47 @@ def validate(records: Iterable[Record], source: str, year: int | None = None
     Shift dates are checked in the campaign `year` when given (02-29 exists only in some).
     """
     contacts: list[dict[str, Any]] = []
+    for outcome in checked(records, source, year):
+        if isinstance(outcome, PlannerError):
+            raise outcome
+        contacts.append(outcome)
+    return contacts
+
+
+def checked(records: Iterable[Record], source: str, year: int | None = None
+            ) -> Iterator[dict[str, Any] | PlannerError]:
+    """For each record in turn its contact, or the error refusing it: one pass.
+
+    A record is refused for its own values, or for repeating the person (department and
+    name) or the mobile of an earlier record that was not refused itself.
+    """
     people: dict[tuple[str, str], int | None] = {}
     mobiles: dict[str, int | None] = {}
     for record in records:
-        contact = _contact(record, source, year)
-
-        def fail(key: str, field: str, record: Record = record, **params: Any) -> PlannerError:
-            return PlannerError(key, file=source, line=record.line_of(field),
-                                field=record.labels.get(field, field), **params)
-
-        person = (contact["department"], contact["name"])
-        if person in people:
-            raise fail("error.roster-duplicate-person", "name", other=_where(people[person]))
-        people[person] = record.line
+        try:
+            contact = _contact(record, source, year)
+            _check_unique(contact, record, source, people, mobiles)
+        except PlannerError as err:
+            yield err
+            continue
+        people[(contact["department"], contact["name"])] = record.line
         if contact["mobile"]:
-            if contact["mobile"] in mobiles:
-                raise fail("error.roster-duplicate-mobile", "mobile",
-                           other=_where(mobiles[contact["mobile"]]))
             mobiles[contact["mobile"]] = record.line
-        contacts.append(contact)
-    return contacts
+        yield contact
+
+
+def _check_unique(contact: dict[str, Any], record: Record, source: str,
+                  people: dict[tuple[str, str], int | None],
+                  mobiles: dict[str, int | None]) -> None:
+    def fail(key: str, field: str, other: int | None) -> PlannerError:
+        return PlannerError(key, file=source, line=record.line_of(field),
+                            field=record.labels.get(field, field), other=_where(other))
+
+    person = (contact["department"], contact["name"])
+    if person in people:
+        raise fail("error.roster-duplicate-person", "name", people[person])
+    if contact["mobile"] and contact["mobile"] in mobiles:
+        raise fail("error.roster-duplicate-mobile", "mobile", mobiles[contact["mobile"]])
 
 
 def _where(line: int | None) -> str:
@@ -156,9 +180,9 @@ def _contact(record: Record, source: str, year: int | None) -> dict[str, Any]:
                             field=record.labels.get(field, field), **params)
 
     for field in FIELDS:
-        if len(values[field]) > MAX_CELL_CHARS:
-            raise fail("error.roster-too-long", field, length=len(values[field]),
-                       limit=MAX_CELL_CHARS)
+        if len(values[field]) > FIELD_CHARS[field]:
+            raise fail("error.roster-field-too-long", field, length=len(values[field]),
+                       limit=FIELD_CHARS[field])
     for field in ("department", "name"):
         if not values[field]:
             raise fail("error.roster-required", field)
@@ -224,7 +248,11 @@ def load_roster(roster: Path | None, shop: Any = None, year: int | None = None,
     """
     if roster is not None and roster.is_file():
         path = str(roster)
-        data = load_yaml_file(path, workspace)
+        size = roster.stat().st_size
+        if size > MAX_ROSTER_BYTES:
+            raise PlannerError("error.roster-yaml-too-big", file=path, size=megabytes(size),
+                               limit=megabytes(MAX_ROSTER_BYTES), contacts=MAX_CONTACTS)
+        data = load_yaml_file(path, workspace, max_bytes=MAX_ROSTER_BYTES)
         if data is None:
             return []
         if not isinstance(data, dict):
@@ -248,6 +276,10 @@ def load_roster(roster: Path | None, shop: Any = None, year: int | None = None,
 def _yaml_records(raw: list[Any], path: str, list_line: int | None) -> Iterator[Record]:
     for number, entry in enumerate(raw, start=1):
         label = f"contacts[{number}]"
+        if number > MAX_CONTACTS:
+            raise PlannerError("error.roster-too-many", file=path,
+                               line=entry.line if isinstance(entry, Node) else list_line,
+                               field=label, limit=MAX_CONTACTS)
         if not isinstance(entry, Node):
             raise PlannerError("error.wrong-type", file=path, line=list_line, field=label,
                                expected=Msg("type.mapping"))

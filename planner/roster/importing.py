@@ -2,34 +2,61 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from planner.core.cells import cell_text, column_letter, duplicate_columns, shown
-from planner.core.errors import PlannerError
+from planner.core.errors import PlannerError, counted
+from planner.core.files import megabytes
 from planner.core.i18n import t
+from planner.core.limits import MAX_CONTACTS, MAX_IMPORT_FILE_BYTES, MAX_ROSTER_BYTES
 from planner.roster.contacts import (
     FIELDS,
     HEADER_SEARCH_ROWS,
     Record,
+    checked,
     header_key,
     header_names,
-    validate,
 )
 from planner.roster.values import normalise_mobile
 
+# A roster file larger than this is refused before it is read: a roster at its limit of
+# contacts, with every usual column filled, takes about a megabyte (the limit of every file
+# from outside; planner.input refuses a checklist workbook as large).
+MAX_FILE_BYTES = MAX_IMPORT_FILE_BYTES
+# Rows read at most, blank ones included: a small workbook may claim a million empty rows
+# before a cell far down (and a CSV hold millions of empty lines), each costing time to read.
+MAX_ROWS = 20 * MAX_CONTACTS
+# Columns read at most (as many as Excel had until 2007): a roster has a dozen, an HR export a
+# few dozen. A value beyond is refused; empty cells beyond (a workbook pads every row to its
+# widest) are dropped, so that a stray cell far right costs nothing in the other rows.
+MAX_COLUMNS = 256
+MAX_IGNORED_SHOWN = 20  # headers named in the note on columns that are not roster fields
+PROGRESS_ROWS = 1_000  # rows between two calls of an import's progress callback
 
-def read_records(path: str | Path, encoding: str | None = None
-                 ) -> tuple[list[Record], list[str]]:
+Progress = Callable[[int], None]  # called with the number of rows read so far
+
+
+def read_records(path: str | Path, *, progress: Progress | None = None,
+                 encoding: str | None = None) -> tuple[list[Record], list[str]]:
     """The contacts of a CSV or XLSX file, and the headers it has that are not roster fields.
 
-    `encoding`: a CSV's (None: guessed, see `planner.input.csvfile`)."""
+    The rows are read one at a time, and the reading stops at the first contact beyond the
+    roster's limit (`MAX_CONTACTS`) or the first row beyond `MAX_ROWS`; `progress`, if given,
+    hears how many rows were read every `PROGRESS_ROWS`. `encoding`: a CSV's (None: guessed,
+    see `planner.input.csvfile`).
+    """
     path = Path(path)
     if not path.is_file():
         raise PlannerError("error.file-is-dir" if path.is_dir() else "error.file-missing",
                            file=str(path))
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise PlannerError("error.roster-file-too-big", file=str(path), size=megabytes(size),
+                           limit=megabytes(MAX_FILE_BYTES))
     suffix = path.suffix.lower()
     if suffix == ".csv":
         from planner.input.csvfile import csv_rows
@@ -41,7 +68,36 @@ def read_records(path: str | Path, encoding: str | None = None
         rows = read_rows(path)
     else:
         raise PlannerError("error.roster-format", file=str(path), suffix=suffix or "-")
-    return _records(rows, str(path))
+    # closed at once when the reading stops early: a workbook holds its file open
+    with contextlib.closing(rows):
+        return _records(_counted(rows, str(path), progress), str(path))
+
+
+def _counted(rows: Iterator[tuple[int, Sequence[Any]]], name: str, progress: Progress | None
+             ) -> Iterator[tuple[int, Sequence[Any]]]:
+    """`rows` up to `MAX_ROWS` and `MAX_COLUMNS` (a value beyond either: refused), telling
+    `progress` how many were read every `PROGRESS_ROWS`."""
+    for number, row in rows:
+        if number > MAX_ROWS:
+            raise PlannerError("error.roster-too-many-rows", file=name, line=number,
+                               limit=MAX_ROWS, contacts=MAX_CONTACTS)
+        if progress is not None and number % PROGRESS_ROWS == 0:
+            progress(number)
+        if len(row) > MAX_COLUMNS:
+            _check_beyond_columns(row, name, number)
+            row = row[:MAX_COLUMNS]
+        yield number, row
+
+
+def _check_beyond_columns(row: Sequence[Any], name: str, line: int) -> None:
+    beyond = row[MAX_COLUMNS:]
+    if not any(beyond):  # at C speed: the padding of a workbook's rows is None
+        return
+    for index, value in enumerate(beyond, start=MAX_COLUMNS):
+        if cell_text(value):
+            raise PlannerError("error.roster-too-many-columns", file=name, line=line,
+                               column=column_letter(index), limit=MAX_COLUMNS,
+                               value=shown(value))
 
 
 def _records(rows: Iterator[tuple[int, Sequence[Any]]], name: str
@@ -59,6 +115,8 @@ def _records(rows: Iterator[tuple[int, Sequence[Any]]], name: str
             columns, header_line = found, number
             labels = {field: cell_text(row[i]) for i, field in found.items()}
             ignored = [shown(v) for i, v in enumerate(row) if cell_text(v) and i not in found]
+            if len(ignored) > MAX_IGNORED_SHOWN:
+                ignored[MAX_IGNORED_SHOWN:] = ["…"]
             headed = {i for i, v in enumerate(row) if cell_text(v)}
             break
         if number >= HEADER_SEARCH_ROWS:
@@ -91,6 +149,9 @@ def _records(rows: Iterator[tuple[int, Sequence[Any]]], name: str
             if "landline" in values:
                 values["landline"] = f"{cell_text(values['landline'])}-{extension}"
         if values:
+            if len(records) == MAX_CONTACTS:
+                raise PlannerError("error.roster-too-many", file=name, line=number,
+                                   limit=MAX_CONTACTS)
             records.append(Record(number, values, labels))
     if not records:
         raise PlannerError("error.roster-empty", file=name)
@@ -189,45 +250,33 @@ def _nodes(entries: list[dict[str, Any]]) -> Any:
 MAX_ROW_PROBLEMS = 50  # named one by one; beyond, counted
 
 
-def validate_all(records: list[Record], source: str, lang: str) -> list[dict[str, Any]]:
-    """`validate` over every row, naming every bad row in one error (not the first only)."""
-    problems: list[tuple[int, PlannerError]] = []
-    good: list[Record] = []
-    for record in records:
-        try:
-            validate([record], source)
-        except PlannerError as err:
-            problems.append((record.line or 0, err))
+def validate_all(records: list[Record], source: str, lang: str, year: int | None = None
+                 ) -> list[dict[str, Any]]:
+    """The contacts of `records`, checked in one pass; every bad row is named in one error
+    (not the first only). Shifts are checked in the campaign `year`."""
+    contacts: list[dict[str, Any]] = []
+    problems: list[PlannerError] = []
+    for outcome in checked(records, source, year):
+        if isinstance(outcome, PlannerError):
+            problems.append(outcome)
         else:
-            good.append(record)
-    while good:  # a row repeating an earlier one is named too, and the check goes on
-        try:
-            contacts = validate(good, source)
-            break
-        except PlannerError as err:
-            problems.append((err.line or 0, err))
-            good = [record for record in good if err.line not in record_lines(record)]
-    else:
-        contacts = []
+            contacts.append(outcome)
     if len(problems) == 1:
-        raise problems[0][1]  # one bad row: its own error, ``file:row: field: what``
+        raise problems[0]  # one bad row: its own error, ``file:row: field: what``
     if problems:
         from planner.core.i18n import render_error
 
-        problems.sort(key=lambda problem: problem[0])
-        for _, err in problems:
+        problems.sort(key=lambda err: err.line or 0)
+        for err in problems[:MAX_ROW_PROBLEMS]:
             err.file = None  # the file is named once, before them all
-        shown_rows = [render_error(err, lang) for _, err in problems[:MAX_ROW_PROBLEMS]]
+        shown_rows = [render_error(err, lang) for err in problems[:MAX_ROW_PROBLEMS]]
         if len(problems) > MAX_ROW_PROBLEMS:
             shown_rows.append("…")
-        raise PlannerError("error.roster-bad-rows", file=source, count=len(problems),
+        raise PlannerError("error.roster-bad-rows", file=source,
+                           count=counted("rows", len(problems)),
                            details="; ".join(shown_rows),
-                           bad_rows=[line for line, _ in problems])
+                           bad_rows=[err.line or 0 for err in problems])
     return contacts
-
-
-def record_lines(record: Record) -> set[int | None]:
-    return {record.line, *(record.line_of(field) for field in record.values)}
 
 
 def dropped_contacts(current: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
@@ -238,34 +287,42 @@ def dropped_contacts(current: list[dict[str, Any]], new: list[dict[str, Any]]) -
 
 
 def import_roster(path: str | Path, target: Path, lang: str,
-                  current: list[dict[str, Any]] | None = None, replace: bool = False,
+                  current: list[dict[str, Any]] | None = None, replace: bool = False, *,
+                  year: int | None = None, progress: Progress | None = None,
                   encoding: str | None = None) -> tuple[Path, list[dict[str, Any]], list[str]]:
-    """Replace the roster file `target` with the contacts of `path`.
+    """Replace the roster file `target` with the contacts of `path`, their shifts checked in
+    the campaign `year` (`progress`, `encoding`: as for `read_records`).
 
     Nothing is written unless every row is valid (the error names every bad row), nor, without
     `replace`, when contacts of the `current` roster are missing from the file (the error
     names them). The file is replaced in one rename. Returns the roster path, the contacts and
     the ignored column headers.
     """
-    records, ignored = read_records(path, encoding)
-    contacts = validate_all(records, str(path), lang)
+    records, ignored = read_records(path, progress=progress, encoding=encoding)
+    contacts = validate_all(records, str(path), lang, year)
     dropped = dropped_contacts(current or [], contacts)
     if dropped and not replace:
-        raise PlannerError("error.roster-would-drop", file=str(path), count=len(dropped),
+        raise PlannerError("error.roster-would-drop", file=str(path),
+                           contacts=counted("contacts", len(dropped)),
                            names=", ".join(dropped[:MAX_ROW_PROBLEMS])
                            + (" …" if len(dropped) > MAX_ROW_PROBLEMS else ""))
-    _write_pieces(target, roster_yaml_pieces(contacts, lang))
+    _write_pieces(target, roster_yaml_pieces(contacts, lang), str(path))
     return target, contacts, ignored
 
 
-def _write_pieces(target: Path, pieces: Iterator[str]) -> None:
-    """Replace `target` with the text of `pieces`, written as they come, in one rename."""
+def _write_pieces(target: Path, pieces: Iterator[str], source: str) -> None:
+    """Replace `target` with the text of `pieces`, written as they come, in one rename;
+    refused (`target` unchanged) when it would be larger than a roster file may be, so that
+    every saved roster can be read back."""
     import os
 
     from planner.core.files import atomic_path
 
-    with atomic_path(target, force=True) as temp, \
-            open(temp, "w", encoding="utf-8", newline="\n") as stream:
-        stream.writelines(pieces)
+    with atomic_path(target, force=True) as temp, open(temp, "wb") as stream:
+        for piece in pieces:
+            stream.write(piece.encode("utf-8"))
+            if stream.tell() > MAX_ROSTER_BYTES:
+                raise PlannerError("error.roster-yaml-would-be-too-big", file=source,
+                                   target=target.name, limit=megabytes(MAX_ROSTER_BYTES))
         stream.flush()
         os.fsync(stream.fileno())

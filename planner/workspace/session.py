@@ -389,17 +389,22 @@ class Workspace:
 
     # --- files in and out -----------------------------------------------------------------
 
-    def import_roster(self, path: str, replace: bool = False, encoding: str | None = None
+    def import_roster(self, path: str, replace: bool = False, *,
+                      progress: Callable[[int], None] | None = None,
+                      encoding: str | None = None
                       ) -> tuple[Path, list[dict[str, Any]], list[str]]:
-        """Replace the roster file with the contacts of a CSV or XLSX file, all or nothing;
-        contacts of the current roster that the file lacks only with `replace`."""
+        """Replace the roster file with the contacts of a CSV or XLSX file, all or nothing,
+        their shifts checked in the command's year; contacts of the current roster that the
+        file lacks only with `replace`. `progress` hears how many rows were read."""
         from planner.core.files import check_writable_folder
         from planner.roster.importing import import_roster
 
         target = self.layout.roster
         check_writable_folder(target.parent, str(target))
-        return import_roster(path, target, self.lang, self.roster_contacts(), replace,
-                             encoding)
+        # replacing needs no current roster: one that no longer reads can be replaced
+        current = [] if replace else self.roster_contacts()
+        return import_roster(path, target, self.lang, current, replace, year=self.year,
+                             progress=progress, encoding=encoding)
 
     def import_checklist(self, path: str, *, force: bool = False) -> Imported:
         """Apply the rows edited in a checklist workbook, all or nothing (see
