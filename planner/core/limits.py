@@ -12,5 +12,6 @@ MAX_NAME_CHARS = 200
 # A roster is the people of one shop's service team and its escalation chain.
 MAX_CONTACTS = 5_000
 # A table cell on a terminal shows at most this many characters, then "…" (show and JSON
-# keep the whole text).
-TABLE_CELL_CHARS = 300
+# keep the whole text): every name shows whole, free text its first few lines in its column,
+# and a table of long values prints as quickly as one of short ones.
+TABLE_CELL_CHARS = MAX_NAME_CHARS

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from planner.core.i18n import t
-from planner.present.text import md_escape, md_table, table
+from planner.present.text import md_escape, md_table, shown, table
 
 TYPE_COLUMNS = ("signs", "approach", "how", "words")
 
@@ -25,12 +25,13 @@ def playbook_table(book: dict[str, Any], lang: str) -> str:
 
     blocks = [t("playbook.title", lang),
               f"{t('playbook.customer-types', lang)}\n"
-              + table(_type_headers(lang), _type_rows(book), [10, 24, 24, 24, 18])]
-    scripts = [f"[{script['name']}]\n" + "\n".join(f"  - {line}" for line in script["lines"])
+              + table(_type_headers(lang), _type_rows(book), [10, 24, 24, 24, 18], cut=None)]
+    scripts = [f"[{shown(script['name'])}]\n"
+               + "\n".join(f"  - {shown(line)}" for line in script["lines"])
                for script in book["scripts"]]
     blocks.append(f"{t('playbook.scripts', lang)}\n\n" + "\n\n".join(scripts))
     blocks.append(f"{t('playbook.principles', lang)}\n"
-                  + "\n".join(f"{number}. {text}"
+                  + "\n".join(f"{number}. {shown(text)}"
                               for number, text in enumerate(book["principles"], start=1)))
     return "\n\n".join(blocks)
 
@@ -41,7 +42,7 @@ def playbook_markdown(book: dict[str, Any], lang: str) -> str:
              md_table(_type_headers(lang), _type_rows(book)),
              f"## {t('playbook.scripts', lang)}"]
     for script in book["scripts"]:
-        parts.append(f"### {script['name']}\n\n"
+        parts.append(f"### {md_escape(script['name'])}\n\n"
                      + "\n".join(f"- {md_escape(line)}" for line in script["lines"]))
     parts.append(f"## {t('playbook.principles', lang)}\n\n"
                  + "\n".join(f"{number}. {md_escape(text)}"
