@@ -482,5 +482,34 @@ def save_workbook(wb: Workbook, target: Path, *, force: bool = False) -> Path:
     """Write `wb` to a temporary file beside `target`, then rename it over `target`."""
     target = Path(target)
     with atomic_path(target, force=force) as temp:
-        wb.save(temp)
+        _write_archive(wb, temp)
     return target
+
+
+def _write_archive(wb: Workbook, path: Path) -> None:
+    """What `Workbook.save` does, but a failed write (a full disk) lets go of the archive
+    quietly: left to itself the archive tries to write its directory again when collected,
+    and prints a second traceback after the clean error."""
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    if wb.write_only and not wb.worksheets:
+        wb.create_sheet()
+    wb.properties.modified = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)
+    try:
+        ExcelWriter(wb, archive).save()
+    except BaseException:
+        _abandon(archive)
+        raise
+
+
+def _abandon(archive: Any) -> None:
+    """Close the file under a ZipFile without writing anything more to it (its close()
+    and its finaliser do nothing once it has no file)."""
+    stream, archive.fp = archive.fp, None
+    archive._writing = False  # a member left open half-written must not block the above
+    if stream is not None:
+        with contextlib.suppress(OSError, ValueError):  # its buffer cannot be flushed either
+            stream.close()
