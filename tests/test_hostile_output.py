@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.core.files import NAME_BYTES, STALE_SECONDS, TEMP_NAME_EXTRA
-from planner.core.limits import MAX_NAME_CHARS, TABLE_CELL_CHARS
+from planner.core.limits import CARD_CELL_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS, TABLE_CELL_CHARS
 from planner.core.terminal import BIDI_CONTROLS
 from planner.export import default_name
 from planner.roster.importing import roster_yaml
@@ -199,15 +199,20 @@ def test_show_and_json_keep_the_whole_text(run, tmp_path, env):
     assert data["summary"] == value
 
 
-def test_show_of_a_million_character_summary_stays_bounded(run, tmp_path, env):
-    ws = damaged_workspace(tmp_path, run, "x")
-    db = sqlite3.connect(ws / "planner315.db")
-    db.execute("UPDATE complaints SET summary = ?", ("word " * 200_000,))
-    db.commit()
-    db.close()
+def test_a_card_shows_any_text_entry_takes_whole_and_a_damaged_one_quickly(run, tmp_path, env):
+    ws = damaged_workspace(tmp_path, run, "投诉内容" * 250_000)  # every field a million long
+    before = fingerprint(ws)
     outcome = run_cli("complaint", "show", NUMBER, "--workspace", ws, cwd=tmp_path, env=ENV)
     assert outcome.code == 0 and outcome.seconds < TABLE_SECONDS, outcome.seconds
-    assert outcome.stdout.count("word") == 200_000
+    assert "…" in outcome.stdout and outcome.stdout.count("投诉内容") < 10 * CARD_CELL_CHARS
+    assert fingerprint(ws) == before
+    whole = "长" * MAX_TEXT_CHARS + "尾"
+    db = sqlite3.connect(ws / "planner315.db")
+    db.execute("UPDATE complaints SET summary = ?", (whole,))
+    db.commit()
+    db.close()
+    shown = run("complaint", "show", NUMBER, "--workspace", ws).stdout
+    assert "".join(shown.split()).count("长") == MAX_TEXT_CHARS and "尾" in shown
 
 
 # --- file names ----------------------------------------------------------------------------

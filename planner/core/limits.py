@@ -15,3 +15,8 @@ MAX_CONTACTS = 5_000
 # keep the whole text): every name shows whole, free text its first few lines in its column,
 # and a table of long values prints as quickly as one of short ones.
 TABLE_CELL_CHARS = MAX_NAME_CHARS
+# A card of one record (complaint show, triage) or the playbook shows a value whole up to this
+# many characters, far more than any field takes at entry: only a damaged or hand-made record
+# holds more, and its card then stays as quick as any (the JSON keeps it all). A spreadsheet
+# cell's limit.
+CARD_CELL_CHARS = 32_767

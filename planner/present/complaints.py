@@ -15,6 +15,7 @@ from planner.complaints.register import Added, Complaint
 from planner.complaints.triage import TriageResult
 from planner.core.clock import iso
 from planner.core.i18n import pick, t
+from planner.core.limits import CARD_CELL_CHARS
 from planner.present.log import entry_data
 from planner.present.text import Markup, style, table, table_lines
 from planner.storage.contract import HistoryEntry
@@ -159,7 +160,7 @@ def triage_table(data: dict[str, Any], lang: str) -> str:
     labelled += [(t("label.complaint.note", lang) if number == 0 else "", note["text"])
                  for number, note in enumerate(data["notes"])]
     headers = [t("label.complaint.item", lang), t("label.complaint.value", lang)]
-    body = table(headers, labelled, [None, 70], cut=None)  # one result: shown whole
+    body = table(headers, labelled, [None, 70], cut=CARD_CELL_CHARS)  # one result: shown whole
     return f"{t('complaint.triage-title', lang)}\n\n{body}"
 
 
@@ -320,10 +321,10 @@ def complaint_card(complaint: Complaint, history: list[HistoryEntry], policy: Po
                 history_note(e, policy, lang)] for e in history]
     return "\n".join([  # one record: its card keeps the whole text
         table([t("label.complaint.item", lang), t("label.complaint.value", lang)], rows,
-              [None, 70], cut=None),
+              [None, 70], cut=CARD_CELL_CHARS),
         "",
         table([t("label.when", lang), t("label.by", lang), t("label.action", lang),
-               t("label.note", lang)], entries, [None, None, None, 50], cut=None)])
+               t("label.note", lang)], entries, [None, None, None, 50], cut=CARD_CELL_CHARS)])
 
 
 def history_note(entry: HistoryEntry, policy: Policy, lang: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from planner.core.i18n import t
+from planner.core.limits import CARD_CELL_CHARS
 from planner.present.text import md_escape, md_table, shown, table
 
 TYPE_COLUMNS = ("signs", "approach", "how", "words")
@@ -25,7 +26,8 @@ def playbook_table(book: dict[str, Any], lang: str) -> str:
 
     blocks = [t("playbook.title", lang),
               f"{t('playbook.customer-types', lang)}\n"
-              + table(_type_headers(lang), _type_rows(book), [10, 24, 24, 24, 18], cut=None)]
+              + table(_type_headers(lang), _type_rows(book), [10, 24, 24, 24, 18],
+                      cut=CARD_CELL_CHARS)]
     scripts = [f"[{shown(script['name'])}]\n"
                + "\n".join(f"  - {shown(line)}" for line in script["lines"])
                for script in book["scripts"]]

@@ -12,9 +12,9 @@ one character alone on a line nor starting a line with closing punctuation.
 
 Values come from other people (a summary pasted from a chat, a roster sent over): every cell
 is cut to `TABLE_CELL_CHARS` characters and "…" (so a table stays quick and readable however
-long a value; `complaint show` keeps the whole text) and goes through `printable`, so no
-control character or bidi override in it reaches the terminal. Only `Markup`, text this
-program composed with its own colours, is shown as it is.
+long a value; the card of `complaint show` keeps any text up to `CARD_CELL_CHARS`) and goes
+through `printable`, so no control character or bidi override in it reaches the terminal.
+Only `Markup`, text this program composed with its own colours, is shown as it is.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
-from planner.core.limits import TABLE_CELL_CHARS
+from planner.core.limits import CARD_CELL_CHARS, TABLE_CELL_CHARS
 from planner.core.terminal import BIDI_CONTROLS, printable
 
 
@@ -300,13 +300,13 @@ MIN_WRAP = 4  # to this), then down to this or their header
 GAP = "  "
 
 
-def _cell(value: Any, cut: int | None = None) -> str:
+def _cell(value: Any, cut: int = CARD_CELL_CHARS) -> str:
     """A value as a table shows it: `Markup` as it is; anything else cut to `cut`
     characters and "…", then escaped onto one line."""
     if isinstance(value, Markup):
         return value.strip()
     shown_text = text(value).strip()
-    if cut is not None and len(shown_text) > cut:
+    if len(shown_text) > cut:
         shown_text = shown_text[:cut].rstrip() + "…"
     return printable(shown_text, one_line=True)
 
@@ -352,10 +352,11 @@ def _fit(widths: list[int], heads: list[str], rows: list[list[str]], room: int |
 
 def table_lines(headers: Sequence[str], rows: Iterable[Sequence[Any]],
                 max_widths: Sequence[int | None] | None = None, *,
-                room: int | None = None, cut: int | None = TABLE_CELL_CHARS) -> Iterator[str]:
+                room: int | None = None, cut: int = TABLE_CELL_CHARS) -> Iterator[str]:
     """The lines of a table, a chunk of rows at a time; nothing for no rows. `max_widths`
     caps columns (None: as wide as its text); `room` is the width to fit (default: the
-    terminal's); `cut` the characters a cell shows (None: all, for a card of one record)."""
+    terminal's); `cut` the characters a cell shows (`CARD_CELL_CHARS` for a card of one
+    record)."""
     rows = iter(rows)
     first = [[_cell(value, cut) for value in row] for row in islice(rows, CHUNK)]
     if not first:
@@ -411,7 +412,7 @@ def _pad(value: str, size: int, last: bool) -> str:
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]],
           max_widths: Sequence[int | None] | None = None, *, room: int | None = None,
-          cut: int | None = TABLE_CELL_CHARS) -> str:
+          cut: int = TABLE_CELL_CHARS) -> str:
     """A whole table as text ("" for no rows); see `table_lines`."""
     return "\n".join(table_lines(headers, rows, max_widths, room=room, cut=cut))
 
