@@ -130,6 +130,15 @@ def test_notes_that_echo_user_text_escape_it(run, tmp_path, env):
     assert result.exit_code == 0, result.output
     assert_harmless(result.output, ("assign",))
     assert "\\x1b]0;owned" in result.output
+    folder = tmp_path / f"new{HOSTILE}"  # a folder or file name is text from data too
+    made = run("init", folder, "--size", "large")
+    assert made.exit_code == 0 and "\\x1b]0;owned" in made.output
+    assert_harmless(made.output, ("init",))
+    shop = tmp_path / f"{HOSTILE}.yaml"
+    shop.write_bytes((folder / "shop.yaml").read_bytes())
+    planned = run("plan", "--shop", shop)
+    assert planned.exit_code == 0, planned.output
+    assert_harmless(planned.stdout + planned.stderr, ("plan", "--shop"))
 
 
 def strings(data):
