@@ -303,12 +303,16 @@ GAP = "  "
 def _cell(value: Any, cut: int = CARD_CELL_CHARS) -> str:
     """A value as a table shows it: `Markup` as it is; anything else cut to `cut`
     characters and "…", then escaped onto one line."""
-    if isinstance(value, Markup):
+    if value.__class__ is str:  # most cells: a million of them in a long list
+        shown_text = value.strip()
+    elif isinstance(value, Markup):
         return value.strip()
-    shown_text = text(value).strip()
+    else:
+        shown_text = text(value).strip()
     if len(shown_text) > cut:
         shown_text = shown_text[:cut].rstrip() + "…"
-    return printable(shown_text, one_line=True)
+    # isprintable() (in C) is False for every character printable() escapes, and for few else
+    return shown_text if shown_text.isprintable() else printable(shown_text, one_line=True)
 
 
 def _fit(widths: list[int], heads: list[str], rows: list[list[str]], room: int | None
