@@ -34,13 +34,14 @@ def _open(workspace, lang, today=None, by=None, year=None):
 
 def _change_status(ids, status, *, workspace, lang, by, note, year, day, at=None, action):
     from planner.core.i18n import t
+    from planner.present.text import say
 
     ws = _open(workspace, lang, by=by, year=year)
     outcomes = ws.change_items(list(ids), status, action=action, at=at, note=note, day=day)
     label = t(f"status.{status or 'open'}", ws.lang)
     for outcome in outcomes:
         key = "checkoff.changed" if outcome.changed else "checkoff.unchanged"
-        click.echo(t(key, ws.lang, id=outcome.label, status=label))
+        click.echo(say(key, ws.lang, id=outcome.label, status=label))
 
 
 @click.command(name="check")
@@ -129,12 +130,14 @@ def checkoff_undo(by, day, year, workspace, lang):
     """
     from planner.campaign.plan import occurrence_label
     from planner.core.i18n import t
+    from planner.present.text import say
 
     ws = _open(workspace, lang, by=by, year=year)
     for change in ws.undo(day):
         status = change.new.status if change.new else "open"
-        click.echo(t("checkoff.undone", ws.lang, id=occurrence_label(change.subject, change.day),
-                     status=t(f"status.{status}", ws.lang)))
+        click.echo(say("checkoff.undone", ws.lang,
+                       id=occurrence_label(change.subject, change.day),
+                       status=t(f"status.{status}", ws.lang)))
 
 
 @click.command(name="status")

@@ -24,7 +24,6 @@ from planner.cli.options import (
     workspace_option,
     year_option,
 )
-from planner.core.terminal import printable
 
 mask_option = click.option("--mask-phones", is_flag=True,
                            help="Show mobiles as 138****8000 / 隐藏手机号中间四位.")
@@ -125,7 +124,7 @@ def roster_import(file, replace, encoding, year, workspace, lang):
       planner315 roster import 联络表.xlsx --workspace myshop
     """
     from planner.core.errors import counted
-    from planner.core.i18n import t
+    from planner.present.text import say
 
     parent = click.get_current_context().find_root().meta.get("planner315.roster", {})
     ws = open_workspace(workspace=workspace or parent.get("workspace"),
@@ -134,9 +133,10 @@ def roster_import(file, replace, encoding, year, workspace, lang):
         target, contacts, ignored = ws.import_roster(file, replace, progress=progress,
                                                      encoding=encoding)
     if ignored:
-        click.echo(t("roster.ignored-columns", ws.lang, columns=", ".join(ignored)), err=True)
-    click.echo(t("roster.imported", ws.lang, contacts=counted("contacts", len(contacts)),
-                 path=str(target)))
+        click.echo(say("roster.ignored-columns", ws.lang, columns=", ".join(ignored)),
+                   err=True)
+    click.echo(say("roster.imported", ws.lang, contacts=counted("contacts", len(contacts)),
+                   path=str(target)))
 
 
 # --- export ---------------------------------------------------------------------------------
@@ -191,14 +191,14 @@ def _notify(lang: str):
 
 def _export_one(kind: str, output, force, issuer=None, mask_phones=False, issued=None,
                 strict=False, paper="a4", **setup) -> None:
-    from planner.core.i18n import t
     from planner.export.registry import ExportOptions
+    from planner.present.text import say
 
     job = _job(setup)
     options = ExportOptions(force, issuer, mask_phones, progress_bar, issued=issued,
                             strict=strict, paper=paper)
     path = job.write_one(kind, output, options, notify=_notify(job.lang))
-    click.echo(t("export.written", job.lang, path=str(path)))
+    click.echo(say("export.written", job.lang, path=str(path)))
 
 
 @export_group.command(name="roster")
@@ -331,6 +331,7 @@ def export_all(output, force, issuer, issued, strict, mask_phones, **setup):
       planner315 export all -o exports --issuer 张经理
     """
     from planner.core.i18n import t
+    from planner.present.text import say
 
     job = _job(setup)  # first: it settles the language of any error
     if not job.contacts:
@@ -341,7 +342,7 @@ def export_all(output, force, issuer, issued, strict, mask_phones, **setup):
                             strict=strict)
     written = job.write_all(Path(output), options, notify=_notify(job.lang))
     for target in written:
-        click.echo(t("export.written", job.lang, path=str(target)))
+        click.echo(say("export.written", job.lang, path=str(target)))
 
 
 @click.group(name="import", cls=BilingualGroup)
@@ -390,6 +391,7 @@ def import_checklist(file, by, force, year, workspace, lang):
     """
     from planner.core.errors import counted
     from planner.core.i18n import t
+    from planner.present.text import say
 
     ws = open_workspace(workspace=workspace, lang=lang, by=by, year=year,
                         need_workspace=True, need_size=True)
@@ -401,18 +403,17 @@ def import_checklist(file, by, force, year, workspace, lang):
 
     for outcome in done.outcomes:
         old, new = (state.status if state else None for state in (outcome.old, outcome.new))
-        click.echo(t("import.changed", lang, id=outcome.label, old=label(old),
-                     new=label(new)))
+        click.echo(say("import.changed", lang, id=outcome.label, old=label(old),
+                       new=label(new)))
         if outcome.label in done.overridden:
             who, exported = done.overridden[outcome.label]
-            click.echo(t("import.overridden", lang, id=outcome.label,
-                         by=printable(who, one_line=True), saved=label(old),
-                         exported=label(exported), new=label(new)), err=True)
+            click.echo(say("import.overridden", lang, id=outcome.label, by=who,
+                           saved=label(old), exported=label(exported), new=label(new)),
+                       err=True)
     for conflict in done.skipped:  # one line each: the later change in planner315 stands
-        click.echo(t("import.skipped", lang, id=conflict.label, row=conflict.row,
-                     by=printable(conflict.by, one_line=True),
-                     at=conflict.at.strftime("%Y-%m-%d %H:%M"), saved=label(conflict.saved),
-                     sheet=label(conflict.sheet)), err=True)
+        click.echo(say("import.skipped", lang, id=conflict.label, row=conflict.row,
+                       by=conflict.by, at=conflict.at.strftime("%Y-%m-%d %H:%M"),
+                       saved=label(conflict.saved), sheet=label(conflict.sheet)), err=True)
     click.echo(t("import.summary", lang, count=counted("changes", len(done.outcomes)))
                if done.outcomes
                else t("import.nothing", lang))

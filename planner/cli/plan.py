@@ -41,12 +41,13 @@ def size_reason(ws) -> str:
     """How the shop's size was decided, in words: "Size medium: 300 orders a day ≥ 200"."""
     from planner.campaign.phases import load_campaign
     from planner.core.i18n import t
+    from planner.present.text import say
 
     size, shop = ws.size, ws.shop
     if ws.size_option:
         return t("plan.size-option", ws.lang, size=size)
     if shop is not None and shop.size:
-        return t("plan.size-shop", ws.lang, size=size, file=Path(shop.path).name)
+        return say("plan.size-shop", ws.lang, size=size, file=Path(shop.path).name)
     orders, agents = shop.daily_orders or 0, shop.cs_headcount or 0
     thresholds = load_campaign().size_thresholds
     for tier, min_orders, min_agents in thresholds:
@@ -140,12 +141,13 @@ def init_command(directory, shop_name, size, lang, force):
     """
     from planner.cli.options import settle_lang
     from planner.core.i18n import resolve_lang, t
+    from planner.present.text import say
     from planner.workspace.init import write_shop_file
 
     chosen = resolve_lang(lang)
     settle_lang(chosen)
     path = write_shop_file(Path(directory), name=shop_name, size=size, lang=chosen,
                            force=force)
-    click.echo(t("init.written", chosen, path=str(path)))
+    click.echo(say("init.written", chosen, path=str(path)))
     if size is None:
         click.echo(t("init.no-size", chosen), err=True)

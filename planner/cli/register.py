@@ -247,9 +247,10 @@ def register_find(text, include_void, limit, all_rows, year, workspace, lang, fm
 
 
 def _t(key: str, lang: str, **params: Any) -> str:
-    from planner.core.i18n import t
+    """A message; its values (numbers, names typed by the team) shown harmless."""
+    from planner.present.text import say
 
-    return t(key, lang, **params)
+    return say(key, lang, **params)
 
 
 @complaint_group.command(name="show")

@@ -8,11 +8,15 @@ openpyxl, so `planner.roster.contacts` can use it without loading it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from planner.core.errors import PlannerError
 
+# Characters XML 1.0 cannot hold (C0 controls but tab and line breaks): openpyxl refuses a
+# cell, a property or a sheet name with one, so they are dropped from whatever a workbook gets.
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MAX_CELL_CHARS = 32_767  # the most characters an Excel cell holds
 SHOWN_CHARS = 60  # a bad value is echoed in an error message up to this length
 

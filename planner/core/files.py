@@ -5,11 +5,22 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
+import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from planner.core.errors import PlannerError
+
+NAME_BYTES = 255  # the longest file name ext4, APFS, NTFS and most others take, in bytes
+# atomic_path writes ".{name}.XXXXXXXX.tmp" beside the target: the bytes that adds to a name
+TEMP_PREFIX, TEMP_SUFFIX, TEMP_RANDOM = ".", ".tmp", 8
+TEMP_NAME_EXTRA = len(TEMP_PREFIX) + 1 + TEMP_RANDOM + len(TEMP_SUFFIX)
+# A temporary file untouched this long was left by a write that died (killed, power cut): a
+# live one grows as it is written, and even the largest export takes well under a minute.
+STALE_SECONDS = 5 * 60
 
 
 @contextlib.contextmanager
@@ -25,8 +36,9 @@ def atomic_path(target: Path, *, force: bool = False) -> Iterator[Path]:
     folder = target.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                             dir=folder)
+        remove_stale_temporaries(target)
+        handle, temp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.",
+                                             suffix=TEMP_SUFFIX, dir=folder)
         os.close(handle)
     except OSError as err:
         raise PlannerError("error.file-unwritable", file=str(target),
@@ -42,6 +54,33 @@ def atomic_path(target: Path, *, force: bool = False) -> Iterator[Path]:
     finally:
         if temp.exists():
             temp.unlink()
+
+
+def remove_stale_temporaries(target: Path, *, older_than: float = STALE_SECONDS) -> list[Path]:
+    """Remove what writes to `target` that died left behind: our own files of exactly
+    atomic_path's pattern beside it, untouched for `older_than` seconds (a write under way
+    is never touched), and nothing else. Returns the files removed."""
+    pattern = re.compile(re.escape(f"{TEMP_PREFIX}{target.name}.") + f"[a-z0-9_]{{{TEMP_RANDOM}}}"
+                         + re.escape(TEMP_SUFFIX))
+    cutoff = time.time() - older_than
+    owners = {os.getuid()} if hasattr(os, "getuid") else {0}  # Windows reports uid 0
+    removed = []
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not pattern.fullmatch(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and info.st_uid in owners \
+                    and info.st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:  # gone already, or not ours to remove: leave it
+            continue
+    return removed
 
 
 def _match_permissions(temp: Path, target: Path) -> None:

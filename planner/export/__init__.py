@@ -16,21 +16,40 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\s]+')
-NAME_LIMIT = 60
+from planner.core.files import NAME_BYTES, TEMP_NAME_EXTRA
+from planner.core.terminal import BIDI_CONTROLS
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+# Removed, not replaced: control characters act on whatever shows the name, and a bidi
+# override makes "…gnp.exe-notice.xlsx" read backwards in a file manager.
+_INVISIBLE = re.compile(f"[\x00-\x1f\x7f-\x9f{BIDI_CONTROLS}\u200b\ufeff]")
+NAME_LIMIT = 60  # characters of the shop's name in a file name: enough to tell shops apart
 
 
-def filename_safe(text: str | None, fallback: str = "shop") -> str:
-    """`text` usable in a file name on Windows, macOS and Linux (Chinese kept)."""
-    cleaned = _UNSAFE.sub("_", unicodedata.normalize("NFC", text or ""))
+def filename_safe(text: str | None, fallback: str = "shop", max_bytes: int = NAME_BYTES
+                  ) -> str:
+    """`text` usable in a file name on Windows, macOS and Linux (Chinese kept), at most
+    `NAME_LIMIT` characters and `max_bytes` bytes of UTF-8 (file systems count bytes)."""
+    cleaned = _INVISIBLE.sub("", unicodedata.normalize("NFC", text or ""))
+    cleaned = _UNSAFE.sub("_", cleaned)
     # A leading '-' would read as an option in a shell; leading dots hide the file.
-    cleaned = cleaned.strip("._- ")[:NAME_LIMIT].rstrip("._- ")
+    cleaned = cut_bytes(cleaned.strip("._- ")[:NAME_LIMIT], max_bytes).rstrip("._- ")
     return cleaned or fallback
 
 
+def cut_bytes(text: str, max_bytes: int) -> str:
+    """`text` cut to at most `max_bytes` bytes of UTF-8, between two characters."""
+    encoded = text.encode("utf-8")
+    return text if len(encoded) <= max_bytes else \
+        encoded[:max(max_bytes, 0)].decode("utf-8", "ignore")
+
+
 def default_name(kind: str, year: int, shop: str | None) -> str:
-    """``315-2027-<shop>-<kind>.xlsx``."""
-    return f"315-{year}-{filename_safe(shop)}-{kind}.xlsx"
+    """``315-2027-<shop>-<kind>.xlsx``, short enough in bytes for any file system, with
+    room for the temporary file it is first written as."""
+    frame = f"315-{year}--{kind}.xlsx"
+    room = NAME_BYTES - TEMP_NAME_EXTRA - len(frame.encode("utf-8"))
+    return f"315-{year}-{filename_safe(shop, max_bytes=room)}-{kind}.xlsx"
 
 
 def default_path(kind: str, year: int, shop: str | None, folder: Path | None = None) -> Path:

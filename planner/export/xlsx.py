@@ -32,7 +32,7 @@ from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from planner.core.cells import MAX_CELL_CHARS
+from planner.core.cells import MAX_CELL_CHARS, XML_ILLEGAL
 from planner.core.errors import PlannerError
 from planner.core.files import atomic_path
 from planner.export.metrics import (
@@ -47,8 +47,6 @@ from planner.export.sheet import HEADER, Column, Style, Styled, Table
 
 CREATOR = "planner315"
 A4 = "9"
-# Characters Excel cannot store at all (openpyxl raises IllegalCharacterError on them).
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # First characters that make Excel, LibreOffice or openpyxl read text as a formula ('=', '+',
 # '-', '@', tab, CR or LF before one) or as an error code ('#N/A', '#DIV/0!', ...).
 _LITERAL_START = frozenset("=+-@\t\r\n#")
@@ -69,8 +67,8 @@ def safe(value: Any, ws: Any, cell: Cell | None = None) -> Any:
     neither opening the file nor editing the cell later turns it into a formula.
     """
     if type(value) is str:
-        if _ILLEGAL.search(value) is not None:
-            value = _ILLEGAL.sub("", value)
+        if XML_ILLEGAL.search(value) is not None:
+            value = XML_ILLEGAL.sub("", value)
         if "\r" in value:  # XML readers turn a stored CR into LF anyway: say so up front
             value = value.replace("\r\n", "\n").replace("\r", "\n")
         if len(value) > MAX_CELL_CHARS:
@@ -183,8 +181,8 @@ def fit_width(column: Column, sample: Sequence[Sequence[Any]], index: int) -> fl
 def new_workbook(title: str, *, subject: str | None = None, lang: str = "en") -> Workbook:
     wb = Workbook(write_only=True)
     props = wb.properties
-    props.title = _ILLEGAL.sub("", title) or None
-    props.subject = _ILLEGAL.sub("", subject or "") or None
+    props.title = XML_ILLEGAL.sub("", title) or None
+    props.subject = XML_ILLEGAL.sub("", subject or "") or None
     props.creator = CREATOR
     props.lastModifiedBy = CREATOR
     props.language = "zh-CN" if lang == "zh" else "en"
@@ -231,7 +229,7 @@ _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 def sheet_title(text: str) -> str:
     """A valid sheet name: no []:*?/\\, at most 31 characters, never empty."""
-    return (_SHEET_BAD.sub("_", _ILLEGAL.sub("", text)).strip("'") or "Sheet")[:31]
+    return (_SHEET_BAD.sub("_", XML_ILLEGAL.sub("", text)).strip("'") or "Sheet")[:31]
 
 
 def write_table(wb: Workbook, table: Table,
@@ -467,7 +465,7 @@ def _print_setup(ws: Any, table: Table, header_row: int, widths: Sequence[float]
 
 def _header_text(text: str) -> str:
     # '&' starts a code in page headers; a literal one is written '&&'.
-    return _ILLEGAL.sub("", text).replace("&", "&&")[:200]
+    return XML_ILLEGAL.sub("", text).replace("&", "&&")[:200]
 
 
 def write_workbook(target: Path, table: Table, *, title: str, lang: str, force: bool = False,
@@ -482,5 +480,34 @@ def save_workbook(wb: Workbook, target: Path, *, force: bool = False) -> Path:
     """Write `wb` to a temporary file beside `target`, then rename it over `target`."""
     target = Path(target)
     with atomic_path(target, force=force) as temp:
-        wb.save(temp)
+        _write_archive(wb, temp)
     return target
+
+
+def _write_archive(wb: Workbook, path: Path) -> None:
+    """What `Workbook.save` does, but a failed write (a full disk) lets go of the archive
+    quietly: left to itself the archive tries to write its directory again when collected,
+    and prints a second traceback after the clean error."""
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    if wb.write_only and not wb.worksheets:
+        wb.create_sheet()
+    wb.properties.modified = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)
+    try:
+        ExcelWriter(wb, archive).save()
+    except BaseException:
+        _abandon(archive)
+        raise
+
+
+def _abandon(archive: Any) -> None:
+    """Close the file under a ZipFile without writing anything more to it (its close()
+    and its finaliser do nothing once it has no file)."""
+    stream, archive.fp = archive.fp, None
+    archive._writing = False  # a member left open half-written must not block the above
+    if stream is not None:
+        with contextlib.suppress(OSError, ValueError):  # its buffer cannot be flushed either
+            stream.close()

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from planner.core.cells import shown
+from planner.core.cells import XML_ILLEGAL, shown
 from planner.core.clock import SHANGHAI, YEARS, to_shanghai
 from planner.core.errors import Msg, PlannerError
 from planner.core.limits import MAX_NAME_CHARS
@@ -52,7 +52,7 @@ class Expected(NamedTuple):
 def stamp_properties(stamp: Stamp) -> dict[str, str]:
     """The custom document properties that carry `stamp`, all text: a program that re-saves
     the file keeps text as it is, where it may turn a number into a decimal."""
-    values = (stamp.shop or "", stamp.size, str(stamp.year),
+    values = (XML_ILLEGAL.sub("", stamp.shop or ""), stamp.size, str(stamp.year),
               to_shanghai(stamp.exported).isoformat(), str(stamp.history))
     return {PREFIX + name: value for name, value in zip(FIELDS, values, strict=True)}
 
@@ -159,8 +159,9 @@ def _moment(ours: Mapping[str, Any], file: str) -> dt.datetime:
 
 
 def _folded(name: str | None) -> str:
-    """A name as compared: width, case and spacing aside."""
-    return " ".join(unicodedata.normalize("NFKC", name or "").casefold().split())
+    """A name as compared: width, case, spacing and what a workbook cannot hold aside."""
+    return " ".join(unicodedata.normalize("NFKC", XML_ILLEGAL.sub("", name or ""))
+                    .casefold().split())
 
 
 def _shop(name: str | None) -> str:

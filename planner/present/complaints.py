@@ -15,8 +15,9 @@ from planner.complaints.register import Added, Complaint
 from planner.complaints.triage import TriageResult
 from planner.core.clock import iso
 from planner.core.i18n import pick, t
+from planner.core.limits import CARD_CELL_CHARS
 from planner.present.log import entry_data
-from planner.present.text import style, table, table_lines
+from planner.present.text import Markup, style, table, table_lines
 from planner.storage.contract import HistoryEntry
 
 
@@ -159,7 +160,7 @@ def triage_table(data: dict[str, Any], lang: str) -> str:
     labelled += [(t("label.complaint.note", lang) if number == 0 else "", note["text"])
                  for number, note in enumerate(data["notes"])]
     headers = [t("label.complaint.item", lang), t("label.complaint.value", lang)]
-    body = table(headers, labelled, [None, 70])
+    body = table(headers, labelled, [None, 70], cut=CARD_CELL_CHARS)  # one result: shown whole
     return f"{t('complaint.triage-title', lang)}\n\n{body}"
 
 
@@ -246,7 +247,7 @@ def mark_text(complaint: Complaint, lang: str, *, colour: bool = True) -> str:
         marks.append(marked("register.answered-late", fg="red"))
     if complaint.outside_campaign:
         marks.append(t("register.outside-campaign", lang))
-    return " ".join(marks)
+    return Markup(" ".join(marks))
 
 
 def complaints_table(complaints: Iterable[Complaint], policy: Policy, lang: str) -> str:
@@ -318,12 +319,12 @@ def complaint_card(complaint: Complaint, history: list[HistoryEntry], policy: Po
     rows = [(t(f"label.register.{key}", lang), value) for key, value in fields if value]
     entries = [[format_moment(e.at, lang), e.by, t(f"action.{e.action}", lang),
                 history_note(e, policy, lang)] for e in history]
-    return "\n".join([
+    return "\n".join([  # one record: its card keeps the whole text
         table([t("label.complaint.item", lang), t("label.complaint.value", lang)], rows,
-              [None, 70]),
+              [None, 70], cut=CARD_CELL_CHARS),
         "",
         table([t("label.when", lang), t("label.by", lang), t("label.action", lang),
-               t("label.note", lang)], entries, [None, None, None, 50])])
+               t("label.note", lang)], entries, [None, None, None, 50], cut=CARD_CELL_CHARS)])
 
 
 def history_note(entry: HistoryEntry, policy: Policy, lang: str) -> str:

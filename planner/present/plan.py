@@ -14,7 +14,7 @@ from planner.campaign.progress import TrackedItem, track
 from planner.core.clock import iso
 from planner.core.errors import counted
 from planner.core.i18n import pick, t
-from planner.present.text import md_escape, md_table, table, text
+from planner.present.text import Markup, md_escape, md_table, shop_name, shown, table, text
 from planner.storage.contract import SETTLED, ItemKey, ItemState
 
 
@@ -98,8 +98,8 @@ def phase_heading(phase: dict[str, Any], lang: str) -> str:
 
 def plan_title(plan: dict[str, Any], lang: str) -> str:
     size = load_campaign().tier_names[plan["size"]][lang]
-    shop = plan["shop"] or t("plan.no-shop-name", lang)
-    return t("plan.title", lang, shop=shop, year=plan["year"], size=size)
+    return t("plan.title", lang, shop=shop_name(plan["shop"], lang), year=plan["year"],
+             size=size)
 
 
 def item_status(item: dict[str, Any], lang: str) -> str:
@@ -108,7 +108,8 @@ def item_status(item: dict[str, Any], lang: str) -> str:
     if not status or status == "open":
         return ""
     label = t(f"status.{status}", lang)
-    who = " ".join(part for part in (text(item.get("by")), text(item.get("at"))[:10]) if part)
+    who = " ".join(part for part in (shown(item.get("by")), text(item.get("at"))[:10])
+                   if part)
     return f"{label} {who}".strip()
 
 
@@ -122,7 +123,7 @@ def plan_as_table(plan: dict[str, Any], lang: str) -> str:
     for phase in plan["phases"]:
         rows = []
         for item in phase["items"]:
-            row = [item["due"], item["owner_name"], item["id"], item["title"]]
+            row = [item["due"], item["owner_name"], item["id"], Markup(item["title"])]
             if with_status:
                 row.append(item_status(item, lang))
             rows.append(row)
@@ -136,7 +137,7 @@ def plan_as_markdown(plan: dict[str, Any], lang: str) -> str:
         lines = [f"## {phase_heading(phase, lang)}", ""]
         for item in phase["items"]:
             mark = "x" if item.get("status") in SETTLED else " "
-            lines.append(f"- [{mark}] **{text(item['due'])}** · {item['owner_name']} · "
+            lines.append(f"- [{mark}] **{text(item['due'])}** · {md_escape(item['owner_name'])} · "
                          f"{md_escape(item['title'])} `{item['id']}`")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
@@ -152,7 +153,7 @@ def checklist_as_table(plan: dict[str, Any], lang: str) -> str:
     rows = []
     for item in items:
         row = [item["id"], names[item["phase"]], item["category_name"], item["owner_name"],
-               item["due"], item["title"], item["detail"]]
+               item["due"], Markup(item["title"]), Markup(item["detail"])]  # ours: shown whole
         rows.append([*row, item_status(item, lang)] if with_status else row)
     widths = [None, None, 14, 12, None, 24, 40]
     if with_status:

@@ -6,7 +6,8 @@ from typing import Any
 
 from planner.complaints.playbook import SCRIPT_KINDS
 from planner.core.i18n import t
-from planner.present.text import md_escape, md_table, table
+from planner.core.limits import CARD_CELL_CHARS
+from planner.present.text import md_escape, md_table, shown, table
 
 TYPE_COLUMNS = ("signs", "approach", "how", "words")
 
@@ -38,13 +39,15 @@ def playbook_table(book: dict[str, Any], lang: str) -> str:
 
     blocks = [t("playbook.title", lang),
               f"{t('playbook.customer-types', lang)}\n"
-              + table(_type_headers(lang), _type_rows(book), [10, 24, 24, 24, 18])]
+              + table(_type_headers(lang), _type_rows(book), [10, 24, 24, 24, 18],
+                      cut=CARD_CELL_CHARS)]
     for heading, scripts in _script_groups(book, lang):
         blocks.append(f"{heading}\n\n" + "\n\n".join(
-            f"[{script['name']}]\n" + "\n".join(f"  - {line}" for line in script["lines"])
+            f"[{shown(script['name'])}]\n"
+            + "\n".join(f"  - {shown(line)}" for line in script["lines"])
             for script in scripts))
     blocks.append(f"{t('playbook.principles', lang)}\n"
-                  + "\n".join(f"{number}. {text}"
+                  + "\n".join(f"{number}. {shown(text)}"
                               for number, text in enumerate(book["principles"], start=1)))
     return "\n\n".join(blocks)
 
@@ -55,7 +58,7 @@ def playbook_markdown(book: dict[str, Any], lang: str) -> str:
              md_table(_type_headers(lang), _type_rows(book))]
     for heading, scripts in _script_groups(book, lang):
         parts.append(f"## {heading}")
-        parts += [f"### {script['name']}\n\n"
+        parts += [f"### {md_escape(script['name'])}\n\n"
                   + "\n".join(f"- {md_escape(line)}" for line in script["lines"])
                   for script in scripts]
     parts.append(f"## {t('playbook.principles', lang)}\n\n"

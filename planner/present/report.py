@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from planner.complaints.report import UNASSIGNED, Report
 from planner.core.clock import iso
 from planner.core.i18n import t
-from planner.present.text import md_table, table
+from planner.present.text import md_table, shop_name, table
 
 if TYPE_CHECKING:
     from planner.complaints.policy import Policy
@@ -102,7 +102,7 @@ def report_sections(report: Report, policy: Policy, lang: str) -> list[Section]:
 
 
 def report_title(report: Report, lang: str, shop: str | None) -> str:
-    shop = shop or t("plan.no-shop-name", lang)
+    shop = shop_name(shop, lang)
     if report.day:
         return t("report.title.day", lang, shop=shop, day=report.day.isoformat())
     return t("report.title.year", lang, shop=shop, year=report.year)

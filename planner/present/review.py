@@ -8,7 +8,7 @@ from planner.campaign.phases import load_campaign
 from planner.campaign.review import Counts, ItemReview
 from planner.core.i18n import t
 from planner.present.report import rate_text, report_data
-from planner.present.text import md_table, table
+from planner.present.text import md_table, shop_name, table
 
 if TYPE_CHECKING:
     from planner.complaints.policy import Policy
@@ -102,8 +102,7 @@ def _complaint_rows(review: Review, policy: Policy, lang: str) -> list[list[Any]
 
 
 def _title(review: Review, lang: str) -> str:
-    shop = review.plan.shop or t("plan.no-shop-name", lang)
-    title = t("review.title", lang, shop=shop, year=review.year)
+    title = t("review.title", lang, shop=shop_name(review.plan.shop, lang), year=review.year)
     if review.previous:
         previous = review.previous.items
         settled = sum(c.done + c.skipped for c in previous.by_phase.values())

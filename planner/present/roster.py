@@ -8,7 +8,7 @@ from typing import Any
 from planner.campaign.phases import load_campaign
 from planner.core.errors import counted
 from planner.core.i18n import t
-from planner.present.text import table
+from planner.present.text import say, table
 from planner.roster.contacts import FIELDS, as_shown, sorted_contacts
 
 WIDTHS = [14, 10, 12, None, None, 14, 24, 20, None, 10]
@@ -39,5 +39,6 @@ def roster_table(contacts: list[dict[str, Any]], source: str | None, lang: str, 
     ordered = sorted_contacts(contacts)
     headers = [t(f"roster.header.{field}", lang) for field in FIELDS]
     rows = roster_rows(ordered, lang, mask_phones=mask_phones)
-    return (t("roster.source", lang, path=source, contacts=counted("contacts", len(ordered))) + "\n"
+    return (say("roster.source", lang, path=source, contacts=counted("contacts", len(ordered)))
+            + "\n"
             + table(headers, rows, WIDTHS))

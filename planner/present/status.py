@@ -9,7 +9,7 @@ from planner.campaign.phases import load_campaign
 from planner.campaign.progress import NextItems, StatusReport, TrackedItem
 from planner.core.i18n import pick, t
 from planner.present.plan import state_data, tracked_data, tracked_state
-from planner.present.text import progress_bars, style, table, text
+from planner.present.text import progress_bars, shop_name, shown, style, table, text
 
 if TYPE_CHECKING:  # `next` needs nothing of the complaints
     from planner.complaints.policy import Policy
@@ -79,7 +79,7 @@ def status_as_table(report: dict[str, Any], lang: str, sections: tuple[str, ...]
                     ) -> str:
     """Progress bars per phase and category, overdue items in red, then due-soon items."""
     items = {item["id"]: item for item in report["items"]}
-    blocks = [t("status.title", lang, shop=report["shop"] or t("plan.no-shop-name", lang),
+    blocks = [t("status.title", lang, shop=shop_name(report["shop"], lang),
                 year=report["year"], today=text(report["as_of"]))]
     for key, label in (("phases", "label.phase"), ("categories", "label.category")):
         bars = progress_bars((entry["done"], entry["total"]) for entry in report[key])
@@ -138,7 +138,7 @@ def register_section(summary: RegisterSummary, policy: Policy, lang: str) -> str
         more = "…" if summary.callback_due > len(summary.callback_numbers) else ""
         count = f"{summary.callback_due:,}{'+' if summary.callback_due_more else ''}"
         text_block += "\n" + t("status.callback-due", lang, count=count,
-                               numbers=", ".join(summary.callback_numbers) + more)
+                               numbers=", ".join(map(shown, summary.callback_numbers)) + more)
     return text_block
 
 

@@ -9,6 +9,12 @@ neither waits for its last row nor holds them all. Text never goes through numbe
 every cell is shown as given. Chinese characters count as two columns (wcwidth), and long
 text wraps inside its column at a space or between two Chinese characters, never leaving
 one character alone on a line nor starting a line with closing punctuation.
+
+Values come from other people (a summary pasted from a chat, a roster sent over): every cell
+is cut to `TABLE_CELL_CHARS` characters and "…" (so a table stays quick and readable however
+long a value; the card of `complaint show` keeps any text up to `CARD_CELL_CHARS`) and goes
+through `printable`, so no control character or bidi override in it reaches the terminal.
+Only `Markup`, text this program composed with its own colours, is shown as it is.
 """
 
 from __future__ import annotations
@@ -23,6 +29,10 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
+from planner.core.errors import Msg
+from planner.core.limits import CARD_CELL_CHARS, TABLE_CELL_CHARS
+from planner.core.terminal import BIDI_CONTROLS, printable
+
 
 def _default(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
@@ -30,8 +40,16 @@ def _default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+# json.dumps escapes C0 controls; DEL, C1 controls, the line separators and the bidi controls
+# it leaves raw: as \u escapes they are the same JSON value and act on no terminal.
+_JSON_RAW = re.compile(f"[\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}]")
+
+
 def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+    dumped = json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+    if _JSON_RAW.search(dumped):  # only inside strings: JSON's own syntax is plain ASCII
+        dumped = _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)
+    return dumped
 
 
 def json_array(items: Iterable[Any]) -> Iterator[str]:
@@ -49,6 +67,32 @@ def text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+class Markup(str):
+    """Text this program composed for the terminal (our colour codes around our words): a
+    table shows it as it is, where any other value is cut and escaped."""
+
+
+def shown(value: Any) -> str:
+    """A value from data as one harmless line of terminal text (for headings and notes;
+    table cells get this on their own)."""
+    return printable(text(value), one_line=True)
+
+
+def shop_name(shop: str | None, lang: str) -> str:
+    """The shop's name for a title (`shown`), or the words for a shop without one."""
+    from planner.core.i18n import t
+
+    return shown(shop) if shop else t("plan.no-shop-name", lang)
+
+
+def say(key: str, lang: str, /, **params: Any) -> str:
+    """The message `key` with every value from data `shown`."""
+    from planner.core.i18n import t
+
+    return t(key, lang, **{name: value if isinstance(value, int | float | Msg) else shown(value)
+                           for name, value in params.items()})  # a Msg: our words, a count
 
 
 # --- display width ---------------------------------------------------------------------
@@ -178,7 +222,7 @@ def wrap(value: str, limit: int) -> list[str]:
         if width(line) <= limit:
             lines.append(line)
             continue
-        if "\x1b" in line:
+        if _ANSI.search(line):  # only colour codes: any other escape would never shrink
             lines += _wrap_styled(line, limit)
             continue
         wrapped: list[list[tuple[str, bool]]] = [[]]
@@ -257,8 +301,19 @@ MIN_WRAP = 4  # to this), then down to this or their header
 GAP = "  "
 
 
-def _cell(value: Any) -> str:
-    return text(value).strip()
+def _cell(value: Any, cut: int = CARD_CELL_CHARS) -> str:
+    """A value as a table shows it: `Markup` as it is; anything else cut to `cut`
+    characters and "…", then escaped onto one line."""
+    if value.__class__ is str:  # most cells: a million of them in a long list
+        shown_text = value.strip()
+    elif isinstance(value, Markup):
+        return value.strip()
+    else:
+        shown_text = text(value).strip()
+    if len(shown_text) > cut:
+        shown_text = shown_text[:cut].rstrip() + "…"
+    # isprintable() (in C) is False for every character printable() escapes, and for few else
+    return shown_text if shown_text.isprintable() else printable(shown_text, one_line=True)
 
 
 def _fit(widths: list[int], heads: list[str], rows: list[list[str]], room: int | None
@@ -302,12 +357,13 @@ def _fit(widths: list[int], heads: list[str], rows: list[list[str]], room: int |
 
 def table_lines(headers: Sequence[str], rows: Iterable[Sequence[Any]],
                 max_widths: Sequence[int | None] | None = None, *,
-                room: int | None = None) -> Iterator[str]:
+                room: int | None = None, cut: int = TABLE_CELL_CHARS) -> Iterator[str]:
     """The lines of a table, a chunk of rows at a time; nothing for no rows. `max_widths`
     caps columns (None: as wide as its text); `room` is the width to fit (default: the
-    terminal's)."""
+    terminal's); `cut` the characters a cell shows (`CARD_CELL_CHARS` for a card of one
+    record)."""
     rows = iter(rows)
-    first = [[_cell(value) for value in row] for row in islice(rows, CHUNK)]
+    first = [[_cell(value, cut) for value in row] for row in islice(rows, CHUNK)]
     if not first:
         return
     heads = [_cell(head) for head in headers]
@@ -326,7 +382,7 @@ def table_lines(headers: Sequence[str], rows: Iterable[Sequence[Any]],
     yield from _lines([heads], widths)
     yield GAP.join("-" * size for size in widths)
     yield from _lines(first, widths)
-    while chunk := [[_cell(value) for value in row] for row in islice(rows, CHUNK)]:
+    while chunk := [[_cell(value, cut) for value in row] for row in islice(rows, CHUNK)]:
         yield from _lines(chunk, widths)
 
 
@@ -360,22 +416,25 @@ def _pad(value: str, size: int, last: bool) -> str:
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]],
-          max_widths: Sequence[int | None] | None = None, *, room: int | None = None) -> str:
+          max_widths: Sequence[int | None] | None = None, *, room: int | None = None,
+          cut: int = TABLE_CELL_CHARS) -> str:
     """A whole table as text ("" for no rows); see `table_lines`."""
-    return "\n".join(table_lines(headers, rows, max_widths, room=room))
+    return "\n".join(table_lines(headers, rows, max_widths, room=room, cut=cut))
 
 
 _COLOURS = {"red": 31, "yellow": 33}
 
 
-def style(value: str, fg: str | None = None, bold: bool = False) -> str:
-    """`value` in colour for a terminal (the CLI strips colours where there is none)."""
+def style(value: str, fg: str | None = None, bold: bool = False) -> Markup:
+    """`value` (our words, or text already made safe) in colour for a terminal (the CLI
+    strips colours where there is none)."""
     codes = ([f"\x1b[{_COLOURS[fg]}m"] if fg else []) + (["\x1b[1m"] if bold else [])
-    return "".join(codes) + value + "\x1b[0m" if codes else value
+    return Markup("".join(codes) + value + "\x1b[0m" if codes else value)
 
 
 def md_escape(value: Any) -> str:
-    return text(value).replace("|", "\\|").replace("\n", " ")
+    """A value for a Markdown line or table cell: one line, no control character."""
+    return printable(text(value).replace("|", "\\|").replace("\n", " "), one_line=True)
 
 
 def md_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
