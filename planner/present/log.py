@@ -9,7 +9,7 @@ from planner.complaints.register import SUBJECT_PREFIX
 from planner.core.clock import iso
 from planner.core.i18n import t
 from planner.present.text import table_lines
-from planner.storage.contract import HistoryEntry
+from planner.storage.contract import AUDIT_ACTION, HistoryEntry
 
 
 def entry_data(entry: HistoryEntry) -> dict[str, Any]:
@@ -35,9 +35,17 @@ def log_rows(entries: Iterable[HistoryEntry], lang: str) -> Iterator[list[str]]:
         action = actions.get(e.action)
         if action is None:
             action = actions[e.action] = t(f"action.{e.action}", lang)
-        yield [f"{e.at:%Y-%m-%d %H:%M}", e.by, action, e.subject,
-               f"{_state_label(e.old, e.subject, lang)} → "
-               f"{_state_label(e.new, e.subject, lang)}", e.note or ""]
+        change = (audit_counts(e.new, lang) if e.action == AUDIT_ACTION else
+                  f"{_state_label(e.old, e.subject, lang)} → "
+                  f"{_state_label(e.new, e.subject, lang)}")
+        yield [f"{e.at:%Y-%m-%d %H:%M}", e.by, action, e.subject, change, e.note or ""]
+
+
+def audit_counts(counts: dict[str, Any] | None, lang: str) -> str:
+    """An audit entry's findings in words (it changes no state)."""
+    counts = counts or {}
+    return t("audit.log-counts", lang, **{key: counts.get(key, 0)
+                                          for key in ("violation", "risk", "warning")})
 
 
 def log_lines(entries: Iterable[HistoryEntry], lang: str) -> Iterator[str]:
