@@ -68,9 +68,8 @@ def raw_rows(path: Path, encoding: str | None = None) -> Iterator[tuple[int, Seq
         from planner.input.workbook import read_rows
 
         return read_rows(path)
-    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff")) or (encoding or "").lower().startswith(
-        "utf-16")
-    if b"\x00" in head and not utf16:
+    # NUL bytes: binary data, or UTF-16 (with its mark, or as --encoding says)
+    if b"\x00" in head and encoding is None and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise PlannerError("error.audit-not-table", file=name)
     from planner.input.csvfile import csv_rows
 
