@@ -9,6 +9,7 @@ from typing import Any
 from planner.audit.records import SEVERITIES, AuditResult, Finding
 from planner.core.i18n import t
 from planner.present.text import md_escape, md_table, style, table
+from planner.storage.contract import HistoryEntry
 
 _COLOURS = {"violation": "red", "risk": "yellow", "warning": None}
 
@@ -111,3 +112,20 @@ def as_markdown(result: AuditResult, lang: str) -> str:
         parts.append("")
     parts.append(summary_line(result, lang))
     return "\n".join(parts)
+
+
+def audits_data(entries: Iterable[HistoryEntry]) -> list[dict[str, Any]]:
+    """The open items' latest audits, for the status JSON."""
+    return [{"id": entry.subject, "audit": (entry.new or {}).get("audit"), "at": entry.at,
+             "by": entry.by, **{key: (entry.new or {}).get(key, 0) for key in SEVERITIES}}
+            for entry in entries]
+
+
+def audits_section(entries: list[HistoryEntry], lang: str) -> str:
+    """The lines of `status` about items whose last audit found something."""
+    from planner.present.log import audit_counts
+
+    lines = [style(t("audit.status-heading", lang), bold=True)]
+    lines += [t("audit.status-line", lang, item=entry.subject, when=f"{entry.at:%Y-%m-%d %H:%M}",
+                counts=audit_counts(entry.new, lang)) for entry in entries]
+    return "\n".join(lines)

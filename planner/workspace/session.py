@@ -285,13 +285,16 @@ class Workspace:
             store.record_audit(self.year, item, counts, by=self.user, recorded_at=self.now,
                                note=note)
 
-    def latest_audits(self, items: list[str]) -> list[HistoryEntry]:
-        """The latest audit entry on each of `items` in the command's year, if any."""
+    def open_audits(self, items: list[str]) -> list[HistoryEntry]:
+        """The latest audit entry of each of `items` still open in the command's year: what
+        its last audit found (a clean audit checks its item off)."""
         from planner.storage.contract import AUDIT_ACTION
 
         found = []
         with self.store() as store:
             for item in items:
+                if store.item_state(self.year, item) is not None:
+                    continue
                 entries = [entry for entry in store.history(year=self.year, subject=item)
                            if entry.action == AUDIT_ACTION]
                 if entries:
