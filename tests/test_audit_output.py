@@ -56,8 +56,8 @@ def test_audit_all_writes_a_sheet_per_audit(run, samples, tmp_path):
 def test_audit_all_by_header_not_by_name(run, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "a.csv").write_text("活动名称,开始时间,结束时间,文案在线\n年货节,2027-01-10,2027-02-05,是\n",
-                                  encoding="utf-8")
+    (folder / "a.csv").write_text("活动名称,开始时间,结束时间,文案在线\n"
+                                  "年货节,2027-01-10,2027-02-05,是\n", encoding="utf-8")
     (folder / "notes.csv").write_text("备注\n随便写写\n", encoding="utf-8")
     result = run("audit", "all", folder, *CAMPAIGN, "-o", tmp_path / "out.xlsx")
     assert result.exit_code == 3, result.output
