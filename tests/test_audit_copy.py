@@ -139,7 +139,7 @@ def test_table_is_grouped_by_severity_with_a_summary(run, tmp_path):
     assert result.exit_code == 3
     out = result.stdout
     assert out.index("违规 (1)") < out.index("风险 (1)") < out.index("提醒 (1)")
-    assert "依据（绝对化用语）：《广告法》第九条第三项" in out
+    assert "依据（绝对化用语（极限词））：《广告法》第九条第三项" in out
     assert out.rstrip().splitlines()[-1] == (
         "文案审核：共 1 行，违规 1，风险 1，提醒 1，无法读取 0 处")
     markdown = run("audit", "copy", path, "--format", "markdown").stdout

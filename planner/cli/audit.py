@@ -176,7 +176,7 @@ def audit_copy(listings, **options):
     \b
     Example / 示例:
       planner315 audit copy listings.csv
-      planner315 audit copy 淘宝助理导出.csv --format json
+      planner315 audit copy listings.csv --format json --lang en
     """
     from planner.audit.suite import run_copy
 
@@ -195,7 +195,7 @@ def audit_prices(listings, reference, **options):
 
     \b
     Example / 示例:
-      planner315 audit prices listings.csv --reference price-sheet.xlsx
+      planner315 audit prices listings.csv --reference price-sheet.csv
     """
     from planner.audit.suite import run_prices
 
@@ -250,7 +250,7 @@ def audit_all(directory, near_days, **options):
 
     \b
     Example / 示例:
-      planner315 audit all exports/ -o 315-audit.xlsx
+      planner315 audit all exports/ -o 315-audit.xlsx --force
     """
     from planner.audit.suite import run_all
     from planner.core.errors import PlannerError
@@ -275,7 +275,7 @@ def audit_samples(directory, lang, force):
 
     \b
     Example / 示例:
-      planner315 audit samples samples && planner315 audit all samples
+      planner315 audit samples samples
     """
     from planner.audit.samples import write_samples
     from planner.cli.options import settle_lang
