@@ -77,7 +77,15 @@ def raw_rows(path: Path, encoding: str | None = None) -> Iterator[tuple[int, Seq
 
 
 def _blank(row: Sequence[Any]) -> bool:
-    return all(cell_text(cell) == "" for cell in row)
+    """No cell holds anything but spaces (a text cell is looked at up to its first letter)."""
+    for cell in row:
+        if cell is None:
+            continue
+        if type(cell) is not str or not cell[:1].isspace() and cell:
+            return False
+        if cell_text(cell):
+            return False
+    return True
 
 
 def open_table(path: str | Path, need: Need, mapped: Mapping[str, str] | None = None,

@@ -18,7 +18,7 @@ SHIPPED_FILE = "audit-terms.yaml"
 WORKSPACE_FILE = "audit-terms.yaml"
 MAX_TERM_CHARS = 50
 _TERM_KEYS = ("term", "category", "severity", "suggestion", "basis")
-_PATTERN_KEYS = ("pattern", *_TERM_KEYS)
+_PATTERN_KEYS = ("pattern", "hints", *_TERM_KEYS)
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,8 @@ class Term:
 class TermList:
     terms: list[Term]
     allow: list[str]
-    patterns: list[tuple[str, Term]]  # (regular expression, what it finds)
+    # (regular expression, strings one of which every match holds, what it finds)
+    patterns: list[tuple[str, list[str], Term]]
     categories: dict[str, dict[str, str]]  # id -> its name {zh, en}
     category_bases: dict[str, dict[str, str]]  # id -> the basis its terms cite by default
 
@@ -68,7 +69,12 @@ def parse_shipped(data: Any, name: str) -> TermList:
     patterns = []
     for n, entry in enumerate(data.get("patterns") or []):
         term = _term(entry, name, f"patterns.{n}", category_bases, bases, _PATTERN_KEYS)
-        patterns.append((entry["pattern"], term))
+        hints = entry.get("hints")
+        if not isinstance(hints, list) or not hints or not all(
+                isinstance(hint, str) and hint for hint in hints):
+            raise PlannerError("error.wrong-type", file=name, line=line_of(entry, "hints"),
+                               field=f"patterns.{n}.hints", expected=Msg("type.list"))
+        patterns.append((entry["pattern"], hints, term))
     return TermList(terms, _phrases(data.get("allow"), name, data), patterns, categories,
                     category_bases)
 
