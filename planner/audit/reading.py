@@ -81,7 +81,7 @@ def _blank(row: Sequence[Any]) -> bool:
     for cell in row:
         if cell is None:
             continue
-        if type(cell) is not str or not cell[:1].isspace() and cell:
+        if type(cell) is not str or (not cell[:1].isspace() and cell):
             return False
         if cell_text(cell):
             return False

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 SEVERITIES = ("violation", "risk", "warning")
-AUDITS = ("copy", "prices", "stock", "promotions")
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ class BadRow:
 
 @dataclass
 class AuditResult:
-    audit: str  # one of AUDITS
+    audit: str  # "copy", "prices", "stock" or "promotions"
     file: str
     rows: int = 0
     bad_rows: list[BadRow] = field(default_factory=list)

@@ -33,7 +33,6 @@ def audit_stock(table: Table, lang: str, *, today: dt.date, battle_end: dt.date,
     return result
 
 
-
 def _batch(result: AuditResult, row: int, values: dict, lang: str, today: dt.date,
            battle_end: dt.date, near_days: int, departments: Sequence[str]) -> None:
     batch = cell_text(values.get("batch")) or "-"

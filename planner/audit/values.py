@@ -88,10 +88,6 @@ def flag(value: Any) -> bool:
     raise BadCell(shown(value))
 
 
-def text(value: Any) -> str:
-    return cell_text(value)
-
-
 def read_cell(result: AuditResult, row: int, values: dict[str, Any], column: str,
               read: Callable[[Any], Any], lang: str) -> Any:
     """`read` of a row's cell (None when the table has no such column); a bad cell is added
