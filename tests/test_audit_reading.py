@@ -82,7 +82,7 @@ def test_column_option_maps_other_headers(run, tmp_path):
     found, _ = terms_found(run, path, "--column", "title=商品文案", "--column", "item_id=编号")
     assert found == [("A1", 2, "顶级")]
     bad = run("audit", "copy", path, "--column", "colour=商品文案")
-    assert bad.exit_code == 1 and "KEY=HEADER" in bad.output
+    assert bad.exit_code == 2 and "'colour=商品文案' must be KEY=HEADER" in bad.output
 
 
 @pytest.mark.parametrize(("content", "message"), [

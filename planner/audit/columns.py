@@ -61,7 +61,7 @@ def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
         key, sep, header = pair.partition("=")
         key = key.strip()
         if not sep or key not in HEADERS or not header.strip():
-            raise PlannerError("error.audit-column-option", field="--column", value=pair,
+            raise PlannerError("error.audit-column-option", value=pair,
                                allowed=", ".join(HEADERS))
         mapped[key] = header.strip()
     return mapped

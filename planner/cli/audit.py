@@ -95,14 +95,20 @@ def _settings(ws, options: dict, near_days: int = 30, dated: bool = False):
     from planner.audit.stock import QUALITY_OWNERS
     from planner.audit.suite import Settings
     from planner.campaign.phases import load_campaign
+    from planner.core.errors import PlannerError
+    from planner.core.i18n import render_error
 
     # copy and prices judge no dates: they need no shop size
     battle = next(w for w in ws.windows() if w.phase == "battle") if dated else None
     owners = load_campaign().owners
+    try:
+        mapped = parse_mapping(options["columns"])
+    except PlannerError as err:  # a mistake in the option: a usage error
+        raise click.BadParameter(render_error(err, ws.lang), param_hint="--column") from None
     return Settings(ws.lang, ws.today, battle and (battle.start, battle.end), ws.folder,
                     near_days,
                     tuple(owners[o][ws.lang] for o in QUALITY_OWNERS if o in owners),
-                    options["encoding"], parse_mapping(options["columns"]))
+                    options["encoding"], mapped)
 
 
 def _finish(ws, results: list, options: dict, workbook: bool = False) -> None:
