@@ -47,6 +47,9 @@ def test_audit_all_writes_a_sheet_per_audit(run, samples, tmp_path):
     assert [cell.value for cell in sheet[1]][:6] == ["Severity", "Row", "Item", "SKU", "Field",
                                                      "Term"]
     assert sheet["H2"].value == "【顶级】明前龙井 全网最低价"
+    rich = openpyxl.load_workbook(target, rich_text=True)["Copy audit"]["H2"].value
+    assert [(getattr(part, "text", part), bool(getattr(part, "font", None) and part.font.b))
+            for part in rich] == [("【顶级】", True), ("明前龙井 全网最低价", False)]
     assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
     again = run("audit", "all", samples, *CAMPAIGN)
     assert again.exit_code == 1 and "already exists" in again.output

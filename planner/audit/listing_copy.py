@@ -18,13 +18,15 @@ _TAG = re.compile(r"<[^>]*>")  # 淘宝助理's descriptions are HTML: tags hold
 _SPACE = re.compile(r"\s+")
 
 
-def marked(text: str, start: int, end: int, chars: int = CONTEXT_CHARS) -> str:
-    """The text around `text[start:end]`, on one line, the term between 【】."""
-    before = text[max(0, start - chars):start]
-    after = text[end:end + chars]
-    line = (("…" if start > chars else "") + before + MARK[0] + text[start:end] + MARK[1]
-            + after + ("…" if end + chars < len(text) else ""))
-    return _SPACE.sub(" ", line)
+def marked(text: str, start: int, end: int, chars: int = CONTEXT_CHARS
+           ) -> tuple[str, tuple[int, int]]:
+    """The text around `text[start:end]` on one line, the term between 【】, and where the
+    marked term is in it."""
+    before = ("…" if start > chars else "") + text[max(0, start - chars):start]
+    term = MARK[0] + text[start:end] + MARK[1]
+    after = text[end:end + chars] + ("…" if end + chars < len(text) else "")
+    before, term, after = (_SPACE.sub(" ", part) for part in (before, term, after))
+    return before + term + after, (len(before), len(before) + len(term))
 
 
 def item_of(values: dict) -> str | None:
@@ -52,7 +54,8 @@ def audit_copy(table: Table, matcher: Matcher, lang: str,
                 if term.term in seen:
                     continue
                 seen.add(term.term)
+                context, mark = marked(text, start, end)
                 result.findings.append(Finding(
-                    term.severity, term.category, text[start:end], marked(text, start, end),
-                    term.basis[lang], term.suggestion[lang], number, item, sku, name))
+                    term.severity, term.category, text[start:end], context, term.basis[lang],
+                    term.suggestion[lang], number, item, sku, name, mark))
     return result

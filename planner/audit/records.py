@@ -21,6 +21,7 @@ class Finding:
     item_id: str | None = None
     sku: str | None = None
     field: str | None = None
+    mark: tuple[int, int] | None = None  # where the marked term is in `context`
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from planner.core.errors import PlannerError
 from planner.core.i18n import t
 
 _SEVERITY_FILLS = {"violation": "F8CBAD", "risk": "FFE699", "warning": None}
+_TERM_COLOUR = "C00000"
 
 
 def target_path(output: str | None, year: int, shop: str | None) -> Path:
@@ -47,24 +48,52 @@ def _columns(lang: str) -> list[Any]:
     return [Column(t(f"audit.header.{key}", lang), **options) for key, options in spec]
 
 
-def _rows(result: AuditResult, lang: str):
+def _highlighted(context: str, mark: tuple[int, int] | None, ws: Any) -> Any:
+    """The context cell: the marked term in bold red (rich text, an inline string: never a
+    formula), or the plain text."""
+    if mark is None:
+        return context
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.styles import Alignment, Font
+
+    from planner.export.sheet import FONT
+
+    start, end = mark
+    clean = [ILLEGAL_CHARACTERS_RE.sub("", part)
+             for part in (context[:start], context[start:end], context[end:])]
+    term = TextBlock(InlineFont(b=True, color=_TERM_COLOUR), clean[1])
+    cell = WriteOnlyCell(ws, value=CellRichText([part for part in (clean[0], term, clean[2])
+                                                 if part]))
+    cell.font = Font(name=FONT)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
+def _rows(result: AuditResult, lang: str, wb: Any):
+    """The rows of a findings sheet. A rich-text cell belongs to its sheet, which the writer
+    makes before it reads the first row: the sheet written is the workbook's last."""
     from planner.export.sheet import Style
     from planner.present.audit import ordered
 
+    ws = None
     styles = {severity: Style(bold=True, fill=fill, border=True)
               for severity, fill in _SEVERITY_FILLS.items()}
     for f in ordered(result.findings):
+        ws = ws or wb.worksheets[-1]
         yield [styles[f.severity].cell(t(f"audit.severity.{f.severity}", lang)), f.row,
                f.item_id, f.sku, t(f"audit.field.{f.field}", lang) if f.field else None,
-               f.term, result.names.get(f.category, f.category), f.context, f.suggestion,
-               f.basis]
+               f.term, result.names.get(f.category, f.category),
+               _highlighted(f.context, f.mark, ws), f.suggestion, f.basis]
 
 
-def _findings_table(result: AuditResult, lang: str, title: str) -> Any:
+def _findings_table(result: AuditResult, lang: str, title: str, wb: Any) -> Any:
     from planner.export.sheet import Table
 
     return Table(title=t(f"audit.name.{result.audit}", lang), columns=_columns(lang),
-                 rows=_rows(result, lang), total=len(result.findings), landscape=True,
+                 rows=_rows(result, lang, wb), total=len(result.findings), landscape=True,
                  freeze_columns=1, page_title=title)
 
 
@@ -93,7 +122,7 @@ def write_findings(results: list[AuditResult], output: str | None, ws: Any, *,
               year=ws.year)
     with building(title, lang=lang) as wb:
         for result in results:
-            write_table(wb, _findings_table(result, lang, title))
+            write_table(wb, _findings_table(result, lang, title, wb))
         if any(result.bad_rows for result in results):
             write_table(wb, _bad_table(results, lang, title))
         return save_workbook(wb, target, force=force)
