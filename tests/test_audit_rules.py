@@ -81,6 +81,15 @@ def test_prices_from_xlsx_sheets(run, tmp_path):
     assert (code, data["findings"]) == (0, [])
 
 
+def test_prices_of_item_rows_against_a_sheet_of_skus(run, tmp_path):
+    listings = write(tmp_path, "listings.csv", "商品ID,标题,价格\n1,杯子,30\n2,茶,99\n")
+    sheet = write(tmp_path, "sheet.csv", "商品ID,SKU,价格\n1,红色,30\n1,蓝色,32\n2,250g,98\n")
+    _, data = audit(run, "prices", listings, "--reference", sheet)
+    # item 1 has two SKUs in the sheet: which price applies is unknown, nothing is said;
+    # item 2 has one, and its price differs
+    assert brief(data) == [(3, "2", None, "price-mismatch", "violation")]
+
+
 INVENTORY = """宝贝ID,批次,生产日期,保质期(天),到期日,库存,质量问题
 1001,A-past,2025-03-01,365,,12,
 1001,A-battle,,,2027-03-15,40,

@@ -27,13 +27,22 @@ class Reference:
         self.file = table.file
         self.name = Path(table.file).name
         self.entries: dict[Key, tuple[int, Decimal | None, str]] = {}
+        self.items: dict[str, list[Key]] = {}  # item id -> its keys in the sheet
         for number, values in table.rows:
             key = _key(values)
             if not key[0]:
                 continue
             price = _read(values, "price", number, result, lang, self.file)
             self.entries.setdefault(key, (number, price, cell_text(values.get("spec"))))
+            self.items.setdefault(key[0], []).append(key)
 
+    def find(self, key: Key) -> tuple[int, Decimal | None, str] | None:
+        """The sheet's entry for a listing: its SKU's, else the item's own, else the item's
+        only SKU (a listing without SKUs against a sheet that names its one SKU)."""
+        entry = self.entries.get(key) or self.entries.get((key[0], ""))
+        if entry is None and not key[1] and len(self.items.get(key[0], ())) == 1:
+            entry = self.entries[self.items[key[0]][0]]
+        return entry
 
 def _key(values: dict[str, Any]) -> Key:
     return item_of(values) or "", cell_text(values.get("sku"))
@@ -79,7 +88,9 @@ def audit_prices(listings: Table, reference: Table, lang: str,
             continue
         seen.add(key)
         _check_own(key, number, price, promo, lang, finding)
-        entry = sheet.entries.get(key) or sheet.entries.get((key[0], ""))
+        entry = sheet.find(key)
+        if entry is None and key[0] in sheet.items:
+            continue  # an item-level row against a sheet of its SKUs: which one is unknown
         if entry is None:
             finding("warning", "not-in-reference", key[0],
                     t("audit.prices.not-in-reference", lang, file=sheet.name),
