@@ -26,17 +26,30 @@ def decode(data: bytes, name: str) -> str:
         raise PlannerError("error.roster-encoding", file=name, line=line) from None
 
 
-def csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    """The rows of a CSV file, numbered from 1; comma, tab or semicolon separated."""
+def csv_rows(path: Path, encoding: str | None = None) -> Iterator[tuple[int, list[Any]]]:
+    """The rows of a CSV file, numbered from 1; comma, tab or semicolon separated. The
+    encoding is detected (`decode`) unless `encoding` names one."""
     try:
-        text = decode(path.read_bytes(), str(path))
+        data = path.read_bytes()
     except OSError as err:
         raise PlannerError("error.file-unreadable", file=str(path), detail=err.strerror) from None
+    if encoding is None:
+        text = decode(data, str(path))
+    else:
+        try:
+            text = data.decode(encoding)
+        except LookupError:
+            raise PlannerError("error.unknown-encoding", file=str(path), value=encoding) from None
+        except UnicodeDecodeError as err:
+            line = data[: err.start].count(b"\n") + 1
+            raise PlannerError("error.roster-encoding", file=str(path), line=line) from None
     sample = text[:4096]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;")
     except csv.Error:
-        dialect = csv.excel
+        # the sniffer gives up on a first line unlike the rest (淘宝助理's "version 1.00"):
+        # then the more frequent separator of the sample
+        dialect = csv.excel_tab if sample.count("\t") > sample.count(",") else csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
         # The row number the user sees in a spreadsheet (quoted line breaks do not count).
