@@ -19,6 +19,11 @@ many history rows and that many complaints, and prints the time and the peak RSS
 long command at each size (``log --all`` as a table and as JSON, ``complaint list --all`` as
 a table and as JSON, and the forms people type), so that linear time and flat memory are
 shown rather than assumed.
+
+``--audit`` instead times `audit copy` over 10,000 and 100,000 generated listings (a title and
+a 500-character Chinese description each, one in twenty holding a term) against
+``LC_ALL=C grep -F -f TERMS`` over the same file, as a ratio (target 5x), with its peak RSS
+(target 150 MB), to show that it grows linearly.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 HELLO = """\
 import click
@@ -219,7 +225,13 @@ def main() -> None:
     parser.add_argument("--scale", type=sizes, default=None, metavar="SIZES",
                         help="instead: time and peak RSS of the long commands at each size, "
                              "e.g. 10k,100k,1m")
+    parser.add_argument("--audit", action="store_true",
+                        help="instead: audit copy of 10,000 and 100,000 generated listings "
+                             "against grep -F")
     args = parser.parse_args()
+    if args.audit:
+        audit_bench(min(args.runs, 3))
+        return
     if args.scale:
         scale(args.scale)
         return
@@ -335,15 +347,84 @@ SCALED = (  # (label, argv): the long forms, then the forms people type
 )
 
 
-def measured(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall time (s) and peak RSS (MB) of one run of `argv`, output thrown away."""
+# --- --audit --------------------------------------------------------------------------------
+
+# Common characters of shop copy: a description drawn from them reads as no term at all.
+COPY_CHARS = ("的一是在不了有和人这中大为上个我以要他时来用们生到作地于出就分对成会可主发年动同"
+              "工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二"
+              "理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天四日那")
+# One listing in twenty holds a term somewhere in its description, as a shop's would; the
+# innocent words around them (最近, 第一次, 唯一性) are there in every listing's title.
+FINDING_EVERY = 20
+PLANTED = ("最佳", "顶级", "销量第一", "特供", "秒杀", "降血压", "全网最低价", "美白")
+INNOCENT = ("最近上新", "第一次购买", "唯一性溯源", "最后一天", "首次")
+
+
+def listings_csv(path: Path, count: int, description_chars: int = 500) -> Path:
+    """`count` listings: an id, a title and a Chinese description of `description_chars`."""
+    import random
+
+    rng = random.Random(315)
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("商品ID,标题,详情\n")
+        for n in range(count):
+            text = "".join(rng.choices(COPY_CHARS, k=description_chars))
+            if n % FINDING_EVERY == 0:
+                at = rng.randrange(description_chars)
+                text = text[:at] + PLANTED[n // FINDING_EVERY % len(PLANTED)] + text[at:]
+            out.write(f"{600000000000 + n},宝贝{n} {INNOCENT[n % len(INNOCENT)]},{text}\n")
+    return path
+
+
+def terms_file(path: Path) -> Path:
+    """The shipped term list, one per line, for grep -F."""
+    from planner.audit.terms import load_terms
+
+    path.write_text("\n".join(term.term for term in load_terms().terms) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def audit_bench(runs: int, counts: tuple[int, ...] = (10_000, 100_000)) -> None:
+    """`audit copy` against `LC_ALL=C grep -F -f TERMS` over the same listings, the best of
+    `runs` each, at each size; with peak RSS. Both write to a file: GNU grep writing to
+    /dev/null stops at its first match."""
+    plain = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    grep_env = {**plain, "LC_ALL": "C"}
+    print(f"python {sys.version.split()[0]}; audit copy against grep -F, best of {runs}\n")
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        terms = terms_file(Path(folder) / "terms.txt")
+        for count in counts:
+            listings = listings_csv(Path(folder) / f"listings-{count}.csv", count)
+            with open(Path(folder) / "out", "w") as sink:
+                grep = min(measured(["grep", "-F", "-f", str(terms), str(listings)], grep_env,
+                                    output=sink) for _ in range(runs))
+                audit = min(measured(cli("audit", "copy", str(listings), "--format", "json"),
+                                     plain, ok=(0, 3), output=sink) for _ in range(runs))
+            rows.append((count, listings.stat().st_size, grep, audit))
+    print(f"{'listings':>10} {'MB':>6} {'grep -F':>9} {'audit copy':>11} {'ratio':>7} "
+          f"{'peak RSS':>9}")
+    for count, size, (grep_time, _), (audit_time, rss) in rows:
+        ratio = audit_time / grep_time
+        verdict = "ok" if ratio <= 5 and rss <= 150 else "OVER (targets 5x, 150 MB)"
+        print(f"{count:>10,} {size / 1e6:6.0f} {grep_time:8.2f}s {audit_time:10.2f}s "
+              f"{ratio:6.1f}x {rss:7.0f} MB  {verdict}")
+    if len(rows) > 1:
+        (c0, _, _, (t0, _)), (c1, _, _, (t1, _)) = rows[0], rows[-1]
+        print(f"\naudit copy time x{t1 / t0:.1f} for listings x{c1 / c0:.0f}")
+
+
+def measured(argv: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,),
+             output: Any = subprocess.DEVNULL) -> tuple[float, float]:
+    """Wall time (s) and peak RSS (MB) of one run of `argv`, its output thrown away (or
+    written to `output`); an exit code outside `ok` stops the benchmark."""
     start = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(argv, env=env, stdout=output, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode:
+    if process.returncode not in ok:
         raise SystemExit(f"{' '.join(argv)} failed ({process.returncode})")
     kilobytes = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024
     return elapsed, kilobytes / 1024

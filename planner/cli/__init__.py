@@ -34,6 +34,7 @@ COMMANDS = {
     "roster": "planner.cli.export:roster_group",
     "export": "planner.cli.export:export_group",
     "import": "planner.cli.export:import_group",
+    "audit": "planner.cli.audit:audit_group",
 }
 
 

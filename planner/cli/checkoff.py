@@ -156,7 +156,9 @@ def checkoff_status(year, workspace, today, lang, fmt):
       planner315 status --today 2027-03-01
       planner315 status --format json
     """
+    from planner.audit.recording import ITEMS
     from planner.core.i18n import t
+    from planner.present.audit import audits_data, audits_section
     from planner.present.status import (
         register_data,
         register_section,
@@ -167,9 +169,11 @@ def checkoff_status(year, workspace, today, lang, fmt):
 
     ws = _open(workspace, lang, today, year=year)
     report, register = ws.status()
+    audits = ws.open_audits(list(ITEMS.values()))
     data = status_data(report, ws.lang)
     if fmt == "json":
         data["complaints"] = register_data(register)
+        data["audits"] = audits_data(audits)
         click.echo(to_json(data))
         return
     if not report.recorded:
@@ -177,6 +181,8 @@ def checkoff_status(year, workspace, today, lang, fmt):
     sections = ()
     if register.open or register.callback_due:
         sections = (register_section(register, ws.policy, ws.lang),)
+    if audits:
+        sections = (*sections, audits_section(audits, ws.lang))
     click.echo(status_as_table(data, ws.lang, sections), color=color_option_value())
 
 

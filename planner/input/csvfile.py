@@ -82,8 +82,8 @@ def _check_encoding(encoding: str, name: str) -> None:
     try:
         "x".encode(encoding)  # (decoding nothing would not look the codec up)
     except LookupError:
-        raise PlannerError("error.csv-unknown-encoding", file=name,
-                           encoding=shown(printable(encoding, one_line=True))) from None
+        raise PlannerError("error.unknown-encoding", file=name,
+                           value=shown(printable(encoding, one_line=True))) from None
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -115,7 +115,9 @@ def csv_rows(path: Path, encoding: str | None = None) -> Iterator[tuple[int, lis
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;")
     except csv.Error:
-        dialect = csv.excel
+        # the sniffer gives up on a first line unlike the rest (淘宝助理's "version 1.00"):
+        # then the more frequent separator of the sample
+        dialect = csv.excel_tab if sample.count("\t") > sample.count(",") else csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
         # The row number the user sees in a spreadsheet (quoted line breaks do not count).

@@ -9,7 +9,7 @@ from planner.complaints.register import SUBJECT_PREFIX
 from planner.core.clock import iso
 from planner.core.i18n import t
 from planner.present.text import table_lines
-from planner.storage.contract import HistoryEntry
+from planner.storage.contract import AUDIT_ACTION, HistoryEntry
 
 
 def entry_data(entry: HistoryEntry) -> dict[str, Any]:
@@ -45,9 +45,17 @@ def log_rows(entries: Iterable[HistoryEntry], lang: str, level_name: LevelName =
             action = actions[e.action] = t(f"action.{e.action}", lang)
         subject = e.subject.removeprefix(SUBJECT_PREFIX)
         note = t(PROGRAM_NOTES[e.note], lang) if e.note in PROGRAM_NOTES else e.note or ""
-        yield [f"{e.at:%Y-%m-%d %H:%M}", e.by, action, subject,
-               f"{_state_label(e.old, e.subject, lang, level_name)} → "
-               f"{_state_label(e.new, e.subject, lang, level_name)}", note]
+        change = (audit_counts(e.new, lang) if e.action == AUDIT_ACTION else
+                  f"{_state_label(e.old, e.subject, lang, level_name)} → "
+                  f"{_state_label(e.new, e.subject, lang, level_name)}")
+        yield [f"{e.at:%Y-%m-%d %H:%M}", e.by, action, subject, change, note]
+
+
+def audit_counts(counts: dict[str, Any] | None, lang: str) -> str:
+    """An audit entry's findings in words (it changes no state)."""
+    counts = counts or {}
+    return t("audit.log-counts", lang, **{key: counts.get(key, 0)
+                                          for key in ("violation", "risk", "warning")})
 
 
 def log_lines(entries: Iterable[HistoryEntry], lang: str, level_name: LevelName = str

@@ -17,6 +17,9 @@ from typing import Any, NamedTuple, Protocol
 ITEM_STATUSES = ("open", "done", "skipped")  # open items have no saved state
 SETTLED = ("done", "skipped")
 ITEM_ACTIONS = ("check", "uncheck", "skip")  # the changes `undo` can revert
+# A history entry that changes no state: an audit's counts on its checklist item (`new` holds
+# {"audit": kind, "violation": n, "risk": n, "warning": n}); `undo` passes over it.
+AUDIT_ACTION = "audit"
 
 
 class ItemState(NamedTuple):
@@ -249,6 +252,11 @@ class StateStore(Protocol):
     def append_history(self, txn: int, *, year: int, recorded_at: dt.datetime, by: str,
                        action: str, subject: str, old: Any, new: Any, note: str | None = None,
                        reverts: int | None = None, day: dt.date | None = None) -> None: ...
+
+    def record_audit(self, year: int, subject: str, counts: dict[str, Any], *, by: str,
+                     recorded_at: dt.datetime, note: str | None = None) -> int:
+        """Append an `AUDIT_ACTION` entry on item `subject` in its own transaction; returns
+        its number. No item state changes."""
 
     def apply(self, changes: Iterable[Change] | Callable[[], Iterable[Change]], *, year: int,
               by: str, recorded_at: dt.datetime, note: str | None = None,

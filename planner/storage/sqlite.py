@@ -21,7 +21,14 @@ from typing import Any
 
 from planner.core.clock import iso
 from planner.core.errors import PlannerError
-from planner.storage.contract import ITEM_ACTIONS, Change, HistoryEntry, ItemKey, ItemState
+from planner.storage.contract import (
+    AUDIT_ACTION,
+    ITEM_ACTIONS,
+    Change,
+    HistoryEntry,
+    ItemKey,
+    ItemState,
+)
 from planner.storage.sqlite_register import Register, add_functions
 from planner.storage.sqlite_schema import (
     PLACE_BY_DEFAULT,
@@ -216,6 +223,15 @@ class Store:
             "reverts, year, day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (txn, iso(recorded_at), by, action, subject, _to_json(old), _to_json(new), note,
              reverts, year, day and day.isoformat()))
+
+    def record_audit(self, year: int, subject: str, counts: dict[str, Any], *, by: str,
+                     recorded_at: dt.datetime, note: str | None = None) -> int:
+        with self.transaction():
+            txn = self.next_txn()
+            self.append_history(txn, year=year, recorded_at=recorded_at, by=by,
+                                action=AUDIT_ACTION, subject=subject, old=None, new=counts,
+                                note=note)
+        return txn
 
     def apply(self, changes: Iterable[Change] | Callable[[], Iterable[Change]], *, year: int,
               by: str, recorded_at: dt.datetime, note: str | None = None,

@@ -284,6 +284,34 @@ class Workspace:
             return change_items(store, plan, ids, status, by=self.user, at=at, now=self.now,
                                 note=note, action=action, day=day)
 
+    def record_audit(self, item: str, counts: dict[str, Any], note: str) -> None:
+        """An audit's counts on checklist `item` of the command's year, as a history entry
+        (the item's state is left as it is)."""
+        from planner.campaign.checkoff import validate_ids
+        from planner.campaign.items import load_items
+
+        plan = self.plan()
+        validate_ids([item], plan.item_ids(), [entry.id for entry in load_items()])
+        with self.store(write=True) as store:
+            store.record_audit(self.year, item, counts, by=self.user, recorded_at=self.now,
+                               note=note)
+
+    def open_audits(self, items: list[str]) -> list[HistoryEntry]:
+        """The latest audit entry of each of `items` still open in the command's year: what
+        its last audit found (a clean audit checks its item off)."""
+        from planner.storage.contract import AUDIT_ACTION
+
+        found = []
+        with self.store() as store:
+            for item in items:
+                if store.item_state(self.year, item) is not None:
+                    continue
+                entries = [entry for entry in store.history(year=self.year, subject=item)
+                           if entry.action == AUDIT_ACTION]
+                if entries:
+                    found.append(entries[-1])
+        return found
+
     def undo(self, day: dt.date | None = None) -> list[Change]:
         """Revert the user's last change in the command's year (on `day`, if given)."""
         from planner.campaign.checkoff import undo
