@@ -21,7 +21,9 @@ from typing import Any
 
 from planner.core.clock import iso
 from planner.core.errors import PlannerError
+from planner.core.links import refuse_link_outside
 from planner.storage.contract import ITEM_ACTIONS, Change, HistoryEntry, ItemKey, ItemState
+from planner.storage.sqlite_guard import check_before_writing, record_written
 from planner.storage.sqlite_register import Register, add_functions
 from planner.storage.sqlite_schema import (
     PLACE_BY_DEFAULT,
@@ -32,7 +34,8 @@ from planner.storage.sqlite_schema import (
 )
 
 BUSY_TIMEOUT_MS = 10_000
-
+# SQLite's own files beside the database: a link there would lead its writes elsewhere too
+COMPANIONS = ("", "-journal", "-wal", "-shm")
 
 
 def state_json(state: ItemState | None) -> dict[str, Any] | None:
@@ -203,6 +206,7 @@ class Store:
                 if self.db.in_transaction:
                     self.db.execute("ROLLBACK")
                 raise
+        record_written(self.path)
 
     def next_txn(self) -> int:
         return self.db.execute("SELECT COALESCE(MAX(txn), 0) + 1 FROM history").fetchone()[0]
@@ -300,7 +304,9 @@ def _store_error(err: sqlite3.Error, path: Path) -> PlannerError:
         return PlannerError("error.store-readonly", file=str(path))
     if "locked" in text or "busy" in text:
         return PlannerError("error.store-busy", file=str(path))
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
+    # a record whose text is not UTF-8 is damage SQLite's structure checks cannot see
+    if any(sign in text for sign in ("not a database", "malformed", "corrupt",
+                                      "could not decode")):
         return PlannerError("error.store-corrupt", file=str(path))
     return PlannerError("error.store-failed", file=str(path), detail=str(err))
 
@@ -315,8 +321,14 @@ def open_store(path: Path, *, write: bool = False,
     database from an earlier release is read through a migrated copy in memory until the
     first write migrates the file itself. `placement` says where the rows of an earlier
     release go (their campaign year, their category's current id).
+
+    The database's folder is its workspace: a symbolic link for the file (or its journal)
+    that leads outside it is refused before anything is opened. A file found damaged is
+    never written to (`planner.storage.sqlite_guard`).
     """
     path = Path(path)
+    for suffix in COMPANIONS:
+        refuse_link_outside(path.parent, path.name + suffix)
     if not path.exists() or (path.is_file() and path.stat().st_size == 0):
         connection = sqlite3.connect(":memory:", isolation_level=None)
         add_functions(connection)
@@ -341,7 +353,10 @@ def _connect(path: Path, *, write: bool,
         check_ours(connection, path)
         if write:
             connection.execute("PRAGMA synchronous = FULL")
-            migrate(connection, path, placement)
+            check_before_writing(connection, path)
+            if needs_migration(connection):
+                migrate(connection, path, placement)
+                record_written(path)
         elif needs_migration(connection):
             connection = _migrated_copy(connection, path, placement)
     except sqlite3.Error as err:
