@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from planner.core.clock import iso
 from planner.core.errors import PlannerError
@@ -66,6 +66,7 @@ def _label(change: Change) -> str:
 
 
 HISTORY_CHUNK = 2000  # history rows read at a time
+Row = TypeVar("Row")
 
 
 class Store:
@@ -97,7 +98,8 @@ class Store:
         with self.guarded():
             rows = self.db.execute("SELECT id, day, status, by, at, note FROM items "
                                    "WHERE year = ?", (year,)).fetchall()
-        return {(row[0], _day(row[1])): _state(*row[2:]) for row in rows}
+        return dict(self.decoded(lambda row: ((row[0], _day(row[1])), _state(*row[2:])),
+                                 rows, "items"))
 
     def item_state(self, year: int, item_id: str, day: dt.date | None = None
                    ) -> ItemState | None:
@@ -105,7 +107,7 @@ class Store:
             row = self.db.execute("SELECT status, by, at, note FROM items WHERE year = ? AND "
                                   "id = ? AND day = ?", (year, item_id, _day_text(day))
                                   ).fetchone()
-        return _state(*row) if row else None
+        return self.decoded(lambda row: _state(*row), [row], "items")[0] if row else None
 
     def history(self, *, year: int | None = None, subject: str | None = None,
                 by: str | None = None, since: dt.date | None = None,
@@ -122,7 +124,7 @@ class Store:
                 rows = self.db.execute(
                     f"SELECT * FROM (SELECT {columns} FROM history {where} ORDER BY seq DESC "
                     "LIMIT ?) ORDER BY seq", [*params, max(latest, 0)]).fetchall()
-            yield from map(_history_entry, rows)
+            yield from self.decoded(_history_entry, rows, "history")
             return
         # Read page after page, each in its own short read: a reader of a long history must
         # not keep the others from recording check-offs meanwhile.
@@ -132,7 +134,7 @@ class Store:
             with self.guarded():
                 rows = self.db.execute(f"SELECT {columns} FROM history {paged} ORDER BY seq "
                                        "LIMIT ?", [*params, after, chunk]).fetchall()
-            yield from map(_history_entry, rows)
+            yield from self.decoded(_history_entry, rows, "history")
             if len(rows) < chunk:
                 return
             after = rows[-1][0]
@@ -175,8 +177,20 @@ class Store:
         with self.guarded():
             rows = self.db.execute("SELECT subject, action, old, new, day FROM history "
                                    "WHERE txn = ? ORDER BY seq", (txn,)).fetchall()
-        return [Change(r[0], r[1], _state_from_json(r[2]), _state_from_json(r[3]), _day(r[4]))
-                for r in rows]
+        return self.decoded(lambda r: Change(r[0], r[1], _state_from_json(r[2]),
+                                             _state_from_json(r[3]), _day(r[4])),
+                            rows, "history")
+
+    def decoded(self, convert: Callable[[Any], Row], rows: Iterable[Any], table: str
+                ) -> list[Row]:
+        """`convert` of each row read from `table`. A stored value that does not convert
+        (JSON that is not JSON, a time that is not one) is damage SQLite's own checks cannot
+        see: reported as such, like the rest, rather than as a crash."""
+        try:
+            return [convert(row) for row in rows]
+        except (ValueError, TypeError, KeyError, AttributeError):
+            raise PlannerError("error.store-corrupt", file=str(self.path), field=table
+                               ) from None
 
     # --- writing -------------------------------------------------------------------------
 
