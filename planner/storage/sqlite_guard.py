@@ -40,25 +40,34 @@ def check_before_writing(connection: sqlite3.Connection, path: Path) -> None:
         # the first read takes the shared lock: the identity and the check see one state
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
         current = identity(path)
-        if current == _recorded(path):
+        if current is not None and current == _recorded(path):
             return
         problem = _first_problem(connection)
         if problem is not None:
             raise PlannerError("error.store-damaged", file=str(path), detail=problem)
-        _record(path, current)
+        if current is not None:
+            _record(path, current)
     finally:
         connection.execute("COMMIT")
 
 
 def record_written(path: Path) -> None:
     """After our own commit: the file as it is now is as planner315 left it."""
-    _record(path, identity(path))
+    current = identity(path)
+    if current is not None:
+        _record(path, current)
 
 
-def identity(path: Path) -> list[int]:
-    with open(path, "rb") as stream:
-        stat = os.fstat(stream.fileno())
-        counter = os.pread(stream.fileno(), 4, CHANGE_COUNTER)
+def identity(path: Path) -> list[int] | None:
+    """What changes whenever the file's bytes do (None: the file cannot be looked at, so
+    nothing vouches for it)."""
+    try:
+        with open(path, "rb") as stream:
+            stat = os.fstat(stream.fileno())
+            stream.seek(CHANGE_COUNTER)
+            counter = stream.read(4)
+    except OSError:
+        return None
     return [stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns,
             int.from_bytes(counter, "big")]
 
