@@ -132,7 +132,7 @@ def test_damage_met_in_the_middle_of_a_write_commits_nothing(ws):
     db = ws / DB_FILE
     scramble(db, "history", "noise")
     record = sqlite_guard._record_file(db)
-    record.write_text(json.dumps(sqlite_guard.identity(db)), encoding="utf-8")
+    record.write_text(json.dumps({"sound": sqlite_guard.identity(db)}), encoding="utf-8")
     before = fingerprint(ws)
     for command in (("check", NEXT_ITEM), ADD):
         assert_refused(hostile(*command, cwd=ws), DB_FILE, "damaged")
@@ -148,11 +148,14 @@ def test_damage_met_in_the_middle_of_a_write_commits_nothing(ws):
 ])
 def test_a_stored_value_that_does_not_read_back_is_damage(ws, old, new, command):
     """Values SQLite's checks cannot judge (JSON, times, text encoding): read back, they name
-    the database and its table in one line, with no traceback and nothing written."""
+    the database and its table in one line, with no traceback and nothing written; and once
+    found, the file takes no write, though its pages pass SQLite's check."""
     db = ws / DB_FILE
     patch_bytes(db, old, new)
+    assert quick_check(db) == ["ok"]
     before = fingerprint(ws)
     assert_refused(hostile(*command, cwd=ws), DB_FILE, "damaged")
+    assert_refused(hostile("check", NEXT_ITEM, cwd=ws), DB_FILE, "damaged")
     assert fingerprint(ws) == before
 
 
@@ -186,7 +189,7 @@ def test_a_new_database_is_checked_and_recorded(tmp_path, run):
     assert run("check", ITEMS[0]).exit_code == 0
     db = tmp_path / DB_FILE
     assert quick_check(db) == ["ok"]
-    assert sqlite_guard._recorded(db) == sqlite_guard.identity(db)
+    assert sqlite_guard._recorded(db) == {"sound": sqlite_guard.identity(db)}
 
 
 # --- nothing written outside the workspace -------------------------------------------------

@@ -23,7 +23,7 @@ from planner.core.clock import iso
 from planner.core.errors import PlannerError
 from planner.core.links import refuse_link_outside
 from planner.storage.contract import ITEM_ACTIONS, Change, HistoryEntry, ItemKey, ItemState
-from planner.storage.sqlite_guard import check_before_writing, record_written
+from planner.storage.sqlite_guard import check_before_writing, record_damage, record_written
 from planner.storage.sqlite_register import Register, add_functions
 from planner.storage.sqlite_schema import (
     PLACE_BY_DEFAULT,
@@ -188,7 +188,8 @@ class Store:
         see: reported as such, like the rest, rather than as a crash."""
         try:
             return [convert(row) for row in rows]
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError) as err:
+            record_damage(self.path, f"{table}: {err}")
             raise PlannerError("error.store-corrupt", file=str(self.path), field=table
                                ) from None
 
@@ -321,6 +322,7 @@ def _store_error(err: sqlite3.Error, path: Path) -> PlannerError:
     # a record whose text is not UTF-8 is damage SQLite's structure checks cannot see
     if any(sign in text for sign in ("not a database", "malformed", "corrupt",
                                       "could not decode")):
+        record_damage(path, str(err))  # no write goes in while the file stays so
         return PlannerError("error.store-corrupt", file=str(path))
     return PlannerError("error.store-failed", file=str(path), detail=str(err))
 

@@ -6,28 +6,32 @@ pages are garbage goes through, and the file is written while broken. Checking t
 180 ms on a 68 MB workspace, more than a check-off itself costs.
 
 So a check is remembered. After a check that found the file sound, and after each of our own
-commits, the file's identity (device and inode, size, modification and change times, and
-SQLite's change counter) is kept in the workspace's cache. A write that finds the file with
-the identity recorded knows that planner315 itself was the last to change it, with this guard
-in place, and needs no new check. Any other change (bytes overwritten by another program, a
+commits, the file's identity (device and inode, size, modification and change times) is kept
+in the workspace's cache. A write that finds the file with the identity recorded knows that
+planner315 itself was the last to change it, with this guard in place, and needs no new
+check. Any other change (bytes overwritten by another program, a
 copy restored from a backup, a write by another SQLite tool) moves the identity, and the next
 write checks the whole file first. Linux gives a file changed right after being looked at a
 fine-grained change time, so even a change within the same clock tick shows.
+
+Damage found any other way (a read that meets a broken page, a stored value that does not
+read back, a write that fails half-way and is rolled back) is remembered the same way: while
+the file keeps that identity, every write is refused at once, whatever a check would say.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
-import tempfile
 from pathlib import Path
 
 from planner.core.errors import PlannerError
 from planner.core.links import refuse_link_outside
+from planner.core.terminal import printable
 from planner.core.userfiles import CACHE_FOLDER
 
-CHANGE_COUNTER = 24  # offset of the file change counter in the database header
 DETAIL_CHARS = 120  # of SQLite's first finding, quoted in the message
 
 
@@ -40,36 +44,39 @@ def check_before_writing(connection: sqlite3.Connection, path: Path) -> None:
         # the first read takes the shared lock: the identity and the check see one state
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
         current = identity(path)
-        if current is not None and current == _recorded(path):
+        record = _recorded(path) if current is not None else {}
+        if current is not None and record.get("sound") == current:
             return
-        problem = _first_problem(connection)
+        known = record.get("detail") if record.get("damaged") == current else None
+        problem = _one_line(str(known)) if known else _first_problem(connection)
         if problem is not None:
+            _record(path, {"damaged": current, "detail": problem})
             raise PlannerError("error.store-damaged", file=str(path), detail=problem)
-        if current is not None:
-            _record(path, current)
+        _record(path, {"sound": current})
     finally:
         connection.execute("COMMIT")
 
 
 def record_written(path: Path) -> None:
     """After our own commit: the file as it is now is as planner315 left it."""
-    current = identity(path)
-    if current is not None:
-        _record(path, current)
+    _record(path, {"sound": identity(path)})
+
+
+def record_damage(path: Path, detail: str) -> None:
+    """Damage met by a command: no write goes into the file while it stays as it is."""
+    _record(path, {"damaged": identity(path), "detail": _one_line(detail)})
 
 
 def identity(path: Path) -> list[int] | None:
     """What changes whenever the file's bytes do (None: the file cannot be looked at, so
-    nothing vouches for it)."""
+    nothing vouches for it). Only stat, never open: closing any descriptor of the file
+    would drop the locks SQLite holds on it in this process (POSIX locks are per process),
+    and let another writer in while we read."""
     try:
-        with open(path, "rb") as stream:
-            stat = os.fstat(stream.fileno())
-            stream.seek(CHANGE_COUNTER)
-            counter = stream.read(4)
+        stat = os.stat(path)
     except OSError:
         return None
-    return [stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns,
-            int.from_bytes(counter, "big")]
+    return [stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
 
 
 def _first_problem(connection: sqlite3.Connection) -> str | None:
@@ -83,7 +90,8 @@ def _first_problem(connection: sqlite3.Connection) -> str | None:
 
 
 def _one_line(text: str) -> str:
-    words = " ".join(text.replace("*** in database main ***", "").split())
+    """SQLite's words, short and harmless: they may quote the damaged bytes themselves."""
+    words = printable(" ".join(text.replace("*** in database main ***", "").split()))
     return words if len(words) <= DETAIL_CHARS else words[:DETAIL_CHARS - 1] + "…"
 
 
@@ -91,23 +99,33 @@ def _record_file(path: Path) -> Path:
     return path.parent / CACHE_FOLDER / f"{path.name}.checked.json"
 
 
-def _recorded(path: Path) -> list[int] | None:
+def _recorded(path: Path) -> dict[str, object]:
+    """{"sound": identity} or {"damaged": identity, "detail": text}; {}: check again."""
     try:
-        return json.loads(_record_file(path).read_text(encoding="utf-8"))
+        record = json.loads(_record_file(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None  # never checked, or the cache is gone: check again
+        return {}  # never checked, or the cache is gone
+    return record if isinstance(record, dict) else {}
 
 
-def _record(path: Path, current: list[int]) -> None:
-    """Best effort: without a record the next write only checks again."""
-    record = _record_file(path)
-    temp = None
+def _record(path: Path, record: dict[str, object]) -> None:
+    """Best effort: without a record the next write only checks again. A file that cannot
+    be looked at (no identity) gets none."""
+    if next(iter(record.values())) is None:
+        return
+    entry = _record_file(path)
     try:
-        record.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=record.parent, prefix=".checked.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(current, stream)
-        os.replace(temp, record)
+        refuse_link_outside(path.parent, entry.relative_to(path.parent))
+    except PlannerError:
+        return  # a cache leading outside the workspace is not written to
+    # one temporary name per process, made as open() makes files (readable by the team that
+    # shares the workspace, which mkstemp's would not be)
+    temp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        with open(temp, "w", encoding="utf-8") as stream:
+            json.dump(record, stream, ensure_ascii=False)
+        os.replace(temp, entry)
     except OSError:
-        if temp is not None and os.path.exists(temp):
-            os.unlink(temp)
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
