@@ -9,10 +9,10 @@ So a check is remembered. After a check that found the file sound, and after eac
 commits, the file's identity (device and inode, size, modification and change times) is kept
 in the workspace's cache. A write that finds the file with the identity recorded knows that
 planner315 itself was the last to change it, with this guard in place, and needs no new
-check. Any other change (bytes overwritten by another program, a
-copy restored from a backup, a write by another SQLite tool) moves the identity, and the next
-write checks the whole file first. Linux gives a file changed right after being looked at a
-fine-grained change time, so even a change within the same clock tick shows.
+check. Any other change (bytes overwritten by another program, a copy restored from a backup,
+a write by another SQLite tool) moves the identity, and the next write checks the whole file
+first. Linux gives a file changed right after being looked at a fine-grained change time, so
+even a change within the same clock tick shows.
 
 Damage found any other way (a read that meets a broken page, a stored value that does not
 read back, a write that fails half-way and is rolled back) is remembered the same way: while
@@ -49,22 +49,21 @@ def check_before_writing(connection: sqlite3.Connection, path: Path) -> None:
             return
         known = record.get("detail") if record.get("damaged") == current else None
         problem = _one_line(str(known)) if known else _first_problem(connection)
+        _record(path, current, damage=problem)
         if problem is not None:
-            _record(path, {"damaged": current, "detail": problem})
             raise PlannerError("error.store-damaged", file=str(path), detail=problem)
-        _record(path, {"sound": current})
     finally:
         connection.execute("COMMIT")
 
 
 def record_written(path: Path) -> None:
     """After our own commit: the file as it is now is as planner315 left it."""
-    _record(path, {"sound": identity(path)})
+    _record(path, identity(path))
 
 
 def record_damage(path: Path, detail: str) -> None:
     """Damage met by a command: no write goes into the file while it stays as it is."""
-    _record(path, {"damaged": identity(path), "detail": _one_line(detail)})
+    _record(path, identity(path), damage=_one_line(detail))
 
 
 def identity(path: Path) -> list[int] | None:
@@ -108,11 +107,13 @@ def _recorded(path: Path) -> dict[str, object]:
     return record if isinstance(record, dict) else {}
 
 
-def _record(path: Path, record: dict[str, object]) -> None:
-    """Best effort: without a record the next write only checks again. A file that cannot
-    be looked at (no identity) gets none."""
-    if next(iter(record.values())) is None:
+def _record(path: Path, current: list[int] | None, damage: str | None = None) -> None:
+    """Note the file as sound, or as damaged (`damage` says how), while it is as `current`.
+    Best effort: without a record the next write only checks again; a file that cannot be
+    looked at (no identity) gets none."""
+    if current is None:
         return
+    record = {"sound": current} if damage is None else {"damaged": current, "detail": damage}
     entry = _record_file(path)
     try:
         refuse_link_outside(path.parent, entry.relative_to(path.parent))
