@@ -79,18 +79,20 @@ def identity(path: Path) -> list[int] | None:
 
 
 def _first_problem(connection: sqlite3.Connection) -> str | None:
-    """SQLite's first finding about the file's pages and records, on one line; None: sound."""
+    """SQLite's first finding about the file's pages and records; None: sound. (The check
+    stops at its first finding: a damaged file is refused sooner.)"""
     try:
-        rows = connection.execute("PRAGMA quick_check").fetchall()
+        rows = connection.execute("PRAGMA quick_check(1)").fetchall()
     except sqlite3.DatabaseError as err:  # damage bad enough to stop the check itself
         return _one_line(str(err))
-    findings = [row[0] for row in rows if row[0] != "ok"]
+    findings = [line for row in rows for line in str(row[0]).splitlines()
+                if line.strip() and line != "ok" and not line.startswith("*** in database")]
     return _one_line(findings[0]) if findings else None
 
 
 def _one_line(text: str) -> str:
     """SQLite's words, short and harmless: they may quote the damaged bytes themselves."""
-    words = printable(" ".join(text.replace("*** in database main ***", "").split()))
+    words = printable(" ".join(text.split()))
     return words if len(words) <= DETAIL_CHARS else words[:DETAIL_CHARS - 1] + "…"
 
 
