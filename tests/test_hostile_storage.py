@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -268,10 +269,7 @@ def test_a_journal_link_outside_is_refused(ws, outside):
 def test_a_cache_folder_link_outside_is_refused(bare, outside, link):
     """The cache of parsed files and the database's check record stay in the workspace."""
     cache = bare / ".planner315"
-    if cache.exists():
-        import shutil
-
-        shutil.rmtree(cache)
+    shutil.rmtree(cache, ignore_errors=True)
     if link == ".planner315/cache":
         cache.mkdir()
     (bare / link).symlink_to(outside, target_is_directory=True)
@@ -279,6 +277,16 @@ def test_a_cache_folder_link_outside_is_refused(bare, outside, link):
         assert_refused(hostile(*command, cwd=bare), link, "outside the workspace")
     assert list(outside.iterdir()) == []
     assert not (bare / DB_FILE).exists()
+
+
+def test_a_cache_folder_link_inside_the_workspace_is_followed(bare, run):
+    shutil.rmtree(bare / ".planner315", ignore_errors=True)
+    (bare / "kept" / "cache").mkdir(parents=True)
+    (bare / ".planner315").symlink_to("kept", target_is_directory=True)
+    os.chdir(bare)
+    assert run("check", NEXT_ITEM).exit_code == 0
+    assert {path.name for path in (bare / "kept" / "cache").iterdir()} == {
+        "shop.yaml.json", f"{DB_FILE}.checked.json"}
 
 
 def test_rewritten_files_replace_a_link_rather_than_follow_it(bare, outside, run):
