@@ -33,6 +33,7 @@ from planner.core.terminal import printable
 from planner.core.userfiles import CACHE_FOLDER
 
 DETAIL_CHARS = 120  # of SQLite's first finding, quoted in the message
+RECORD_CHARS = 4096  # a record is far shorter: a longer file is not one (and is not read)
 
 
 def check_before_writing(connection: sqlite3.Connection, path: Path) -> None:
@@ -103,9 +104,10 @@ def _record_file(path: Path) -> Path:
 def _recorded(path: Path) -> dict[str, object]:
     """{"sound": identity} or {"damaged": identity, "detail": text}; {}: check again."""
     try:
-        record = json.loads(_record_file(path).read_text(encoding="utf-8"))
+        with open(_record_file(path), encoding="utf-8") as stream:
+            record = json.loads(stream.read(RECORD_CHARS))
     except (OSError, ValueError):
-        return {}  # never checked, or the cache is gone
+        return {}  # never checked, the cache is gone, or something else is there
     return record if isinstance(record, dict) else {}
 
 
