@@ -129,14 +129,16 @@ def test_a_damaged_database_is_never_written_to(ws, name, how):
 
 def test_damage_met_in_the_middle_of_a_write_commits_nothing(ws):
     """Damage the guard was not told of (its record made to vouch for the damaged file): the
-    write meets it, aborts with the one-line error, and the file keeps its bytes."""
+    write meets it, aborts with the one-line error, and the file keeps its bytes; the damage
+    is remembered, so the next write is refused before it starts."""
     db = ws / DB_FILE
     scramble(db, "history", "noise")
     record = sqlite_guard._record_file(db)
     record.write_text(json.dumps({"sound": sqlite_guard.identity(db)}), encoding="utf-8")
     before = fingerprint(ws)
-    for command in (("check", NEXT_ITEM), ADD):
-        assert_refused(hostile(*command, cwd=ws), DB_FILE, "damaged")
+    assert_refused(hostile("check", NEXT_ITEM, cwd=ws), DB_FILE, "damaged")
+    assert sqlite_guard._recorded(db)["damaged"] == sqlite_guard.identity(db)
+    assert_refused(hostile(*ADD, cwd=ws), DB_FILE, "damaged")
     assert fingerprint(ws) == before
 
 
@@ -149,8 +151,8 @@ def test_damage_met_in_the_middle_of_a_write_commits_nothing(ws):
 ])
 def test_a_stored_value_that_does_not_read_back_is_damage(ws, old, new, command):
     """Values SQLite's checks cannot judge (JSON, times, text encoding): read back, they name
-    the database and its table in one line, with no traceback and nothing written; and once
-    found, the file takes no write, though its pages pass SQLite's check."""
+    the database in one line, with no traceback and nothing written; and once found, the file
+    takes no write, though its pages pass SQLite's check."""
     db = ws / DB_FILE
     patch_bytes(db, old, new)
     assert quick_check(db) == ["ok"]
