@@ -5,7 +5,8 @@ Loading the YAML library costs a typed command more than all its own work, so th
 of `shop.yaml` and its neighbours is kept in the workspace's ``.planner315/cache/`` folder, as
 JSON (never pickled: the cache is data, not code), keyed by a checksum of the file's text. A
 file whose text changed is parsed again, so its errors always name its lines; a cache that
-cannot be read or written only costs time. Nothing is kept outside the workspace.
+cannot be read or written only costs time. Nothing is kept outside the workspace: a cache
+folder that is a symbolic link leading out of it is refused.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from planner.core.datacodec import decode, encode
 from planner.core.files import read_text_file
 from planner.core.limits import MAX_YAML_BYTES
+from planner.core.links import refuse_link_outside
 from planner.core.snapshot import checksum
 from planner.core.yamlio import parse_yaml, refuse_aliases
 
@@ -44,6 +46,7 @@ def cached_parse(path: Path, text: str, parse: Callable[[], Any], workspace: Pat
     it matches (no workspace: parsed every time)."""
     if workspace is None:
         return parse()
+    refuse_link_outside(workspace, CACHE_FOLDER / f"{path.name}.json")
     entry = workspace / CACHE_FOLDER / f"{path.name}.json"
     digest = checksum(text)
     data = _read(entry, digest)

@@ -17,10 +17,11 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from planner.core.clock import iso
 from planner.core.errors import PlannerError
+from planner.core.links import refuse_link_outside
 from planner.storage.contract import (
     AUDIT_ACTION,
     ITEM_ACTIONS,
@@ -29,6 +30,7 @@ from planner.storage.contract import (
     ItemKey,
     ItemState,
 )
+from planner.storage.sqlite_guard import check_before_writing, record_damage, record_written
 from planner.storage.sqlite_register import Register, add_functions
 from planner.storage.sqlite_schema import (
     PLACE_BY_DEFAULT,
@@ -39,7 +41,8 @@ from planner.storage.sqlite_schema import (
 )
 
 BUSY_TIMEOUT_MS = 10_000
-
+# SQLite's own files beside the database: a link there would lead its writes elsewhere too
+COMPANIONS = ("", "-journal", "-wal", "-shm")
 
 
 def state_json(state: ItemState | None) -> dict[str, Any] | None:
@@ -70,6 +73,7 @@ def _label(change: Change) -> str:
 
 
 HISTORY_CHUNK = 2000  # history rows read at a time
+Row = TypeVar("Row")
 
 
 class Store:
@@ -101,7 +105,8 @@ class Store:
         with self.guarded():
             rows = self.db.execute("SELECT id, day, status, by, at, note FROM items "
                                    "WHERE year = ?", (year,)).fetchall()
-        return {(row[0], _day(row[1])): _state(*row[2:]) for row in rows}
+        return dict(self.decoded(lambda row: ((row[0], _day(row[1])), _state(*row[2:])),
+                                 rows, "items"))
 
     def item_state(self, year: int, item_id: str, day: dt.date | None = None
                    ) -> ItemState | None:
@@ -109,7 +114,7 @@ class Store:
             row = self.db.execute("SELECT status, by, at, note FROM items WHERE year = ? AND "
                                   "id = ? AND day = ?", (year, item_id, _day_text(day))
                                   ).fetchone()
-        return _state(*row) if row else None
+        return self.decoded(lambda row: _state(*row), [row], "items")[0] if row else None
 
     def history(self, *, year: int | None = None, subject: str | None = None,
                 by: str | None = None, since: dt.date | None = None,
@@ -126,7 +131,7 @@ class Store:
                 rows = self.db.execute(
                     f"SELECT * FROM (SELECT {columns} FROM history {where} ORDER BY seq DESC "
                     "LIMIT ?) ORDER BY seq", [*params, max(latest, 0)]).fetchall()
-            yield from map(_history_entry, rows)
+            yield from self.decoded(_history_entry, rows, "history")
             return
         # Read page after page, each in its own short read: a reader of a long history must
         # not keep the others from recording check-offs meanwhile.
@@ -136,7 +141,7 @@ class Store:
             with self.guarded():
                 rows = self.db.execute(f"SELECT {columns} FROM history {paged} ORDER BY seq "
                                        "LIMIT ?", [*params, after, chunk]).fetchall()
-            yield from map(_history_entry, rows)
+            yield from self.decoded(_history_entry, rows, "history")
             if len(rows) < chunk:
                 return
             after = rows[-1][0]
@@ -179,8 +184,21 @@ class Store:
         with self.guarded():
             rows = self.db.execute("SELECT subject, action, old, new, day FROM history "
                                    "WHERE txn = ? ORDER BY seq", (txn,)).fetchall()
-        return [Change(r[0], r[1], _state_from_json(r[2]), _state_from_json(r[3]), _day(r[4]))
-                for r in rows]
+        return self.decoded(lambda r: Change(r[0], r[1], _state_from_json(r[2]),
+                                             _state_from_json(r[3]), _day(r[4])),
+                            rows, "history")
+
+    def decoded(self, convert: Callable[[Any], Row], rows: Iterable[Any], table: str
+                ) -> list[Row]:
+        """`convert` of each row read from `table`. A stored value that does not convert
+        (JSON that is not JSON, a time that is not one) is damage SQLite's own checks cannot
+        see: reported as such, like the rest, rather than as a crash."""
+        try:
+            return [convert(row) for row in rows]
+        except (ValueError, TypeError, KeyError, AttributeError) as err:
+            record_damage(self.path, f"{table}: {err}")
+            raise PlannerError("error.store-corrupt", file=str(self.path), field=table
+                               ) from None
 
     # --- writing -------------------------------------------------------------------------
 
@@ -210,6 +228,7 @@ class Store:
                 if self.db.in_transaction:
                     self.db.execute("ROLLBACK")
                 raise
+        record_written(self.path)
 
     def next_txn(self) -> int:
         return self.db.execute("SELECT COALESCE(MAX(txn), 0) + 1 FROM history").fetchone()[0]
@@ -316,7 +335,10 @@ def _store_error(err: sqlite3.Error, path: Path) -> PlannerError:
         return PlannerError("error.store-readonly", file=str(path))
     if "locked" in text or "busy" in text:
         return PlannerError("error.store-busy", file=str(path))
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
+    # a record whose text is not UTF-8 is damage SQLite's structure checks cannot see
+    if any(sign in text for sign in ("not a database", "malformed", "corrupt",
+                                      "could not decode")):
+        record_damage(path, str(err))  # no write goes in while the file stays so
         return PlannerError("error.store-corrupt", file=str(path))
     return PlannerError("error.store-failed", file=str(path), detail=str(err))
 
@@ -331,8 +353,14 @@ def open_store(path: Path, *, write: bool = False,
     database from an earlier release is read through a migrated copy in memory until the
     first write migrates the file itself. `placement` says where the rows of an earlier
     release go (their campaign year, their category's current id).
+
+    The database's folder is its workspace: a symbolic link for the file (or its journal)
+    that leads outside it is refused before anything is opened. A file found damaged is
+    never written to (`planner.storage.sqlite_guard`).
     """
     path = Path(path)
+    for suffix in COMPANIONS:
+        refuse_link_outside(path.parent, path.name + suffix)
     if not path.exists() or (path.is_file() and path.stat().st_size == 0):
         connection = sqlite3.connect(":memory:", isolation_level=None)
         add_functions(connection)
@@ -357,7 +385,10 @@ def _connect(path: Path, *, write: bool,
         check_ours(connection, path)
         if write:
             connection.execute("PRAGMA synchronous = FULL")
-            migrate(connection, path, placement)
+            check_before_writing(connection, path)
+            if needs_migration(connection):
+                migrate(connection, path, placement)
+                record_written(path)
         elif needs_migration(connection):
             connection = _migrated_copy(connection, path, placement)
     except sqlite3.Error as err:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from planner.core.clock import iso
 from planner.storage.contract import (
@@ -21,13 +22,19 @@ from planner.storage.contract import (
     QueueKey,
 )
 
+Row = TypeVar("Row")
+
 
 class Database(Protocol):
-    """What the register needs of its store: the live connection and its error guard."""
+    """What the register needs of its store: the live connection, its error guard, and its
+    reading of rows into records."""
 
     db: sqlite3.Connection
 
     def guarded(self) -> AbstractContextManager[None]: ...
+
+    def decoded(self, convert: Callable[[Any], Row], rows: Iterable[Any], table: str
+                ) -> list[Row]: ...
 
 COLUMNS = ComplaintRecord._fields
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM complaints"
@@ -208,7 +215,7 @@ class Register:
             return None
         with self.store.guarded():
             row = self.db.execute(f"{_SELECT} WHERE number = ?", (number,)).fetchone()
-        return _record(row) if row else None
+        return self.store.decoded(_record, [row], "complaints")[0] if row else None
 
     def next_seq(self, year: int) -> int:
         with self.store.guarded():
@@ -240,7 +247,7 @@ class Register:
             rows = self.db.execute(
                 f"{_SELECT} WHERE {' AND '.join(clauses)} ORDER BY received, number",
                 [day.isoformat(), category, issue, *params]).fetchall()
-        return [_record(row) for row in rows]
+        return self.store.decoded(_record, rows, "complaints")
 
     def count_same_issue(self, day: dt.date, category: str, issue: str | None) -> int:
         with self.store.guarded():
@@ -269,7 +276,7 @@ class Register:
             rows = self.db.execute(
                 f"{_SELECT}{indexed} {where} ORDER BY {order}, deadline, number LIMIT ?",
                 [*params, limit]).fetchall()
-        return [_record(row) for row in rows]
+        return self.store.decoded(_record, rows, "complaints")
 
     def _has_queue_order(self) -> bool:
         return self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND "
