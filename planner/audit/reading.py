@@ -12,6 +12,7 @@ from typing import Any
 from planner.audit.columns import find_columns, header_index
 from planner.core.cells import cell_text
 from planner.core.errors import PlannerError
+from planner.core.limits import MAX_AUDIT_FILE_BYTES
 
 HEADER_SEARCH = 20  # a header is looked for in the first rows (淘宝助理 has it on line 2)
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls (and .doc) container
@@ -73,7 +74,7 @@ def raw_rows(path: Path, encoding: str | None = None) -> Iterator[tuple[int, Seq
         raise PlannerError("error.audit-not-table", file=name)
     from planner.input.csvfile import csv_rows
 
-    return csv_rows(path, encoding=encoding)
+    return csv_rows(path, encoding=encoding, max_bytes=MAX_AUDIT_FILE_BYTES)
 
 
 def _blank(row: Sequence[Any]) -> bool:

@@ -33,6 +33,9 @@ MiB = 1024 * 1024
 # A workbook or CSV file as it is on disk (the roster's own limit, MAX_FILE_BYTES of
 # planner.roster.importing, is the same).
 MAX_IMPORT_FILE_BYTES = 16 * MiB
+# A shop's own exports read by the audits, as CSV (streamed: memory stays flat): 100,000
+# listings with a 500-character description each are about 150 MB.
+MAX_AUDIT_FILE_BYTES = 256 * MiB
 # The parts (zip members) of a workbook: a real one has 10 to 40.
 MAX_WORKBOOK_PARTS = 1_000
 # One part unpacked (the biggest in a real workbook is its worksheet), and all parts together.
