@@ -116,7 +116,7 @@ def test_record_a_clean_and_a_dirty_audit(run, tmp_path):
     status = json.loads(run("status", "-w", folder, "--year", "2027", "--format", "json").stdout)
     item = next(i for i in status["items"] if i["id"] == "prepare.copy.ad-law")
     assert (item["status"], item["by"]) == ("done", "小王")
-    assert "Copy audit: 1 rows, 0 violations" in item["note"]
+    assert "Copy audit: 1 row, 0 violations" in item["note"]
     assert status["audits"] == []
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from planner.audit.records import SEVERITIES, AuditResult, Finding
+from planner.core.errors import counted
 from planner.core.i18n import t
 from planner.present.text import md_escape, md_table, style, table
 from planner.storage.contract import HistoryEntry
@@ -54,7 +55,8 @@ def finding_row(finding: Finding, result: AuditResult, lang: str) -> list[Any]:
 def summary_line(result: AuditResult, lang: str) -> str:
     counts = result.summary
     return t("audit.summary", lang, audit=t(f"audit.name.{result.audit}", lang),
-             rows=result.rows, bad=len(result.bad_rows), **counts)
+             rows=counted("rows", result.rows), bad=counted("cells", len(result.bad_rows)),
+             **{severity: counted(severity + "s", count) for severity, count in counts.items()})
 
 
 def _groups(result: AuditResult) -> list[tuple[str, list[Finding]]]:
