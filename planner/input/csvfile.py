@@ -30,7 +30,7 @@ _GUESSED = ("utf-8-sig", "gb18030")  # tried in turn when the file names no enco
 CHUNK_BYTES = 1 << 20  # read and decoded at a time: memory stays flat whatever the file's size
 
 
-def _checked_size(path: Path, max_bytes: int) -> int:
+def _checked_size(path: Path, max_bytes: int) -> None:
     """The file's size, refused beyond `max_bytes` before anything is read."""
     try:
         size = path.stat().st_size
@@ -39,7 +39,6 @@ def _checked_size(path: Path, max_bytes: int) -> int:
     if size > max_bytes:
         raise PlannerError("error.import-too-big", file=str(path), size=megabytes(size),
                            limit=megabytes(max_bytes))
-    return size
 
 
 def _chunks(path: Path, max_bytes: int) -> Iterator[bytes]:
@@ -63,8 +62,8 @@ def _first_bytes(path: Path) -> bytes:
     return b""
 
 
-# Characters that are surely assigned and printable (ASCII but NUL, the CJK unified ideographs,
-# CJK punctuation): dropped, in one fast pass, before the rest is looked at one by one.
+# Characters `_nonsense` never flags (ASCII but NUL, the CJK unified ideographs, CJK
+# punctuation: all assigned): dropped in one fast pass before the rest is looked at one by one.
 _COMMON = re.compile("[\x01-\x7f\u4e00-\u9fff\u3001-\u303f]+")
 
 
