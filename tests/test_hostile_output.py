@@ -10,6 +10,7 @@ way of what the output must survive.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -312,20 +313,27 @@ def test_next_export_removes_only_stale_temporaries_of_ours(run, tmp_path, env):
     ws = damaged_workspace(tmp_path, run, "x", shop_name="小店")
     target = "315-2026-小店-checklist.xlsx"
     stale = tmp_path / f".{target}.k3x_9q2z.tmp"
-    young = tmp_path / f".{target}.abcd1234.tmp"
+    fresh = tmp_path / f".{target}.z9y8x7w6.tmp"  # left a moment ago by a killed export
+    live = tmp_path / f".{target}.abcd1234.tmp"  # an export under way holds its lock
     others = [tmp_path / f".{target}.abc.tmp", tmp_path / f".{target}.ABCD1234.tmp",
               tmp_path / ".315-2026-小店-roster.xlsx.abcd1234.tmp", tmp_path / "notes.tmp",
               tmp_path / f"{target}.abcd1234.tmp"]
-    for path in [stale, young, *others]:
+    for path in [stale, fresh, live, *others]:
         path.write_bytes(b"PK")
         _age(path, 2 * STALE_SECONDS)
-    _age(young, 10)
+    _age(fresh, 1)
+    _age(live, 1)
+    holder = os.open(live, os.O_RDONLY)
+    fcntl.flock(holder, fcntl.LOCK_EX)
     folder = tmp_path / f".{target}.zzzz9999.tmp"  # a folder of that name is not ours
     folder.mkdir()
     _age(folder, 2 * STALE_SECONDS)
-    assert run("export", "checklist", "--workspace", ws).exit_code == 0
-    assert not stale.exists()
-    assert young.exists() and folder.exists() and all(path.exists() for path in others)
+    try:
+        assert run("export", "checklist", "--workspace", ws).exit_code == 0
+    finally:
+        os.close(holder)
+    assert not stale.exists() and not fresh.exists()
+    assert live.exists() and folder.exists() and all(path.exists() for path in others)
 
 
 def _big_workspace(root: Path, run, complaints: int) -> Path:
@@ -360,17 +368,18 @@ def test_killed_exports_leave_nothing_behind_the_next_one(run, tmp_path, env):
                                    env=environment, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
         earlier = set(_ours(tmp_path))
-        while set(_ours(tmp_path)) == earlier and process.poll() is None:
-            time.sleep(0.001)  # until its temporary workbook is there
+        mine: set[Path] = set()
+        while not mine and process.poll() is None:
+            mine = set(_ours(tmp_path)) - earlier  # until its temporary workbook is there
+            time.sleep(0.001)
         process.send_signal(signal.SIGKILL)
         process.wait()
-        killed += process.returncode == -signal.SIGKILL and len(_ours(tmp_path)) > len(earlier)
+        killed += process.returncode == -signal.SIGKILL and bool(mine & set(_ours(tmp_path)))
+        # what each export finds of the one killed before it, it removes: none pile up
+        assert len(_ours(tmp_path)) <= 1, _ours(tmp_path)
         if killed == 3:
             break
-    left = _ours(tmp_path)
-    assert killed == 3 and len(left) == 3, (killed, left)
-    for path in left:  # as the next export a while later finds them
-        _age(path, 2 * STALE_SECONDS)
+    assert killed == 3 and len(_ours(tmp_path)) == 1, (killed, _ours(tmp_path))
     before = fingerprint(ws)
     outcome = run_cli("export", "complaints", "--workspace", ws, "--force", cwd=tmp_path,
                       env=ENV)

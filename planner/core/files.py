@@ -18,9 +18,16 @@ NAME_BYTES = 255  # the longest file name ext4, APFS, NTFS and most others take,
 # atomic_path writes ".{name}.XXXXXXXX.tmp" beside the target: the bytes that adds to a name
 TEMP_PREFIX, TEMP_SUFFIX, TEMP_RANDOM = ".", ".tmp", 8
 TEMP_NAME_EXTRA = len(TEMP_PREFIX) + 1 + TEMP_RANDOM + len(TEMP_SUFFIX)
-# A temporary file untouched this long was left by a write that died (killed, power cut): a
-# live one grows as it is written, and even the largest export takes well under a minute.
+# A temporary file is locked (flock) by the write that made it for as long as it runs; one
+# nobody holds was left by a write that died (killed, power cut), which releases its lock.
+# Where there are no such locks (Windows), one untouched this long is taken for left behind:
+# a live one grows as it is written, and even the largest export takes well under a minute.
 STALE_SECONDS = 5 * 60
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 
 @contextlib.contextmanager
@@ -39,7 +46,8 @@ def atomic_path(target: Path, *, force: bool = False) -> Iterator[Path]:
         remove_stale_temporaries(target)
         handle, temp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.",
                                              suffix=TEMP_SUFFIX, dir=folder)
-        os.close(handle)
+        if fcntl is not None:  # held until the write ends, however it ends
+            fcntl.flock(handle, fcntl.LOCK_EX)
     except OSError as err:
         raise PlannerError("error.file-unwritable", file=str(target),
                            detail=err.strerror) from None
@@ -54,12 +62,13 @@ def atomic_path(target: Path, *, force: bool = False) -> Iterator[Path]:
     finally:
         if temp.exists():
             temp.unlink()
+        os.close(handle)
 
 
 def remove_stale_temporaries(target: Path, *, older_than: float = STALE_SECONDS) -> list[Path]:
     """Remove what writes to `target` that died left behind: our own files of exactly
-    atomic_path's pattern beside it, untouched for `older_than` seconds (a write under way
-    is never touched), and nothing else. Returns the files removed."""
+    atomic_path's pattern beside it that no live write holds (without file locks: untouched
+    for `older_than` seconds), and nothing else. Returns the files removed."""
     pattern = re.compile(re.escape(f"{TEMP_PREFIX}{target.name}.") + f"[a-z0-9_]{{{TEMP_RANDOM}}}"
                          + re.escape(TEMP_SUFFIX))
     cutoff = time.time() - older_than
@@ -75,12 +84,29 @@ def remove_stale_temporaries(target: Path, *, older_than: float = STALE_SECONDS)
         try:
             info = entry.stat(follow_symlinks=False)
             if stat.S_ISREG(info.st_mode) and info.st_uid in owners \
-                    and info.st_mtime < cutoff:
+                    and not _in_use(entry.path, info.st_mtime, cutoff):
                 os.unlink(entry.path)
                 removed.append(Path(entry.path))
         except OSError:  # gone already, or not ours to remove: leave it
             continue
     return removed
+
+
+def _in_use(path: str, modified: float, cutoff: float) -> bool:
+    """Whether a live write holds the temporary file `path` (its lock is taken)."""
+    if fcntl is None:
+        return modified >= cutoff
+    try:
+        handle = os.open(path, os.O_RDONLY)
+    except OSError:
+        return True
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(handle)  # releases the lock just taken
 
 
 def _match_permissions(temp: Path, target: Path) -> None:
