@@ -42,7 +42,12 @@ def test_audit_all_writes_a_sheet_per_audit(run, samples, tmp_path):
     target = tmp_path / "315-2027-shop-audit.xlsx"
     wb = openpyxl.load_workbook(target)
     assert wb.sheetnames == ["Copy audit", "Price audit", "Stock audit", "Promotion audit",
-                             "Unreadable cells"]
+                             "Bases", "Unreadable cells"]
+    bases = [[cell.value for cell in row] for row in wb["Bases"].iter_rows(min_row=2)]
+    expected = {(entry["audit"], finding["category"]): finding["basis"]
+                for entry in json.loads(result.stdout) for finding in entry["findings"]}
+    assert len(bases) == len(expected)  # each category's basis once, not on every finding
+    assert sorted(row[2] for row in bases) == sorted(expected.values())
     sheet = wb["Copy audit"]
     assert [cell.value for cell in sheet[1]][:6] == ["Severity", "Row", "Item", "SKU", "Field",
                                                      "Term"]
@@ -64,7 +69,8 @@ def test_audit_all_by_header_not_by_name(run, tmp_path):
     (folder / "notes.csv").write_text("备注\n随便写写\n", encoding="utf-8")
     result = run("audit", "all", folder, *CAMPAIGN, "-o", tmp_path / "out.xlsx")
     assert result.exit_code == 3, result.output
-    assert openpyxl.load_workbook(tmp_path / "out.xlsx").sheetnames == ["Promotion audit"]
+    assert openpyxl.load_workbook(tmp_path / "out.xlsx").sheetnames == ["Promotion audit",
+                                                                        "Bases"]
     empty = tmp_path / "empty"
     empty.mkdir()
     nothing = run("audit", "all", empty, *CAMPAIGN)

@@ -43,8 +43,7 @@ def _columns(lang: str) -> list[Any]:
             ("field", {}), ("term", {"max_width": 18, "wrap": True}),
             ("category", {"max_width": 16, "wrap": True}),
             ("context", {"max_width": 48, "wrap": True}),
-            ("suggestion", {"max_width": 30, "wrap": True}),
-            ("basis", {"max_width": 60, "wrap": True})]
+            ("suggestion", {"max_width": 30, "wrap": True})]
     return [Column(t(f"audit.header.{key}", lang), **options) for key, options in spec]
 
 
@@ -86,7 +85,7 @@ def _rows(result: AuditResult, lang: str, wb: Any):
         yield [styles[f.severity].cell(t(f"audit.severity.{f.severity}", lang)), f.row,
                f.item_id, f.sku, t(f"audit.field.{f.field}", lang) if f.field else None,
                f.term, result.names.get(f.category, f.category),
-               _highlighted(f.context, f.mark, ws), f.suggestion, f.basis]
+               _highlighted(f.context, f.mark, ws), f.suggestion]
 
 
 def _findings_table(result: AuditResult, lang: str, title: str, wb: Any) -> Any:
@@ -95,6 +94,26 @@ def _findings_table(result: AuditResult, lang: str, title: str, wb: Any) -> Any:
     return Table(title=t(f"audit.name.{result.audit}", lang), columns=_columns(lang),
                  rows=_rows(result, lang, wb), total=len(result.findings), landscape=True,
                  freeze_columns=1, page_title=title)
+
+
+def _basis_table(results: list[AuditResult], lang: str, title: str) -> Any:
+    """Each category's legal basis, once: the same long text on every finding of a category
+    would make each row many lines tall and the sheet too wide for the page."""
+    from planner.export.sheet import Column, Table
+
+    seen: dict[tuple[str, str], list[Any]] = {}
+    for result in results:
+        for finding in result.findings:
+            key = (result.audit, finding.category)
+            if key not in seen and finding.basis:
+                seen[key] = [t(f"audit.name.{result.audit}", lang),
+                             result.names.get(finding.category, finding.category),
+                             finding.basis]
+    columns = [Column(t("audit.header.audit", lang), max_width=14),
+               Column(t("audit.header.category", lang), max_width=20, wrap=True),
+               Column(t("audit.header.basis", lang), max_width=90, wrap=True)]
+    return Table(title=t("audit.sheet.basis", lang), columns=columns, rows=list(seen.values()),
+                 total=len(seen), landscape=True, page_title=title)
 
 
 def _bad_table(results: list[AuditResult], lang: str, title: str) -> Any:
@@ -123,6 +142,8 @@ def write_findings(results: list[AuditResult], output: str | None, ws: Any, *,
     with building(title, lang=lang) as wb:
         for result in results:
             write_table(wb, _findings_table(result, lang, title, wb))
+        if any(finding.basis for result in results for finding in result.findings):
+            write_table(wb, _basis_table(results, lang, title))
         if any(result.bad_rows for result in results):
             write_table(wb, _bad_table(results, lang, title))
         return save_workbook(wb, target, force=force)
