@@ -17,7 +17,8 @@ import pytest
 from hostile import WORKBOOK_MB, WORKBOOK_SECONDS, fingerprint, run_cli
 
 from planner.core.limits import MAX_CONTACTS, MAX_NAME_CHARS, MAX_ROSTER_BYTES, MAX_TEXT_CHARS
-from planner.roster.importing import MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS
+from planner.core.limits import MAX_IMPORT_FILE_BYTES as MAX_FILE_BYTES
+from planner.roster.importing import MAX_COLUMNS, MAX_ROWS
 
 HEADER = "部门,姓名,手机,值班"
 KEPT = "cs-manager,李娜,13900139000,"  # the contact of the roster saved before each case

@@ -30,8 +30,8 @@ MAX_ROSTER_BYTES = 2 << 20
 # Files received from other teams (roster import, import checklist). A 5,000-contact roster is
 # about 0.3 MB as a workbook, its sheet about 3 MB unpacked (deflated 14:1), and 1 MB as CSV.
 MiB = 1024 * 1024
-# A workbook or CSV file as it is on disk (the roster's own limit, MAX_FILE_BYTES of
-# planner.roster.importing, is the same).
+# A workbook or CSV file as it is on disk (a roster at its limit of contacts, every usual
+# column filled, takes about a megabyte).
 MAX_IMPORT_FILE_BYTES = 16 * MiB
 # A shop's own exports read by the audits, as CSV (streamed: memory stays flat): 100,000
 # listings with a 500-character description each are about 150 MB.

@@ -56,6 +56,25 @@ def default_path(kind: str, year: int, shop: str | None, folder: Path | None = N
     return (folder or Path(".")) / default_name(kind, year, shop)
 
 
+def export_target(kind: str, output: str | None, year: int, shop: str | None,
+                  folder: Path | None = None) -> Path:
+    """Where a workbook goes: `output` (an .xlsx with a name), else its default name in
+    `folder`; the folder is checked to be writable before any work."""
+    from planner.core.errors import PlannerError
+    from planner.core.files import check_writable_folder
+
+    if output is None:
+        path = default_path(kind, year, shop, folder)
+    else:
+        path = Path(output)
+        if path.name.lower() == ".xlsx":
+            raise PlannerError("error.export-no-name", file=output)
+        if path.suffix.lower() != ".xlsx":
+            raise PlannerError("error.export-suffix", file=output)
+    check_writable_folder(path.parent, output or str(path))
+    return path
+
+
 @contextlib.contextmanager
 def staged(targets: Sequence[Path], *, force: bool = False) -> Iterator[list[Path]]:
     """Temporary files beside `targets`, renamed over them only when the block succeeds.

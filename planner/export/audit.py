@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from planner.audit.records import AuditResult
-from planner.core.errors import PlannerError
 from planner.core.i18n import t
 
 _SEVERITY_FILLS = {"violation": "F8CBAD", "risk": "FFE699", "warning": None}
@@ -19,19 +18,9 @@ _TERM_COLOUR = "C00000"
 def target_path(output: str | None, year: int, shop: str | None) -> Path:
     """`output`, else ``315-<year>-<shop>-audit.xlsx`` here; the name checked as the other
     exports check theirs."""
-    from planner.core.files import check_writable_folder
-    from planner.export import default_path
+    from planner.export import export_target
 
-    if output is None:
-        path = default_path("audit", year, shop)
-    else:
-        path = Path(output)
-        if path.name.lower() == ".xlsx":
-            raise PlannerError("error.export-no-name", file=output)
-        if path.suffix.lower() != ".xlsx":
-            raise PlannerError("error.export-suffix", file=output)
-    check_writable_folder(path.parent, output or str(path))
-    return path
+    return export_target("audit", output, year, shop)
 
 
 def _columns(lang: str) -> list[Any]:

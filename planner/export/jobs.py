@@ -63,18 +63,9 @@ class ExportJob:
         return option or (shop.issuer if shop else None)
 
     def target(self, kind: str, output: str | None, folder: Path | None = None) -> Path:
-        from planner.export import default_path
+        from planner.export import export_target
 
-        if output is None:
-            path = default_path(kind, self.year, self.shop_name, folder)
-        else:
-            path = Path(output)
-            if path.name.lower() == ".xlsx":
-                raise PlannerError("error.export-no-name", file=output)
-            if path.suffix.lower() != ".xlsx":
-                raise PlannerError("error.export-suffix", file=output)
-        check_writable_folder(path.parent, output or str(path))
-        return path
+        return export_target(kind, output, self.year, self.shop_name, folder)
 
     def gaps(self, kinds: list[str], options: ExportOptions) -> list[str]:
         """What the `kinds` of workbook would still lack (each a sentence in the job's

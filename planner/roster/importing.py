@@ -23,10 +23,6 @@ from planner.roster.contacts import (
 )
 from planner.roster.values import normalise_mobile
 
-# A roster file larger than this is refused before it is read: a roster at its limit of
-# contacts, with every usual column filled, takes about a megabyte (the limit of every file
-# from outside; planner.input refuses a checklist workbook as large).
-MAX_FILE_BYTES = MAX_IMPORT_FILE_BYTES
 # Rows read at most, blank ones included: a small workbook may claim a million empty rows
 # before a cell far down (and a CSV hold millions of empty lines), each costing time to read.
 MAX_ROWS = 20 * MAX_CONTACTS
@@ -54,9 +50,9 @@ def read_records(path: str | Path, *, progress: Progress | None = None,
         raise PlannerError("error.file-is-dir" if path.is_dir() else "error.file-missing",
                            file=str(path))
     size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
+    if size > MAX_IMPORT_FILE_BYTES:
         raise PlannerError("error.roster-file-too-big", file=str(path), size=megabytes(size),
-                           limit=megabytes(MAX_FILE_BYTES))
+                           limit=megabytes(MAX_IMPORT_FILE_BYTES))
     suffix = path.suffix.lower()
     if suffix == ".csv":
         from planner.input.csvfile import csv_rows
