@@ -86,8 +86,8 @@ def seed_register(folder: Path, rows: int) -> Path:
     categories, Chinese summaries, buyers and orders, received, deadline and first-response
     times, a few flags and call-backs."""
     from planner.storage.contract import ComplaintRecord
+    from planner.storage.sql_register import COLUMNS
     from planner.storage.sqlite import open_store
-    from planner.storage.sqlite_register import COLUMNS
     from planner.workspace.layout import DB_FILE
 
     workspace = folder / "ws"

@@ -99,8 +99,8 @@ def seeded_workspace(folder: Path) -> Path:
     years and whose register holds ROWS complaints (most closed, a few hundred still open)."""
     from planner.core.clock import parse_datetime
     from planner.storage.contract import Change, ComplaintRecord, ItemState
+    from planner.storage.sql_register import COLUMNS
     from planner.storage.sqlite import open_store
-    from planner.storage.sqlite_register import COLUMNS
     from planner.workspace.layout import DB_FILE
 
     workspace = folder / "ws"
@@ -279,8 +279,8 @@ def sizes(text: str) -> list[int]:
 def scaled_workspace(folder: Path, count: int) -> Path:
     """A workspace of one campaign holding `count` history rows and `count` complaints,
     written straight into the tables (the store's own writes check every change)."""
+    from planner.storage.sql_register import COLUMNS
     from planner.storage.sqlite import open_store
-    from planner.storage.sqlite_register import COLUMNS
     from planner.workspace.layout import DB_FILE
 
     workspace = folder / f"ws-{count}"
@@ -311,7 +311,7 @@ def scaled_workspace(folder: Path, count: int) -> Path:
 
 def complaint_row(n: int) -> tuple:
     from planner.storage.contract import ComplaintRecord
-    from planner.storage.sqlite_register import COLUMNS
+    from planner.storage.sql_register import COLUMNS
 
     level, priority, handler, rule = (("I", 3, "first-taker", "T+1"),
                                       ("II", 2, "agent-supervisor", "same-day"),

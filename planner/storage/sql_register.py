@@ -1,17 +1,19 @@
-"""The complaint register in SQLite (the `ComplaintStore` of `planner.storage.contract`).
+"""The complaint register in SQL (the `ComplaintStore` of `planner.storage.contract`), for
+every backend: the statements are written once, in the SQL SQLite and PostgreSQL share, and a
+backend says the little that differs (`Dialect`: its index hints, its null-safe equality).
 
 Rows become `ComplaintRecord`s here: times are stored as ISO 8601 text with the +08:00
-offset (so text order is time order), `flags` and `callback` as JSON.
+offset (so text order is time order), `flags` and `callback` as JSON. Both backends store
+the same text, so a register copies from one to the other value for value.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from planner.core.clock import iso
 from planner.storage.contract import (
@@ -25,11 +27,27 @@ from planner.storage.contract import (
 Row = TypeVar("Row")
 
 
+class Dialect(NamedTuple):
+    """What a backend's SQL does its own way."""
+
+    # an index to use where the planner would not pick it (SQLite plans without statistics)
+    indexed_by: Callable[[str], str] = lambda index: f" INDEXED BY {index}"
+    same: str = "IS"  # null-safe equality with a parameter
+    # whether an index, or the register's table, exists (a read-only old database lacks some)
+    has: Callable[[Any, str], bool] = lambda db, name: db.execute(
+        "SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
+
+
+class Connection(Protocol):
+    def execute(self, sql: str, params: Any = ..., /) -> Any: ...
+
+
 class Database(Protocol):
     """What the register needs of its store: the live connection, its error guard, and its
     reading of rows into records."""
 
-    db: sqlite3.Connection
+    db: Connection
+    dialect: Dialect
 
     def guarded(self) -> AbstractContextManager[None]: ...
 
@@ -43,16 +61,9 @@ _TALLY = {key: key for key in TALLY_KEYS}
 _TALLY["answered_late"] = "(first_response > deadline)"
 
 
-_SECONDS = "CAST(strftime('%s', {}) AS INTEGER)"  # an ISO time (any offset) in Unix seconds
-
-
-def add_functions(connection: sqlite3.Connection) -> None:
-    """The functions the register's queries call, on a new connection."""
-    connection.create_function("casefold", 1, _casefold, deterministic=True)
-
-
-def _casefold(text: str | None) -> str | None:
-    return text.casefold() if text is not None else None
+# Functions the statements call, which every backend defines: casefold(text), and
+# epoch(text), an ISO time (any offset) in Unix seconds.
+_SECONDS = "epoch({})"
 
 
 def _like(text: str) -> str:
@@ -202,13 +213,15 @@ class Register:
         self.store = store
 
     @property
-    def db(self) -> sqlite3.Connection:
+    def db(self) -> Connection:
         return self.store.db  # the store swaps its connection when it creates the file
+
+    def _has(self, name: str) -> bool:
+        return self.store.dialect.has(self.db, name)
 
     def exists(self) -> bool:
         with self.store.guarded():
-            return self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'complaints'"
-                                   ).fetchone() is not None
+            return self._has("complaints")
 
     def get(self, number: str) -> ComplaintRecord | None:
         if not self.exists():
@@ -242,7 +255,8 @@ class Register:
     def same_issue(self, day: dt.date, category: str, issue: str | None,
                    filter_: ComplaintFilter | None = None) -> list[ComplaintRecord]:
         clauses, params = _where(filter_ or ComplaintFilter())
-        clauses = ["received_day = ?", "category = ?", "issue IS ?", *clauses]
+        clauses = ["received_day = ?", "category = ?", f"issue {self.store.dialect.same} ?",
+                   *clauses]
         with self.store.guarded():
             rows = self.db.execute(
                 f"{_SELECT} WHERE {' AND '.join(clauses)} ORDER BY received, number",
@@ -253,7 +267,8 @@ class Register:
         with self.store.guarded():
             return self.db.execute(
                 "SELECT count(*) FROM complaints WHERE received_day = ? AND category = ? AND "
-                "issue IS ? AND void = 0", (day.isoformat(), category, issue)).fetchone()[0]
+                f"issue {self.store.dialect.same} ? AND void = 0",
+                (day.isoformat(), category, issue)).fetchone()[0]
 
     def page(self, filter_: ComplaintFilter, after: QueueKey | None, limit: int
              ) -> list[ComplaintRecord]:
@@ -268,7 +283,8 @@ class Register:
         # filter keeps the planner's choice (a status or an order has a sharper index).
         whole = (filter_.campaign is not None and not filter_.include_void
                  and filter_._replace(campaign=None) == ComplaintFilter())
-        indexed = " INDEXED BY complaints_queue_order" if whole and self._has_queue_order() else ""
+        indexed = (self.store.dialect.indexed_by("complaints_queue_order")
+                   if whole and self._has("complaints_queue_order") else "")
         # Otherwise the sharper index, never the queue order's walk through the whole
         # campaign: the + keeps the planner from ordering by that index.
         order = "priority" if indexed else "+priority"
@@ -277,10 +293,6 @@ class Register:
                 f"{_SELECT}{indexed} {where} ORDER BY {order}, deadline, number LIMIT ?",
                 [*params, limit]).fetchall()
         return self.store.decoded(_record, rows, "complaints")
-
-    def _has_queue_order(self) -> bool:
-        return self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND "
-                               "name = 'complaints_queue_order'").fetchone() is not None
 
     def count(self, filter_: ComplaintFilter) -> int:
         clauses, params = _where(filter_)
@@ -314,9 +326,10 @@ class Register:
                 "SELECT count(*) FROM complaints WHERE first_response IS NOT NULL AND void = 0"
                 f"{of_campaign}", params).fetchone()[0]
             # the partial index of late answers, which the planner would not pick by itself
+            hint = self.store.dialect.indexed_by("complaints_late")
             late = self.db.execute(
-                "SELECT count(*) FROM complaints INDEXED BY complaints_late WHERE "
-                f"first_response > deadline AND void = 0{of_campaign}", params).fetchone()[0]
+                f"SELECT count(*) FROM complaints{hint} WHERE first_response > deadline AND "
+                f"void = 0{of_campaign}", params).fetchone()[0]
         return answered - late, late
 
     def awaiting_callback(self, sample: int, campaign: int | None = None,
@@ -324,10 +337,9 @@ class Register:
         with self.store.guarded():
             # the partial index, which the planner would not pick by itself; a database
             # from before it (read, so not migrated) is scanned instead
-            indexed = self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND "
-                                      "name = 'complaints_callback_due'").fetchone()
-            waiting = ("FROM complaints "
-                       f"{'INDEXED BY complaints_callback_due ' if indexed else ''}"
+            indexed = self._has("complaints_callback_due")
+            hint = self.store.dialect.indexed_by("complaints_callback_due") if indexed else ""
+            waiting = (f"FROM complaints{hint} "
                        "WHERE callback IS NULL AND status IN ('resolved', 'closed') AND void = 0")
             params: list[Any] = []
             if campaign is not None:
@@ -336,7 +348,7 @@ class Register:
             if cap is None:
                 count = self.db.execute(f"SELECT count(*) {waiting}", params).fetchone()[0]
             else:  # no more than cap + 1 rows read, however large the register
-                count = self.db.execute(f"SELECT count(*) FROM (SELECT 1 {waiting} LIMIT ?)",
+                count = self.db.execute(f"SELECT count(*) FROM (SELECT 1 {waiting} LIMIT ?) AS due",
                                         [*params, cap + 1]).fetchone()[0]
             numbers = [row[0] for row in self.db.execute(
                 f"SELECT number {waiting} ORDER BY campaign, year, seq LIMIT ?", [*params, sample])]
