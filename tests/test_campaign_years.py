@@ -205,6 +205,7 @@ def v3_state(path):
                     v3_complaint(2, "2026-12-20T10:00:00+08:00")])
 
 
+@pytest.mark.sqlite_only
 def test_the_migration_puts_each_row_in_its_campaign_year(run, ws, monkeypatch):
     v3_state(ws / DB_FILE)
     before = (ws / DB_FILE).read_bytes()
@@ -228,6 +229,7 @@ def test_the_migration_puts_each_row_in_its_campaign_year(run, ws, monkeypatch):
     assert len(entries) == 3  # nothing lost, one new
 
 
+@pytest.mark.sqlite_only
 def test_a_failed_migration_leaves_the_file_as_it_was(run, ws, monkeypatch):
     from planner.workspace import session
 

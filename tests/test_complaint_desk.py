@@ -1,9 +1,7 @@
 """The complaint desk through the CLI: correct, void, assign, find, reply, the process and the
 report — and every refusal, which writes nothing."""
 
-import contextlib
 import json
-import sqlite3
 
 import pytest
 from openpyxl import load_workbook
@@ -46,9 +44,14 @@ def listed(run, *args):
 
 
 def snapshot(ws):
-    with contextlib.closing(sqlite3.connect(ws / DB_FILE)) as db:
-        return (db.execute("SELECT * FROM complaints ORDER BY number").fetchall(),
-                db.execute("SELECT count(*) FROM history").fetchone()[0])
+    """The register and the length of the history, through the storage contract (so on
+    either backend)."""
+    from planner.storage.contract import ComplaintFilter
+    from planner.workspace.session import Workspace
+
+    with Workspace.open(workspace=str(ws)).store() as store:
+        return (store.complaints.page(ComplaintFilter(include_void=True), None, 10**6),
+                store.count_history())
 
 
 # --- the JSON contract -------------------------------------------------------------------------
@@ -438,6 +441,7 @@ def test_every_deadline_says_which_calendar_made_it(run, ws):
 
 # --- the migration from release 0.2 (schema 4) and the shop's categories --------------------------
 
+@pytest.mark.sqlite_only
 def test_the_migration_keeps_every_complaint_and_derives_the_desk(run, ws):
     from conftest import old_database, v3_complaint
 

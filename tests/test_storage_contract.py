@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +60,36 @@ def sqlite_backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Backend:
     return Backend(lambda write=False: backend.open_store(path, write=write), locked)
 
 
-BACKENDS = {"sqlite": sqlite_backend}
+def postgres_backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Backend:
+    """A shop of its own in the test server's database (tests/pgserver.py)."""
+    from pgserver import server_url
+
+    url = server_url()
+    import planner.storage.postgres as backend
+    from planner.storage.postgres_schema import ShopInfo, schema_name
+
+    monkeypatch.setattr(backend, "LOCK_TIMEOUT_MS", 200)
+    shop = ShopInfo(f"contract-{uuid.uuid4().hex}")
+
+    @contextlib.contextmanager
+    def locked() -> Iterator[None]:
+        backend.open_store(url, shop, write=True).close()  # its schema exists
+        schema = schema_name(shop.shop_id)
+        other = backend.connect(url)
+        other.execute("BEGIN")
+        other.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (schema,))
+        other.execute(f"LOCK TABLE {schema}.items, {schema}.history, {schema}.complaints "
+                      "IN ACCESS EXCLUSIVE MODE")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+
+    return Backend(lambda write=False: backend.open_store(url, shop, write=write), locked)
+
+
+BACKENDS = {"sqlite": sqlite_backend, "postgres": postgres_backend}
 
 
 @pytest.fixture(params=sorted(BACKENDS))

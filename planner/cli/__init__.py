@@ -35,6 +35,7 @@ COMMANDS = {
     "export": "planner.cli.export:export_group",
     "import": "planner.cli.export:import_group",
     "audit": "planner.cli.audit:audit_group",
+    "db": "planner.cli.db:db_group",
 }
 
 

@@ -146,7 +146,9 @@ def checkoff_undo(by, day, year, workspace, lang):
 @today_option
 @lang_option
 @format_option(("table", "json"))
-def checkoff_status(year, workspace, today, lang, fmt):
+@click.option("--all-shops", is_flag=True,
+              help="Every shop of the shared PostgreSQL database / 共享数据库中的所有店铺.")
+def checkoff_status(year, workspace, today, lang, fmt, all_shops):
     """Progress per phase and category, overdue items first, then what is due soon.
 
     按阶段和类别显示进度，先列逾期事项，再列近期到期事项。
@@ -155,7 +157,11 @@ def checkoff_status(year, workspace, today, lang, fmt):
     Example / 示例:
       planner315 status --today 2027-03-01
       planner315 status --format json
+      planner315 status --all-shops
     """
+    if all_shops:
+        _all_shops(workspace, today, lang, fmt)
+        return
     from planner.audit.recording import ITEMS
     from planner.core.i18n import t
     from planner.present.audit import audits_data, audits_section
@@ -184,6 +190,16 @@ def checkoff_status(year, workspace, today, lang, fmt):
     if audits:
         sections = (*sections, audits_section(audits, ws.lang))
     click.echo(status_as_table(data, ws.lang, sections), color=color_option_value())
+
+
+def _all_shops(workspace, today, lang, fmt):
+    from planner.present.database import shops_data, shops_table
+    from planner.present.text import to_json
+    from planner.workspace.shared import all_shops
+
+    ws = open_workspace(workspace=workspace, lang=lang, today=today)
+    shops = all_shops(ws)
+    click.echo(to_json(shops_data(shops)) if fmt == "json" else shops_table(shops, ws.lang))
 
 
 @click.command(name="next")

@@ -33,6 +33,7 @@ class Dialect(NamedTuple):
     # an index to use where the planner would not pick it (SQLite plans without statistics)
     indexed_by: Callable[[str], str] = lambda index: f" INDEXED BY {index}"
     same: str = "IS"  # null-safe equality with a parameter
+    like: str = "LIKE"  # LIKE that ignores the case of ASCII letters, as SQLite's does
     # whether an index, or the register's table, exists (a read-only old database lacks some)
     has: Callable[[Any, str], bool] = lambda db, name: db.execute(
         "SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
@@ -77,7 +78,7 @@ def _needs_folding(text: str) -> bool:
     return any(not ch.isascii() and ch.lower() != ch.upper() for ch in text)
 
 
-def _contains(columns: tuple[str, ...], text: str) -> tuple[str, list[str]]:
+def _contains(columns: tuple[str, ...], text: str, like: str) -> tuple[str, list[str]]:
     """`text` in any of `columns`, whatever the case of its letters: LIKE where that is
     enough (ASCII letters, or Chinese, which has no case), else on casefolded text."""
     if _needs_folding(text):
@@ -85,7 +86,7 @@ def _contains(columns: tuple[str, ...], text: str) -> tuple[str, list[str]]:
         columns = tuple(f"casefold({column})" for column in columns)
     else:
         pattern = _like(text)
-    clause = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for column in columns)
+    clause = " OR ".join(f"{column} {like} ? ESCAPE '\\'" for column in columns)
     return f"({clause})", [pattern] * len(columns)
 
 
@@ -93,7 +94,7 @@ def _sharper(filter_: ComplaintFilter) -> bool:
     return bool(filter_.order or filter_.numbers or filter_.text or filter_.anywhere)
 
 
-def _where(filter_: ComplaintFilter) -> tuple[list[str], list[Any]]:
+def _where(filter_: ComplaintFilter, dialect: Dialect) -> tuple[list[str], list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
 
@@ -130,7 +131,7 @@ def _where(filter_: ComplaintFilter) -> tuple[list[str], list[Any]]:
     for columns, text in ((("buyer",), filter_.buyer), (("summary", "notes"), filter_.text),
                           (("number", "order_id", "buyer", "summary"), filter_.anywhere)):
         if text:
-            clause, patterns = _contains(columns, text)
+            clause, patterns = _contains(columns, text, dialect.like)
             add(clause, *patterns)
     if filter_.waiting_at is not None:
         moment = iso(filter_.waiting_at)
@@ -234,7 +235,8 @@ class Register:
         with self.store.guarded():
             return self.db.execute(
                 "INSERT INTO complaint_counters (year, last) VALUES (?, 1) ON CONFLICT (year) "
-                "DO UPDATE SET last = last + 1 RETURNING last", (year,)).fetchone()[0]
+                "DO UPDATE SET last = complaint_counters.last + 1 RETURNING last", (year,)
+            ).fetchone()[0]
 
     def insert(self, record: ComplaintRecord) -> None:
         row = _row(record._asdict())
@@ -254,7 +256,7 @@ class Register:
 
     def same_issue(self, day: dt.date, category: str, issue: str | None,
                    filter_: ComplaintFilter | None = None) -> list[ComplaintRecord]:
-        clauses, params = _where(filter_ or ComplaintFilter())
+        clauses, params = _where(filter_ or ComplaintFilter(), self.store.dialect)
         clauses = ["received_day = ?", "category = ?", f"issue {self.store.dialect.same} ?",
                    *clauses]
         with self.store.guarded():
@@ -272,7 +274,7 @@ class Register:
 
     def page(self, filter_: ComplaintFilter, after: QueueKey | None, limit: int
              ) -> list[ComplaintRecord]:
-        clauses, params = _where(filter_)
+        clauses, params = _where(filter_, self.store.dialect)
         if after is not None:
             priority, deadline, number = after
             clauses.append("(priority, deadline, number) > (?, ?, ?)")
@@ -295,7 +297,7 @@ class Register:
         return self.store.decoded(_record, rows, "complaints")
 
     def count(self, filter_: ComplaintFilter) -> int:
-        clauses, params = _where(filter_)
+        clauses, params = _where(filter_, self.store.dialect)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         with self.store.guarded():
             return self.db.execute(f"SELECT count(*) FROM complaints {where}",
@@ -305,7 +307,7 @@ class Register:
         unknown = [key for key in keys if key not in _TALLY]
         if unknown or not keys:
             raise ValueError(f"cannot tally by {unknown or keys!r}")
-        clauses, params = _where(filter_)
+        clauses, params = _where(filter_, self.store.dialect)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         columns = ", ".join(_TALLY[key] for key in keys)
         with self.store.guarded():

@@ -202,6 +202,40 @@ class SqlStore:
             raise self.damaged(table, err) from None
 
 
+    # --- the whole state, for `db info` and `db copy` -------------------------------------
+
+    def row_counts(self) -> dict[str, int]:
+        """How many rows each table of the state holds."""
+        with self.guarded():
+            return {table: self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                    for table in TABLES}
+
+    def table_rows(self, table: str) -> Iterator[dict[str, Any]]:
+        """Every row of `table` as stored, in its key's order (read a page at a time)."""
+        with self.guarded():
+            cursor = self.db.execute(f"SELECT * FROM {table} ORDER BY {TABLES[table]}")
+            names = [column[0] for column in cursor.description]
+            while rows := cursor.fetchmany(HISTORY_CHUNK):
+                yield from (dict(zip(names, row, strict=True)) for row in rows)
+
+    def insert_rows(self, table: str, rows: Iterable[dict[str, Any]]) -> int:
+        """Add rows as stored (inside `transaction`); returns how many."""
+        count = 0
+        for row in rows:
+            self.db.execute(f"INSERT INTO {table} ({', '.join(_quoted(row))}) VALUES "
+                            f"({', '.join('?' for _ in row)})", list(row.values()))
+            count += 1
+        return count
+
+    def copied(self) -> None:
+        """After `insert_rows` (inside the transaction): what the backend keeps beside the
+        rows, such as the next history number, catches up."""
+
+    def history_checksum(self) -> str:
+        """A digest of every history entry, in order: equal on two backends only if every
+        entry, its number and its transaction came across unchanged."""
+        return history_digest(self.table_rows("history"))
+
     # --- writing (inside `transaction`) -------------------------------------------
 
     def next_txn(self) -> int:
@@ -254,6 +288,25 @@ class SqlStore:
                     day=change.day)
         return txn
 
+
+
+_HISTORY_FIELDS = ("seq", "txn", "recorded_at", "by", "action", "subject", "old", "new",
+                   "note", "reverts", "year", "day")
+
+
+def history_digest(rows: Iterable[dict[str, Any]], digest: Any = None) -> str:
+    """SHA-256 of history rows (as stored), in the order given (added to `digest`)."""
+    import hashlib
+
+    digest = digest or hashlib.sha256()
+    for row in rows:
+        digest.update(json.dumps([row[name] for name in _HISTORY_FIELDS],
+                                 ensure_ascii=False).encode("utf-8") + b"\n")
+    return digest.hexdigest()
+
+
+def _quoted(row: dict[str, Any]) -> list[str]:
+    return [f'"{name}"' for name in row]
 
 
 def _history_where(year: int | None, subject: str | None, by: str | None,

@@ -156,6 +156,15 @@ def open_store(path: Path, *, write: bool = False,
     return Store(connection, path, readonly=not write, placement=placement)
 
 
+def empty_store() -> Store:
+    """A read-only store with no state, in memory (a shop a shared database does not hold
+    yet)."""
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    add_functions(connection)
+    migrate(connection, Path(":memory:"))
+    return Store(connection, Path(":memory:"), readonly=True)
+
+
 def _connect(path: Path, *, write: bool,
              placement: Placement = PLACE_BY_DEFAULT) -> sqlite3.Connection:
     try:

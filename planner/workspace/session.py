@@ -35,9 +35,11 @@ if TYPE_CHECKING:
     from planner.complaints.report import Report
     from planner.complaints.triage import ComplaintRules, TriageFlags, TriageResult
     from planner.storage.contract import Change, HistoryEntry, ItemKey, ItemState, StateStore
+    from planner.storage.postgres_schema import ShopInfo
     from planner.workspace.desk import ComplaintDesk
 
 USER_ENV = "PLANNER315_USER"
+DATABASE_ENV = "PLANNER315_DATABASE_URL"
 
 
 def user_name(option: str | None = None) -> str:
@@ -245,12 +247,48 @@ class Workspace:
         return build_plan(size=self.size, year=self.year, windows=self.windows(),
                           shop=self.shop_name, phase=phase, category=category, owner=owner)
 
+    @property
+    def database_url(self) -> str | None:
+        """The shared PostgreSQL database holding the state: $PLANNER315_DATABASE_URL, else
+        the shop file's ``database``; None: the workspace's own SQLite file."""
+        return (os.environ.get(DATABASE_ENV) or "").strip() or (
+            self.shop.database if self.shop else None)
+
+    def shop_info(self, write: bool = False) -> ShopInfo:
+        """The shop as a shared database keys and remembers it. A first write gives the shop
+        file its ``shop_id``; until then no database holds the shop."""
+        from planner.core.clock import iso
+        from planner.storage.postgres_schema import ShopInfo
+        from planner.workspace.shop import assign_shop_id, name_slug
+
+        shop = self.shop
+        shop_id = shop.shop_id if shop else None
+        if shop_id is None and write and shop is not None:
+            shop_id = assign_shop_id(Path(shop.path), shop.name)
+        elif shop_id is None:  # what the first write will name it (a random id: none yet)
+            shop_id = name_slug(self.shop_name)
+        try:
+            size, year = self.size, self.year
+            windows = [{"phase": w.phase, "start": w.start.isoformat(),
+                        "end": w.end.isoformat()} for w in self.windows()]
+        except PlannerError:  # a complaint command needs no size: the registry keeps none
+            size = year = windows = None
+        return ShopInfo(shop_id or "", self.shop_name, size, self.lang, year, windows,
+                        iso(self.now))
+
     @contextmanager
     def store(self, *, write: bool = False) -> Iterator[StateStore]:
         """The workspace's state, for one block (a read is served from memory when there is
         no database yet; the first write creates it)."""
         if self.layout.database is None:
             raise PlannerError("error.no-workspace")
+        url = self.database_url
+        if url:
+            from planner.storage.postgres import open_store as open_shared
+
+            with open_shared(url, self.shop_info(write), write=write) as shared:
+                yield shared
+            return
         from planner.storage.sqlite import open_store
         from planner.storage.sqlite_schema import Placement
 

@@ -22,7 +22,11 @@ from planner.core.yamlio import Node, check_choice, check_keys, line_of
 
 # Keys a shop file may hold.
 SHOP_KEYS = ("name", "size", "daily_orders", "cs_headcount", "lang", "phases", "contacts",
-             "business_hours", "service", "issuer")
+             "business_hours", "service", "issuer", "database", "shop_id")
+DATABASE_KEY = "database"
+SHOP_ID_KEY = "shop_id"
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+SHOP_ID_CHARS = 64
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,9 @@ class Shop:
     business_hours: BusinessHours = DEFAULT_HOURS
     # the service calendar's days and hours by phase; None: the office's (business_hours)
     service: ServiceSettings | None = None
+    # a PostgreSQL URL (or libpq service) holding the state; None: the workspace's SQLite file
+    database: str | None = None
+    shop_id: str | None = None  # the shop's key in a shared database
     lines: dict[str, int] = field(default_factory=dict)
 
     def line(self, key: str) -> int | None:
@@ -100,6 +107,8 @@ def load_shop(path: str | Path, workspace: Path | None = None) -> Shop:
     return Shop(path=name, name=shop_name, size=size, lang=lang, phases=phases,
                 contacts=contacts, issuer=str(issuer).strip() or None if issuer else None,
                 business_hours=hours, service=service,
+                database=_database(data, path, where(DATABASE_KEY)),
+                shop_id=_shop_id(data, where(SHOP_ID_KEY)),
                 lines={str(key): line_of(data, key) for key in data}, **counts)
 
 
@@ -110,3 +119,81 @@ def _service(data: Any, name: str, phases: tuple[str, ...]) -> ServiceSettings |
                            line=line_of(data, SERVICE_KEY), field=SERVICE_KEY,
                            other_line=line_of(data, BUSINESS_HOURS_KEY))
     return parse_service(data.get(SERVICE_KEY), name, line_of(data, SERVICE_KEY), phases)
+
+
+def _database(data: Any, path: str | Path, where: dict[str, Any]) -> str | None:
+    """The ``database`` URL. A password in it is refused while others may read the file
+    (libpq's ~/.pgpass, PGPASSWORD or a service file keep it out of the shop file)."""
+    url = data.get(DATABASE_KEY)
+    if url is None:
+        return None
+    if not isinstance(url, str) or not url.strip().startswith(DATABASE_SCHEMES):
+        raise PlannerError("error.database-url", **where)
+    url = url.strip()
+    if has_password(url):
+        import os
+        import stat
+
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            mode = 0
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise PlannerError("error.database-password", **where)
+    return url
+
+
+def has_password(url: str) -> bool:
+    """Whether a PostgreSQL URL carries a password (in its user part or as a parameter)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    try:
+        parts = urlsplit(url)
+        return bool(parts.password) or "password" in parse_qs(parts.query)
+    except ValueError:
+        return "password" in url
+
+
+def _shop_id(data: Any, where: dict[str, Any]) -> str | None:
+    value = data.get(SHOP_ID_KEY)
+    if value is None:
+        return None
+    if (not isinstance(value, str | int) or isinstance(value, bool)
+            or not str(value).strip() or len(str(value)) > SHOP_ID_CHARS
+            or not str(value).strip().isprintable()):
+        raise PlannerError("error.shop-id", **where, limit=SHOP_ID_CHARS)
+    return str(value).strip()
+
+
+def name_slug(name: str | None) -> str | None:
+    """A shop's id from its name: its letters and digits (any script), lower case, words
+    joined by hyphens; None for a name with none."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", name or "").casefold()
+    return re.sub(r"[\W_]+", "-", text).strip("-")[:40].strip("-") or None
+
+
+def shop_slug(name: str | None) -> str:
+    """The id a shop file is given: its name's slug, else a short random id."""
+    import secrets
+
+    return name_slug(name) or f"shop-{secrets.token_hex(4)}"
+
+
+def assign_shop_id(path: Path, name: str | None) -> str:
+    """Give the shop file a ``shop_id`` (its name's slug), added at its end, everything it
+    holds kept as written; the file is replaced whole, never half-written."""
+    import json
+
+    from planner.core.files import atomic_path
+
+    shop_id = shop_slug(name)
+    text = Path(path).read_text(encoding="utf-8")
+    addition = ("" if not text or text.endswith("\n") else "\n") + (
+        f"# the shop's key in the shared database: keep it when renaming the shop\n"
+        f"{SHOP_ID_KEY}: {json.dumps(shop_id, ensure_ascii=False)}\n")
+    with atomic_path(Path(path), force=True) as temp:  # keeps the file's permissions
+        temp.write_text(text + addition, encoding="utf-8")
+    return shop_id
