@@ -7,6 +7,7 @@ fresh copy of it, after the steps it needs first (a solution before its approval
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 from pathlib import Path
@@ -44,6 +45,7 @@ BEFORE = {
     "roster import 联络表.xlsx --workspace myshop": [
         ["init", "myshop", "--size", "large"]],
     "audit": [["audit", "samples", "."], ["audit", "samples", "exports"]],
+    "db copy --from": [["db", "copy", "--to", "postgresql://localhost/team315"]],
 }
 # The audits exit as a linter does: 3 when they find something, as the samples make them.
 FINDINGS_EXIT = {"audit copy", "audit prices", "audit stock", "audit promotions", "audit all"}
@@ -114,9 +116,19 @@ def test_help_example_runs(command, line, scratch, tmp_path, monkeypatch):
     target = None
     if ">" in words:
         words, target = words[:words.index(">")], words[words.index(">") + 1]
+    if "--all-shops" in words or any(word.startswith("postgresql://") for word in words):
+        # the examples of a shared database run against the test server (tests/pgserver.py)
+        from pgserver import empty_database
+
+        url = empty_database()
+        monkeypatch.setenv("PLANNER315_DATABASE_URL" if "--all-shops" in words
+                           else "PLANNER315_EXAMPLE_URL", url)
+        words = [url if word.startswith("postgresql://") else word for word in words]
     for key, steps in BEFORE.items():
         if " ".join(words).startswith(key):
             for step in steps:
+                step = [os.environ.get("PLANNER315_EXAMPLE_URL", word)
+                        if word.startswith("postgresql://") else word for word in step]
                 done = runner.invoke(main, step)
                 assert done.exit_code == 0, (step, done.output)
     result = runner.invoke(main, words)

@@ -6,13 +6,11 @@ database, the shop id, passwords kept out of shop files, `db info`, `db copy`,
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import subprocess
 import sys
 
 import pytest
-
 from pgserver import empty_database
 
 pytestmark = pytest.mark.postgres
@@ -214,10 +212,9 @@ def test_a_backend_killed_mid_checkoff_leaves_nothing_and_says_so(url, tmp_path,
 
 def _worker(args):
     folder, worker, operations = args
+    from planner.complaints.triage import TriageFlags
     from planner.core.errors import PlannerError
     from planner.workspace.session import Workspace
-
-    from planner.complaints.triage import TriageFlags
 
     failures, mine = [], []
     for n in range(operations):
@@ -259,7 +256,7 @@ def test_eight_processes_lose_and_duplicate_nothing(url, tmp_path):
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for w in range(8)]
     outcomes = [proc.communicate(timeout=600) for proc in procs]
-    for proc, (out, err) in zip(procs, outcomes, strict=True):
+    for proc, (_out, err) in zip(procs, outcomes, strict=True):
         assert proc.returncode == 0, err
     failures = [f for out, _ in outcomes for f in json.loads(out.strip().splitlines()[-1])]
     # a check of an item already done, or an uncheck of an open one, changes nothing: no

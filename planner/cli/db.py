@@ -12,6 +12,10 @@ def db_group():
     """The state database: where it is, and moving it to a shared PostgreSQL server.
 
     状态数据库：查看所在位置，或迁移到共享的 PostgreSQL 服务器。
+
+    \b
+    Example / 示例:
+      planner315 db info
     """
 
 
