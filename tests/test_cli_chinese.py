@@ -175,3 +175,18 @@ def test_saved_complaints_of_the_old_role_id_move_to_the_one_id(run, shop_file, 
     listed = run("complaint", "list", "--owner", "cs-manager", "-f", "json")
     assert listed.exit_code == 0, listed.output
     assert [c["handler"] for c in json.loads(listed.output)] == ["cs-manager"]
+
+
+# --- a group typed without its command -------------------------------------------------------
+
+
+@pytest.mark.parametrize("group", ["complaint", "export", "import", "audit"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_group_without_its_command_prints_its_help_as_help(run, group, lang):
+    """Click answers `planner315 complaint` with the group's help (exit 2): on many lines,
+    as --help writes it, not squashed onto one line with its line breaks shown as \\x0a."""
+    result = run("--lang", lang, group)
+    assert result.exit_code == 2
+    assert "\\x0a" not in result.output
+    help_text = run("--lang", lang, group, "--help").output
+    assert result.output.strip() == help_text.strip()

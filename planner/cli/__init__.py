@@ -97,6 +97,9 @@ def _shortened(err: click.UsageError) -> click.UsageError:
     name full of escapes): on one line, cut, control characters shown as escapes."""
     from planner.core.i18n import echoed
 
+    help_error = getattr(click.exceptions, "NoArgsIsHelpError", ())  # Click 8.2 and later
+    if isinstance(err, help_error):
+        return err  # a group typed alone: its message is its help, many lines long
     err.message = echoed(err.message, 2_000)  # room for a list of choices
     return err
 
