@@ -45,14 +45,18 @@ def only_line(result, code=2):
 
 
 @pytest.mark.parametrize(("args", "expected"), [
-    (["check", "--lang", "zh"], "错误：缺少参数 'ITEMS...'."),
+    (["check", "--lang", "zh"], "错误：缺少参数 'ITEMS...'。"),
     (["plan", "--sise", "large", "--lang", "zh"],
-     "错误：没有这个选项：'--sise'。 是不是要输入 '--size'？"),
+     "错误：没有这个选项：'--sise'。是不是要输入 '--size'？"),
     (["plan", "extra", "--lang", "zh"], "错误：多出了参数（extra）"),
-    (["complaint", "lisst", "--lang", "zh"], "错误：没有这个命令：'lisst'。 是不是要输入 'list'？"),
-    (["skip", "prepare.promo.prizes", "--lang", "zh"], "错误：缺少选项 '--reason' / '-r'."),
+    (["complaint", "lisst", "--lang", "zh"], "错误：没有这个命令：'lisst'。是不是要输入 'list'？"),
+    (["skip", "prepare.promo.prizes", "--lang", "zh"], "错误：缺少选项 '--reason' / '-r'。"),
     (["status", "--year", "1999", "--lang", "zh"],
      "错误：'--year' / '-y' 的值无效：1999 不在范围 2000<=x<=2100 内。"),
+    (["log", "--limit", "abc", "--lang", "zh"],
+     "错误：'--limit' / '-n' 的值无效：'abc' 不是有效的整数。"),
+    (["status", "--year", "abc", "--lang", "zh"],
+     "错误：'--year' / '-y' 的值无效：'abc' 不是有效的整数。"),
 ])
 def test_usage_errors_in_chinese(run, args, expected):
     assert only_line(run(*args)) == [expected]
@@ -60,6 +64,22 @@ def test_usage_errors_in_chinese(run, args, expected):
 
 def test_usage_errors_stay_english_in_english(run):
     assert only_line(run("check", "--lang", "en")) == ["Error: Missing argument 'ITEMS...'."]
+    assert only_line(run("log", "--limit", "abc", "--lang", "en")) == [
+        "Error: Invalid value for '--limit' / '-n': 'abc' is not a valid integer range."]
+    assert only_line(run("plan", "--sise", "large", "--lang", "en")) == [
+        "Error: No such option '--sise'. Did you mean '--size'?"]
+
+
+def test_chinese_punctuation_of_what_click_joins():
+    """Click ends a missing parameter with "." and joins a suggestion with " " itself."""
+    from planner.cli.translate import tidy
+
+    assert tidy("缺少参数 'FILE'.") == "缺少参数 'FILE'。"
+    assert tidy("缺少选项 '--category' / '-c'. 可选：\n\tquality") == (
+        "缺少选项 '--category' / '-c'。可选：\n\tquality")
+    assert tidy("没有这个选项：'--x'。 是不是要输入 '--y'？") == (
+        "没有这个选项：'--x'。是不是要输入 '--y'？")
+    assert tidy("'a. b' 不是有效的整数。") == "'a. b' 不是有效的整数。"
 
 
 def test_help_headings_and_command_list_in_chinese(run):
@@ -76,14 +96,14 @@ def test_help_headings_and_command_list_in_chinese(run):
 
 def test_command_language_comes_from_the_top_level_option(run, shop_file):
     shop_file("size: large\n")
-    assert only_line(run("--lang", "zh", "check")) == ["错误：缺少参数 'ITEMS...'."]
+    assert only_line(run("--lang", "zh", "check")) == ["错误：缺少参数 'ITEMS...'。"]
     result = run("--lang", "zh", "checklist", "--phase", "prepare")
     assert result.exit_code == 0 and "备战" in result.output
 
 
 def test_language_from_env_then_shop_file_then_locale(run, shop_file, monkeypatch):
     shop_file("size: large\nlang: zh\n")
-    assert only_line(run("check")) == ["错误：缺少参数 'ITEMS...'."]
+    assert only_line(run("check")) == ["错误：缺少参数 'ITEMS...'。"]
     monkeypatch.setenv("PLANNER315_LANG", "en")
     assert only_line(run("check")) == ["Error: Missing argument 'ITEMS...'."]
     assert early_lang([], {"LANG": "zh_CN.UTF-8"}) in ("zh", "en")  # the shop file wins here

@@ -51,12 +51,41 @@ def catalogue() -> dict[str, str]:
             if key.startswith("click.")}
 
 
+class _Chinese(str):
+    """A Chinese message of Click's, finished when Click fills it in: the words Click puts in
+    untranslated (the name of a number type) in Chinese, and the punctuation Click writes
+    around a message it built (the error's text) made full-width."""
+
+    def format(self, /, *args: object, **params: object) -> str:
+        number_type = params.get("number_type")
+        if isinstance(number_type, str):
+            params["number_type"] = catalogue().get(number_type, number_type)
+        message = params.get("message")
+        if isinstance(message, str):
+            params["message"] = tidy(message)
+        return str.format(self, *args, **params)
+
+
+# Click writes "{missing}{param_hint}.{extra}" and "{message} {did_you_mean}" itself.
+_MISSING_STOP = re.compile(r"^(缺少\S*(?: '[^'\n]*'(?: / '[^'\n]*')*)?)\.(?: |$)")
+_SUGGESTION_SPACE = re.compile(r"([。？]) (?=（?是不是要输入)")
+
+
+def tidy(message: str) -> str:
+    """A Chinese usage error with the ASCII punctuation Click joins its parts with made
+    full-width: "缺少参数 'FILE'." → "缺少参数 'FILE'。",
+    "…'。 是不是要输入" → "…'。是不是要输入"."""
+    message = _MISSING_STOP.sub(r"\1。", message, count=1)
+    return _SUGGESTION_SPACE.sub(r"\1", message)
+
+
 def gettext(message: str) -> str:
     if message in ALWAYS_BOTH:
         return ALWAYS_BOTH[message]
     if _state["lang"] == "en":
         return message
-    return catalogue().get(message, message)
+    found = catalogue().get(message)
+    return message if found is None else _Chinese(found)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
