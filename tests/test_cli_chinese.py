@@ -210,3 +210,21 @@ def test_a_group_without_its_command_prints_its_help_as_help(run, group, lang):
     assert "\\x0a" not in result.output
     help_text = run("--lang", lang, group, "--help").output
     assert result.output.strip() == help_text.strip()
+
+
+def test_chinese_command_summaries_are_whole_chinese_sentences(run):
+    """The command lists of the groups' --help in Chinese: the Chinese paragraph (not an
+    English one that quotes a Chinese word), cut at a sentence's end, never inside brackets."""
+    import re
+
+    for group in ("complaint", "export", "import", "roster", "audit"):
+        out = run("--lang", "zh", group, "--help").output
+        listed = out.split("命令:\n", 1)[1]
+        for line in filter(None, listed.splitlines()):
+            summary = line.split(None, 1)[1] if not line.startswith("   ") else line
+            assert not re.search(r"[A-Za-z]{3,} [A-Za-z]{3,} [A-Za-z]{3,}", summary), line
+            assert summary.count("（") == summary.count("）"), line
+    complaint = run("complaint", "--help", "--lang", "zh").output
+    assert "  approve   客服主管审批解决方案\n" in complaint
+    assert "  copy        检查标题、副标题和详情中的极限词、违规宣传用语，给出依据和修改建议\n" in (
+        run("--lang", "zh", "audit", "--help").output)

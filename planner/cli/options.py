@@ -22,14 +22,18 @@ PROGRESS_MIN_ROWS = 5_000  # a shorter workbook is written before a bar would be
 
 def short_help(command: click.Command, lang: str, limit: int = 45) -> str:
     """A command's one-line summary in `lang`: the first sentence of its docstring's Chinese
-    paragraph in Chinese, Click's short help otherwise."""
+    paragraph (more Chinese than Latin letters: not an English one quoting a Chinese word)
+    in Chinese, never cut inside brackets; Click's short help otherwise."""
     if lang == "zh" and command.help:
         import re
 
         for paragraph in command.help.split("\n\n"):
-            if re.search(r"[\u4e00-\u9fff]", paragraph) and not paragraph.lstrip().startswith(
-                    "\b"):
+            chinese = len(re.findall(r"[\u4e00-\u9fff]", paragraph))
+            if chinese > len(re.findall(r"[A-Za-z]", paragraph)) and not (
+                    paragraph.lstrip().startswith("\b")):
                 sentence = re.split(r"(?<=[。；])", " ".join(paragraph.split()))[0]
+                if sentence.count("（") > sentence.count("）"):  # cut inside brackets
+                    sentence = sentence[:sentence.rfind("（")]
                 return sentence.rstrip("。；")
     return command.get_short_help_str(limit)
 
