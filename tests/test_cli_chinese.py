@@ -219,12 +219,47 @@ def test_chinese_command_summaries_are_whole_chinese_sentences(run):
 
     for group in ("complaint", "export", "import", "roster", "audit"):
         out = run("--lang", "zh", group, "--help").output
-        listed = out.split("命令:\n", 1)[1]
-        for line in filter(None, listed.splitlines()):
-            summary = line.split(None, 1)[1] if not line.startswith("   ") else line
-            assert not re.search(r"[A-Za-z]{3,} [A-Za-z]{3,} [A-Za-z]{3,}", summary), line
-            assert summary.count("（") == summary.count("）"), line
+        entries: list[str] = []  # a command's summary, with the lines it wraps onto
+        for line in filter(None, out.split("命令:\n", 1)[1].splitlines()):
+            if line.startswith("   "):
+                entries[-1] += line.strip()
+            else:
+                entries.append(line.split(None, 1)[1])
+        for summary in entries:
+            assert not re.search(r"[A-Za-z]{3,} [A-Za-z]{3,} [A-Za-z]{3,}", summary), summary
+            assert summary.count("（") == summary.count("）"), summary
     complaint = run("complaint", "--help", "--lang", "zh").output
     assert "  approve   客服主管审批解决方案\n" in complaint
     assert "  copy        检查标题、副标题和详情中的极限词、违规宣传用语，给出依据和修改建议\n" in (
         run("--lang", "zh", "audit", "--help").output)
+
+
+def help_pages():
+    from planner.cli import main
+
+    ctx = click.Context(main)
+    for name in main.list_commands(ctx):
+        command = main.get_command(ctx, name)
+        yield [name]
+        if isinstance(command, click.Group):
+            for sub in command.list_commands(ctx):
+                yield [name, sub]
+
+
+def test_chinese_help_text_is_joined_and_wrapped_as_chinese(run):
+    """A docstring's Chinese paragraph keeps no space where its source line broke
+    ("编码， 其他编码"), and wraps at the help's width counting a Chinese character as two
+    columns."""
+    import re
+
+    from planner.present.text import width
+
+    cjk = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+    for lang in ("zh", "en"):
+        for path in help_pages():
+            out = run("--lang", lang, *path, "--help").output
+            for line in out.splitlines():
+                assert not re.search(f"{cjk} {cjk}", line), (path, line)
+                assert width(line) <= 80 or line.startswith("    planner315 "), (path, line)
+    out = run("--lang", "zh", "roster", "import", "--help").output
+    assert "GBK 编码，其他编码（如繁体的 big5）用" in re.sub(r"\n *", "", out)

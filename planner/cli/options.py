@@ -31,7 +31,9 @@ def short_help(command: click.Command, lang: str, limit: int = 45) -> str:
             chinese = len(re.findall(r"[\u4e00-\u9fff]", paragraph))
             if chinese > len(re.findall(r"[A-Za-z]", paragraph)) and not (
                     paragraph.lstrip().startswith("\b")):
-                sentence = re.split(r"(?<=[。；])", " ".join(paragraph.split()))[0]
+                from planner.cli.translate import joined
+
+                sentence = re.split(r"(?<=[。；])", joined(paragraph.splitlines()))[0]
                 if sentence.count("（") > sentence.count("）"):  # cut inside brackets
                     sentence = sentence[:sentence.rfind("（")]
                 return sentence.rstrip("。；")

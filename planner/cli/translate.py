@@ -92,10 +92,94 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return gettext(singular if count == 1 else plural)
 
 
+# --- help text with Chinese in it ---------------------------------------------------------
+
+# A character after or before which a line break of the source is no space: Chinese, and the
+# full-width and typographic punctuation Chinese text uses.
+_CHINESE = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026"
+_HAS_CHINESE = re.compile(f"[{_CHINESE}]")
+_ENDS_CHINESE = re.compile(f"[{_CHINESE}]$")
+_click_wrap_text: list = []  # Click's own wrap_text, once replaced
+
+
+def joined(lines: Sequence[str]) -> str:
+    """The lines of a paragraph as one line: a space where a line broke, none between two
+    Chinese characters ("GBK 编码，" + "其他编码" → "GBK 编码，其他编码")."""
+    text = ""
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        if text and not (_ENDS_CHINESE.search(text) and _HAS_CHINESE.match(line)):
+            text += " "
+        text += line
+    return text
+
+
+def wrap_text(text: str, width: int = 78, initial_indent: str = "",
+              subsequent_indent: str = "", preserve_paragraphs: bool = False) -> str:
+    """Click's wrap_text (help text and option help), for text with Chinese in it joined as
+    Chinese and wrapped counting a Chinese character as two columns (Click counts one)."""
+    click_wrap = _click_wrap_text[0]
+    if not _HAS_CHINESE.search(text):
+        return click_wrap(text, width, initial_indent, subsequent_indent, preserve_paragraphs)
+    from planner.present.text import wrap
+
+    paragraphs: list[tuple[int, list[str]]] = []  # as Click splits them: at empty lines
+    for line in text.expandtabs().splitlines() if preserve_paragraphs else [text]:
+        if not line:
+            paragraphs.append((0, []))
+        elif not paragraphs or not paragraphs[-1][1]:
+            paragraphs[-1:] = [(len(line) - len(line.lstrip()), [line])]
+        else:
+            paragraphs[-1][1].append(line)
+    out = []
+    for indent, lines in paragraphs:
+        if not lines:
+            continue
+        if lines[0].strip() == "\b" or not _HAS_CHINESE.search("".join(lines)):
+            out.append(click_wrap("\n".join(lines), width, initial_indent, subsequent_indent,
+                                  preserve_paragraphs))
+            continue
+        first, rest = initial_indent + " " * indent, subsequent_indent + " " * indent
+        room = max(width - max(len(first), len(rest)), 10)
+        body, extra = _EXTRA.match(joined(lines)).groups()  # "[必填]" is never split
+        wrapped = wrap(body, room)
+        if extra and term_width(wrapped[-1]) + 2 + term_width(extra) <= room:
+            wrapped[-1] += "  " + extra
+        elif extra:
+            wrapped.append(extra)
+        out.append("\n".join((rest if n else first) + line for n, line in enumerate(wrapped)))
+    return "\n\n".join(out)
+
+
+# What Click puts after an option's help: "  [默认：table]", "  [必填]", "  [2000<=x<=2100]".
+_EXTRA = re.compile(r"(.*?)(?:\s+(\[[^\[\]]*\]))?$", re.DOTALL)
+
+
+def term_width(text: str) -> int:
+    """Click's term_len in terminal columns: a Chinese character takes two."""
+    if text.isascii():
+        from click._compat import term_len
+
+        return term_len(text)
+    from planner.present.text import width
+
+    return width(text)
+
+
 def install() -> None:
-    """Put our look-up into Click's modules (once; idempotent)."""
+    """Put our look-up into Click's modules, and our wrap_text into its help formatter
+    (once; idempotent)."""
     import importlib
     import sys
+
+    import click.formatting
+
+    if not _click_wrap_text:
+        _click_wrap_text.append(click.formatting.wrap_text)
+        click.formatting.wrap_text = wrap_text
+        click.formatting.term_len = term_width  # the options' column, "用法:" before usage
 
     for name in CLICK_MODULES:
         module = sys.modules.get(f"click.{name}")
