@@ -263,3 +263,10 @@ def test_chinese_help_text_is_joined_and_wrapped_as_chinese(run):
                 assert width(line) <= 80 or line.startswith("    planner315 "), (path, line)
     out = run("--lang", "zh", "roster", "import", "--help").output
     assert "GBK 编码，其他编码（如繁体的 big5）用" in re.sub(r"\n *", "", out)
+
+
+def test_version_in_the_users_language(run):
+    from planner import __version__
+
+    assert run("--lang", "zh", "--version").output == f"planner315，版本 {__version__}\n"
+    assert run("--lang", "en", "-V").output == f"planner315, version {__version__}\n"

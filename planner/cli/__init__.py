@@ -11,6 +11,7 @@ import click
 
 from planner import __version__
 from planner.cli.options import group_lang_option
+from planner.cli.translate import Later
 from planner.core.errors import PlannerError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -106,6 +107,7 @@ def _shortened(err: click.UsageError) -> click.UsageError:
 
 @click.group(cls=PlannerGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", "-V", prog_name="planner315",
+                      message=Later("%(prog)s, version %(version)s"),
                       help="Show the version and exit / 显示版本并退出.")
 @group_lang_option
 def main() -> None:

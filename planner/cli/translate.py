@@ -71,6 +71,14 @@ _MISSING_STOP = re.compile(r"^(缺少\S*(?: '[^'\n]*'(?: / '[^'\n]*')*)?)\.(?: |
 _SUGGESTION_SPACE = re.compile(r"([。？]) (?=（?是不是要输入)")
 
 
+class Later(str):
+    """A message of Click's that Click reads before any language is known (the version
+    option's, made when the module is imported): translated when Click fills it in."""
+
+    def __mod__(self, values: object) -> str:
+        return str.__mod__(gettext(str.__str__(self)), values)
+
+
 def tidy(message: str) -> str:
     """A Chinese usage error with the ASCII punctuation Click joins its parts with made
     full-width: "缺少参数 'FILE'." → "缺少参数 'FILE'。",
