@@ -86,12 +86,16 @@ def test_help_headings_and_command_list_in_chinese(run):
     result = run("--lang", "zh", "--help", prog_name="planner315")
     assert result.exit_code == 0
     out = result.output
-    assert out.startswith("用法: planner315 [OPTIONS] COMMAND [ARGS]...")
-    assert "\n选项:\n" in out and "\n命令:\n" in out
+    assert out.startswith("用法：planner315 [OPTIONS] COMMAND [ARGS]...")
+    assert "\n选项：\n" in out and "\n命令：\n" in out
     assert "  check      将检查项标记为已完成\n" in out
     assert "Usage:" not in out and "Commands:" not in out
     sub = run("complaint", "--help", "--lang", "zh").output
-    assert "  add       登记投诉" in sub and "命令:" in sub
+    assert "  add       登记投诉" in sub and "命令：" in sub
+    usage_error = run("--lang", "zh", "check", prog_name="planner315").output
+    assert usage_error.startswith("用法：planner315 check [OPTIONS] ITEMS...\n")
+    english = run("--lang", "en", "--help", prog_name="planner315").output
+    assert english.startswith("Usage: planner315 [OPTIONS]") and "\nOptions:\n" in english
 
 
 def test_command_language_comes_from_the_top_level_option(run, shop_file):
@@ -220,7 +224,7 @@ def test_chinese_command_summaries_are_whole_chinese_sentences(run):
     for group in ("complaint", "export", "import", "roster", "audit"):
         out = run("--lang", "zh", group, "--help").output
         entries: list[str] = []  # a command's summary, with the lines it wraps onto
-        for line in filter(None, out.split("命令:\n", 1)[1].splitlines()):
+        for line in filter(None, out.split("命令：\n", 1)[1].splitlines()):
             if line.startswith("   "):
                 entries[-1] += line.strip()
             else:

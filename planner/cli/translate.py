@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from planner.core.limits import MAX_YAML_BYTES
 
@@ -165,6 +166,24 @@ def wrap_text(text: str, width: int = 78, initial_indent: str = "",
 _EXTRA = re.compile(r"(.*?)(?:\s+(\[[^\[\]]*\]))?$", re.DOTALL)
 
 
+def _full_width_colons(formatter: type) -> None:
+    """Help headings ("选项：") and the usage line ("用法：planner315 …") end with a
+    full-width colon in Chinese; Click writes an ASCII one after the heading itself."""
+    write_heading, write_usage = formatter.write_heading, formatter.write_usage
+
+    def heading(self: Any, name: str) -> None:
+        if _state["lang"] != "zh":
+            return write_heading(self, name)
+        self.write(f"{'':>{self.current_indent}}{name}：\n")
+
+    def usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        if prefix is None and _state["lang"] == "zh":
+            prefix = gettext("Usage:")  # "用法：", no space after a full-width colon
+        write_usage(self, prog, args, prefix)
+
+    formatter.write_heading, formatter.write_usage = heading, usage
+
+
 def term_width(text: str) -> int:
     """Click's term_len in terminal columns: a Chinese character takes two."""
     if text.isascii():
@@ -187,7 +206,8 @@ def install() -> None:
     if not _click_wrap_text:
         _click_wrap_text.append(click.formatting.wrap_text)
         click.formatting.wrap_text = wrap_text
-        click.formatting.term_len = term_width  # the options' column, "用法:" before usage
+        click.formatting.term_len = term_width  # the options' column, "用法：" before usage
+        _full_width_colons(click.formatting.HelpFormatter)
 
     for name in CLICK_MODULES:
         module = sys.modules.get(f"click.{name}")
