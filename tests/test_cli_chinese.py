@@ -274,3 +274,10 @@ def test_version_in_the_users_language(run):
 
     assert run("--lang", "zh", "--version").output == f"planner315，版本 {__version__}\n"
     assert run("--lang", "en", "-V").output == f"planner315, version {__version__}\n"
+
+
+@pytest.mark.parametrize("group", ["complaint", "export", "import", "roster", "audit"])
+def test_every_group_takes_the_language_before_its_command(run, group):
+    result = run(group, "--lang", "zh", "--help")
+    assert result.exit_code == 0, result.output
+    assert "\n命令：\n" in result.output
