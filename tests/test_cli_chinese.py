@@ -141,7 +141,7 @@ def test_checklist_owner_and_category_by_chinese_name(run, shop_file):
 def test_a_wrong_name_lists_the_choices_with_both_names(run, shop_file):
     shop_file("size: large\n")
     line = only_line(run("checklist", "--owner", "运营", "--lang", "zh"))[0]
-    assert "未知取值“运营”" in line and "operations (运营部 / Operations)" in line
+    assert "未知取值“运营”" in line and "、operations（运营部 / Operations）、" in line
     line = only_line(run("complaint", "add", "-c", "质量", "-s", "x", "--lang", "en"))[0]
     assert "quality (商品质量 / Product quality)" in line
 
