@@ -2,8 +2,14 @@
 
 Every figure is a ratio against a baseline measured in the same run on the same interpreter,
 so the numbers compare across machines. Each command runs in a fresh process, as a person
-would type it. The commands are run in rounds, one of each per round, so that a change in
-the machine's load during the run touches all of them alike; the median is reported.
+would type it. The commands are run in rounds, one of each per round, and each command that
+has a baseline runs next to a run of its baseline of its own (baseline first in one round,
+last in the next): its ratio is the median of these paired ratios, and their range is printed
+after the verdict ([lowest-highest]) to show how noisy the run was. A ratio is one of CPU
+time (the user and system seconds of the finished process, as the kernel counts them), which
+other load on the machine barely moves; wall time, which waits for a free core, swings on a
+busy 2-core machine (``--wall`` pairs wall times instead). The milliseconds are the median
+wall time of each command's own runs.
 
 Ratios: `plan` and `--help` against a Click hello-world (target 2x); the state commands on a
 workspace holding five campaign years of 100,000 history rows each and 100,000 complaints
@@ -63,17 +69,74 @@ class Case:
     absolute: float | None = None  # a target in seconds instead of a ratio
     cwd: str | None = None
     times: list[float] = field(default_factory=list)
+    ratios: list[float] = field(default_factory=list)  # each run / its baseline's beside it
 
-    def run_once(self, round_number: int) -> None:
+    def timed(self, round_number: int) -> tuple[float, float]:
+        """Wall and CPU seconds of one run (the round picks which of `argvs`)."""
         argv = self.argvs[round_number % len(self.argvs)]
         start = time.perf_counter()
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       cwd=self.cwd, env=self.env)
-        self.times.append(time.perf_counter() - start)
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, cwd=self.cwd, env=self.env)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            raise SystemExit(f"{' '.join(argv)} failed ({process.returncode})")
+        return elapsed, usage.ru_utime + usage.ru_stime
+
+    def run_once(self, round_number: int) -> tuple[float, float]:
+        elapsed, cpu = self.timed(round_number)
+        self.times.append(elapsed)
+        return elapsed, cpu
 
     @property
     def median(self) -> float:
         return statistics.median(self.times)
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(self.ratios)
+
+
+def run_rounds(measured: list[Case], runs: int, wall: bool = False) -> None:
+    """One warm-up of each, then `runs` rounds of every case; a case with a baseline is run
+    beside a run of the baseline of its own (before it in even rounds, after it in odd ones)
+    and the pair's ratio of CPU times (of wall times with `wall`) kept."""
+    pick = 0 if wall else 1
+    by_name = {case.name: case for case in measured}
+    for case in measured:  # one warm-up each: the YAML parse cache, the OS file cache
+        case.timed(0)
+    for round_number in range(runs):
+        for case in measured:
+            if case.baseline is None:
+                case.run_once(round_number)
+                continue
+            baseline = by_name[case.baseline]
+            if round_number % 2 == 0:
+                base = baseline.timed(round_number)
+                elapsed = case.run_once(round_number)
+            else:
+                elapsed = case.run_once(round_number)
+                base = baseline.timed(round_number)
+            case.ratios.append(elapsed[pick] / base[pick])
+
+
+def report(measured: list[Case]) -> list[str]:
+    """A line per case: its median time, then its paired ratio and verdict with the range of
+    the ratios, or its verdict against a target in seconds with the range of its times."""
+    lines = []
+    for case in measured:
+        line = f"{case.name:<44} {case.median * 1000:8.1f} ms"
+        if case.baseline:
+            verdict = "ok" if case.ratio <= case.target else f"OVER {case.target}x"
+            line += (f"  {case.ratio:5.2f}x {case.baseline}  {verdict}"
+                     f"  [{min(case.ratios):.2f}-{max(case.ratios):.2f}]")
+        elif case.absolute:
+            verdict = "ok" if case.median <= case.absolute else f"OVER {case.absolute} s"
+            line += (f"  target {case.absolute} s  {verdict}"
+                     f"  [{min(case.times):.2f}-{max(case.times):.2f} s]")
+        lines.append(line)
+    return lines
 
 
 def cli(*args: str) -> list[str]:
@@ -220,6 +283,8 @@ def cases(folder: Path) -> list[Case]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15, help="rounds (default 15)")
+    parser.add_argument("--wall", action="store_true",
+                        help="pair wall times instead of CPU times (on a quiet machine)")
     parser.add_argument("--export", type=int, default=0, metavar="ROWS",
                         help="also benchmark exporting ROWS rows (the issue uses 100000)")
     parser.add_argument("--scale", type=sizes, default=None, metavar="SIZES",
@@ -235,25 +300,14 @@ def main() -> None:
     if args.scale:
         scale(args.scale)
         return
-    print(f"python {sys.version.split()[0]}, median of {args.runs} interleaved rounds\n")
+    clock = "wall" if args.wall else "CPU"
+    print(f"python {sys.version.split()[0]}, median of {args.runs} interleaved rounds; "
+          f"ratios of {clock} time paired with a baseline run beside each command, "
+          f"[their range]\n")
     with tempfile.TemporaryDirectory() as folder:
         measured = cases(Path(folder))
-        for case in measured:  # one warm-up each: the YAML parse cache, the OS file cache
-            case.run_once(0)
-            case.times.clear()
-        for round_number in range(args.runs):
-            for case in measured:
-                case.run_once(round_number)
-    by_name = {case.name: case for case in measured}
-    for case in measured:
-        line = f"{case.name:<44} {case.median * 1000:8.1f} ms"
-        if case.baseline:
-            ratio = case.median / by_name[case.baseline].median
-            verdict = "ok" if ratio <= case.target else f"OVER {case.target}x"
-            line += f"  {ratio:5.2f}x {case.baseline}  {verdict}"
-        elif case.absolute:
-            verdict = "ok" if case.median <= case.absolute else f"OVER {case.absolute} s"
-            line += f"  target {case.absolute} s  {verdict}"
+        run_rounds(measured, args.runs, wall=args.wall)
+    for line in report(measured):
         print(line)
     if args.export:
         sys.path.insert(0, str(Path(__file__).parent))

@@ -78,8 +78,10 @@ def test_exports_work_outside_a_workspace(run, tmp_path):
 def test_help_and_messages_name_the_five_kinds(run):
     from planner.core.i18n import t
 
-    def words(*args):
-        return " ".join(run(*args).output.split())
+    def words(*args):  # the help read as one line, Chinese wrapped between two characters
+        from planner.cli.translate import joined
+
+        return " ".join(joined(run(*args).output.splitlines()).split())
 
     group = words("export", "-h")
     assert not re.search(r"\bfour\b|四个", group)

@@ -11,6 +11,7 @@ import click
 
 from planner import __version__
 from planner.cli.options import group_lang_option
+from planner.cli.translate import Later
 from planner.core.errors import PlannerError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -98,12 +99,16 @@ def _shortened(err: click.UsageError) -> click.UsageError:
     name full of escapes): on one line, cut, control characters shown as escapes."""
     from planner.core.i18n import echoed
 
+    help_error = getattr(click.exceptions, "NoArgsIsHelpError", ())  # Click 8.2 and later
+    if isinstance(err, help_error):
+        return err  # a group typed alone: its message is its help, many lines long
     err.message = echoed(err.message, 2_000)  # room for a list of choices
     return err
 
 
 @click.group(cls=PlannerGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", "-V", prog_name="planner315",
+                      message=Later("%(prog)s, version %(version)s"),
                       help="Show the version and exit / 显示版本并退出.")
 @group_lang_option
 def main() -> None:

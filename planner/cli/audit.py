@@ -13,6 +13,7 @@ from planner.cli.options import (
     BilingualGroup,
     by_option,
     format_option,
+    group_lang_option,
     lang_option,
     open_workspace,
     shop_option,
@@ -47,6 +48,7 @@ def audit_options(command):
 
 
 @click.group(name="audit", cls=BilingualGroup)
+@group_lang_option
 def audit_group():
     """Audit the shop's own exports before the battle: copy, prices, stock, promotions.
 

@@ -22,14 +22,20 @@ PROGRESS_MIN_ROWS = 5_000  # a shorter workbook is written before a bar would be
 
 def short_help(command: click.Command, lang: str, limit: int = 45) -> str:
     """A command's one-line summary in `lang`: the first sentence of its docstring's Chinese
-    paragraph in Chinese, Click's short help otherwise."""
+    paragraph (more Chinese than Latin letters: not an English one quoting a Chinese word)
+    in Chinese, never cut inside brackets; Click's short help otherwise."""
     if lang == "zh" and command.help:
         import re
 
         for paragraph in command.help.split("\n\n"):
-            if re.search(r"[\u4e00-\u9fff]", paragraph) and not paragraph.lstrip().startswith(
-                    "\b"):
-                sentence = re.split(r"(?<=[。；])", " ".join(paragraph.split()))[0]
+            chinese = len(re.findall(r"[\u4e00-\u9fff]", paragraph))
+            if chinese > len(re.findall(r"[A-Za-z]", paragraph)) and not (
+                    paragraph.lstrip().startswith("\b")):
+                from planner.cli.translate import joined
+
+                sentence = re.split(r"(?<=[。；])", joined(paragraph.splitlines()))[0]
+                if sentence.count("（") > sentence.count("）"):  # cut inside brackets
+                    sentence = sentence[:sentence.rfind("（")]
                 return sentence.rstrip("。；")
     return command.get_short_help_str(limit)
 
@@ -79,10 +85,12 @@ def name_index(names: Names, aliases: Mapping[str, str] | None = None) -> dict[s
     return index
 
 
-def choices_text(names: Names) -> str:
-    """The choices for an error: ``id (中文名 / English name)``, the names a user may type."""
-    return ", ".join(f"{ident} ({spelled.get('zh', '')} / {spelled.get('en', '')})"
-                     for ident, spelled in names.items())
+def choices_text(names: Names, lang: str = "en") -> str:
+    """The choices for an error: ``id (中文名 / English name)``, the names a user may type
+    (in Chinese: ``id（中文名 / English name）``, listed with 、)."""
+    left, right, between = ("（", "）", "、") if lang == "zh" else (" (", ")", ", ")
+    return between.join(f"{ident}{left}{spelled.get('zh', '')} / {spelled.get('en', '')}{right}"
+                        for ident, spelled in names.items())
 
 
 def resolve_choice(value: str | None, names: Names, option: str, lang: str,
@@ -94,7 +102,7 @@ def resolve_choice(value: str | None, names: Names, option: str, lang: str,
     ident = name_index(names, aliases).get(fold(value))
     if ident is None:
         raise click.BadParameter(t("error.unknown-choice", lang, value=value,
-                                   allowed=choices_text(names)), param_hint=option)
+                                   allowed=choices_text(names, lang)), param_hint=option)
     return ident
 
 
@@ -124,8 +132,9 @@ class NamedChoice(click.ParamType):
     def convert(self, value: Any, param: Any, ctx: Any) -> str:
         ident = name_index(self.names, self.aliases).get(fold(value))
         if ident is None:
-            self.fail(t("error.unknown-choice", current_lang(), value=value,
-                        allowed=choices_text(self.names)), param, ctx)
+            lang = current_lang()
+            self.fail(t("error.unknown-choice", lang, value=value,
+                        allowed=choices_text(self.names, lang)), param, ctx)
         return ident
 
     def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[Any]:
