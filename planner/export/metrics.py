@@ -143,12 +143,14 @@ def has_wide(text: str) -> bool:
 
 # Line spacing of the fonts, in ems. Excel and WPS: Calibri 1.22 and the CJK fonts they fall
 # back to at most 1.32 (微软雅黑; 等线 1.3, 宋体 less), each line rounded up to whole pixels
-# at 96 dpi (18 px, 20 px at 11 pt): 1.25 and 1.37. LibreOffice: Carlito 1.22, Noto Sans CJK
-# 1.455 (a line of Chinese text every 16.0 pt at 11 pt, measured).
+# at 96 dpi (18 px, 20 px at 11 pt): 1.25 and 1.37. LibreOffice spaces a cell's lines by the
+# font's ascent and descent, without its line gap (measured at 11 pt: a line of Latin text
+# every 11.1 pt in Carlito, of Chinese text every 16.0 pt in Noto Sans CJK): 1.01 and 1.455.
+# So a row tall enough for Excel's lines of Latin text leaves a fifth of it blank there.
 LATIN_LINE = 1.25
 CJK_LINE = 1.46  # the taller of the two: the height of rows of one line
 EXCEL_CJK_LINE = 1.37
-OFFICE_LATIN_LINE = 1.22
+OFFICE_LATIN_LINE = 1.02
 OFFICE_CJK_LINE = 1.455
 ROW_PADDING = 3.0  # points above and below the text
 

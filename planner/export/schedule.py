@@ -76,11 +76,16 @@ def schedule_table(plan: dict[str, Any], lang: str, title: str, paper: str = "a4
         else:
             header_styles[i] = HEADER
     count = sum(len(phase["items"]) + 1 for phase in plan["phases"])
+    bands, row = set(), 0  # a phase's band row stays on the page of its first item
+    for phase in plan["phases"]:
+        bands.add(row)
+        row += len(phase["items"]) + 1
     legend = t("export.schedule.legend", lang)
     return Table(title=t("export.sheet.schedule", lang), columns=columns,
                  rows=_rows(plan, days, lang), total=count, landscape=True,
                  freeze_columns=lead, page_title=f"{title}    {legend}",
-                 header_styles=header_styles, paper=paper, page_order="overThenDown")
+                 header_styles=header_styles, paper=paper, page_order="overThenDown",
+                 keep_with_next=frozenset(bands))
 
 
 def _rows(plan: dict[str, Any], days: list[dt.date], lang: str) -> Iterator[list[Any]]:

@@ -175,7 +175,31 @@ def fit_width(column: Column, sample: Sequence[Sequence[Any]], index: int) -> fl
         # it wraps: still no word (a name, a number) cut in two if the column can help it
         longest = max([word_width(*text) for text in texts] or [0.0])
         width = max(width, min(longest, WORD_LIMIT))
+        if width == column.max_width:
+            width = _settled_width(texts, width)
     return float(width)
+
+
+WIDEN = 0.08  # how much wider than its max_width a wrapping column may grow to settle
+
+
+def _settled_width(texts: Sequence[tuple[str, float, bool]], width: float) -> float:
+    """A width a little over `width` at which fewer of the texts take more lines in Excel
+    than in LibreOffice (whose columns are wider): each such text leaves a blank line under
+    it in LibreOffice, its row being as tall as Excel needs."""
+    def uneven(candidate: float) -> int:
+        return sum(wrapped_lines(text, candidate, size, bold)
+                   - wrapped_lines(text, candidate, size, bold, office=True)
+                   for text, size, bold in texts)
+
+    best, fewest = width, uneven(width)
+    candidate = width
+    while fewest and candidate < width * (1 + WIDEN):
+        candidate = round(candidate + 0.5, 1)
+        count = uneven(candidate)
+        if count < fewest:
+            best, fewest = candidate, count
+    return best
 
 
 def new_workbook(title: str, *, subject: str | None = None, lang: str = "en") -> Workbook:
@@ -317,6 +341,8 @@ def write_table(wb: Workbook, table: Table,
     return count
 
 
+SHORT_PAGE = 0.25  # a last page filled less than this is saved, when a smaller scale can
+SHRINK = 8  # by printing at most this many percent smaller (never under MIN_SCALE)
 DEFAULT_ROW_PT = 15.0  # a row without a height of its own (openpyxl's defaultRowHeight)
 PAGINATE_ROWS = 20_000  # longer sheets are not laid out: nobody prints them whole
 
@@ -340,8 +366,23 @@ def _lay_out_pages(ws: Any, table: Table, header_row: int, widths: Sequence[floa
         keep[first + len(heights) - 2] = True  # the last row's page holds the one before
     repeated = height(header_row)
     above = sum(height(row) for row in range(1, header_row)) + repeated
-    page = printable_height(table) * 100 / print_scale(table, widths)  # in the sheet's points
-    for row in page_breaks(rows, keep, start=first, used=above, repeated=repeated, page=page):
+    scale = print_scale(table, widths)
+
+    def breaks(scale: int) -> list[int]:
+        page = printable_height(table) * 100 / scale  # in the sheet's points
+        return page_breaks(rows, keep, start=first, used=above, repeated=repeated, page=page)
+
+    ends = breaks(scale)
+    # a last page of a few rows: printed a little smaller, the sheet takes a page less
+    if ends and sum(rows[row] for row in rows if row > ends[-1]) < SHORT_PAGE * \
+            printable_height(table) * 100 / scale:
+        for smaller in range(scale - 1, max(MIN_SCALE, scale - SHRINK) - 1, -1):
+            fewer = breaks(smaller)
+            if len(fewer) < len(ends):
+                scale, ends = smaller, fewer
+                ws.page_setup.scale = scale
+                break
+    for row in ends:
         ws.row_breaks.append(Break(id=row))
 
 
