@@ -71,6 +71,8 @@ def test_risky_text_is_stored_as_literal_text(tmp_path):
             assert cell.data_type == "s"
             assert cell.value == value.replace("\r", "\n")  # XML keeps no bare CR
             assert cell.quotePrefix  # Excel keeps it text even when the cell is edited
+            # the quote prefix gives it a style of its own: still at the top of its row
+            assert cell.alignment.vertical == "top", (row, column)
 
 
 def test_styled_column_keeps_its_style_for_risky_text(tmp_path):

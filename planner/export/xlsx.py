@@ -97,16 +97,24 @@ def safe(value: Any, ws: Any, cell: Cell | None = None) -> Any:
     return cell
 
 
-def _copy_style(template: Cell, ws: Any) -> Cell:
+_TOP = Alignment(vertical="top")
+
+
+def _copy_style(template: Cell | None, ws: Any) -> Cell:
+    """A new cell styled like `template`; without a style, aligned to the top like every
+    cell (a cell given a style of its own, even only a quote prefix, would otherwise sit at
+    the bottom of its row in Excel and LibreOffice)."""
     cell = WriteOnlyCell(ws)
-    if template.has_style:
+    if template is not None and template.has_style:
         cell._style = copy(template._style)
+    else:
+        cell.alignment = _TOP
     return cell
 
 
 def _literal(text: str, ws: Any, template: Cell | None) -> Cell:
     # a copy: the reused cell keeps its own style untouched
-    cell = _copy_style(template, ws) if template is not None else WriteOnlyCell(ws)
+    cell = _copy_style(template, ws)
     cell.value = text  # openpyxl takes "=..." for a formula and "#N/A" for an error here,
     cell.data_type = "s"  # so the type is set back to text afterwards
     cell.quotePrefix = True
