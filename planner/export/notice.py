@@ -357,6 +357,10 @@ def notice_table(lines: list[Line], lang: str, *, title: str, to: str,
                          text_height(line.when, widths[3]))
         heights[row] = height + (4 if line.kind == "heading" else 0)
         keep[row] = line.kind in ("heading", "subheading")
+    for offset, line in enumerate(lines[1:], 1):
+        ends = offset + 1 == len(lines) or lines[offset + 1].kind in ("heading", "subheading")
+        if ends and line.kind not in ("heading", "subheading"):
+            keep[first + offset - 1] = True  # a group's last line not alone atop a page
     closing_start = first + len(lines) + 1
     # the last line, the blank row, the issuer and the date stay together: the closing
     # never stands alone on a page
