@@ -27,7 +27,8 @@ def _columns(lang: str) -> list[Any]:
     from planner.export.sheet import Column
 
     known = [t(f"audit.severity.{s}", lang) for s in _SEVERITY_FILLS]
-    spec = [("severity", {"keep": True, "known": known}), ("row", {"horizontal": "right"}),
+    # the row number centred: right-aligned, it ran into the item id after it ("3601234567802")
+    spec = [("severity", {"keep": True, "known": known}), ("row", {"horizontal": "center"}),
             ("item", {"text": True, "max_width": 18}), ("sku", {"max_width": 18}),
             ("field", {}), ("term", {"max_width": 18, "wrap": True}),
             ("category", {"max_width": 16, "wrap": True}),
