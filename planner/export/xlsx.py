@@ -353,6 +353,7 @@ SHORT_PAGE = 0.25  # a last page filled less than this is saved, when a smaller 
 SHRINK = 8  # by printing at most this many percent smaller (never under MIN_SCALE)
 DEFAULT_ROW_PT = 15.0  # a row without a height of its own (openpyxl's defaultRowHeight)
 PAGINATE_ROWS = 20_000  # longer sheets are not laid out: nobody prints them whole
+MAX_BREAKS = 1_000  # Excel keeps at most 1,026 manual page breaks a sheet
 
 
 def _lay_out_pages(ws: Any, table: Table, header_row: int, widths: Sequence[float],
@@ -390,6 +391,8 @@ def _lay_out_pages(ws: Any, table: Table, header_row: int, widths: Sequence[floa
                 scale, ends = smaller, fewer
                 ws.page_setup.scale = scale
                 break
+    if len(ends) > MAX_BREAKS:  # more than Excel keeps: the programs break the pages
+        return
     for row in ends:
         ws.row_breaks.append(Break(id=row))
 
