@@ -113,7 +113,8 @@ def _bad_table(results: list[AuditResult], lang: str, title: str) -> Any:
     rows = [[result.file, bad.row, bad.column, bad.problem]
             for result in results for bad in result.bad_rows]
     return Table(title=t("audit.sheet.bad-rows", lang),
-                 columns=[Column(t(f"audit.header.{h}", lang), max_width=40, wrap=True)
+                 columns=[Column(t(f"audit.header.{h}", lang), max_width=40, wrap=True,
+                                 horizontal="center" if h == "row" else None)
                           for h in headers],
                  rows=rows, total=len(rows), page_title=title)
 
