@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 import openpyxl
 import pytest
 
-from planner.export.xlsx import Column, Table, new_workbook, save_workbook, write_table
+from planner.export.xlsx import WIDEN, Column, Table, new_workbook, save_workbook, write_table
 
 CACHE = ".planner315"  # the parsed-file cache, data the program may always rebuild
 
@@ -80,7 +80,7 @@ def test_phones_are_text_and_widths_fit_chinese(run, workspace):
     assert ws.column_dimensions["A"].width >= 13
     # a very long role is capped and wrapped instead of making a huge column
     role = ws.column_dimensions["C"]
-    assert role.width <= 20
+    assert role.width <= 20 * (1 + WIDEN)  # at most a little wider, to wrap alike everywhere
     assert ws["C4"].alignment.wrap_text
     assert ws.row_dimensions[4].height > 15
 

@@ -71,6 +71,8 @@ def test_risky_text_is_stored_as_literal_text(tmp_path):
             assert cell.data_type == "s"
             assert cell.value == value.replace("\r", "\n")  # XML keeps no bare CR
             assert cell.quotePrefix  # Excel keeps it text even when the cell is edited
+            # the quote prefix gives it a style of its own: still at the top of its row
+            assert cell.alignment.vertical == "top", (row, column)
 
 
 def test_styled_column_keeps_its_style_for_risky_text(tmp_path):
@@ -175,7 +177,22 @@ def test_wrapped_lines_break_words_and_chinese():
 def test_line_heights_fit_the_taller_chinese_fonts():
     assert metrics.line_height(1, wide=False) < metrics.line_height(1, wide=True)
     assert metrics.line_height(3) > 3 * 11 * 1.4
-    assert metrics.text_height("中" * 30, 31.5) == metrics.line_height(3)
+    # Excel wraps 30 characters over 3 lines of a column 31.5 wide, LibreOffice (wider
+    # columns, taller lines) over 2: the row fits Excel's 3 lines, and is not a line of
+    # LibreOffice's taller than its 2
+    assert metrics.wrapped_lines("中" * 30, 31.5, office=True) == 2
+    height = metrics.text_height("中" * 30, 31.5)
+    assert height == metrics.line_height(3, office=False) >= metrics.line_height(2, office=True)
+    assert height < metrics.line_height(3)
+
+
+def test_libreoffice_columns_as_measured():
+    # 15 Chinese characters (165 pt) fit on a line of LibreOffice's from 30.4 units on, not
+    # at 30.2: counted with a little to spare
+    assert metrics.wrapped_lines("中" * 15, 30.2, office=True) == 2
+    assert metrics.wrapped_lines("中" * 15, 31, office=True) == 1
+    assert metrics.wrapped_lines("中" * 15, 31) == 2  # not in Excel's narrower column
+    assert 166 < metrics.column_points(30) < 168  # 166.5 pt as LibreOffice prints it
 
 
 def test_sheet_titles_and_file_names_are_made_safe():

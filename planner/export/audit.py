@@ -27,7 +27,8 @@ def _columns(lang: str) -> list[Any]:
     from planner.export.sheet import Column
 
     known = [t(f"audit.severity.{s}", lang) for s in _SEVERITY_FILLS]
-    spec = [("severity", {"keep": True, "known": known}), ("row", {"horizontal": "right"}),
+    # the row number centred: right-aligned, it ran into the item id after it ("3601234567802")
+    spec = [("severity", {"keep": True, "known": known}), ("row", {"horizontal": "center"}),
             ("item", {"text": True, "max_width": 18}), ("sku", {"max_width": 18}),
             ("field", {}), ("term", {"max_width": 18, "wrap": True}),
             ("category", {"max_width": 16, "wrap": True}),
@@ -112,7 +113,8 @@ def _bad_table(results: list[AuditResult], lang: str, title: str) -> Any:
     rows = [[result.file, bad.row, bad.column, bad.problem]
             for result in results for bad in result.bad_rows]
     return Table(title=t("audit.sheet.bad-rows", lang),
-                 columns=[Column(t(f"audit.header.{h}", lang), max_width=40, wrap=True)
+                 columns=[Column(t(f"audit.header.{h}", lang), max_width=40, wrap=True,
+                                 horizontal="center" if h == "row" else None)
                           for h in headers],
                  rows=rows, total=len(rows), page_title=title)
 

@@ -73,7 +73,8 @@ def checklist_table(plan: dict[str, Any], lang: str, title: str) -> Any:
               "note": {"text": True, "edit": True, "width": 12, "wrap": True},
               "title": {"max_width": 30, "wrap": True},
               "status": {"keep": True, "known": statuses},
-              "phase": {"keep": True},
+              # every phase's name: the last ones come after the rows the widths are fitted to
+              "phase": {"keep": True, "known": [phase["name"] for phase in plan["phases"]]},
               # Chinese categories break anywhere: give them room; English ones at words
               "category": {"max_width": 16 if lang == "zh" else 14, "wrap": True},
               "owner": {"keep": True, "known": owners},

@@ -72,14 +72,20 @@ def column_width(text: str, size: float = FONT_SIZE, bold: bool = False) -> floa
     return round((pixels + PADDING_PX) / DIGIT_PX + 0.05, 1)
 
 
-# LibreOffice counts a unit as Carlito 11's true digit width (0.506 em, 7.4 px), so its
-# columns are a little wider than Excel's: the width of a page is judged by the wider.
+# LibreOffice lays a column of `width` units out LO_UNIT_PT * width points wide (measured:
+# 55.5 pt at 10, 166.5 at 30; Excel's 7 px per unit is 5.25 pt) and wraps its text within
+# about 3.5 pt less (15 Chinese characters, 165 pt, fit from 30.4 units on, not at 30.2).
+LO_UNIT_PT = 5.55
+LO_PADDING_PT = 4.0
+LO_SAFETY = 1.01
+# The width of a page is judged by LibreOffice's columns, the wider (Carlito 11's digit is
+# 0.506 em).
 PRINT_DIGIT_PT = 0.506 * FONT_SIZE
 
 
 def column_points(width: float) -> float:
-    """How wide a column of `width` units prints, in points (at most)."""
-    return width * PRINT_DIGIT_PT + 5 / PX_PER_PT
+    """How wide a column of `width` units prints, in points (at most: LibreOffice's)."""
+    return width * LO_UNIT_PT * 1.005
 
 
 def display_width(text: str) -> int:
@@ -95,14 +101,23 @@ _TOKENS = re.compile(r"[^\s\u1100-\uffff]+[ \t]*|[ \t]+|.")
 _NO_START = frozenset("，。、；：？！）》」』】〉”’%,.;:?!)]}")
 
 
+def usable_points(width: float, *, office: bool = False) -> float:
+    """Points of text a line of a column `width` units wide holds: in Excel and WPS (the
+    narrower, and the one with the most rounding), or in LibreOffice (`office`)."""
+    if office:
+        return max(width * LO_UNIT_PT - LO_PADDING_PT, 1.0) / LO_SAFETY
+    return max((width * DIGIT_PX - PADDING_PX) / PX_PER_PT, 1.0) / SAFETY
+
+
 def wrapped_lines(text: str, width: float, size: float = FONT_SIZE,
-                  bold: bool = False) -> int:
-    """How many lines `text` takes when wrapped in a column `width` units wide.
+                  bold: bool = False, *, office: bool = False) -> int:
+    """How many lines `text` takes when wrapped in a column `width` units wide, in Excel
+    (or WPS), or in LibreOffice (`office`: its columns are wider, so it may take fewer).
 
     Words break at spaces and Chinese text between any two characters, as spreadsheets
     do; a word longer than the column is cut over several lines.
     """
-    usable = max((width * DIGIT_PX - PADDING_PX) / PX_PER_PT, 1.0) * 1000 / size / SAFETY
+    usable = usable_points(width, office=office) * 1000 / size
     count = 0
     for line in str(text).split("\n"):
         lines, used = 1, 0.0
@@ -126,20 +141,43 @@ def has_wide(text: str) -> bool:
     return any(is_wide(c) for c in text)
 
 
-# Line spacing of the fonts, in ems: Calibri/Carlito 1.22; the CJK fonts taller
-# (Noto Sans CJK 1.45, 微软雅黑 1.32, 等线 1.3).
+# Line spacing of the fonts, in ems. Excel and WPS: Calibri 1.22 and the CJK fonts they fall
+# back to at most 1.32 (微软雅黑; 等线 1.3, 宋体 less), each line rounded up to whole pixels
+# at 96 dpi (18 px, 20 px at 11 pt): 1.25 and 1.37. LibreOffice spaces a cell's lines by the
+# font's ascent and descent, without its line gap (measured at 11 pt: a line of Latin text
+# every 11.1 pt in Carlito, of Chinese text every 16.0 pt in Noto Sans CJK): 1.01 and 1.455.
+# So a row tall enough for Excel's lines of Latin text leaves a fifth of it blank there.
 LATIN_LINE = 1.25
-CJK_LINE = 1.46
+CJK_LINE = 1.46  # the taller of the two: the height of rows of one line
+EXCEL_CJK_LINE = 1.37
+OFFICE_LATIN_LINE = 1.02
+OFFICE_CJK_LINE = 1.455
 ROW_PADDING = 3.0  # points above and below the text
 
 
-def line_height(lines: int, size: float = FONT_SIZE, *, wide: bool = True) -> float:
+def line_height(lines: int, size: float = FONT_SIZE, *, wide: bool = True,
+                office: bool | None = None) -> float:
     """Points a row needs for `lines` lines of text at font `size` (`wide`: some of the text
-    is Chinese, whose fallback fonts have taller lines)."""
-    return round(lines * size * (CJK_LINE if wide else LATIN_LINE) + ROW_PADDING, 1)
+    is Chinese, whose fallback fonts have taller lines): in Excel or WPS (`office` False), in
+    LibreOffice (True), or in whichever has the taller lines (None)."""
+    if office is None:
+        em = CJK_LINE if wide else LATIN_LINE
+    elif office:
+        em = OFFICE_CJK_LINE if wide else OFFICE_LATIN_LINE
+    else:
+        em = EXCEL_CJK_LINE if wide else LATIN_LINE
+    return round(lines * size * em + ROW_PADDING, 1)
 
 
 @lru_cache(maxsize=8192)
 def text_height(text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> float:
-    """Points `text` takes wrapped in a column `width` units wide."""
-    return line_height(wrapped_lines(text, width, size, bold), size, wide=has_wide(text))
+    """Points `text` takes wrapped in a column `width` units wide, in Excel or WPS and in
+    LibreOffice: the taller of the two. Excel's narrower column may wrap it over more lines
+    (each a little lower); sizing the row for those lines in LibreOffice's taller line
+    spacing would leave a blank line under the text there, so each program's lines are
+    counted in its own spacing, and the row fits the one that needs more."""
+    wide = has_wide(text)
+    return max(line_height(wrapped_lines(text, width, size, bold), size, wide=wide,
+                           office=False),
+               line_height(wrapped_lines(text, width, size, bold, office=True), size,
+                           wide=wide, office=True))

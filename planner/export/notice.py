@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.core.i18n import t
+from planner.export.pages import page_breaks
 from planner.export.registry import ExportOptions, Job, Workbook
 from planner.roster.contacts import (
     ON_FLOOR_DEPARTMENT,
@@ -356,6 +357,10 @@ def notice_table(lines: list[Line], lang: str, *, title: str, to: str,
                          text_height(line.when, widths[3]))
         heights[row] = height + (4 if line.kind == "heading" else 0)
         keep[row] = line.kind in ("heading", "subheading")
+    for offset, line in enumerate(lines[1:], 1):
+        ends = offset + 1 == len(lines) or lines[offset + 1].kind in ("heading", "subheading")
+        if ends and line.kind not in ("heading", "subheading"):
+            keep[first + offset - 1] = True  # a group's last line not alone atop a page
     closing_start = first + len(lines) + 1
     # the last line, the blank row, the issuer and the date stay together: the closing
     # never stands alone on a page
@@ -392,36 +397,6 @@ def notice_table(lines: list[Line], lang: str, *, title: str, to: str,
     return Table(title=words["sheet"], columns=columns, rows=rows(), total=len(lines),
                  page_title=None, preamble=preamble, merged=merged, row_heights=heights,
                  header_height=header_height, grid=False, autofilter=False, row_breaks=breaks)
-
-
-PAGE_SAFETY = 24.0  # points of a page left unused: programs place rows a little differently
-
-
-def page_breaks(heights: dict[int, float], keep: dict[int, bool], *, start: int, used: float,
-                repeated: float, page: float) -> list[int]:
-    """The rows after which a page ends, so that no row is cut and a row marked `keep` is
-    on the page of the row after it (a heading with its first row). Every page end is given,
-    so that no program breaks a page where it would strand a heading."""
-    capacity = page - PAGE_SAFETY
-    rows = sorted(row for row in heights if row >= start)
-    breaks = []
-    i = 0
-    while i < len(rows):
-        j = i
-        while j + 1 < len(rows) and keep.get(rows[j]) and rows[j + 1] == rows[j] + 1:
-            j += 1
-        group = sum(heights[rows[k]] for k in range(i, j + 1))
-        if used + group > capacity and used > repeated:
-            breaks.append(rows[i] - 1)
-            used = repeated
-        for k in range(i, j + 1):
-            height = heights[rows[k]]
-            if used + height > capacity and used > repeated:
-                breaks.append(rows[k] - 1)
-                used = repeated
-            used += height
-        i = j + 1
-    return breaks
 
 
 def write_notice_workbook(target: Path, plan: dict[str, Any], contacts: list[dict[str, Any]],

@@ -76,11 +76,20 @@ def schedule_table(plan: dict[str, Any], lang: str, title: str, paper: str = "a4
         else:
             header_styles[i] = HEADER
     count = sum(len(phase["items"]) + 1 for phase in plan["phases"])
+    # a phase's band row stays on the page of its first item, its last item on the page of
+    # the one before
+    keep, row = set(), 0
+    for phase in plan["phases"]:
+        keep.add(row)
+        if len(phase["items"]) > 1:
+            keep.add(row + len(phase["items"]) - 1)
+        row += len(phase["items"]) + 1
     legend = t("export.schedule.legend", lang)
     return Table(title=t("export.sheet.schedule", lang), columns=columns,
                  rows=_rows(plan, days, lang), total=count, landscape=True,
                  freeze_columns=lead, page_title=f"{title}    {legend}",
-                 header_styles=header_styles, paper=paper, page_order="overThenDown")
+                 header_styles=header_styles, paper=paper, page_order="overThenDown",
+                 keep_with_next=frozenset(keep))
 
 
 def _rows(plan: dict[str, Any], days: list[dt.date], lang: str) -> Iterator[list[Any]]:

@@ -122,7 +122,11 @@ class Table:
     # ones), and the order of the pages: "downThenOver" or "overThenDown".
     repeat_columns: int | None = None
     page_order: str | None = None
-    row_breaks: Sequence[int] = ()  # a page ends after each of these rows
+    # A page ends after each of these rows (sheet rows); when none are given, the pages are
+    # laid out here: a row in `keep_with_next` (an index into `rows`) stays on the page of
+    # the row after it, and the last row never stands alone on a page.
+    row_breaks: Sequence[int] = ()
+    keep_with_next: frozenset[int] = frozenset()
 
 
 # A page of figures: (heading, header row, rows) per section, as the review and the complaint
@@ -135,15 +139,23 @@ def sections_table(sections: Sections, *, sheet: str, page_title: str) -> Table:
     width = max(len(headers) for _heading, headers, _rows in sections)
     heading = Style(bold=True, size=12)
     rows: list[list[Any]] = []
-    for name, headers, body in sections:
+    keep: set[int] = set()
+    for number, (name, headers, body) in enumerate(sections):
+        if number:
+            rows.append([])
+        # the heading, its header row and the first row on one page; the last row of a
+        # section not alone at the top of one
+        keep.update((len(rows), len(rows) + 1))
+        if len(body) > 1:
+            keep.add(len(rows) + len(body))
         rows.append([heading.cell(name)])
         rows.append([HEADER.cell(text) for text in headers])
         rows.extend(list(row) for row in body)
-        rows.append([])
     # the first column names, the others hold figures: right-aligned, text figures too
     # ("81%", "5 of 5"), so that a count and its percentage do not run together
     columns = [Column("", max_width=40, wrap=True) if i == 0 else
                Column("", max_width=16, wrap=True, horizontal="right") for i in range(width)]
     # each section has a header row of its own: the sheet's is an unstyled, empty line
     return Table(title=sheet, columns=columns, rows=rows, page_title=page_title, grid=False,
-                 header_height=1, header_styles={i: Style() for i in range(width)})
+                 header_height=1, header_styles={i: Style() for i in range(width)},
+                 keep_with_next=frozenset(keep))

@@ -97,16 +97,24 @@ def safe(value: Any, ws: Any, cell: Cell | None = None) -> Any:
     return cell
 
 
-def _copy_style(template: Cell, ws: Any) -> Cell:
+_TOP = Alignment(vertical="top")
+
+
+def _copy_style(template: Cell | None, ws: Any) -> Cell:
+    """A new cell styled like `template`; without a style, aligned to the top like every
+    cell (a cell given a style of its own, even only a quote prefix, would otherwise sit at
+    the bottom of its row in Excel and LibreOffice)."""
     cell = WriteOnlyCell(ws)
-    if template.has_style:
+    if template is not None and template.has_style:
         cell._style = copy(template._style)
+    else:
+        cell.alignment = _TOP
     return cell
 
 
 def _literal(text: str, ws: Any, template: Cell | None) -> Cell:
     # a copy: the reused cell keeps its own style untouched
-    cell = _copy_style(template, ws) if template is not None else WriteOnlyCell(ws)
+    cell = _copy_style(template, ws)
     cell.value = text  # openpyxl takes "=..." for a formula and "#N/A" for an error here,
     cell.data_type = "s"  # so the type is set back to text afterwards
     cell.quotePrefix = True
@@ -175,7 +183,31 @@ def fit_width(column: Column, sample: Sequence[Sequence[Any]], index: int) -> fl
         # it wraps: still no word (a name, a number) cut in two if the column can help it
         longest = max([word_width(*text) for text in texts] or [0.0])
         width = max(width, min(longest, WORD_LIMIT))
+        if width == column.max_width:
+            width = _settled_width(texts, width)
     return float(width)
+
+
+WIDEN = 0.08  # how much wider than its max_width a wrapping column may grow to settle
+
+
+def _settled_width(texts: Sequence[tuple[str, float, bool]], width: float) -> float:
+    """A width a little over `width` at which fewer of the texts take more lines in Excel
+    than in LibreOffice (whose columns are wider): each such text leaves a blank line under
+    it in LibreOffice, its row being as tall as Excel needs."""
+    def uneven(candidate: float) -> int:
+        return sum(wrapped_lines(text, candidate, size, bold)
+                   - wrapped_lines(text, candidate, size, bold, office=True)
+                   for text, size, bold in texts)
+
+    best, fewest = width, uneven(width)
+    candidate = width
+    while fewest and candidate < width * (1 + WIDEN):
+        candidate = round(candidate + 0.5, 1)
+        count = uneven(candidate)
+        if count < fewest:
+            best, fewest = candidate, count
+    return best
 
 
 def new_workbook(title: str, *, subject: str | None = None, lang: str = "en") -> Workbook:
@@ -256,10 +288,13 @@ def write_table(wb: Workbook, table: Table,
         if row <= header_row:
             ws.row_dimensions[row].height = height
     fixed = {row: height for row, height in table.row_heights.items() if row > header_row}
-    wrapped = {i for i, style in styles.items() if style.wrap and i < len(widths)}
+    # a hidden column is never seen: its text makes no row taller
+    hidden = frozenset(i for i, column in enumerate(columns) if column.hidden)
+    wrapped = {i for i, style in styles.items()
+               if style.wrap and i < len(widths) and i not in hidden}
     header_height = table.header_height or max(
         text_height(column.header, width, bold=True)
-        for column, width in zip(columns, widths, strict=True))
+        for column, width in zip(columns, widths, strict=True) if not column.hidden)
     if header_height > line_height(1):
         ws.row_dimensions[header_row].height = header_height
         ws.row_dimensions[header_row].alignment = top
@@ -280,12 +315,14 @@ def write_table(wb: Workbook, table: Table,
     count = 0
     dimensions = ws.row_dimensions
     row_attributes: dict[float, dict[str, str]] = {}
+    # the height of every row, to lay the pages out (not for sheets too long to print)
+    laid: list[float] | None = None if table.row_breaks else []
     for count, values in enumerate(chain(sample, rows), 1):
         row = header_row + count
         # every row as tall as its wrapped text: not every program grows a row itself
         # (LibreOffice does not, on opening a file). The row's dimension is read when the
         # row is written, so it is set just before and dropped after: memory stays flat.
-        height = fixed.get(row) or _row_height(values, wrapped, widths)
+        height = fixed.get(row) or _row_height(values, wrapped, widths, hidden)
         if height:
             if height not in row_attributes:  # a row dimension is slow to make: one per height
                 dimension = dimensions[row]
@@ -296,14 +333,68 @@ def write_table(wb: Workbook, table: Table,
         ws.append(_cells(ws, values, row, columns, reused, typed, wrap_only))
         if height:
             del dimensions[row]
+        if laid is not None:
+            laid.append(height or DEFAULT_ROW_PT)
+            if count > PAGINATE_ROWS:
+                laid = None
         if progress is not None and count % PROGRESS_STEP == 0:
             progress(PROGRESS_STEP)
     if progress is not None:
         progress(count % PROGRESS_STEP)
+    if laid:
+        _lay_out_pages(ws, table, header_row, widths, laid)
     if table.autofilter:
         last = get_column_letter(len(columns))
         ws.auto_filter.ref = f"A{header_row}:{last}{header_row + max(count, 1)}"
     return count
+
+
+SHORT_PAGE = 0.25  # a last page filled less than this is saved, when a smaller scale can
+SHRINK = 8  # by printing at most this many percent smaller (never under MIN_SCALE)
+DEFAULT_ROW_PT = 15.0  # a row without a height of its own (openpyxl's defaultRowHeight)
+PAGINATE_ROWS = 20_000  # longer sheets are not laid out: nobody prints them whole
+MAX_BREAKS = 1_000  # Excel keeps at most 1,026 manual page breaks a sheet
+
+
+def _lay_out_pages(ws: Any, table: Table, header_row: int, widths: Sequence[float],
+                   heights: list[float]) -> None:
+    """A manual break at the end of every printed page of the sheet's rows: no page ends
+    with a heading (`keep_with_next`), and the last row never stands alone on a page."""
+    from openpyxl.worksheet.pagebreak import Break
+
+    from planner.export.pages import page_breaks
+
+    def height(row: int) -> float:  # of a row above the data (set before they were written)
+        dimension = ws.row_dimensions.get(row)
+        return (dimension.height if dimension is not None else None) or DEFAULT_ROW_PT
+
+    first = header_row + 1
+    rows = {first + i: value for i, value in enumerate(heights)}
+    keep = {first + i: True for i in table.keep_with_next}
+    if len(heights) > 1:
+        keep[first + len(heights) - 2] = True  # the last row's page holds the one before
+    repeated = height(header_row)
+    above = sum(height(row) for row in range(1, header_row)) + repeated
+    scale = print_scale(table, widths)
+
+    def breaks(scale: int) -> list[int]:
+        page = printable_height(table) * 100 / scale  # in the sheet's points
+        return page_breaks(rows, keep, start=first, used=above, repeated=repeated, page=page)
+
+    ends = breaks(scale)
+    # a last page of a few rows: printed a little smaller, the sheet takes a page less
+    if ends and sum(rows[row] for row in rows if row > ends[-1]) < SHORT_PAGE * \
+            printable_height(table) * 100 / scale:
+        for smaller in range(scale - 1, max(MIN_SCALE, scale - SHRINK) - 1, -1):
+            fewer = breaks(smaller)
+            if len(fewer) < len(ends):
+                scale, ends = smaller, fewer
+                ws.page_setup.scale = scale
+                break
+    if len(ends) > MAX_BREAKS:  # more than Excel keeps: the programs break the pages
+        return
+    for row in ends:
+        ws.row_breaks.append(Break(id=row))
 
 
 _PLAIN = (int, float, bool)
@@ -367,13 +458,13 @@ def _cells(ws: Any, values: Sequence[Any], row: int, columns: Sequence[Column] =
 _SINGLE = line_height(1)
 
 
-def _row_height(values: Sequence[Any], wrapped: set[int], widths: list[float]
-                ) -> float | None:
-    """The height a row's wrapped text needs, in the fonts a Chinese Excel or WPS shows,
-    when more than one line; else None."""
+def _row_height(values: Sequence[Any], wrapped: set[int], widths: list[float],
+                hidden: frozenset[int] = frozenset()) -> float | None:
+    """The height a row's wrapped text needs, in the fonts a Chinese Excel or WPS shows
+    and in LibreOffice's, when more than one line; else None."""
     tallest = _SINGLE
     for i, value in enumerate(values):
-        if value is None or i >= len(widths):
+        if value is None or i >= len(widths) or i in hidden:
             continue
         if i in wrapped or (type(value) is Styled and value.style.wrap):
             text = _cell_text(value)
@@ -446,6 +537,17 @@ def _print_setup(ws: Any, table: Table, header_row: int, widths: Sequence[float]
     repeat = table.freeze_columns if table.repeat_columns is None else table.repeat_columns
     if repeat and scale == MIN_SCALE:
         ws.print_title_cols = f"A:{get_column_letter(repeat)}"
+    if scale == MIN_SCALE:  # wider than a page: bands of columns about equally wide
+        from openpyxl.worksheet.pagebreak import Break
+
+        from planner.export.pages import column_bands
+
+        points = [0.0 if column.hidden else column_points(width)
+                  for width, column in zip(widths, table.columns, strict=True)]
+        lead = repeat if repeat and scale == MIN_SCALE else 0
+        for cut in column_bands(points[lead:], repeated=sum(points[:lead]),
+                                page=printable_width(table) * 100 / scale):
+            ws.col_breaks.append(Break(id=lead + cut))
     ws.print_options.gridLines = table.grid
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = SIDE_MARGIN
