@@ -24,7 +24,9 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from itertools import islice
 from typing import Any
@@ -298,7 +300,7 @@ def _no_orphan(wrapped: list[list[tuple[str, bool]]], limit: int) -> None:
 CHUNK = 1000  # rows laid out at a time; the widths come from the headers and the first
 WORD_FLOOR = 20  # to fit the terminal, columns narrow first down to their longest word (up
 MIN_WRAP = 4  # to this), then down to this or their header
-GAP = "  "
+GAP = "  "  # between columns, in tabulate's "simple" and "plain" formats
 
 
 def _cell(value: Any, cut: int = CARD_CELL_CHARS) -> str:
@@ -367,52 +369,80 @@ def table_lines(headers: Sequence[str], rows: Iterable[Sequence[Any]],
     if not first:
         return
     heads = [_cell(head) for head in headers]
-    count = len(heads)
+    widths = _widths(heads, first, max_widths,
+                     room if room is not None else terminal_width())
+    yield from _drawn(first, widths, heads)
+    while chunk := [[_cell(value, cut) for value in row] for row in islice(rows, CHUNK)]:
+        yield from _drawn(chunk, widths)
+
+
+def _widths(heads: list[str], rows: list[list[str]], max_widths: Sequence[int | None] | None,
+            room: int | None) -> list[int]:
+    """Each column's width: its widest cell or its header and tabulate's padding of two,
+    capped by `max_widths` (never below the padded header), then `_fit` to `room`."""
     head_widths = [width(head) for head in heads]
-    widths = [size + 2 for size in head_widths]  # tabulate's minimum padding
-    for row in first:
+    widths = [size + 2 for size in head_widths]
+    for row in rows:
         for n, value in enumerate(row):
             size = width(value) if "\n" not in value else max(map(width, value.split("\n")))
             if size > widths[n]:
                 widths[n] = size
-    caps = list(max_widths or ()) + [None] * (count - len(max_widths or ()))
+    caps = list(max_widths or ()) + [None] * (len(heads) - len(max_widths or ()))
     widths = [max(min(size, cap), head + 2) if cap else size
               for size, cap, head in zip(widths, caps, head_widths, strict=True)]
-    widths = _fit(widths, heads, first, room if room is not None else terminal_width())
-    yield from _lines([heads], widths)
-    yield GAP.join("-" * size for size in widths)
-    yield from _lines(first, widths)
-    while chunk := [[_cell(value, cut) for value in row] for row in islice(rows, CHUNK)]:
-        yield from _lines(chunk, widths)
+    return _fit(widths, heads, rows, room)
 
 
-def _lines(rows: list[list[str]], widths: list[int]) -> Iterator[str]:
-    last = len(widths) - 1
-    for row in rows:
-        line = []
-        stacks = None
-        for n, value in enumerate(row):
-            size = width(value)
-            if size > widths[n] or "\n" in value:
-                if stacks is None:
-                    stacks = [[cell] for cell in line] + [[] for _ in range(last + 1 - n)]
-                stacks[n] = wrap(value, widths[n])
-            elif stacks is not None:
-                stacks[n] = [value]
-            else:
-                line.append(value if n == last else value + " " * (widths[n] - size))
-        if stacks is None:
-            yield GAP.join(line).rstrip()
-            continue
-        for depth in range(max(map(len, stacks))):
-            yield GAP.join(_pad(stack[depth] if depth < len(stack) else "", widths[n],
-                                n == last) for n, stack in enumerate(stacks)).rstrip()
+def _drawn(rows: list[list[str]], widths: list[int], heads: list[str] | None = None
+           ) -> Iterator[str]:
+    """`rows` drawn by tabulate in the given widths: under `heads` and a rule in its
+    "simple" format, else in its "plain" one (the same rows without them)."""
+    cells = [_laid_out_row(row, widths) for row in rows]
+    with _tabulate() as tabulate:
+        drawn = tabulate(cells, headers=[_laid_out(head, size) for head, size in
+                                         zip(heads, widths, strict=True)] if heads else (),
+                         tablefmt="simple" if heads else "plain", disable_numparse=True,
+                         stralign=None)
+    yield from drawn.split("\n")
 
 
-def _pad(value: str, size: int, last: bool) -> str:
-    if last:
-        return value
-    return value + " " * (size - width(value))
+def _laid_out_row(row: list[str], widths: list[int]) -> list[str]:
+    """A row's cells `_laid_out`, and as many lines each as its tallest has (tabulate would
+    fill a shorter one with its own idea of the width: wider, for a column too narrow for
+    one Chinese character)."""
+    cells = [_laid_out(value, size) for value, size in zip(row, widths, strict=False)]
+    depth = max(cell.count("\n") for cell in cells)
+    if depth:
+        cells = [cell + ("\n" + " " * size) * (depth - cell.count("\n"))
+                 for cell, size in zip(cells, widths, strict=False)]
+    return cells
+
+
+def _laid_out(value: str, size: int) -> str:
+    """A cell as tabulate gets it: wrapped to `size` columns, every line padded to them, so
+    that tabulate neither wraps nor pads it and the column is `size` wide in every chunk."""
+    if "\n" not in value:
+        shown = width(value)
+        if shown <= size:
+            return value + " " * (size - shown)
+    return "\n".join(line + " " * (size - width(line)) for line in wrap(value, size))
+
+
+_TABULATE_LOCK = threading.Lock()
+
+
+@contextmanager
+def _tabulate() -> Iterator[Callable[..., str]]:
+    """tabulate's function with its header padding (`MIN_PADDING`, a module setting) off,
+    since the widths given already hold it, and restored after (one call at a time)."""
+    import tabulate
+
+    with _TABULATE_LOCK:
+        padding, tabulate.MIN_PADDING = tabulate.MIN_PADDING, 0
+        try:
+            yield tabulate.tabulate
+        finally:
+            tabulate.MIN_PADDING = padding
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]],
