@@ -24,11 +24,9 @@ import json
 import os
 import re
 import sys
-import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from planner.core.errors import Msg
@@ -395,54 +393,38 @@ def _widths(heads: list[str], rows: list[list[str]], max_widths: Sequence[int | 
 
 def _drawn(rows: list[list[str]], widths: list[int], heads: list[str] | None = None
            ) -> Iterator[str]:
-    """`rows` drawn by tabulate in the given widths: under `heads` and a rule in its
-    "simple" format, else in its "plain" one (the same rows without them)."""
+    """`rows` drawn by tabulate's formatter in the given widths: under `heads` and a rule in
+    its "simple" format, else in its "plain" one (the same rows, without them). The cells
+    come laid out, so tabulate's own pass over them (the type of every cell, its width,
+    its padding: most of its time) is not needed: its formatter is handed them directly."""
+    from tabulate import _format_table, _table_formats
+
     cells = [_laid_out_row(row, widths) for row in rows]
-    with _tabulate() as tabulate:
-        drawn = tabulate(cells, headers=[_laid_out(head, size) for head, size in
-                                         zip(heads, widths, strict=True)] if heads else (),
-                         tablefmt="simple" if heads else "plain", disable_numparse=True,
-                         stralign=None)
+    header = _laid_out_row(heads, widths) if heads else []
+    multiline = "\n" in "".join(chain.from_iterable((header, *cells)))
+    drawn = _format_table(_table_formats["simple" if heads else "plain"], header, cells,
+                          widths, [None] * len(widths), multiline, [None] * len(cells))
     yield from drawn.split("\n")
 
 
 def _laid_out_row(row: list[str], widths: list[int]) -> list[str]:
-    """A row's cells `_laid_out`, and as many lines each as its tallest has (tabulate would
-    fill a shorter one with its own idea of the width: wider, for a column too narrow for
-    one Chinese character)."""
-    cells = [_laid_out(value, size) for value, size in zip(row, widths, strict=False)]
+    """A row's cells as tabulate gets them: each padded to its column's width, or wrapped
+    to it (`_wrapped`), so that tabulate neither wraps nor pads them and a column is as
+    wide in every chunk; and as many lines each as the tallest has (tabulate would fill a
+    shorter one to its own idea of the width: wider, in a column too narrow for one
+    Chinese character)."""
+    cells = [value + " " * (size - shown) if (shown := width(value)) <= size
+             and "\n" not in value else _wrapped(value, size)
+             for value, size in zip(row, widths, strict=False)]
+    if "\n" not in "".join(cells):  # most rows
+        return cells
     depth = max(cell.count("\n") for cell in cells)
-    if depth:
-        cells = [cell + ("\n" + " " * size) * (depth - cell.count("\n"))
-                 for cell, size in zip(cells, widths, strict=False)]
-    return cells
+    return [cell + ("\n" + " " * size) * (depth - cell.count("\n"))
+            for cell, size in zip(cells, widths, strict=False)]
 
 
-def _laid_out(value: str, size: int) -> str:
-    """A cell as tabulate gets it: wrapped to `size` columns, every line padded to them, so
-    that tabulate neither wraps nor pads it and the column is `size` wide in every chunk."""
-    if "\n" not in value:
-        shown = width(value)
-        if shown <= size:
-            return value + " " * (size - shown)
+def _wrapped(value: str, size: int) -> str:
     return "\n".join(line + " " * (size - width(line)) for line in wrap(value, size))
-
-
-_TABULATE_LOCK = threading.Lock()
-
-
-@contextmanager
-def _tabulate() -> Iterator[Callable[..., str]]:
-    """tabulate's function with its header padding (`MIN_PADDING`, a module setting) off,
-    since the widths given already hold it, and restored after (one call at a time)."""
-    import tabulate
-
-    with _TABULATE_LOCK:
-        padding, tabulate.MIN_PADDING = tabulate.MIN_PADDING, 0
-        try:
-            yield tabulate.tabulate
-        finally:
-            tabulate.MIN_PADDING = padding
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]],
