@@ -410,17 +410,10 @@ def _drawn(rows: list[list[str]], widths: list[int], heads: list[str] | None = N
 def _laid_out_row(row: list[str], widths: list[int]) -> list[str]:
     """A row's cells as tabulate gets them: each padded to its column's width, or wrapped
     to it (`_wrapped`), so that tabulate neither wraps nor pads them and a column is as
-    wide in every chunk; and as many lines each as the tallest has (tabulate would fill a
-    shorter one to its own idea of the width: wider, in a column too narrow for one
-    Chinese character)."""
-    cells = [value + " " * (size - shown) if (shown := width(value)) <= size
-             and "\n" not in value else _wrapped(value, size)
-             for value, size in zip(row, widths, strict=False)]
-    if "\n" not in "".join(cells):  # most rows
-        return cells
-    depth = max(cell.count("\n") for cell in cells)
-    return [cell + ("\n" + " " * size) * (depth - cell.count("\n"))
-            for cell, size in zip(cells, widths, strict=False)]
+    wide in every chunk."""
+    return [value + " " * (size - shown) if (shown := width(value)) <= size
+            and "\n" not in value else _wrapped(value, size)
+            for value, size in zip(row, widths, strict=False)]
 
 
 def _wrapped(value: str, size: int) -> str:
