@@ -34,6 +34,18 @@ def test_the_layout_is_tabulates(table_data):
     assert table(headers, rows, room=None) == expected
 
 
+def test_tables_go_to_the_tabulate_formatter_they_were_written_for():
+    """Each chunk is handed to tabulate's `_format_table` with its cells laid out: a
+    tabulate whose formatter takes other arguments fails here, not in a table."""
+    import inspect
+
+    from tabulate import _format_table, _table_formats
+
+    assert list(inspect.signature(_format_table).parameters) == [
+        "fmt", "headers", "rows", "colwidths", "colaligns", "is_multiline", "rowaligns"]
+    assert {"simple", "plain"} <= _table_formats.keys()
+
+
 def test_numbers_are_shown_as_given():
     assert table(["n", "x"], [["007", "1e3"], ["1,000", "-0.50"]]).splitlines()[2:] == [
         "007    1e3", "1,000  -0.50"]
@@ -115,6 +127,21 @@ def test_rows_are_laid_out_a_chunk_at_a_time(monkeypatch):
     assert len(made) == 35
     assert all(width(line) <= len("row 10") + 2 + 3 for line in rest)
     assert sum(1 for line in rest if "长" in line) > 1
+
+
+@pytest.mark.parametrize("room", [None, 30])
+def test_chunks_line_up_with_the_first(monkeypatch, room):
+    """Rows no wider than the first chunk's come out as one chunk would draw them, and
+    coloured cells take the columns their text does."""
+    rows = [[f"TS-{n:04d}", LONG_ZH[: n % 30], "I 级" if n % 2 else "III 级"] for n in range(40)]
+    rows[0][1] = LONG_ZH
+    whole = table(["单号", "摘要", "级别"], rows, room=room)
+    monkeypatch.setattr(text, "CHUNK", 7)
+    assert table(["单号", "摘要", "级别"], rows, room=room) == whole
+    coloured = [[text.style(cell, fg="red") if n % 3 == 0 else cell for n, cell in
+                 enumerate(row)] for row in rows]
+    shown = table(["单号", "摘要", "级别"], coloured, room=room)
+    assert "\x1b[31m" in shown and text._ANSI.sub("", shown) == whole
 
 
 def test_progress_bars_percentages_align():

@@ -1,14 +1,21 @@
 """The shapes every presentation shares: JSON, aligned tables, Markdown, terminal colours.
 
-Tables are drawn in tabulate's "simple" layout (headers, a rule of dashes, one line per
-row, columns two spaces apart), but by this module: the column widths are worked out once
-from the headers and the first chunk of rows (every row of a table of the usual size),
-fitted to the terminal (`COLUMNS`, else the width of the terminal the output goes to), and
-the rows are then laid out and handed on a chunk at a time, so a table of a million rows
-neither waits for its last row nor holds them all. Text never goes through number parsing:
-every cell is shown as given. Chinese characters count as two columns (wcwidth), and long
-text wraps inside its column at a space or between two Chinese characters, never leaving
-one character alone on a line nor starting a line with closing punctuation.
+Tables are drawn by tabulate in its "simple" format (headers, a rule of dashes, one line
+per row, columns two spaces apart, trailing spaces stripped), a chunk of `CHUNK` rows at
+a time: the column widths are worked out once, here, from the headers and the first chunk
+(every row of a table of the usual size) and fitted to the terminal (`COLUMNS`, else the
+width of the terminal the output goes to); every cell is then wrapped and padded to its
+column's width here, and each chunk goes to tabulate's formatter (`_format_table`, the
+step after its measuring; the first chunk in "simple", under the headers, the later ones
+in "plain", the same rows without them) with those widths. So a table of a million rows
+neither waits for its last row nor holds them all, its columns line up from chunk to
+chunk, and tabulate's own pass over every cell (guessing numbers, measuring widths,
+padding), most of its time, is never made (through `tabulate()` itself, `complaint list
+--all` of 100,000 rows took four times as long): every cell is shown as given. Chinese
+characters count as two columns (wcwidth), colour codes as none, and long text wraps
+inside its column at a space or between two Chinese characters, never leaving one
+character alone on a line nor starting a line with closing punctuation (`wrap`; tabulate
+never wraps). tabulate is imported by the first table drawn, not before.
 
 Values come from other people (a summary pasted from a chat, a roster sent over): every cell
 is cut to `TABLE_CELL_CHARS` characters and "…" (so a table stays quick and readable however
@@ -26,7 +33,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from planner.core.errors import Msg
@@ -298,7 +305,7 @@ def _no_orphan(wrapped: list[list[tuple[str, bool]]], limit: int) -> None:
 CHUNK = 1000  # rows laid out at a time; the widths come from the headers and the first
 WORD_FLOOR = 20  # to fit the terminal, columns narrow first down to their longest word (up
 MIN_WRAP = 4  # to this), then down to this or their header
-GAP = "  "
+GAP = "  "  # between columns, in tabulate's "simple" and "plain" formats
 
 
 def _cell(value: Any, cut: int = CARD_CELL_CHARS) -> str:
@@ -367,52 +374,57 @@ def table_lines(headers: Sequence[str], rows: Iterable[Sequence[Any]],
     if not first:
         return
     heads = [_cell(head) for head in headers]
-    count = len(heads)
+    widths = _widths(heads, first, max_widths,
+                     room if room is not None else terminal_width())
+    yield from _drawn(first, widths, heads)
+    while chunk := [[_cell(value, cut) for value in row] for row in islice(rows, CHUNK)]:
+        yield from _drawn(chunk, widths)
+
+
+def _widths(heads: list[str], rows: list[list[str]], max_widths: Sequence[int | None] | None,
+            room: int | None) -> list[int]:
+    """Each column's width: its widest cell or its header and tabulate's padding of two,
+    capped by `max_widths` (never below the padded header), then `_fit` to `room`."""
     head_widths = [width(head) for head in heads]
-    widths = [size + 2 for size in head_widths]  # tabulate's minimum padding
-    for row in first:
+    widths = [size + 2 for size in head_widths]
+    for row in rows:
         for n, value in enumerate(row):
             size = width(value) if "\n" not in value else max(map(width, value.split("\n")))
             if size > widths[n]:
                 widths[n] = size
-    caps = list(max_widths or ()) + [None] * (count - len(max_widths or ()))
+    caps = list(max_widths or ()) + [None] * (len(heads) - len(max_widths or ()))
     widths = [max(min(size, cap), head + 2) if cap else size
               for size, cap, head in zip(widths, caps, head_widths, strict=True)]
-    widths = _fit(widths, heads, first, room if room is not None else terminal_width())
-    yield from _lines([heads], widths)
-    yield GAP.join("-" * size for size in widths)
-    yield from _lines(first, widths)
-    while chunk := [[_cell(value, cut) for value in row] for row in islice(rows, CHUNK)]:
-        yield from _lines(chunk, widths)
+    return _fit(widths, heads, rows, room)
 
 
-def _lines(rows: list[list[str]], widths: list[int]) -> Iterator[str]:
-    last = len(widths) - 1
-    for row in rows:
-        line = []
-        stacks = None
-        for n, value in enumerate(row):
-            size = width(value)
-            if size > widths[n] or "\n" in value:
-                if stacks is None:
-                    stacks = [[cell] for cell in line] + [[] for _ in range(last + 1 - n)]
-                stacks[n] = wrap(value, widths[n])
-            elif stacks is not None:
-                stacks[n] = [value]
-            else:
-                line.append(value if n == last else value + " " * (widths[n] - size))
-        if stacks is None:
-            yield GAP.join(line).rstrip()
-            continue
-        for depth in range(max(map(len, stacks))):
-            yield GAP.join(_pad(stack[depth] if depth < len(stack) else "", widths[n],
-                                n == last) for n, stack in enumerate(stacks)).rstrip()
+def _drawn(rows: list[list[str]], widths: list[int], heads: list[str] | None = None
+           ) -> Iterator[str]:
+    """`rows` drawn by tabulate's formatter in the given widths: under `heads` and a rule in
+    its "simple" format, else in its "plain" one (the same rows, without them). The cells
+    come laid out, so tabulate's own pass over them (the type of every cell, its width,
+    its padding: most of its time) is not needed: its formatter is handed them directly."""
+    from tabulate import _format_table, _table_formats
+
+    cells = [_laid_out_row(row, widths) for row in rows]
+    header = _laid_out_row(heads, widths) if heads else []
+    multiline = "\n" in "".join(chain.from_iterable((header, *cells)))
+    drawn = _format_table(_table_formats["simple" if heads else "plain"], header, cells,
+                          widths, [None] * len(widths), multiline, [None] * len(cells))
+    yield from drawn.split("\n")
 
 
-def _pad(value: str, size: int, last: bool) -> str:
-    if last:
-        return value
-    return value + " " * (size - width(value))
+def _laid_out_row(row: list[str], widths: list[int]) -> list[str]:
+    """A row's cells as tabulate gets them: each padded to its column's width, or wrapped
+    to it (`_wrapped`), so that tabulate neither wraps nor pads them and a column is as
+    wide in every chunk."""
+    return [value + " " * (size - shown) if (shown := width(value)) <= size
+            and "\n" not in value else _wrapped(value, size)
+            for value, size in zip(row, widths, strict=False)]
+
+
+def _wrapped(value: str, size: int) -> str:
+    return "\n".join(line + " " * (size - width(line)) for line in wrap(value, size))
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]],
