@@ -68,6 +68,7 @@ class Case:
     env: dict[str, str] | None = None
     absolute: float | None = None  # a target in seconds instead of a ratio
     cwd: str | None = None
+    wall: bool = False  # paired by wall time: a server's work is not in the client's CPU time
     times: list[float] = field(default_factory=list)
     ratios: list[float] = field(default_factory=list)  # each run / its baseline's beside it
 
@@ -118,7 +119,8 @@ def run_rounds(measured: list[Case], runs: int, wall: bool = False) -> None:
             else:
                 elapsed = case.run_once(round_number)
                 base = baseline.timed(round_number)
-            case.ratios.append(elapsed[pick] / base[pick])
+            index = 0 if case.wall else pick
+            case.ratios.append(elapsed[index] / base[index])
 
 
 def report(measured: list[Case]) -> list[str]:
@@ -290,6 +292,9 @@ def main() -> None:
     parser.add_argument("--scale", type=sizes, default=None, metavar="SIZES",
                         help="instead: time and peak RSS of the long commands at each size, "
                              "e.g. 10k,100k,1m")
+    parser.add_argument("--postgres", metavar="URL", default=None,
+                        help="instead: check, complaint add and status on PostgreSQL (the "
+                             "database at URL) against the same on SQLite, by wall time")
     parser.add_argument("--audit", action="store_true",
                         help="instead: audit copy of 10,000 and 100,000 generated listings "
                              "against grep -F")
@@ -299,6 +304,9 @@ def main() -> None:
         return
     if args.scale:
         scale(args.scale)
+        return
+    if args.postgres:
+        postgres_bench(args.postgres, args.runs)
         return
     clock = "wall" if args.wall else "CPU"
     print(f"python {sys.version.split()[0]}, median of {args.runs} interleaved rounds; "
@@ -315,6 +323,41 @@ def main() -> None:
 
         print()
         bench_export.run(args.export)
+
+
+# --- --postgres ----------------------------------------------------------------------------
+
+def postgres_bench(url: str, runs: int) -> None:
+    """The seeded workspace (ROWS history rows a year, ROWS complaints) on SQLite and, copied
+    with `db copy --to`, on PostgreSQL: each command's wall time on PostgreSQL paired with the
+    same command on SQLite (target 1.5x, the server on loopback)."""
+    print(f"python {sys.version.split()[0]}, median of {runs} interleaved rounds; ratios of "
+          "wall time, PostgreSQL paired with SQLite, [their range]\n")
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = seeded_workspace(Path(folder))
+        plain = {k: v for k, v in os.environ.items()
+                 if k not in ("PYTHONDONTWRITEBYTECODE", "PLANNER315_DATABASE_URL")}
+        sqlite_env = {**plain, "PLANNER315_WORKSPACE": str(workspace),
+                      "PLANNER315_NOW": "2027-03-21 09:00"}
+        subprocess.run(cli("db", "copy", "--to", url, "--replace"), check=True,
+                       env=sqlite_env, stdout=subprocess.DEVNULL)
+        shared_env = {**sqlite_env, "PLANNER315_DATABASE_URL": url}
+        commands = {
+            "check / uncheck": [cli("check", "prepare.copy.ad-law"),
+                                cli("uncheck", "prepare.copy.ad-law")],
+            "complaint add": [cli("complaint", "add", "-c", "quality", "-s", "bench", "-p",
+                                  "SKU-X", "--received", "2027-03-21 08:00")],
+            "status --format json": [cli("status", "--format", "json")],
+            "status": [cli("status")],
+        }
+        measured = []
+        for name, argvs in commands.items():
+            base = Case(f"{name} (SQLite)", argvs, env=sqlite_env)
+            measured += [base, Case(f"{name} (PostgreSQL)", argvs, base.name, 1.5,
+                                    env=shared_env, wall=True)]
+        run_rounds([case for case in measured if case.baseline], runs, wall=True)
+    for line in report([case for case in measured if case.baseline]):
+        print(line)
 
 
 # --- --scale -----------------------------------------------------------------------------
