@@ -355,7 +355,7 @@ def postgres_bench(url: str, runs: int) -> None:
             base = Case(f"{name} (SQLite)", argvs, env=sqlite_env)
             measured += [base, Case(f"{name} (PostgreSQL)", argvs, base.name, 1.5,
                                     env=shared_env, wall=True)]
-        run_rounds([case for case in measured if case.baseline], runs, wall=True)
+        run_rounds(measured, runs, wall=True)
     for line in report([case for case in measured if case.baseline]):
         print(line)
 

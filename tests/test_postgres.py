@@ -230,7 +230,7 @@ def _worker(args):
                 added = ws.desk.add(category="quality", summary=f"w{worker}-{n}",
                                     received=None, flags=TriageFlags())
                 mine.append(added.complaint.record.number)
-            else:
+            elif mine:
                 ws.desk.update([mine[-1]], "in-progress")
         except PlannerError as err:
             failures.append((worker, n, err.key, str(err.params)))
@@ -292,3 +292,27 @@ def test_the_sqlite_path_never_imports_psycopg(tmp_path):
             "assert r.exit_code == 0, r.output\n"
             "assert 'psycopg' not in sys.modules\n")
     subprocess.run([sys.executable, "-c", code, str(folder)], check=True, env=env)
+
+
+@pytest.mark.parametrize(("said", "key"), [
+    ('connection failed: FATAL:  password authentication failed for user "cs"', "error.pg-auth"),
+    ("connection failed: fe_sendauth: no password supplied", "error.pg-auth"),
+    ('connection failed: FATAL:  database "x" does not exist', "error.pg-no-database"),
+    ("connection failed: Connection refused", "error.pg-unreachable"),
+])
+def test_each_refused_connection_says_why(monkeypatch, said, key):
+    """A refused login cannot be staged on the test cluster (it trusts loopback): libpq's
+    words are given here instead."""
+    import psycopg
+
+    from planner.core.errors import PlannerError
+    from planner.storage import postgres
+
+    def refuse(*args, **kwargs):
+        raise psycopg.OperationalError(said)
+
+    monkeypatch.setattr(psycopg, "connect", refuse)
+    with pytest.raises(PlannerError) as caught:
+        postgres.connect("postgresql://cs:secret@db.example/shops")
+    assert caught.value.key == key
+    assert "secret" not in str(caught.value.params)

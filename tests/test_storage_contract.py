@@ -1,8 +1,8 @@
 """The storage contract (`planner.storage.contract`), run against every backend.
 
 A backend is given to these tests as a `Backend`: how to open a store on fresh state, and how
-another client holds the whole database locked. A second backend (PostgreSQL) adds itself to
-`BACKENDS`; each issue that changes storage extends these tests.
+another client holds the whole database locked. Both backends are in `BACKENDS`; the
+PostgreSQL one needs the test server (tests/pgserver.py).
 """
 
 from __future__ import annotations

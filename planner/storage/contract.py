@@ -1,7 +1,8 @@
 """The storage contract: what the rules ask of the saved state, and the records it returns.
 
-One backend implements it today (`planner.storage.sqlite`); a second (PostgreSQL) plugs in
-behind the same interface and the same test suite (tests/contract/). Every record is typed:
+Two backends implement it, `planner.storage.sqlite` (the workspace's own file) and
+`planner.storage.postgres` (a shared database, many shops), both checked by one test suite
+(tests/test_storage_contract.py). Every record is typed:
 datetimes are `datetime`s (Asia/Shanghai), never text; a backend converts at its own edge.
 Every failure of the backend (locked, read-only, damaged) reaches the caller as a
 `PlannerError`, never as the driver's own exception.
@@ -257,6 +258,9 @@ class StateStore(Protocol):
                      recorded_at: dt.datetime, note: str | None = None) -> int:
         """Append an `AUDIT_ACTION` entry on item `subject` in its own transaction; returns
         its number. No item state changes."""
+
+    def row_counts(self) -> dict[str, int]:
+        """How many rows each table of the state holds (`db info`)."""
 
     def apply(self, changes: Iterable[Change] | Callable[[], Iterable[Change]], *, year: int,
               by: str, recorded_at: dt.datetime, note: str | None = None,

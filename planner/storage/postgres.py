@@ -139,6 +139,8 @@ class Store(SqlStore):
     def copied(self) -> None:
         self.db.execute("SELECT setval(pg_get_serial_sequence('history', 'seq'), "
                         "COALESCE(max(seq), 0) + 1, false) FROM history")
+        for table in ("items", "history", "complaints"):  # statistics for the planner now,
+            self.db.execute(f"ANALYZE {table}")  # not at autovacuum's next round
 
 
 def _begin_locked(db: Connection, key: str, shown: str) -> None:

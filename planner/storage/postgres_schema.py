@@ -145,6 +145,9 @@ CREATE INDEX complaints_called_back ON {s}.complaints (callback_at)
     WHERE callback_at IS NOT NULL;
 CREATE INDEX complaints_campaign ON {s}.complaints (campaign, void, status, priority,
     deadline);
+-- the figures of a campaign (`status`, the report) from the index alone
+CREATE INDEX complaints_figures ON {s}.complaints (campaign, void, first_response, deadline,
+    received, assignee, level, category, status, callback_at, callback_satisfied);
 CREATE INDEX complaints_queue_order ON {s}.complaints (campaign, void, priority, deadline,
     number);
 CREATE INDEX complaints_callback_due ON {s}.complaints (campaign, year, seq)

@@ -1,11 +1,13 @@
 """The SQLite backend of the storage contract (`planner.storage.contract`): one file in
 the workspace with the current state of every checklist item, an append-only history of
-every change, and the complaint register (`planner.storage.sqlite_register`).
+every change, and the complaint register; its statements are `planner.storage.sql_store`'s
+and `planner.storage.sql_register`'s.
 
-Every SQLite-ism stays here (and in `sqlite_register`, `sqlite_schema`). Writes run in short
-``BEGIN IMMEDIATE`` transactions with a busy timeout, so several people working on one shop at
-the same moment all succeed; SQLite's rollback journal makes every change all-or-nothing, even
-when the process is killed mid-write.
+What is SQLite's own stays here (and in `sqlite_schema`, `sqlite_guard`): the file, its
+forward migrations, its functions, its errors. Writes run in short ``BEGIN IMMEDIATE``
+transactions with a busy timeout, so several people working on one shop at the same moment
+all succeed; SQLite's rollback journal makes every change all-or-nothing, even when the
+process is killed mid-write.
 """
 
 from __future__ import annotations
