@@ -202,6 +202,7 @@ def test_plan_inside_workspace_shows_status(run, ws):
     assert "- [x] " in run("plan", "--format", "markdown").output
 
 
+@pytest.mark.sqlite_only  # rewrites the shop file without the shop_id a shared database added
 def test_checkoffs_survive_a_size_change(run, ws):
     shop = ws / "shop.yaml"
     text = shop.read_text(encoding="utf-8")

@@ -111,6 +111,7 @@ def test_roster_import_names_every_bad_row(run, ws):
     assert line.startswith("错误：bad.csv: 有 4 行有问题，联络表未导入：第 3 行: 部门: ")
     for row in (4, 5, 6):
         assert f"第 {row} 行" in line
+    assert "; " not in line and "；第 4 行" in line  # Chinese punctuation between the rows
     assert not (ws / "roster.yaml").exists()
 
 
@@ -120,7 +121,9 @@ def test_replacing_a_roster_that_loses_contacts_needs_replace(run, ws):
     assert run("roster", "import", "a.csv").exit_code == 0
     line = error_line(run("roster", "import", "b.csv", "--lang", "en"))
     assert line == ("Error: b.csv: the file lacks 1 contact of the current roster, whom the "
-                    "import would remove: 王磊 (warehouse); add --replace to replace the roster")
+                    "import would remove: 王磊 (Warehouse); add --replace to replace the roster")
+    line = error_line(run("roster", "import", "b.csv", "--lang", "zh"))
+    assert "导入会删除他们：王磊（仓储部）；" in line
     assert "王磊" in (ws / "roster.yaml").read_text(encoding="utf-8")
     assert run("roster", "import", "b.csv", "--replace").exit_code == 0
     assert "王磊" not in (ws / "roster.yaml").read_text(encoding="utf-8")

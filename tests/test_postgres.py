@@ -60,6 +60,18 @@ def test_two_shops_in_one_database_never_see_each_other(run, url, tmp_path, monk
         "north": 1, "south": 0}
 
 
+def test_a_new_workspace_never_joins_a_shop_by_its_name_alone(run, url, tmp_path, monkeypatch):
+    first = make_shop(run, tmp_path / "a", "Same", monkeypatch)
+    ok(run("check", "prepare.copy.ad-law"))
+    second = make_shop(run, tmp_path / "b", "Same", monkeypatch)
+    assert json.loads(ok(run("log", "--format", "json"))) == []  # a read sees nothing yet
+    ok(run("complaint", "add", "-c", "quality", "-s", "second"))
+    ids = [(folder / "shop.yaml").read_text(encoding="utf-8").rsplit("shop_id: ", 1)[1]
+           for folder in (first, second)]
+    assert ids[0].strip() == '"same"' and ids[1].startswith('"same-') and ids[0] != ids[1]
+    assert json.loads(ok(run("log", "--format", "json")))[0]["action"] == "complaint-add"
+
+
 def test_renaming_the_shop_keeps_its_id_and_state(run, url, tmp_path, monkeypatch):
     folder = make_shop(run, tmp_path, "Old name", monkeypatch)
     ok(run("check", "prepare.copy.ad-law"))

@@ -170,7 +170,7 @@ def read_checklist(path: str | Path, lang: str | None = None,
     if problems:
         bad_rows = sorted({number for number, _ in problems + wrong_days}
                           | {number for numbers in elsewhere.values() for number in numbers})
-        details = "; ".join(problem for _, problem in problems)
+        details = t("punct.list-separator", lang).join(problem for _, problem in problems)
         raise PlannerError("error.checklist-bad-rows", file=str(path),
                            count=counted("rows", len(bad_rows)),
                            details=details, bad_rows=bad_rows)

@@ -145,7 +145,7 @@ def triage_table(data: dict[str, Any], lang: str) -> str:
     separator = t("punct.list-separator", lang)
     rows = [
         ("level", data["level_name"]),
-        ("category", f"{data['category_name']} ({data['category']})"),
+        ("category", data["category_name"] + t("punct.aside", lang, text=data["category"])),
         ("handler", data["handler_name"]),
         ("also-handler", data["also_handler_name"]),
         ("rule", data["rule_name"]),

@@ -270,15 +270,22 @@ def validate_all(records: list[Record], source: str, lang: str, year: int | None
             shown_rows.append("…")
         raise PlannerError("error.roster-bad-rows", file=source,
                            count=counted("rows", len(problems)),
-                           details="; ".join(shown_rows),
+                           details=t("punct.list-separator", lang).join(shown_rows),
                            bad_rows=[err.line or 0 for err in problems])
     return contacts
 
 
-def dropped_contacts(current: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
-    """The contacts of the current roster that the new one lacks, as ``name (department)``."""
+def dropped_contacts(current: list[dict[str, Any]], new: list[dict[str, Any]], lang: str
+                     ) -> list[str]:
+    """The contacts of the current roster that the new one lacks, as "name (department)"
+    with the department's name in `lang`."""
+    from planner.campaign.phases import load_campaign
+
+    owners = load_campaign().owners
     kept = {(contact["department"], contact["name"]) for contact in new}
-    return [f"{contact['name']} ({contact['department']})" for contact in current
+    return [contact["name"] + t("punct.aside", lang, text=owners.get(
+                contact["department"], {}).get(lang, contact["department"]))
+            for contact in current
             if (contact.get("department"), contact.get("name")) not in kept]
 
 
@@ -296,11 +303,11 @@ def import_roster(path: str | Path, target: Path, lang: str,
     """
     records, ignored = read_records(path, progress=progress, encoding=encoding)
     contacts = validate_all(records, str(path), lang, year)
-    dropped = dropped_contacts(current or [], contacts)
+    dropped = dropped_contacts(current or [], contacts, lang)
     if dropped and not replace:
         raise PlannerError("error.roster-would-drop", file=str(path),
                            contacts=counted("contacts", len(dropped)),
-                           names=", ".join(dropped[:MAX_ROW_PROBLEMS])
+                           names=t("punct.enumeration", lang).join(dropped[:MAX_ROW_PROBLEMS])
                            + (" …" if len(dropped) > MAX_ROW_PROBLEMS else ""))
     _write_pieces(target, roster_yaml_pieces(contacts, lang), str(path))
     return target, contacts, ignored

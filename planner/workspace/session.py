@@ -256,17 +256,15 @@ class Workspace:
 
     def shop_info(self, write: bool = False) -> ShopInfo:
         """The shop as a shared database keys and remembers it. A first write gives the shop
-        file its ``shop_id``; until then no database holds the shop."""
+        file its ``shop_id``; until then no database holds the shop (a read sees nothing)."""
         from planner.core.clock import iso
         from planner.storage.postgres_schema import ShopInfo
-        from planner.workspace.shop import assign_shop_id, name_slug
+        from planner.workspace.shop import assign_shop_id
 
         shop = self.shop
         shop_id = shop.shop_id if shop else None
         if shop_id is None and write and shop is not None:
-            shop_id = assign_shop_id(Path(shop.path), shop.name)
-        elif shop_id is None:  # what the first write will name it (a random id: none yet)
-            shop_id = name_slug(self.shop_name)
+            shop_id = assign_shop_id(Path(shop.path), self._free_shop_id())
         try:
             size, year = self.size, self.year
             windows = [{"phase": w.phase, "start": w.start.isoformat(),
@@ -275,6 +273,21 @@ class Workspace:
             size = year = windows = None
         return ShopInfo(shop_id or "", self.shop_name, size, self.lang, year, windows,
                         iso(self.now))
+
+    def _free_shop_id(self) -> str:
+        """The shop name's slug, made unique when the database already holds a shop of that
+        id: a new workspace never joins another shop's state by its name alone (a second
+        computer of the same shop shares its shop file, shop_id included)."""
+        import secrets
+
+        from planner.storage.postgres import holds_shop
+        from planner.workspace.shop import shop_slug
+
+        shop_id = shop_slug(self.shop_name)
+        url = self.database_url
+        if url and holds_shop(url, shop_id):
+            shop_id = f"{shop_id}-{secrets.token_hex(3)}"
+        return shop_id
 
     @contextmanager
     def store(self, *, write: bool = False) -> Iterator[StateStore]:

@@ -165,31 +165,25 @@ def _shop_id(data: Any, where: dict[str, Any]) -> str | None:
     return str(value).strip()
 
 
-def name_slug(name: str | None) -> str | None:
+def shop_slug(name: str | None) -> str:
     """A shop's id from its name: its letters and digits (any script), lower case, words
-    joined by hyphens; None for a name with none."""
+    joined by hyphens; a short random id for a name with none."""
     import re
+    import secrets
     import unicodedata
 
     text = unicodedata.normalize("NFKC", name or "").casefold()
-    return re.sub(r"[\W_]+", "-", text).strip("-")[:40].strip("-") or None
+    slug = re.sub(r"[\W_]+", "-", text).strip("-")[:40].strip("-")
+    return slug or f"shop-{secrets.token_hex(4)}"
 
 
-def shop_slug(name: str | None) -> str:
-    """The id a shop file is given: its name's slug, else a short random id."""
-    import secrets
-
-    return name_slug(name) or f"shop-{secrets.token_hex(4)}"
-
-
-def assign_shop_id(path: Path, name: str | None) -> str:
-    """Give the shop file a ``shop_id`` (its name's slug), added at its end, everything it
-    holds kept as written; the file is replaced whole, never half-written."""
+def assign_shop_id(path: Path, shop_id: str) -> str:
+    """Give the shop file its ``shop_id``, added at its end, everything it holds kept as
+    written; the file is replaced whole, never half-written."""
     import json
 
     from planner.core.files import atomic_path
 
-    shop_id = shop_slug(name)
     text = Path(path).read_text(encoding="utf-8")
     addition = ("" if not text or text.endswith("\n") else "\n") + (
         f"# the shop's key in the shared database: keep it when renaming the shop\n"
