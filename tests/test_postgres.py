@@ -306,6 +306,17 @@ def test_the_sqlite_path_never_imports_psycopg(tmp_path):
     subprocess.run([sys.executable, "-c", code, str(folder)], check=True, env=env)
 
 
+def test_a_malformed_url_is_named_without_its_password():
+    from planner.core.errors import PlannerError
+    from planner.core.i18n import render_error
+    from planner.storage import postgres
+
+    with pytest.raises(PlannerError) as caught:
+        postgres.connect("postgresql://cs:s3cret@[bad/db")
+    message = render_error(caught.value, "en")
+    assert caught.value.key == "error.pg-url" and "s3cret" not in message, message
+
+
 @pytest.mark.parametrize(("said", "key"), [
     ('connection failed: FATAL:  password authentication failed for user "cs"', "error.pg-auth"),
     ("connection failed: fe_sendauth: no password supplied", "error.pg-auth"),

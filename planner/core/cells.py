@@ -23,6 +23,8 @@ SHOWN_CHARS = 60  # a bad value is echoed in an error message up to this length
 
 def cell_text(value: Any) -> str:
     """A spreadsheet or YAML value as trimmed text (12345.0 -> "12345", dates ISO)."""
+    if value.__class__ is str:  # most values: every field of every contact
+        return value.replace("\u3000", " ").strip()
     if value is None:
         return ""
     if isinstance(value, bool):

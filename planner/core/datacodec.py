@@ -29,10 +29,13 @@ def encode(value: Any) -> Any:
     raise TypeError(f"cannot keep a {type(value).__name__} as JSON")
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # what decodes to itself
+
+
 def decode(value: Any) -> Any:
     """The inverse of `encode`."""
     if isinstance(value, list):
-        return [decode(item) for item in value]
+        return [item if item.__class__ in _PLAIN else decode(item) for item in value]
     if not isinstance(value, dict):
         return value
     if _DATE in value:
@@ -41,9 +44,10 @@ def decode(value: Any) -> Any:
         return dt.datetime.fromisoformat(value[_DATETIME])
     node = Node()
     node.line = value[_LINE] or 0
-    for key, item, line in value[_MAP]:
-        key = decode(key)
-        node[key] = decode(item)
+    for key, item, line in value[_MAP]:  # most keys and values are text: no call for them
+        if key.__class__ not in _PLAIN:
+            key = decode(key)
+        node[key] = item if item.__class__ in _PLAIN else decode(item)
         if line is not None:
             node.lines[key] = line
     return node

@@ -135,7 +135,6 @@ class Store(SqlStore):
             _rollback(self.db)
             raise
 
-
     def copied(self) -> None:
         self.db.execute("SELECT setval(pg_get_serial_sequence('history', 'seq'), "
                         "COALESCE(max(seq), 0) + 1, false) FROM history")
@@ -196,17 +195,34 @@ def connect(url: str) -> Connection:
     shown = shown_url(url)
     try:
         raw = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
-                              application_name="planner315",
-                              options=f"-c lock_timeout={LOCK_TIMEOUT_MS}")
+                              application_name="planner315")
+        # a statement, not the connection's options, which the URL's own would replace
+        raw.execute(f"SET lock_timeout = {int(LOCK_TIMEOUT_MS)}")
     except psycopg.ProgrammingError as err:  # not a connection string at all
-        raise PlannerError("error.pg-url", file=shown, detail=_one_line(err)) from None
+        raise PlannerError("error.pg-url", file=shown,
+                           detail=_one_line(_scrubbed(str(err), url))) from None
     except psycopg.Error as err:
         text = str(err)
         key = ("error.pg-auth" if "password" in text or "authentication" in text
                else "error.pg-no-database" if "does not exist" in text
                else "error.pg-unreachable")
-        raise PlannerError(key, file=shown, detail=_one_line(err)) from None
+        raise PlannerError(key, file=shown, detail=_one_line(_scrubbed(text, url))) from None
     return Connection(raw)
+
+
+def _scrubbed(text: str, url: str) -> str:
+    """libpq's words without the URL they may quote, nor its password."""
+    from urllib.parse import parse_qs, urlsplit
+
+    text = text.replace(url, shown_url(url))
+    try:
+        parts = urlsplit(url)
+        secrets = [parts.password, *parse_qs(parts.query).get("password", [])]
+    except ValueError:
+        secrets = []
+    for secret in filter(None, secrets):
+        text = text.replace(secret, "***")
+    return text
 
 
 def registry_state(db: Connection, shown: str) -> bool:
