@@ -109,6 +109,9 @@ def test_db_info_names_the_backend_never_the_password(run, url, tmp_path, monkey
 
 
 def test_copy_there_and_back_keeps_everything(run, url, tmp_path, monkeypatch):
+    import planner.storage.sql_store as sql_store
+
+    monkeypatch.setattr(sql_store, "HISTORY_CHUNK", 2)  # every table over several pages
     monkeypatch.delenv("PLANNER315_DATABASE_URL")
     folder = make_shop(run, tmp_path, "Mover", monkeypatch)
     for item in ("prepare.copy.ad-law", "prepare.copy.claims-photos"):

@@ -70,7 +70,6 @@ HISTORY_CHUNK = 2000  # history rows read at a time
 Row = TypeVar("Row")
 
 
-
 class SqlStore:
     """The contract's state (`planner.storage.contract.StateStore`) over a SQL connection.
     A backend provides `db`, `dialect`, `guarded`, `transaction` and `damaged`."""
@@ -211,12 +210,23 @@ class SqlStore:
                     for table in TABLES}
 
     def table_rows(self, table: str) -> Iterator[dict[str, Any]]:
-        """Every row of `table` as stored, in its key's order (read a page at a time)."""
-        with self.guarded():
-            cursor = self.db.execute(f"SELECT * FROM {table} ORDER BY {TABLES[table]}")
-            names = [column[0] for column in cursor.description]
-            while rows := cursor.fetchmany(HISTORY_CHUNK):
-                yield from (dict(zip(names, row, strict=True)) for row in rows)
+        """Every row of `table` as stored, in its key's order, a page at a time (each page
+        its own short read after the last key: memory stays flat however long the table)."""
+        key = [column.strip() for column in TABLES[table].split(",")]
+        after: list[Any] | None = None
+        while True:
+            where = (f"WHERE ({', '.join(key)}) > ({', '.join('?' for _ in key)}) "
+                     if after is not None else "")
+            with self.guarded():
+                cursor = self.db.execute(f"SELECT * FROM {table} {where}ORDER BY "
+                                         f"{', '.join(key)} LIMIT ?", [*(after or []),
+                                                                       HISTORY_CHUNK])
+                names = [column[0] for column in cursor.description]
+                rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            yield from rows
+            if len(rows) < HISTORY_CHUNK:
+                return
+            after = [rows[-1][column] for column in key]
 
     def insert_rows(self, table: str, rows: Iterable[dict[str, Any]]) -> int:
         """Add rows as stored (inside `transaction`); returns how many."""
