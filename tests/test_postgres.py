@@ -342,3 +342,22 @@ def test_each_refused_connection_says_why(monkeypatch, said, key):
         postgres.connect("postgresql://cs:secret@db.example/shops")
     assert caught.value.key == key
     assert "secret" not in str(caught.value.params)
+
+
+def test_shops_made_at_the_same_moment_in_an_empty_database_all_succeed(url):
+    """Eight first writes at once, each of another shop: one makes the registry, the others
+    wait for it, none mistakes it for another program's tables."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from planner.storage import postgres
+    from planner.storage.postgres_schema import ShopInfo
+
+    def first_write(n: int) -> int:
+        with postgres.open_store(url, ShopInfo(f"race-{n}", seen_at="x"), write=True) as store:
+            return store.row_counts()["history"]
+
+    for _ in range(5):
+        empty_database()
+        with ThreadPoolExecutor(8) as pool:
+            assert list(pool.map(first_write, range(8))) == [0] * 8
+    assert len(postgres.list_shops(url)) == 8

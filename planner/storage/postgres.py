@@ -229,12 +229,13 @@ def registry_state(db: Connection, shown: str) -> bool:
     """Whether the database holds our registry (False: an empty database, ours to set up).
     A database with other tables and no registry, or a registry of a newer release, is
     refused."""
-    found = db.execute("SELECT to_regclass(?)", (f"{REGISTRY}.meta",)).fetchone()[0]
-    if found is None:
+    if not _has_registry(db):
+        # tables of ours that another process committed meanwhile are not another program's
         others = db.execute(
             "SELECT count(*) FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace "
             "WHERE c.relkind IN ('r', 'p', 'v') AND n.nspname NOT IN ('pg_catalog', "
-            "'information_schema') AND n.nspname NOT LIKE 'pg\\_%'").fetchone()[0]
+            "'information_schema', ?) AND n.nspname NOT LIKE 'pg\\_%' "
+            "AND n.nspname NOT LIKE 'shop\\_%'", (REGISTRY,)).fetchone()[0]
         if others:
             raise PlannerError("error.pg-not-ours", file=shown)
         return False
@@ -247,13 +248,17 @@ def registry_state(db: Connection, shown: str) -> bool:
     return True
 
 
+def _has_registry(db: Connection) -> bool:
+    # the catalog itself, not to_regclass: its cache may not yet have seen a registry that
+    # another process committed a moment ago
+    return bool(db.execute("SELECT count(*) FROM pg_namespace WHERE nspname = ?",
+                           (REGISTRY,)).fetchone()[0])
+
+
 def _create_registry(db: Connection, shown: str) -> None:
     _begin_locked(db, _REGISTRY_LOCK, shown)
     try:
-        # the catalog itself, not to_regclass: its cache may not have seen the registry that
-        # another process committed while this one waited for the lock
-        if not db.execute("SELECT count(*) FROM pg_namespace WHERE nspname = ?",
-                          (REGISTRY,)).fetchone()[0]:
+        if not _has_registry(db):  # another process may have made it while this one waited
             db.script(REGISTRY_DDL)
         db.execute("COMMIT")
     except BaseException:
