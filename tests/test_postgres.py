@@ -139,19 +139,17 @@ def test_copy_there_and_back_keeps_everything(run, url, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(("change", "words"), [
-    (lambda url: url.replace("127.0.0.1", "127.0.0.1:1", 1).rsplit(":", 1)[0] + ":1/x",
-     "cannot reach"),
+    (lambda url: "postgresql://postgres@127.0.0.1:1/x", "cannot reach"),  # nothing listens
     (lambda url: url.rsplit("/", 1)[0] + "/no_such_db", "no such database"),
 ])
 def test_connection_faults_are_one_line(run, url, tmp_path, monkeypatch, change, words):
-    make_shop(run, tmp_path, "Faulty", monkeypatch)
-    bad = change(url)
-    if "cannot reach" in words:
-        bad = "postgresql://postgres@127.0.0.1:1/x"
-    monkeypatch.setenv("PLANNER315_DATABASE_URL", bad)
+    folder = make_shop(run, tmp_path, "Faulty", monkeypatch)
+    before = (folder / "shop.yaml").read_bytes()
+    monkeypatch.setenv("PLANNER315_DATABASE_URL", change(url))
     result = run("check", "prepare.copy.ad-law")
     assert result.exit_code == 1 and words in result.output, result.output
     assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert (folder / "shop.yaml").read_bytes() == before  # no shop_id given for nothing
 
 
 def test_a_database_of_another_program_or_a_newer_release_is_left_alone(
