@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -55,7 +55,7 @@ class Record:
 
     line: int | None
     values: dict[str, Any]
-    labels: dict[str, str]  # field -> how the source names it (header or YAML key)
+    labels: Mapping[str, str] | _Labels  # field -> how the source names it (header or key)
     lines: dict[str, int] | None = None  # field -> its own line, in YAML
 
     def line_of(self, field: str) -> int | None:
@@ -292,8 +292,19 @@ def _yaml_records(raw: list[Any], path: str, list_line: int | None) -> Iterator[
             if key != "escalation" and isinstance(value, list | dict | bool):
                 raise PlannerError("error.wrong-type", file=path, line=entry.line_of(key),
                                    field=f"{label}.{key}", expected=Msg("type.text"))
-        yield Record(entry.line, dict(entry), {field: f"{label}.{field}" for field in FIELDS},
-                     {key: entry.line_of(key) for key in entry})
+        # the entry itself and its own lines, read only: nothing copied per contact
+        yield Record(entry.line, entry, _Labels(label), entry.lines)
+
+
+class _Labels:
+    """How a YAML roster names a contact's fields (``contacts[3].mobile``), made only for
+    the error that needs one."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def get(self, field: str, default: str | None = None) -> str:
+        return f"{self.prefix}.{field}"
 
 
 # --- views ----------------------------------------------------------------------------------
