@@ -135,7 +135,7 @@ def test_copy_there_and_back_keeps_everything(run, url, tmp_path, monkeypatch):
     ok(run("db", "copy", "--from", url, "--replace"))
     assert len(json.loads(ok(run("complaint", "list", "--format", "json")))) == 4
     assert (folder / "planner315.db").exists()
-    assert not [p for p in folder.iterdir() if ".copy-" in p.name]
+    assert not [p for p in folder.rglob("*") if ".copy-" in p.name]  # nor its check record
 
 
 @pytest.mark.parametrize(("change", "words"), [
@@ -170,6 +170,26 @@ def test_a_database_of_another_program_or_a_newer_release_is_left_alone(
         db.execute("UPDATE planner315.shops SET version = version + 1")
     result = run("uncheck", "prepare.copy.ad-law")
     assert result.exit_code == 1 and "newer" in result.output
+
+
+def test_a_shop_schema_has_the_sqlite_schema_s_tables_and_columns(url):
+    """The PostgreSQL tables are written out whole, the SQLite ones are their migrations'
+    sum: the two must hold the same columns, or a copy between them would lose some."""
+    import psycopg
+
+    from planner.storage import postgres
+    from planner.storage.postgres_schema import ShopInfo, schema_name
+    from planner.storage.sql_store import TABLES
+    from planner.storage.sqlite import empty_store
+
+    postgres.open_store(url, ShopInfo("columns", seen_at="x"), write=True).close()
+    with empty_store() as sqlite_store, psycopg.connect(url) as db:
+        for table in TABLES:
+            ours = {row[1] for row in sqlite_store.db.execute(f"PRAGMA table_info({table})")}
+            theirs = {row[0] for row in db.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = %s "
+                "AND table_name = %s", (schema_name("columns"), table))}
+            assert theirs == ours, table
 
 
 def test_history_is_append_only_in_the_database(run, url, tmp_path, monkeypatch):
@@ -359,3 +379,18 @@ def test_shops_made_at_the_same_moment_in_an_empty_database_all_succeed(url):
         with ThreadPoolExecutor(8) as pool:
             assert list(pool.map(first_write, range(8))) == [0] * 8
     assert len(postgres.list_shops(url)) == 8
+
+
+def test_what_is_no_postgresql_url_is_refused_naming_where_it_came_from(
+        run, tmp_path, monkeypatch):
+    folder = tmp_path / "ws"
+    ok(run("init", str(folder), "--size", "small", "--lang", "zh"))
+    monkeypatch.chdir(folder)
+    result = run("db", "copy", "--to", "mysql://db/shops")
+    assert result.exit_code == 1 and "--to" in result.output and "postgresql://" in result.output
+    monkeypatch.setenv("PLANNER315_DATABASE_URL", "shops")
+    result = run("check", "prepare.copy.ad-law")
+    assert result.exit_code == 1 and "PLANNER315_DATABASE_URL" in result.output
+    assert "Traceback" not in result.output
+    result = run("db", "--lang", "zh", "copy")  # neither --to nor --from: a usage error
+    assert result.exit_code == 2 and "--to URL" in result.output and "用法" in result.output

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import click
 
-from planner.cli.options import format_option, lang_option, open_workspace, workspace_option
+from planner.cli.options import (
+    BilingualGroup,
+    format_option,
+    group_lang_option,
+    lang_option,
+    open_workspace,
+    workspace_option,
+)
 
 
-@click.group(name="db")
+@click.group(name="db", cls=BilingualGroup)
+@group_lang_option
 def db_group():
     """The state database: where it is, and moving it to a shared PostgreSQL server.
 
@@ -65,15 +73,16 @@ def db_copy(to_url, from_url, replace, workspace, lang):
       planner315 db copy --to postgresql://localhost/team315
       planner315 db copy --from postgresql://localhost/team315 --replace
     """
-    from planner.core.errors import PlannerError
+    from planner.core.i18n import t
     from planner.present.database import copied_text
     from planner.workspace.shared import copy_from_shared, copy_to_shared
+    from planner.workspace.shop import checked_url
 
-    if (to_url is None) == (from_url is None):
-        raise PlannerError("error.db-copy-direction", field="--to / --from")
     ws = open_workspace(workspace=workspace, lang=lang, need_workspace=True)
+    if (to_url is None) == (from_url is None):  # a usage error, as Click's own (exit 2)
+        raise click.UsageError(t("error.db-copy-direction", ws.lang))
     if to_url:
-        copied = copy_to_shared(ws, to_url, replace)
+        copied = copy_to_shared(ws, checked_url(to_url, field="--to"), replace)
     else:
-        copied = copy_from_shared(ws, from_url, replace)
+        copied = copy_from_shared(ws, checked_url(from_url, field="--from"), replace)
     click.echo(copied_text(copied, to_url or from_url, to_url is not None, ws.lang))

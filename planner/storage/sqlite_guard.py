@@ -62,6 +62,12 @@ def record_written(path: Path) -> None:
     _record(path, identity(path))
 
 
+def forget(path: Path) -> None:
+    """Drop what is recorded of a file that is gone (a temporary database renamed away)."""
+    with contextlib.suppress(OSError):
+        _record_file(path).unlink(missing_ok=True)
+
+
 def record_damage(path: Path, detail: str) -> None:
     """Damage met by a command: no write goes into the file while it stays as it is."""
     _record(path, identity(path), damage=_one_line(detail))

@@ -251,8 +251,12 @@ class Workspace:
     def database_url(self) -> str | None:
         """The shared PostgreSQL database holding the state: $PLANNER315_DATABASE_URL, else
         the shop file's ``database``; None: the workspace's own SQLite file."""
-        return (os.environ.get(DATABASE_ENV) or "").strip() or (
-            self.shop.database if self.shop else None)
+        from_env = (os.environ.get(DATABASE_ENV) or "").strip()
+        if from_env:
+            from planner.workspace.shop import checked_url
+
+            return checked_url(from_env, field=DATABASE_ENV)
+        return self.shop.database if self.shop else None
 
     def shop_info(self, write: bool = False) -> ShopInfo:
         """The shop as a shared database keys and remembers it. A first write gives the shop

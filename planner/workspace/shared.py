@@ -63,6 +63,7 @@ def copy_from_shared(ws: Workspace, url: str, replace: bool = False) -> Copied:
     from planner.storage import postgres
     from planner.storage.copying import copy_state
     from planner.storage.sqlite import open_store
+    from planner.storage.sqlite_guard import forget, record_written
 
     path = ws.layout.database
     shop = ws.shop_info()
@@ -78,9 +79,11 @@ def copy_from_shared(ws: Workspace, url: str, replace: bool = False) -> Copied:
         with postgres.open_store(url, shop) as source, open_store(temp, write=True) as target:
             copied = copy_state(source, target)
         os.replace(temp, path)
+        record_written(path)  # made by us just now: the next write need not check it whole
     finally:
         for leftover in (temp, Path(f"{temp}-journal")):
             leftover.unlink(missing_ok=True)
+        forget(temp)
     return copied
 
 

@@ -127,9 +127,7 @@ def _database(data: Any, path: str | Path, where: dict[str, Any]) -> str | None:
     url = data.get(DATABASE_KEY)
     if url is None:
         return None
-    if not isinstance(url, str) or not url.strip().startswith(DATABASE_SCHEMES):
-        raise PlannerError("error.database-url", **where)
-    url = url.strip()
+    url = checked_url(url, **where)
     if has_password(url):
         import os
         import stat
@@ -141,6 +139,14 @@ def _database(data: Any, path: str | Path, where: dict[str, Any]) -> str | None:
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
             raise PlannerError("error.database-password", **where)
     return url
+
+
+def checked_url(url: Any, **where: Any) -> str:
+    """A database URL as given (shop file, variable, option), trimmed; anything that is not
+    a PostgreSQL URL is refused naming where it came from."""
+    if not isinstance(url, str) or not url.strip().startswith(DATABASE_SCHEMES):
+        raise PlannerError("error.database-url", **where)
+    return url.strip()
 
 
 def has_password(url: str) -> bool:
